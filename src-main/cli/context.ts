@@ -1,0 +1,93 @@
+// Shared by every CLI verb: global flags, connecting to the chosen engine, printing, and errors.
+import type { Command } from 'commander';
+import { FlotillaError, isFlotillaError } from '../api/errors';
+import { connectEngine, parseEngineUrl, resolveLocalTarget, type EngineConnection, type EngineTarget } from '../core/engine';
+
+export interface GlobalOptions {
+  host?: string;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
+  sshKey?: string;
+  json?: boolean;
+  machine?: string;
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+/** Resolves `--machine NAME` to an engine target; installed by the machines module. */
+export type MachineResolver = (name: string) => Promise<EngineTarget>;
+let machineResolver: MachineResolver | undefined;
+export function setMachineResolver(r: MachineResolver): void {
+  machineResolver = r;
+}
+
+/** The engine the global flags point at: --machine, else -H, else DOCKER_HOST / docker context / default socket. */
+export async function targetFromGlobals(g: GlobalOptions): Promise<EngineTarget> {
+  if (g.machine) {
+    if (!machineResolver) throw new FlotillaError('UNSUPPORTED', '--machine is not available in this build');
+    return machineResolver(g.machine);
+  }
+  if (g.host) return parseEngineUrl(g.host, { tlscacert: g.tlscacert, tlscert: g.tlscert, tlskey: g.tlskey, sshKey: g.sshKey });
+  return resolveLocalTarget();
+}
+
+/** Runs fn with a connection to the engine the global flags choose, and closes it afterwards. */
+export async function withEngine<T>(cmd: Command, fn: (conn: EngineConnection) => Promise<T>): Promise<T> {
+  const conn = await connectEngine(await targetFromGlobals(globals(cmd)));
+  try {
+    return await fn(conn);
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Prints data as JSON with --json, else the human text. */
+export function output(cmd: Command, data: unknown, human: () => string): void {
+  if (globals(cmd).json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+  else {
+    const text = human();
+    if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+}
+
+/** A plain text table like the docker CLI's: columns padded by the widest cell. */
+export function table(headers: string[], rows: Array<Array<string | number | undefined>>): string {
+  const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? '').padEnd(widths[i] + 3))).join('').trimEnd()).join('\n');
+}
+
+/** Progress lines go to stderr so --json output stays clean. */
+export function progress(line: string): void {
+  process.stderr.write(line + '\n');
+}
+
+/** Wraps an action: FlotillaErrors print as `flotilla: message` and exit non-zero. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      reportError(e);
+    }
+  };
+}
+
+export function reportError(e: unknown): void {
+  const msg = isFlotillaError(e) ? e.message : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`flotilla: ${msg}\n`);
+  if (process.env.FLOTILLA_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+  process.exitCode = isFlotillaError(e) && e.code === 'BAD_INPUT' ? 2 : 1;
+}
+
+/** Parses an integer flag or fails with a message that names the flag. */
+export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) throw new FlotillaError('BAD_INPUT', `invalid ${name} "${v}": expected a whole number from ${min} to ${max}`);
+    return n;
+  };
+}

@@ -1,0 +1,43 @@
+// The `flotilla` command: the same core as the window, with docker-like global flags.
+import { Command } from 'commander';
+import { VERSION } from '../core/version';
+import { reportError } from './context';
+import { registerServe } from './commands/serve';
+import { registerLab } from './commands/lab';
+import { registerEngine } from './commands/engine';
+import { registerSwarm } from './commands/swarm';
+import { registerStacks } from './commands/stacks';
+import { registerMachines } from './commands/machines';
+
+export function buildProgram(): Command {
+  const program = new Command('flotilla')
+    .description('Build and run Docker Swarm clusters: machines, swarm, stacks, and a live task board')
+    .version(VERSION)
+    .option('-H, --host <url>', 'engine to talk to: unix://, npipe://, tcp://host:2376, ssh://user@host[:port]')
+    .option('--tlscacert <file>', 'CA certificate that signed the engine (TLS is always verified)')
+    .option('--tlscert <file>', 'client certificate')
+    .option('--tlskey <file>', 'client key')
+    .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the SSH agent, then ~/.ssh/id_*)')
+    .option('--machine <name>', 'target a Flotilla machine by name instead of -H')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'flotilla:')) });
+  program.exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+  registerServe(program);
+  registerLab(program);
+  registerEngine(program);
+  registerSwarm(program);
+  registerStacks(program);
+  registerMachines(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    reportError(e);
+  }
+}

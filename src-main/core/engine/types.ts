@@ -1,0 +1,33 @@
+import type Docker from 'dockerode';
+
+/** Where a Docker engine is and how to reach it. */
+export type EngineTarget =
+  | { kind: 'unix'; socketPath: string }
+  | { kind: 'npipe'; pipePath: string }
+  | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles }
+  | { kind: 'ssh'; user: string; host: string; port: number; identityFile?: string; socketPath?: string };
+
+/** PEM file paths (as the docker CLI takes them); TLS is always verified against `ca`. */
+export interface TlsFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export interface ConnectOptions {
+  /** Flotilla's own known_hosts (host keys pinned on first use); defaults to $FLOTILLA_HOME/known_hosts */
+  knownHostsFile?: string;
+  /** connection timeout in ms (default 10 s) */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface EngineConnection {
+  /** a docker-CLI-style URL: unix:///var/run/docker.sock, tcp://h:2376, ssh://root@h:22 */
+  readonly url: string;
+  readonly target: EngineTarget;
+  readonly docker: Docker;
+  /** sockets/channels currently open by this connection (tests assert these return to zero) */
+  openChannels(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,30 @@
+// Builds one Flotilla host: the core services plus a dispatcher serving every contract method.
+import { Dispatcher, type AnyHandlers } from './dispatcher';
+import { createServices, type Services } from './services';
+import { systemHandlers } from './handlers/system';
+import { enginesHandlers } from './handlers/engines';
+import { labHandlers } from './handlers/lab';
+import { swarmHandlers } from './handlers/swarm';
+import { stacksHandlers } from './handlers/stacks';
+import { machinesHandlers } from './handlers/machines';
+
+export interface Host {
+  readonly services: Services;
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+export function createHost(opts: { transport: Services['transport']; home?: string }): Host {
+  const services = createServices(opts);
+  const handlers = {
+    ...systemHandlers(services),
+    ...enginesHandlers(services),
+    ...labHandlers(services),
+    ...swarmHandlers(services),
+    ...stacksHandlers(services),
+    ...machinesHandlers(services),
+  };
+  const dispatcher = new Dispatcher(handlers as unknown as AnyHandlers);
+  services.setBroadcaster((name, payload) => dispatcher.broadcast(name, payload));
+  return { services, dispatcher, close: () => services.close() };
+}
