@@ -1,0 +1,74 @@
+// One interface for every way Flotilla makes a host: container, generic, virtualbox, hyperv, qemu.
+// A driver makes and controls the host; the store, certificates and provisioner are shared by all.
+
+export type MachineState = 'creating' | 'running' | 'stopped' | 'paused' | 'saved' | 'starting' | 'stopping' | 'error' | 'not-found' | 'unknown';
+
+export interface DriverOption {
+  /** CLI flag without dashes, e.g. "virtualbox-memory" */
+  flag: string;
+  description: string;
+  type: 'string' | 'number' | 'boolean';
+  default?: string | number | boolean;
+}
+
+export interface PrerequisiteCheck {
+  /** e.g. "VBoxManage installed", "virtualization enabled", "administrator rights" */
+  name: string;
+  ok: boolean;
+  /** what was found, e.g. "VBoxManage 7.0.20 at /usr/bin/VBoxManage" */
+  detail: string;
+  /** what to do when not ok */
+  remedy?: string;
+}
+
+/** What the user asked for; drivers read their own options from `options` (flag -> value). */
+export interface MachineSpec {
+  name: string;
+  cpus: number;
+  memoryMb: number;
+  diskGb: number;
+  options: Record<string, string | number | boolean>;
+  /** engine labels, registry mirrors, insecure registries: applied by the provisioner, not the driver */
+}
+
+/** Where the host's sshd and engine are, as the driver made them. */
+export interface HostEndpoint {
+  /** the address other swarm nodes use to reach this host */
+  ip: string;
+  ssh: { host: string; port: number; user: string };
+  /** where the TLS engine port is reachable from this computer (forwarded ports for NAT drivers) */
+  docker: { host: string; port: number };
+}
+
+export interface DriverContext {
+  /** the machine's folder in the store (keys, certs, disks, logs live here) */
+  machineDir: string;
+  /** the machine's SSH public key (OpenSSH format) to install for `user` */
+  sshPublicKey: string;
+  /** path of the matching private key */
+  sshPrivateKeyPath: string;
+  /** raw log line for the machine's log */
+  log(line: string): void;
+  /** a named step of progress, shown to the user */
+  step(name: string, detail?: string): void;
+  signal: AbortSignal;
+}
+
+/** Opaque per-driver state kept in the machine's config.json (e.g. container id, VM name, ports). */
+export type DriverData = Record<string, unknown>;
+
+export interface MachineDriver {
+  readonly name: string;
+  readonly description: string;
+  options(): DriverOption[];
+  prerequisites(signal?: AbortSignal): Promise<PrerequisiteCheck[]>;
+  /** makes the host and returns its endpoint plus driver data; must leave nothing behind when it throws */
+  create(spec: MachineSpec, ctx: DriverContext): Promise<{ endpoint: HostEndpoint; data: DriverData }>;
+  start(data: DriverData, ctx: DriverContext): Promise<HostEndpoint>;
+  stop(data: DriverData, ctx: DriverContext): Promise<void>;
+  restart(data: DriverData, ctx: DriverContext): Promise<HostEndpoint>;
+  kill(data: DriverData, ctx: DriverContext): Promise<void>;
+  /** removes the host and everything the driver made for it (container, VM, disks, networks it owns) */
+  remove(data: DriverData, ctx: DriverContext): Promise<void>;
+  state(data: DriverData, signal?: AbortSignal): Promise<MachineState>;
+}
