@@ -2,6 +2,7 @@
 import type { BroadcastName, BroadcastPayload } from '../api/contract';
 import { flotillaHome } from '../core/paths';
 import { EngineDirectory } from './engine-directory';
+import { labStatus } from '../core/lab';
 
 export interface Services {
   readonly home: string;
@@ -17,6 +18,18 @@ export function createServices(opts: { transport: Services['transport']; home?: 
   let broadcaster: Services['broadcast'] = () => undefined;
   const home = opts.home ?? flotillaHome();
   const engines = new EngineDirectory();
+  // The lab's hosts (if a lab is running) show up as engines reached over SSH with the lab's key.
+  const labName = process.env.FLOTILLA_LAB_NAME ?? 'flab';
+  engines.addProvider(async () =>
+    (await labStatus(labName)).map((n) => ({
+      id: `lab:${n.name}`,
+      name: n.name,
+      url: n.ssh,
+      source: 'lab' as const,
+      transport: 'ssh' as const,
+      target: { kind: 'ssh' as const, user: 'root', host: n.ip, port: 22, identityFile: n.identity },
+    })),
+  );
   return {
     home,
     transport: opts.transport,
