@@ -1,48 +1,91 @@
-// PLACEHOLDER for the engine work: only unix sockets are implemented here so far.
-import http from 'node:http';
+// connectEngine: one EngineConnection (a dockerode client) over a unix socket / named pipe, verified TLS, or SSH.
+// Every transport plugs in as the dial function of a DialAgent, so dockerode always speaks plain HTTP over
+// a stream we opened, and openChannels() counts exactly the streams still open.
+import path from 'node:path';
 import Docker from 'dockerode';
 import { FlotillaError } from '../../api/errors';
+import { flotillaHome } from '../paths';
 import type { ConnectOptions, EngineConnection, EngineTarget } from './types';
+import { DialAgent, type Dial } from './dial-agent';
+import { dialPlain, dialTls, loadTlsContext } from './tls';
+import { acquireTunnel, releaseTunnel } from './ssh';
+import { DEFAULT_UNIX_SOCKET, targetToUrl } from './url';
 
-export interface UrlOptions {
-  tlscacert?: string;
-  tlscert?: string;
-  tlskey?: string;
-  sshKey?: string;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(flotillaHome(env), 'known_hosts');
 }
 
-export function parseEngineUrl(url: string, _opts: UrlOptions = {}): EngineTarget {
-  if (url.startsWith('unix://')) return { kind: 'unix', socketPath: url.slice('unix://'.length) };
-  throw new FlotillaError('BAD_INPUT', `unsupported engine URL ${url}`);
+function pipePath(p: string): string {
+  return process.platform === 'win32' ? p.replace(/\//g, '\\') : p;
 }
 
-export function targetToUrl(t: EngineTarget): string {
-  switch (t.kind) {
+export async function connectEngine(target: EngineTarget, opts: ConnectOptions = {}): Promise<EngineConnection> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const url = targetToUrl(target);
+  if (opts.signal?.aborted) throw new FlotillaError('CANCELLED', `connecting to ${url} was cancelled`);
+  let dial: Dial;
+  let release = (): void => undefined;
+  switch (target.kind) {
     case 'unix':
-      return `unix://${t.socketPath}`;
+      dial = () => dialPlain({ path: target.socketPath }, `the Docker socket ${target.socketPath}`, timeoutMs);
+      break;
     case 'npipe':
-      return `npipe://${t.pipePath.replace(/\\/g, '/')}`;
+      dial = () => dialPlain({ path: pipePath(target.pipePath) }, `the Docker pipe ${target.pipePath}`, timeoutMs);
+      break;
     case 'tcp':
-      return `tcp://${t.host}:${t.port}`;
-    case 'ssh':
-      return `ssh://${t.user}@${t.host}:${t.port}`;
+      if (target.tls) {
+        const files = target.tls;
+        const ctx = loadTlsContext(files, url);
+        dial = () => dialTls(target.host, target.port, url, files, ctx, timeoutMs);
+      } else {
+        dial = () => dialPlain({ host: target.host, port: target.port }, url, timeoutMs);
+      }
+      break;
+    case 'ssh': {
+      const tunnel = acquireTunnel({
+        user: target.user,
+        host: target.host,
+        port: target.port,
+        identityFile: target.identityFile,
+        socketPath: target.socketPath ?? DEFAULT_UNIX_SOCKET,
+        knownHostsFile: target.knownHostsFile ?? opts.knownHostsFile ?? defaultKnownHostsFile(),
+        timeoutMs,
+      });
+      try {
+        await tunnel.connect(); // fail early: host key, auth and reachability errors surface here
+      } catch (e) {
+        releaseTunnel(tunnel);
+        throw e;
+      }
+      dial = () => tunnel.open();
+      release = () => releaseTunnel(tunnel);
+      break;
+    }
   }
-}
-
-export function resolveLocalTarget(env: NodeJS.ProcessEnv = process.env): EngineTarget {
-  if (env.DOCKER_HOST) return parseEngineUrl(env.DOCKER_HOST);
-  return { kind: 'unix', socketPath: '/var/run/docker.sock' };
-}
-
-export async function connectEngine(target: EngineTarget, _opts: ConnectOptions = {}): Promise<EngineConnection> {
-  if (target.kind !== 'unix') throw new FlotillaError('UNSUPPORTED', `${target.kind} engines are not wired yet`);
-  const agent = new http.Agent({ keepAlive: true });
-  const docker = new Docker({ socketPath: target.socketPath });
+  const agent = new DialAgent(dial);
+  // Every option the modem would otherwise take from DOCKER_HOST / DOCKER_CERT_PATH is set explicitly.
+  const options = { protocol: 'http', host: 'localhost', port: 80, pathPrefix: '/', socketPath: undefined, ca: undefined, cert: undefined, key: undefined, timeout: undefined, agent };
+  let docker: Docker;
+  try {
+    docker = new Docker(options as Docker.DockerOptions);
+  } catch (e) {
+    agent.close();
+    release();
+    throw new FlotillaError('BAD_INPUT', `cannot set up the Docker client for ${url}: ${(e as Error).message} (check DOCKER_HOST and DOCKER_CERT_PATH)`);
+  }
+  let closed = false;
   return {
-    url: targetToUrl(target),
+    url,
     target,
     docker,
-    openChannels: () => Object.values(agent.sockets).reduce((n, s) => n + (s?.length ?? 0), 0),
-    close: async () => agent.destroy(),
+    openChannels: () => agent.openCount(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      agent.close();
+      release();
+    },
   };
 }

@@ -5,7 +5,18 @@ export type EngineTarget =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'npipe'; pipePath: string }
   | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles }
-  | { kind: 'ssh'; user: string; host: string; port: number; identityFile?: string; socketPath?: string };
+  | {
+      kind: 'ssh';
+      user: string;
+      host: string;
+      port: number;
+      /** private key file; without it: the SSH agent (SSH_AUTH_SOCK), then ~/.ssh/id_ed25519, ~/.ssh/id_rsa */
+      identityFile?: string;
+      /** the engine's socket on the remote host (default /var/run/docker.sock) */
+      socketPath?: string;
+      /** where this host's key is pinned (overrides ConnectOptions.knownHostsFile and $FLOTILLA_HOME/known_hosts) */
+      knownHostsFile?: string;
+    };
 
 /** PEM file paths (as the docker CLI takes them); TLS is always verified against `ca`. */
 export interface TlsFiles {
@@ -17,7 +28,7 @@ export interface TlsFiles {
 export interface ConnectOptions {
   /** Flotilla's own known_hosts (host keys pinned on first use); defaults to $FLOTILLA_HOME/known_hosts */
   knownHostsFile?: string;
-  /** connection timeout in ms (default 10 s) */
+  /** timeout in ms for opening a connection (TCP connect, TLS or SSH handshake, SSH channel open); default 10 s */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -27,7 +38,7 @@ export interface EngineConnection {
   readonly url: string;
   readonly target: EngineTarget;
   readonly docker: Docker;
-  /** sockets/channels currently open by this connection (tests assert these return to zero) */
+  /** sockets/channels currently open by this connection (tests assert these return to the starting count) */
   openChannels(): number;
   close(): Promise<void>;
 }

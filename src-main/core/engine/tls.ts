@@ -1,0 +1,88 @@
+// tcp://host:2376 with a CA, a client certificate and its key. Always verified: the engine's certificate must
+// chain to the given CA and name the host (IP SAN for addresses).
+import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { FlotillaError } from '../../api/errors';
+import type { TlsFiles } from './types';
+import { describeNetError, timeoutError } from './net-errors';
+
+const FLAG: Record<keyof TlsFiles, string> = { ca: '--tlscacert', cert: '--tlscert', key: '--tlskey' };
+
+function readPem(kind: keyof TlsFiles, file: string, url: string): Buffer {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new FlotillaError('BAD_INPUT', `the TLS file ${file} (${FLAG[kind]}) for ${url} does not exist: pass the right path with ${FLAG[kind]}`);
+    throw new FlotillaError('BAD_INPUT', `cannot read the TLS file ${file} (${FLAG[kind]}) for ${url}: ${(e as Error).message}`);
+  }
+  if (!data.includes('-----BEGIN ')) throw new FlotillaError('BAD_INPUT', `${file} (${FLAG[kind]}) is not a PEM file`);
+  return data;
+}
+
+/** Reads and checks the three files; the result is a ready secure context. */
+export function loadTlsContext(files: TlsFiles, url: string): tls.SecureContext {
+  const ca = readPem('ca', files.ca, url);
+  const cert = readPem('cert', files.cert, url);
+  const key = readPem('key', files.key, url);
+  try {
+    return tls.createSecureContext({ ca, cert, key });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/key values mismatch/i.test(msg)) throw new FlotillaError('BAD_INPUT', `the client key ${files.key} does not belong to the client certificate ${files.cert}`);
+    throw new FlotillaError('BAD_INPUT', `the TLS files for ${url} (${files.ca}, ${files.cert}, ${files.key}) are not usable: ${msg}`);
+  }
+}
+
+function describeTlsError(url: string, files: TlsFiles, err: NodeJS.ErrnoException, timeoutMs: number): FlotillaError {
+  const code = err.code ?? '';
+  if (['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_SIGNATURE_FAILURE'].includes(code))
+    return new FlotillaError('AUTH', `the engine at ${url} presented a certificate that is not signed by the CA in ${files.ca} (${code}): pass the CA that signed the engine's certificate with --tlscacert`, { cause: err });
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return new FlotillaError('AUTH', `the engine's certificate does not name the host of ${url} (${err.message}): connect by a name or IP in its subjectAltName, or reissue the certificate`, { cause: err });
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return new FlotillaError('AUTH', `the engine's certificate at ${url} is not valid now (${code}): renew it`, { cause: err });
+  if (/ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|ACCESS_DENIED|DECRYPT_ERROR)/.test(code) || /alert (bad certificate|unknown ca|certificate required)/i.test(err.message))
+    return new FlotillaError('AUTH', `the engine at ${url} rejected the client certificate ${files.cert} (${code || err.message}): use a client certificate signed by the CA the engine trusts (its --tlscacert)`, { cause: err });
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long/i.test(err.message))
+    return new FlotillaError('UNREACHABLE', `${url} does not speak TLS: is it the engine's plain port (2375)? Use the TLS port (2376) or drop the TLS flags`, { cause: err });
+  return describeNetError(url, err, timeoutMs);
+}
+
+/** Opens one verified TLS socket; resolves once the handshake succeeded. */
+export function dialTls(host: string, port: number, url: string, files: TlsFiles, secureContext: tls.SecureContext, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host, port, secureContext, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: true });
+    const timer = setTimeout(() => s.destroy(timeoutError()), timeoutMs);
+    s.once('secureConnect', () => {
+      clearTimeout(timer);
+      s.removeListener('error', onError);
+      resolve(s);
+    });
+    const onError = (err: NodeJS.ErrnoException): void => {
+      clearTimeout(timer);
+      s.destroy();
+      reject(describeTlsError(url, files, err, timeoutMs));
+    };
+    s.once('error', onError);
+  });
+}
+
+/** One plain socket (unix, npipe, or tcp without TLS); resolves once connected. */
+export function dialPlain(connectOpts: net.NetConnectOpts, what: string, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(connectOpts);
+    const timer = setTimeout(() => s.destroy(timeoutError()), timeoutMs);
+    const onError = (err: Error): void => {
+      clearTimeout(timer);
+      reject(describeNetError(what, err, timeoutMs));
+    };
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.removeListener('error', onError);
+      resolve(s);
+    });
+    s.once('error', onError);
+  });
+}
