@@ -1,0 +1,192 @@
+// The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
+// Pure in its inputs (no api), so the bench and tests render it directly.
+import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import type { BoardFilters, BoardModel, BoardService } from './types';
+import { NO_FILTERS } from './types';
+import { buildBoard, serviceColor, type UpdateProgress } from './model';
+import { NodeColumn } from './NodeColumn';
+
+const FLIP_LIMIT = 600; // beyond this many cards, measuring every card each change costs more than the animation is worth
+
+function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
+  const pct = p.total ? Math.round((100 * p.updated) / p.total) : 0;
+  const label: Record<string, string> = {
+    updating: 'updating',
+    paused: 'update paused',
+    rollback_started: 'rolling back',
+    rollback_paused: 'rollback paused',
+    rollback_completed: 'rolled back',
+  };
+  const tone = p.state.startsWith('rollback') ? 'warn' : p.state.includes('paused') ? 'err' : 'info';
+  return (
+    <div className={`update-progress tone-${tone}`} data-testid="update-progress" data-service={service?.name}>
+      <span className="up-name">{service?.name ?? p.serviceId}</span>
+      <span className="up-state">{label[p.state] ?? p.state}</span>
+      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.updated}>
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <span className="up-count">
+        {p.updated} of {p.total} updated
+      </span>
+      {p.message && <span className="up-msg">{p.message}</span>}
+    </div>
+  );
+}
+
+/** FLIP: cards keyed by service slot glide from where they were to where they are now. */
+function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enabled: boolean): void {
+  const last = useRef(new Map<string, DOMRect>());
+  useLayoutEffect(() => {
+    const root = container.current;
+    if (!root || !enabled) {
+      last.current.clear();
+      return;
+    }
+    const next = new Map<string, DOMRect>();
+    for (const el of root.querySelectorAll<HTMLElement>('[data-flip]')) {
+      const key = el.dataset.flip as string;
+      const r = el.getBoundingClientRect();
+      next.set(key, r);
+      const prev = last.current.get(key);
+      if (prev && (Math.abs(prev.left - r.left) > 2 || Math.abs(prev.top - r.top) > 2) && typeof el.animate === 'function') {
+        el.animate([{ transform: `translate(${prev.left - r.left}px, ${prev.top - r.top}px)` }, { transform: 'none' }], { duration: 350, easing: 'ease-out' });
+      } else if (!prev && last.current.size > 0 && typeof el.animate === 'function') {
+        el.animate([{ opacity: 0, transform: 'scale(0.92)' }, { opacity: 1, transform: 'none' }], { duration: 250, easing: 'ease-out' });
+      }
+    }
+    last.current = next;
+  }, [dep, enabled, container]);
+}
+
+export interface BoardProps {
+  model: BoardModel;
+  now: number;
+  initialFilters?: Partial<BoardFilters>;
+  /** animations off for benches and reduced-motion users */
+  animate?: boolean;
+}
+
+export function Board({ model, now, initialFilters, animate = true }: BoardProps): ReactElement {
+  const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
+  const [groupByStack, setGroupByStack] = useState(false);
+  const [compact, setCompact] = useState(false);
+  const [showLabels, setShowLabels] = useState(true);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const text = useDeferredValue(filters.text);
+
+  const view = useMemo(() => buildBoard(model, { ...filters, text }), [model, filters, text]);
+  const services = useMemo(() => new Map(model.services.map((s) => [s.id, s])), [model.services]);
+  const colors = useMemo(() => new Map(model.services.map((s) => [s.id, serviceColor(s.name)])), [model.services]);
+
+  const onToggle = useCallback(
+    (key: string) =>
+      setCollapsed((c) => {
+        const n = new Set(c);
+        if (n.has(key)) n.delete(key);
+        else n.add(key);
+        return n;
+      }),
+    [],
+  );
+  const allCollapsed = view.columns.length > 0 && view.columns.every((c) => collapsed.has(c.key));
+  const toggleAll = (): void => setCollapsed(allCollapsed ? new Set() : new Set(view.columns.map((c) => c.key)));
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+  useFlip(scroller, view, animate && !reduced && view.totals.shown <= FLIP_LIMIT);
+
+  const set = (p: Partial<BoardFilters>): void => setFilters((f) => ({ ...f, ...p }));
+  const stackServices = model.services.filter((s) => !filters.stack || (s.stack ?? '') === filters.stack).sort((a, b) => a.name.localeCompare(b.name));
+
+  return (
+    <div className="board">
+      <div className="board-toolbar" role="toolbar" aria-label="board filters">
+        <input
+          className="input"
+          type="search"
+          placeholder="Filter: service, image, node, state…"
+          value={filters.text}
+          onChange={(e) => set({ text: e.target.value })}
+          aria-label="filter tasks"
+        />
+        <select className="select" value={filters.stack} onChange={(e) => set({ stack: e.target.value, service: '' })} aria-label="stack">
+          <option value="">All stacks</option>
+          {view.stacks.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <select className="select" value={filters.service} onChange={(e) => set({ service: e.target.value })} aria-label="service">
+          <option value="">All services</option>
+          {stackServices.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <label className="check">
+          <input type="checkbox" checked={filters.runningOnly} onChange={(e) => set({ runningOnly: e.target.checked })} /> Running only
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={groupByStack} onChange={(e) => setGroupByStack(e.target.checked)} /> Group by stack
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={compact} onChange={(e) => setCompact(e.target.checked)} /> Compact
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={showLabels} onChange={(e) => setShowLabels(e.target.checked)} /> Labels
+        </label>
+        <button className="btn small" onClick={toggleAll}>
+          {allCollapsed ? 'Expand all' : 'Collapse all'}
+        </button>
+        <span className="board-totals" data-testid="board-totals">
+          {view.totals.nodes} nodes · {view.totals.shown === view.totals.tasks ? view.totals.tasks : `${view.totals.shown} of ${view.totals.tasks}`} tasks
+        </span>
+      </div>
+
+      {view.progress.length > 0 && (
+        <div className="update-list">
+          {view.progress.map((p) => (
+            <ProgressBar key={p.serviceId} p={p} service={services.get(p.serviceId)} />
+          ))}
+        </div>
+      )}
+
+      <div className="legend" aria-label="services">
+        {view.legend.map(({ service, color, shown }) => (
+          <button
+            key={service.id}
+            className={`legend-item${filters.service === service.id ? ' active' : ''}${shown === 0 ? ' none' : ''}`}
+            style={{ ['--svc' as string]: color }}
+            onClick={() => set({ service: filters.service === service.id ? '' : service.id })}
+            title={`${service.stack ? `${service.stack} / ` : ''}${service.name}: ${service.replicas.running}/${service.replicas.desired} running. Click to show only this service.`}
+          >
+            <span className="swatch" aria-hidden="true" />
+            {service.name}
+            <span className="legend-count">
+              {service.replicas.running}/{service.replicas.desired}
+            </span>
+          </button>
+        ))}
+      </div>
+
+      <div className="board-columns" ref={scroller} data-testid="board-columns">
+        {view.columns.map((c) => (
+          <NodeColumn
+            key={c.key}
+            column={c}
+            services={services}
+            colors={colors}
+            now={now}
+            collapsed={collapsed.has(c.key)}
+            compact={compact}
+            groupByStack={groupByStack}
+            showLabels={showLabels}
+            onToggle={onToggle}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+// One node's column: its header (hostname, role, availability, status, resources, labels) and cards.
+// Memoized with a shallow comparison of its cards, so unchanged columns are skipped entirely.
+import { memo, type ReactElement } from 'react';
+import type { BoardService } from './types';
+import type { NodeColumn as Column, TaskCardInfo } from './model';
+import { isUpdating } from './model';
+import { TaskCard } from './TaskCard';
+
+function gib(n?: number): string {
+  return n ? `${(n / 1024 ** 3).toFixed(n >= 10 * 1024 ** 3 ? 0 : 1)} GiB` : '? GiB';
+}
+
+export interface NodeColumnProps {
+  column: Column;
+  services: Map<string, BoardService>;
+  colors: Map<string, string>;
+  now: number;
+  collapsed: boolean;
+  compact: boolean;
+  groupByStack: boolean;
+  showLabels: boolean;
+  onToggle(key: string): void;
+}
+
+function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
+  return (
+    <>
+      {cards.map(({ task, oldImage }) => {
+        const s = p.services.get(task.serviceId);
+        return (
+          <TaskCard
+            key={task.id}
+            task={task}
+            serviceName={s?.name ?? task.serviceId.slice(0, 12)}
+            color={p.colors.get(task.serviceId) ?? 'var(--fg-faint)'}
+            oldImage={oldImage}
+            updating={!!s && isUpdating(s)}
+            now={p.now}
+            compact={p.compact}
+          />
+        );
+      })}
+    </>
+  );
+}
+
+/** collapsed column: one chip per service with its count */
+function Summary({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
+  const per = new Map<string, number>();
+  for (const c of cards) per.set(c.task.serviceId, (per.get(c.task.serviceId) ?? 0) + 1);
+  return (
+    <div className="svc-chips">
+      {[...per].map(([id, n]) => (
+        <span key={id} className="svc-chip" style={{ ['--svc' as string]: p.colors.get(id) ?? 'var(--fg-faint)' }}>
+          {p.services.get(id)?.name ?? id.slice(0, 12)} <b>{n}</b>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function NodeColumnImpl(p: NodeColumnProps): ReactElement {
+  const { column, collapsed } = p;
+  const n = column.node;
+  const down = n && n.status !== 'ready';
+  const cls = `node-col${n?.availability === 'drain' ? ' drained' : ''}${n?.availability === 'pause' ? ' paused' : ''}${down ? ' down' : ''}${collapsed ? ' collapsed' : ''}`;
+  const labels = n ? Object.entries(n.labels) : [];
+  return (
+    <section className={cls} data-testid="node-column" data-node={n?.hostname ?? 'unplaced'} aria-label={n ? `node ${n.hostname}` : 'tasks not placed on a node'}>
+      <header className="node-head">
+        <div className="node-title">
+          <button className="collapse-btn" onClick={() => p.onToggle(column.key)} aria-expanded={!collapsed} aria-label={collapsed ? 'expand' : 'collapse'}>
+            {collapsed ? '▸' : '▾'}
+          </button>
+          <span className={`dot ${down ? 'tone-err' : 'tone-ok'}`} aria-hidden="true" />
+          <h3 title={n?.id}>{n ? n.hostname : 'Not placed yet'}</h3>
+          <span className="node-count" title="cards shown / tasks on this node">
+            {column.counts.shown === column.counts.total ? column.counts.total : `${column.counts.shown}/${column.counts.total}`}
+          </span>
+        </div>
+        {n && (
+          <div className="node-badges">
+            <span className={`badge ${n.role === 'manager' ? 'info' : ''}`}>{n.leader ? 'leader' : n.role}</span>
+            {n.availability !== 'active' && (
+              <span className={`badge avail-${n.availability}`} data-testid="availability">
+                {n.availability === 'drain' ? '⛔ drained' : '⏸ paused'}
+              </span>
+            )}
+            <span className={`badge ${down ? 'err' : 'ok'}`}>{n.status}</span>
+            <span className="node-res">
+              {n.cpus ?? '?'} CPU · {gib(n.memoryBytes)}
+            </span>
+          </div>
+        )}
+        {n && p.showLabels && labels.length > 0 && (
+          <div className="node-labels">
+            {labels.map(([k, v]) => (
+              <span key={k} className="label-chip mono">
+                {k}
+                {v ? `=${v}` : ''}
+              </span>
+            ))}
+          </div>
+        )}
+        {column.counts.failed > 0 && <div className="node-failed">{column.counts.failed} failed</div>}
+      </header>
+      <div className="node-body">
+        {collapsed ? (
+          <Summary cards={column.cards} p={p} />
+        ) : column.cards.length === 0 ? (
+          <div className="node-empty">{n?.availability === 'drain' ? 'Drained: no tasks will be placed here' : 'No tasks'}</div>
+        ) : p.groupByStack ? (
+          column.groups.map((g) => (
+            <div className="stack-group" key={g.stack || '-'}>
+              <div className="stack-name">{g.stack || 'no stack'}</div>
+              <Cards cards={g.cards} p={p} />
+            </div>
+          ))
+        ) : (
+          <Cards cards={column.cards} p={p} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function sameCards(a: TaskCardInfo[], b: TaskCardInfo[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].task !== b[i].task || a[i].oldImage !== b[i].oldImage) return false;
+  return true;
+}
+
+export const NodeColumn = memo(NodeColumnImpl, (a, b) => {
+  return (
+    a.column.node === b.column.node &&
+    sameCards(a.column.cards, b.column.cards) &&
+    a.column.counts.total === b.column.counts.total &&
+    a.column.counts.failed === b.column.counts.failed &&
+    a.services === b.services &&
+    a.colors === b.colors &&
+    a.now === b.now &&
+    a.collapsed === b.collapsed &&
+    a.compact === b.compact &&
+    a.groupByStack === b.groupByStack &&
+    a.showLabels === b.showLabels &&
+    a.onToggle === b.onToggle
+  );
+});

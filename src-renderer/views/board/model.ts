@@ -1,0 +1,215 @@
+// Pure logic of the board: cluster model -> columns (one per node), cards, legend and update progress.
+// No React here, so it is unit-tested directly and cheap to recompute.
+import type { BoardFilters, BoardModel, BoardNode, BoardService, BoardTask } from './types';
+
+export interface TaskCardInfo {
+  task: BoardTask;
+  /** the image of this task is not the service's current image (an update is replacing it) */
+  oldImage: boolean;
+}
+
+export interface StackGroup {
+  stack: string; // '' = no stack
+  cards: TaskCardInfo[];
+}
+
+export interface NodeColumn {
+  /** undefined for the "not placed yet" column */
+  node?: BoardNode;
+  key: string;
+  cards: TaskCardInfo[];
+  groups: StackGroup[];
+  counts: { shown: number; running: number; failed: number; total: number };
+}
+
+export interface UpdateProgress {
+  serviceId: string;
+  state: string;
+  updated: number;
+  total: number;
+  message?: string;
+}
+
+export interface LegendEntry {
+  service: BoardService;
+  color: string;
+  shown: number;
+}
+
+export interface BoardView {
+  columns: NodeColumn[];
+  legend: LegendEntry[];
+  progress: UpdateProgress[];
+  stacks: string[];
+  totals: { nodes: number; tasks: number; shown: number };
+}
+
+const ACTIVE_DESIRED = new Set(['running', 'ready', 'accepted']);
+const FAILED = new Set(['failed', 'rejected']);
+const UPDATING = new Set(['updating', 'paused', 'rollback_started', 'rollback_paused']);
+
+/** `repo/name:tag@sha256:...` -> `repo/name:tag` (the digest only matters for comparison, not display) */
+export function shortImage(image: string): string {
+  const at = image.indexOf('@');
+  let s = at >= 0 ? image.slice(0, at) : image;
+  if (s.startsWith('docker.io/library/')) s = s.slice('docker.io/library/'.length);
+  if (!/:[^/]+$/.test(s)) s += ':latest';
+  return s;
+}
+
+/** Same image? Compare digests when both have one, else name:tag. */
+export function sameImage(a: string, b: string): boolean {
+  const da = a.split('@')[1];
+  const db = b.split('@')[1];
+  if (da && db) return da === db;
+  return shortImage(a) === shortImage(b);
+}
+
+/** A stable colour per service name (stays the same across redeploys, unlike the id). */
+export function serviceColor(name: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  const hue = (h >>> 0) % 360;
+  const sat = 55 + ((h >>> 9) % 20);
+  return `hsl(${hue} ${sat}% 48%)`;
+}
+
+export function isUpdating(s: BoardService): boolean {
+  return !!s.updateStatus && UPDATING.has(s.updateStatus.state);
+}
+
+/**
+ * The tasks worth a card: those the orchestrator wants running, plus the newest failed or rejected
+ * task of a slot that has nothing running (so crash loops show their error instead of vanishing).
+ */
+export function visibleTasks(tasks: BoardTask[]): BoardTask[] {
+  const slotKey = (t: BoardTask): string => `${t.serviceId}/${t.slot ?? t.nodeId ?? t.id}`;
+  const runningSlots = new Set<string>();
+  const newestFailed = new Map<string, BoardTask>();
+  for (const t of tasks) {
+    if (t.state === 'running' && t.desiredState === 'running') runningSlots.add(slotKey(t));
+    if (FAILED.has(t.state)) {
+      const k = slotKey(t);
+      const cur = newestFailed.get(k);
+      if (!cur || cur.updatedAt < t.updatedAt) newestFailed.set(k, t);
+    }
+  }
+  return tasks.filter((t) => {
+    if (ACTIVE_DESIRED.has(t.desiredState)) return true;
+    const k = slotKey(t);
+    return FAILED.has(t.state) && newestFailed.get(k) === t && !runningSlots.has(k);
+  });
+}
+
+function nodeOrder(a: BoardNode, b: BoardNode): number {
+  if (a.role !== b.role) return a.role === 'manager' ? -1 : 1;
+  if (a.leader !== b.leader) return a.leader ? -1 : 1;
+  return a.hostname.localeCompare(b.hostname, undefined, { numeric: true });
+}
+
+function matchesText(text: string, t: BoardTask, s: BoardService | undefined, n: BoardNode | undefined): boolean {
+  if (!text) return true;
+  const hay = [s?.name, s?.stack, t.image, t.state, t.error, t.id, n?.hostname, t.slot === undefined ? '' : `${s?.name}.${t.slot}`]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+  // every word must match somewhere
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => hay.includes(w));
+}
+
+export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView {
+  const services = new Map(model.services.map((s) => [s.id, s]));
+  const nodes = new Map(model.nodes.map((n) => [n.id, n]));
+  const visible = visibleTasks(model.tasks);
+
+  const byNode = new Map<string, TaskCardInfo[]>();
+  const totalByNode = new Map<string, { total: number; running: number; failed: number }>();
+  const shownPerService = new Map<string, number>();
+  let shown = 0;
+
+  for (const t of visible) {
+    const s = services.get(t.serviceId);
+    const key = t.nodeId && nodes.has(t.nodeId) ? t.nodeId : '';
+    const tot = totalByNode.get(key) ?? { total: 0, running: 0, failed: 0 };
+    tot.total++;
+    if (t.state === 'running') tot.running++;
+    if (FAILED.has(t.state)) tot.failed++;
+    totalByNode.set(key, tot);
+
+    if (filters.stack && (s?.stack ?? '') !== filters.stack) continue;
+    if (filters.service && t.serviceId !== filters.service) continue;
+    if (filters.runningOnly && t.state !== 'running') continue;
+    if (!matchesText(filters.text.trim(), t, s, nodes.get(t.nodeId ?? ''))) continue;
+
+    const oldImage = !!s && !sameImage(t.image, s.image);
+    let list = byNode.get(key);
+    if (!list) byNode.set(key, (list = []));
+    list.push({ task: t, oldImage });
+    shown++;
+    shownPerService.set(t.serviceId, (shownPerService.get(t.serviceId) ?? 0) + 1);
+  }
+
+  const cardOrder = (a: TaskCardInfo, b: TaskCardInfo): number => {
+    const sa = services.get(a.task.serviceId);
+    const sb = services.get(b.task.serviceId);
+    return (
+      (sa?.stack ?? '').localeCompare(sb?.stack ?? '') ||
+      (sa?.name ?? '').localeCompare(sb?.name ?? '') ||
+      (a.task.slot ?? 0) - (b.task.slot ?? 0) ||
+      a.task.updatedAt - b.task.updatedAt ||
+      a.task.id.localeCompare(b.task.id)
+    );
+  };
+  const group = (cards: TaskCardInfo[]): StackGroup[] => {
+    const groups: StackGroup[] = [];
+    for (const c of cards) {
+      const stack = services.get(c.task.serviceId)?.stack ?? '';
+      const last = groups[groups.length - 1];
+      if (last && last.stack === stack) last.cards.push(c);
+      else groups.push({ stack, cards: [c] });
+    }
+    return groups;
+  };
+  const column = (key: string, node?: BoardNode): NodeColumn => {
+    const cards = (byNode.get(key) ?? []).sort(cardOrder);
+    const tot = totalByNode.get(key) ?? { total: 0, running: 0, failed: 0 };
+    return { node, key: key || 'unplaced', cards, groups: group(cards), counts: { shown: cards.length, ...tot } };
+  };
+
+  const columns = [...model.nodes].sort(nodeOrder).map((n) => column(n.id, n));
+  if (byNode.has('')) columns.push(column(''));
+
+  const legend = [...model.services]
+    .sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name))
+    .map((service) => ({ service, color: serviceColor(service.name), shown: shownPerService.get(service.id) ?? 0 }));
+
+  const progress: UpdateProgress[] = [];
+  for (const s of model.services) {
+    const st = s.updateStatus?.state;
+    if (!st || st === 'completed') continue;
+    // everything but 'completed' stays visible, so a paused or rolled-back update is noticed
+    const tasks = visible.filter((t) => t.serviceId === s.id && ACTIVE_DESIRED.has(t.desiredState));
+    const updated = tasks.filter((t) => t.state === 'running' && sameImage(t.image, s.image)).length;
+    const total = s.mode === 'replicated' ? s.replicas.desired : tasks.length;
+    progress.push({ serviceId: s.id, state: st, updated: Math.min(updated, total), total, message: s.updateStatus?.message });
+  }
+
+  const stacks = [...new Set(model.services.map((s) => s.stack ?? '').filter(Boolean))].sort();
+  return { columns, legend, progress, stacks, totals: { nodes: model.nodes.length, tasks: visible.length, shown } };
+}
+
+/** Rough age for a card: 5s, 3m, 2h, 4d. */
+export function age(fromMs: number, nowMs: number): string {
+  const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}

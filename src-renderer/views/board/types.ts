@@ -1,0 +1,60 @@
+// The cluster model the board draws. Local shapes until the swarm domain's ClusterModel
+// (src-main/api/domains/swarm.ts, stream 'swarm.model') lands; adapt in one place (adapt.ts) then.
+
+export interface BoardNode {
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  leader: boolean;
+  availability: 'active' | 'pause' | 'drain';
+  status: string; // ready | down | unknown | disconnected
+  engineVersion?: string;
+  addr?: string;
+  cpus?: number;
+  memoryBytes?: number;
+  labels: Record<string, string>;
+  engineLabels?: Record<string, string>;
+}
+
+export interface BoardUpdateStatus {
+  state: string; // updating | paused | completed | rollback_started | rollback_paused | rollback_completed
+  message?: string;
+}
+
+export interface BoardService {
+  id: string;
+  name: string;
+  stack?: string;
+  mode: 'replicated' | 'global' | string;
+  replicas: { desired: number; running: number };
+  image: string;
+  updateStatus?: BoardUpdateStatus;
+}
+
+export interface BoardTask {
+  id: string;
+  serviceId: string;
+  slot?: number;
+  nodeId?: string;
+  image: string;
+  state: string; // new pending assigned accepted preparing starting running complete shutdown failed rejected orphaned remove
+  desiredState: string;
+  error?: string;
+  message?: string;
+  updatedAt: number; // ms since epoch
+}
+
+export interface BoardModel {
+  nodes: BoardNode[];
+  services: BoardService[];
+  tasks: BoardTask[];
+}
+
+export interface BoardFilters {
+  stack: string; // '' = all
+  service: string; // '' = all (service id)
+  text: string;
+  runningOnly: boolean;
+}
+
+export const NO_FILTERS: BoardFilters = { stack: '', service: '', text: '', runningOnly: false };
