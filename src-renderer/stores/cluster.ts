@@ -2,36 +2,44 @@
 // stream: a snapshot, then diffs. Unchanged nodes, services and tasks keep their object identity,
 // so memoized board cards skip them.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { FlotillaApi, StreamHandlers } from '../api/client';
+import type { FlotillaApi } from '../api/client';
 import type { BoardModel } from '../views/board/types';
-import { applyModelEvent, type ModelEvent } from '../views/board/adapt';
+import { applyModelEvent } from '../views/board/adapt';
 
 export interface ClusterState {
   engineId?: string;
   status: 'idle' | 'loading' | 'live' | 'error';
   error?: string;
   model: BoardModel;
+  /** sources (the manager, node engines) that dropped, with why; the model resyncs when they return */
+  lost: Record<string, string>;
   watch(engineId: string): void;
   stop(): void;
 }
 
 const EMPTY: BoardModel = { nodes: [], services: [], tasks: [] };
-type LooseSubscribe = (method: string, params: unknown, handlers: StreamHandlers<unknown>) => () => void;
 
 export function createClusterStore(api: FlotillaApi): StoreApi<ClusterState> {
   let dispose: (() => void) | undefined;
   return createStore<ClusterState>((set, get) => ({
     status: 'idle',
     model: EMPTY,
+    lost: {},
     watch(engineId) {
       if (get().engineId === engineId && get().status !== 'error' && dispose) return;
       dispose?.();
-      set({ engineId, status: 'loading', error: undefined, model: EMPTY });
+      set({ engineId, status: 'loading', error: undefined, model: EMPTY, lost: {} });
       try {
-        // the swarm domain defines 'swarm.model'; loosely typed here until its ClusterModel settles
-        dispose = (api.subscribe as unknown as LooseSubscribe)('swarm.model', { id: engineId }, {
+        dispose = api.subscribe('swarm.model', { engineId }, {
           onEvent: (e) => {
-            const next = applyModelEvent(get().model, e as ModelEvent);
+            if (e.type === 'source') {
+              const lost = { ...get().lost };
+              if (e.connected) delete lost[e.source];
+              else lost[e.source] = e.error ?? 'disconnected';
+              set({ lost });
+              return;
+            }
+            const next = applyModelEvent(get().model, e);
             if (next !== get().model || get().status !== 'live') set({ model: next, status: 'live' });
           },
           onError: (err) => {

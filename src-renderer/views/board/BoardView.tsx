@@ -84,7 +84,17 @@ export function BoardView(): ReactElement {
       </StateMessage>
     );
   else if (cluster.status !== 'live') body = <StateMessage kind="loading" title={`Reading the swarm through ${rows[chosen]?.summary.name ?? chosen}…`} />;
-  else body = <Board model={cluster.model} now={now} />;
+  else
+    body = (
+      <>
+        {Object.entries(cluster.lost).map(([source, why]) => (
+          <div className="demo-banner" key={source} role="status">
+            Lost contact with {source}: {why}. The board resyncs when it comes back.
+          </div>
+        ))}
+        <Board model={cluster.model} now={now} />
+      </>
+    );
 
   return (
     <>

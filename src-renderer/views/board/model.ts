@@ -196,8 +196,10 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
     if (!st || st === 'completed') continue;
     // everything but 'completed' stays visible, so a paused or rolled-back update is noticed
     const tasks = visible.filter((t) => t.serviceId === s.id && ACTIVE_DESIRED.has(t.desiredState));
-    const updated = tasks.filter((t) => t.state === 'running' && sameImage(t.image, s.image)).length;
-    const total = s.mode === 'replicated' ? s.replicas.desired : tasks.length;
+    // the core's count (tasks on the new spec) when it has one, else running tasks on the new image
+    const counted = s.updateStatus?.progress;
+    const updated = counted ? counted.n : tasks.filter((t) => t.state === 'running' && sameImage(t.image, s.image)).length;
+    const total = counted ? counted.m : s.mode === 'replicated' ? s.replicas.desired : tasks.length;
     progress.push({ serviceId: s.id, state: st, updated: Math.min(updated, total), total, message: s.updateStatus?.message });
   }
 

@@ -1,5 +1,5 @@
-// The cluster model the board draws. Local shapes until the swarm domain's ClusterModel
-// (src-main/api/domains/swarm.ts, stream 'swarm.model') lands; adapt in one place (adapt.ts) then.
+// The cluster model the board draws: arrays, with tasks' times as numbers. adapt.ts builds it from the
+// swarm domain's ClusterModel ('swarm.model' stream), converting only what each diff changes.
 
 export interface BoardNode {
   id: string;
@@ -13,12 +13,14 @@ export interface BoardNode {
   cpus?: number;
   memoryBytes?: number;
   labels: Record<string, string>;
-  engineLabels?: Record<string, string>;
+  reachability?: string;
 }
 
 export interface BoardUpdateStatus {
   state: string; // updating | paused | completed | rollback_started | rollback_paused | rollback_completed
   message?: string;
+  /** tasks already on the new spec, of all the service's tasks */
+  progress?: { n: number; m: number };
 }
 
 export interface BoardService {
@@ -34,6 +36,7 @@ export interface BoardService {
 export interface BoardTask {
   id: string;
   serviceId: string;
+  /** replicated services only (global tasks have none) */
   slot?: number;
   nodeId?: string;
   image: string;
