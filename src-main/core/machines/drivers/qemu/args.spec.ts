@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { overlayArgs, qemuArgs, type QemuVmConfig } from './args';
+
+const base: QemuVmConfig = {
+  name: 'n1',
+  arch: 'x86_64',
+  accel: 'tcg',
+  cpus: 2,
+  memoryMb: 1024,
+  boot: { kind: 'kernel', kernel: '/img/vmlinuz', initrd: '/img/initrd.img', append: 'console=ttyS0 root=/dev/vda rw' },
+  overlay: '/m/n1/qemu/overlay.qcow2',
+  seed: '/m/n1/qemu/seed.iso',
+  sshPort: 40022,
+  dockerPort: 40376,
+  natMac: '52:54:00:00:00:01',
+  privateNet: { mcastGroup: '239.1.2.3', mcastPort: 23456, mac: '52:54:00:00:00:02' },
+  consoleLog: '/m/n1/qemu/console.log',
+  qmpSocket: '/m/n1/qemu/qmp.sock',
+  pidFile: '/m/n1/qemu/qemu.pid',
+};
+
+describe('qemuArgs', () => {
+  it('builds the exact command line for a kernel bundle under tcg with a private network', () => {
+    expect(qemuArgs(base)).toEqual([
+      '-name', 'flotilla-n1',
+      '-machine', 'pc',
+      '-accel', 'tcg',
+      '-cpu', 'max',
+      '-smp', '2', '-m', '1024',
+      '-display', 'none', '-vga', 'none', '-monitor', 'none',
+      '-kernel', '/img/vmlinuz', '-initrd', '/img/initrd.img', '-append', 'console=ttyS0 root=/dev/vda rw',
+      '-drive', 'file=/m/n1/qemu/overlay.qcow2,format=qcow2,if=virtio,discard=unmap',
+      '-drive', 'file=/m/n1/qemu/seed.iso,format=raw,if=virtio,readonly=on',
+      '-netdev', 'user,id=nat,hostfwd=tcp:127.0.0.1:40022-:22,hostfwd=tcp:127.0.0.1:40376-:2376',
+      '-device', 'virtio-net-pci,netdev=nat,mac=52:54:00:00:00:01',
+      '-netdev', 'socket,id=swarm,mcast=239.1.2.3:23456,localaddr=127.0.0.1',
+      '-device', 'virtio-net-pci,netdev=swarm,mac=52:54:00:00:00:02',
+      '-serial', 'file:/m/n1/qemu/console.log',
+      '-qmp', 'unix:/m/n1/qemu/qmp.sock,server=on,wait=off',
+      '-pidfile', '/m/n1/qemu/qemu.pid', '-daemonize',
+    ]);
+  });
+
+  it('boots a cloud disk under kvm with the host CPU and no private network', () => {
+    const { privateNet: _drop, ...noNet } = base;
+    const a = qemuArgs({ ...noNet, accel: 'kvm', boot: { kind: 'disk' } });
+    expect(a.slice(0, 8)).toEqual(['-name', 'flotilla-n1', '-machine', 'pc', '-accel', 'kvm', '-cpu', 'host']);
+    expect(a).not.toContain('-kernel');
+    expect(a.filter((x) => x === '-netdev')).toHaveLength(1);
+    expect(a.join(' ')).not.toContain('mcast');
+  });
+
+  it('uses the virt machine and UEFI firmware for aarch64 under hvf', () => {
+    const a = qemuArgs({ ...base, arch: 'aarch64', accel: 'hvf', boot: { kind: 'disk' }, firmware: '/opt/homebrew/share/qemu/edk2-aarch64-code.fd' });
+    expect(a.slice(2, 8)).toEqual(['-machine', 'virt', '-accel', 'hvf', '-cpu', 'host']);
+    expect(a).toContain('-bios');
+    expect(a[a.indexOf('-bios') + 1]).toBe('/opt/homebrew/share/qemu/edk2-aarch64-code.fd');
+  });
+});
+
+describe('overlayArgs', () => {
+  it('makes a qcow2 overlay with an explicit backing format', () => {
+    expect(overlayArgs('/c/rootfs.raw', 'raw', '/m/overlay.qcow2', 20)).toEqual(['create', '-f', 'qcow2', '-F', 'raw', '-b', '/c/rootfs.raw', '/m/overlay.qcow2', '20G']);
+  });
+});

@@ -1,0 +1,71 @@
+// The exact qemu-system command line for one machine, from its driver data (pure: unit tested).
+import type { QemuArch } from './host';
+
+export type Accel = 'kvm' | 'hvf' | 'tcg';
+
+/** Boot media: a disk image that boots by itself (cloud qcow2), or a kernel + initrd + root disk bundle. */
+export type BootMedia =
+  | { kind: 'disk' }
+  | { kind: 'kernel'; kernel: string; initrd: string; append: string };
+
+export interface QemuVmConfig {
+  name: string;
+  arch: QemuArch;
+  accel: Accel;
+  cpus: number;
+  memoryMb: number;
+  boot: BootMedia;
+  /** the machine's copy-on-write qcow2 overlay */
+  overlay: string;
+  /** the NoCloud seed (ISO9660, label cidata), attached read-only as a second virtio disk */
+  seed: string;
+  sshPort: number;
+  dockerPort: number;
+  natMac: string;
+  /** the private network shared by the machines of one swarm, or none */
+  privateNet?: { mcastGroup: string; mcastPort: number; mac: string };
+  consoleLog: string;
+  qmpSocket: string;
+  pidFile: string;
+  /** aarch64 needs UEFI firmware to boot a cloud disk */
+  firmware?: string;
+}
+
+export function qemuArgs(c: QemuVmConfig): string[] {
+  const a: string[] = ['-name', `flotilla-${c.name}`];
+  if (c.arch === 'aarch64') a.push('-machine', 'virt');
+  else a.push('-machine', 'pc');
+  a.push('-accel', c.accel);
+  // tcg emulates a generic CPU; kvm/hvf pass the host CPU through
+  if (c.accel === 'tcg') a.push('-cpu', c.arch === 'aarch64' ? 'cortex-a72' : 'max');
+  else a.push('-cpu', 'host');
+  a.push('-smp', String(c.cpus), '-m', String(c.memoryMb));
+  a.push('-display', 'none', '-vga', 'none', '-monitor', 'none');
+  if (c.firmware) a.push('-bios', c.firmware);
+  if (c.boot.kind === 'kernel') a.push('-kernel', c.boot.kernel, '-initrd', c.boot.initrd, '-append', c.boot.append);
+  a.push('-drive', `file=${c.overlay},format=qcow2,if=virtio,discard=unmap`);
+  a.push('-drive', `file=${c.seed},format=raw,if=virtio,readonly=on`);
+  a.push(
+    '-netdev',
+    `user,id=nat,hostfwd=tcp:127.0.0.1:${c.sshPort}-:22,hostfwd=tcp:127.0.0.1:${c.dockerPort}-:2376`,
+    '-device',
+    `virtio-net-pci,netdev=nat,mac=${c.natMac}`,
+  );
+  if (c.privateNet) {
+    a.push(
+      '-netdev',
+      `socket,id=swarm,mcast=${c.privateNet.mcastGroup}:${c.privateNet.mcastPort},localaddr=127.0.0.1`,
+      '-device',
+      `virtio-net-pci,netdev=swarm,mac=${c.privateNet.mac}`,
+    );
+  }
+  a.push('-serial', `file:${c.consoleLog}`);
+  a.push('-qmp', `unix:${c.qmpSocket},server=on,wait=off`);
+  a.push('-pidfile', c.pidFile, '-daemonize');
+  return a;
+}
+
+/** Arguments of `qemu-img create` for a copy-on-write overlay on a base image. */
+export function overlayArgs(base: string, baseFormat: string, overlay: string, sizeGb: number): string[] {
+  return ['create', '-f', 'qcow2', '-F', baseFormat, '-b', base, overlay, `${sizeGb}G`];
+}

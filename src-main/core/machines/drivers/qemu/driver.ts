@@ -1,0 +1,457 @@
+// The qemu driver: real VMs with QEMU on Linux (kvm, else tcg) and macOS (hvf), rootless.
+// Per machine, under <machineDir>/qemu/: overlay.qcow2 (copy-on-write on a cached base image), seed.iso
+// (NoCloud), console.log (serial), qemu.pid, qmp.sock. See README.md for the networking choice.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { FlotillaError } from '../../../../api/errors';
+import { flotillaHome } from '../../../paths';
+import { execFileRunner, sleep, type Runner } from '../../boot/runner';
+import { ensureCloudImage, CLOUD_IMAGES, type CloudImageSource } from '../../images/cloud-image';
+import { ensureTestImage, findCloudKernel, qemuImageCacheDir } from '../../images/test-image';
+import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
+import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeResult } from './accel';
+import { overlayArgs, qemuArgs, type Accel, type BootMedia, type QemuVmConfig } from './args';
+import { findBinary, freePort, hostArch, isAlive, parseQemuVersion, portIsFree, readPid, sshBanner, type QemuArch } from './host';
+import { DEFAULT_NETWORK, DEFAULT_SUBNET, NetworkRegistry, randomMac } from './network';
+import { withQmp } from './qmp';
+import { writeSeed } from './seed';
+
+export interface QemuDriverOptions {
+  /** driver-wide state: private network registry, accelerator probe cache (default <flotillaHome>/qemu) */
+  stateDir?: string;
+  /** cached base images (default ~/.cache/flotilla/qemu-images) */
+  imageCacheDir?: string;
+  qemuBinary?: string;
+  qemuImgBinary?: string;
+  runner?: Runner;
+  /** how long a hardware accelerator's probe boot may take before it counts as hanging */
+  probeTimeoutMs?: number;
+  /** how long to wait for the guest's sshd after starting QEMU */
+  bootTimeoutMs?: number;
+  /** how long an ACPI power-down may take before QMP quit */
+  stopTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  platform?: string;
+}
+
+/** What the driver keeps in the machine's config.json. */
+export interface QemuDriverData {
+  driverVersion: 1;
+  qemu: string;
+  qemuImg: string;
+  dir: string;
+  vm: QemuVmConfig;
+  image: { source: string; base: string; format: string };
+  sshUser: string;
+  network?: { name: string; subnet: string; ip: string; prefix: number };
+  accelWarning?: string;
+}
+
+function asData(d: DriverData): QemuDriverData {
+  const q = d as Partial<QemuDriverData>;
+  if (q.driverVersion !== 1 || !q.vm || !q.dir || !q.qemu) throw new FlotillaError('INTERNAL', 'this machine has no usable qemu driver data: remove it and create it again');
+  return q as QemuDriverData;
+}
+
+const str = (v: unknown, dflt: string): string => (typeof v === 'string' && v.trim() !== '' ? v.trim() : dflt);
+
+/** unix socket paths are limited to ~104 bytes: long machine folders get a short path in the temp dir */
+export function qmpSocketPath(dir: string): string {
+  const p = path.join(dir, 'qmp.sock');
+  if (Buffer.byteLength(p) < 100) return p;
+  return path.join(os.tmpdir(), `flotilla-qmp-${crypto.createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
+}
+
+export class QemuDriver implements MachineDriver {
+  readonly name = 'qemu';
+  readonly description = 'QEMU virtual machines (Linux: KVM or software emulation; macOS: Hypervisor.framework), rootless';
+  private readonly o: QemuDriverOptions;
+  private readonly runner: Runner;
+  private readonly accelMemo = new Map<string, ProbeResult>();
+
+  constructor(o: QemuDriverOptions = {}) {
+    this.o = o;
+    this.runner = o.runner ?? execFileRunner();
+  }
+
+  private get stateDir(): string {
+    return this.o.stateDir ?? path.join(flotillaHome(this.o.env), 'qemu');
+  }
+
+  private get arch(): QemuArch {
+    return hostArch();
+  }
+
+  private get networks(): NetworkRegistry {
+    return new NetworkRegistry(path.join(this.stateDir, 'networks'));
+  }
+
+  options(): DriverOption[] {
+    return [
+      { flag: 'qemu-accel', description: 'acceleration: auto (kvm or hvf when a probe boot works, else tcg), kvm, hvf or tcg', type: 'string', default: 'auto' },
+      { flag: 'qemu-image', description: 'base image: test (Debian test image built with debootstrap), debian-12, ubuntu-24.04, a path to a qcow2/raw image, or an http(s) URL', type: 'string', default: 'debian-12' },
+      { flag: 'qemu-image-checksum', description: 'checksum of a qemu-image URL, as sha256:HEX or sha512:HEX', type: 'string' },
+      { flag: 'qemu-network', description: 'private network shared with the other machines of a swarm (none to leave it out)', type: 'string', default: DEFAULT_NETWORK },
+      { flag: 'qemu-subnet', description: 'subnet of the private network', type: 'string', default: DEFAULT_SUBNET },
+      { flag: 'qemu-ip', description: 'static address on the private network (default: the next free one)', type: 'string' },
+      { flag: 'qemu-ssh-user', description: 'SSH user (default: root for the test image, docker for cloud images)', type: 'string' },
+    ];
+  }
+
+  private qemuPath(arch: QemuArch = this.arch): string | undefined {
+    return this.o.qemuBinary ?? findBinary(`qemu-system-${arch}`, this.o.env);
+  }
+
+  private qemuImgPath(): string | undefined {
+    return this.o.qemuImgBinary ?? findBinary('qemu-img', this.o.env);
+  }
+
+  async prerequisites(signal?: AbortSignal): Promise<PrerequisiteCheck[]> {
+    const platform = this.o.platform ?? process.platform;
+    const remedyInstall =
+      platform === 'darwin' ? 'brew install qemu' : this.arch === 'aarch64' ? 'sudo apt-get install qemu-system-arm qemu-utils (Debian/Ubuntu) or sudo dnf install qemu-system-aarch64' : 'sudo apt-get install qemu-system-x86 qemu-utils (Debian/Ubuntu) or sudo dnf install qemu-system-x86 qemu-img (Fedora)';
+    const checks: PrerequisiteCheck[] = [];
+    const qemu = this.qemuPath();
+    let accelHelp = '';
+    if (!qemu) {
+      checks.push({ name: `qemu-system-${this.arch} installed`, ok: false, detail: `qemu-system-${this.arch} not found on PATH`, remedy: remedyInstall });
+    } else {
+      const v = await this.runner.run(qemu, ['--version'], { timeoutMs: 15_000, ...(signal ? { signal } : {}) });
+      const version = parseQemuVersion(v.stdout);
+      const old = version !== undefined && Number(version.split('.')[0]) < 6;
+      checks.push({
+        name: `qemu-system-${this.arch} installed`,
+        ok: v.code === 0 && !old,
+        detail: v.code === 0 ? `QEMU ${version ?? 'unknown version'} at ${qemu}` : `${qemu} --version failed: ${v.stderr.trim().slice(0, 200)}`,
+        ...(v.code !== 0 || old ? { remedy: old ? `QEMU 6.0 or newer is needed: ${remedyInstall}` : remedyInstall } : {}),
+      });
+      accelHelp = (await this.runner.run(qemu, ['-accel', 'help'], { timeoutMs: 15_000 })).stdout;
+    }
+    const img = this.qemuImgPath();
+    checks.push(
+      img
+        ? { name: 'qemu-img installed', ok: true, detail: `qemu-img at ${img}` }
+        : { name: 'qemu-img installed', ok: false, detail: 'qemu-img not found on PATH', remedy: platform === 'darwin' ? 'brew install qemu' : 'sudo apt-get install qemu-utils' },
+    );
+    if (qemu) {
+      const choice = await this.chooseAccel('auto', qemu, accelHelp);
+      checks.push({
+        name: 'accelerator usable',
+        ok: choice.accel !== 'tcg' || !choice.warning?.includes('present but'),
+        detail: choice.warning ? `${choice.accel}: ${choice.warning}` : `${choice.accel} (hardware acceleration)`,
+        ...(choice.accel === 'tcg'
+          ? { remedy: platform === 'linux' ? 'enable virtualization (VT-x/AMD-V) in the firmware, load kvm_intel or kvm_amd, add yourself to the kvm group; VMs still work with tcg, only slower' : 'VMs still work with tcg, only slower' }
+          : {}),
+      });
+    }
+    return checks;
+  }
+
+  /** Probe results are kept a day in <stateDir>/accel-probe.json: a hanging probe costs its full timeout. */
+  private async probe(qemu: string, accel: Accel, kernel: string | undefined): Promise<ProbeResult> {
+    if (!kernel) return { ok: true };
+    const key = `${qemu}|${accel}|${kernel}`;
+    const memo = this.accelMemo.get(key);
+    if (memo) return memo;
+    const file = path.join(this.stateDir, 'accel-probe.json');
+    let cache: Record<string, ProbeResult & { at: number }> = {};
+    try {
+      cache = JSON.parse(await fsp.readFile(file, 'utf8')) as typeof cache;
+    } catch {
+      // no cache yet
+    }
+    const hit = cache[key];
+    if (hit && Date.now() - hit.at < 86_400_000) {
+      this.accelMemo.set(key, hit);
+      return hit;
+    }
+    const r = await probeBoot(qemu, accel, kernel, this.o.probeTimeoutMs ?? 20_000, this.arch === 'aarch64' ? 'virt' : 'pc');
+    this.accelMemo.set(key, r);
+    cache[key] = { ...r, at: Date.now() };
+    await fsp.mkdir(this.stateDir, { recursive: true });
+    await fsp.writeFile(file, JSON.stringify(cache, null, 2) + '\n').catch(() => undefined);
+    return r;
+  }
+
+  private async chooseAccel(requested: ReturnType<typeof parseAccelRequest>, qemu: string, accelHelp?: string, kernel?: string): Promise<AccelChoice> {
+    const help = accelHelp ?? (await this.runner.run(qemu, ['-accel', 'help'], { timeoutMs: 15_000 })).stdout;
+    const platform = this.o.platform ?? process.platform;
+    const k = kernel ?? (this.arch === 'x86_64' && platform === 'linux' ? (() => {
+      const v = findCloudKernel();
+      return v ? `/boot/vmlinuz-${v}` : undefined;
+    })() : undefined);
+    return chooseAccel({ requested, available: availableAccels(help, platform), probe: (a) => this.probe(qemu, a, k), platform });
+  }
+
+  private async resolveImage(spec: MachineSpec, ctx: DriverContext): Promise<{ boot: BootMedia; base: string; format: string; user: string; source: string; kernel?: string }> {
+    const source = str(spec.options['qemu-image'], 'debian-12');
+    const cacheDir = this.o.imageCacheDir ?? qemuImageCacheDir(this.o.env);
+    if (source === 'test') {
+      ctx.step('test image', 'building the Debian test image (first time only, a few minutes)');
+      const b = await ensureTestImage({ cacheDir, log: ctx.log, signal: ctx.signal });
+      return { boot: { kind: 'kernel', kernel: b.kernel, initrd: b.initrd, append: b.append }, base: b.disk, format: b.diskFormat, user: b.sshUser, source, kernel: b.kernel };
+    }
+    let cloud: CloudImageSource | undefined = CLOUD_IMAGES[source]?.[this.arch];
+    if (!cloud && /^https?:\/\//.test(source)) {
+      const m = /^(sha256|sha512):([0-9a-fA-F]+)$/.exec(str(spec.options['qemu-image-checksum'], ''));
+      if (!m) throw new FlotillaError('BAD_INPUT', `qemu-image ${source} needs qemu-image-checksum as sha256:HEX or sha512:HEX`);
+      cloud = { url: source, algo: m[1] as 'sha256' | 'sha512', checksum: m[2]!, user: 'docker' };
+    }
+    if (cloud) {
+      ctx.step('downloading image', cloud.url);
+      let last = 0;
+      const img = await ensureCloudImage({
+        source: cloud,
+        cacheDir,
+        signal: ctx.signal,
+        onProgress: (p) => {
+          if (Date.now() - last < 1000) return;
+          last = Date.now();
+          ctx.step('downloading image', p.total ? `${Math.floor((p.received * 100) / p.total)}% of ${Math.round(p.total / 1048576)} MB` : `${Math.round(p.received / 1048576)} MB`);
+        },
+      });
+      return { boot: { kind: 'disk' }, base: img.file, format: img.format, user: img.user, source };
+    }
+    const file = path.resolve(source);
+    if (!fs.existsSync(file)) {
+      throw new FlotillaError('NOT_FOUND', `qemu-image "${source}" is neither test, ${Object.keys(CLOUD_IMAGES).join(', ')}, an existing file nor an http(s) URL`);
+    }
+    const info = await this.runner.run(this.qemuImgPath() ?? 'qemu-img', ['info', '--output=json', file], { timeoutMs: 30_000 });
+    const format = info.code === 0 ? String((JSON.parse(info.stdout) as { format?: string }).format ?? 'raw') : 'raw';
+    return { boot: { kind: 'disk' }, base: file, format, user: 'docker', source };
+  }
+
+  async create(spec: MachineSpec, ctx: DriverContext): Promise<{ endpoint: HostEndpoint; data: DriverData }> {
+    const qemu = this.qemuPath();
+    const qemuImg = this.qemuImgPath();
+    if (!qemu || !qemuImg) throw new FlotillaError('UNSUPPORTED', `QEMU is not installed (qemu-system-${this.arch} and qemu-img are needed): sudo apt-get install qemu-system-x86 qemu-utils, or brew install qemu`);
+    const requested = parseAccelRequest(spec.options['qemu-accel'] ?? 'auto');
+    const dir = path.join(ctx.machineDir, 'qemu');
+    const netName = str(spec.options['qemu-network'], DEFAULT_NETWORK);
+    let leased = false;
+    try {
+      const img = await this.resolveImage(spec, ctx);
+      ctx.step('accelerator', requested === 'auto' ? 'probing' : requested);
+      const choice = await this.chooseAccel(requested, qemu, undefined, img.kernel);
+      if (choice.warning) {
+        ctx.step('accelerator', `warning: ${choice.warning}`);
+        ctx.log(`warning: ${choice.warning}`);
+      }
+      await fsp.mkdir(dir, { recursive: true });
+      const overlay = path.join(dir, 'overlay.qcow2');
+      ctx.step('disk', `${spec.diskGb} GB copy-on-write overlay on ${path.basename(img.base)}`);
+      const r = await this.runner.run(qemuImg, overlayArgs(img.base, img.format, overlay, Math.max(spec.diskGb, 4)), { timeoutMs: 60_000 });
+      if (r.code !== 0) throw new FlotillaError('INTERNAL', `qemu-img create failed: ${r.stderr.trim()}`);
+      let network: QemuDriverData['network'];
+      let privateNet: QemuVmConfig['privateNet'];
+      if (netName !== 'none') {
+        const wantedIp = typeof spec.options['qemu-ip'] === 'string' && spec.options['qemu-ip'] ? spec.options['qemu-ip'] : undefined;
+        const subnet = typeof spec.options['qemu-subnet'] === 'string' && spec.options['qemu-subnet'] ? spec.options['qemu-subnet'] : undefined;
+        const n = await this.networks.lease({ name: netName, owner: ctx.machineDir, ...(subnet ? { subnet } : {}), ...(wantedIp ? { ip: wantedIp } : {}) });
+        leased = true;
+        network = { name: n.name, subnet: n.subnet, ip: n.ip, prefix: n.prefix };
+        privateNet = { mcastGroup: n.mcastGroup, mcastPort: n.mcastPort, mac: randomMac() };
+      }
+      const sshPort = await freePort();
+      const dockerPort = await freePort([sshPort]);
+      const vm: QemuVmConfig = {
+        name: spec.name,
+        arch: this.arch,
+        accel: choice.accel,
+        cpus: Math.max(1, Math.floor(spec.cpus)),
+        memoryMb: Math.max(512, Math.floor(spec.memoryMb)),
+        boot: img.boot,
+        overlay,
+        seed: path.join(dir, 'seed.iso'),
+        sshPort,
+        dockerPort,
+        natMac: randomMac(),
+        ...(privateNet ? { privateNet } : {}),
+        consoleLog: path.join(dir, 'console.log'),
+        qmpSocket: qmpSocketPath(dir),
+        pidFile: path.join(dir, 'qemu.pid'),
+      };
+      const sshUser = str(spec.options['qemu-ssh-user'], img.user);
+      await writeSeed(vm.seed, {
+        hostname: spec.name,
+        sshPublicKey: ctx.sshPublicKey,
+        user: sshUser,
+        instanceId: `flotilla-${spec.name}-${crypto.randomBytes(4).toString('hex')}`,
+        natMac: vm.natMac,
+        ...(privateNet && network ? { privateNet: { mac: privateNet.mac, ip: network.ip, prefix: network.prefix } } : {}),
+      });
+      const data: QemuDriverData = {
+        driverVersion: 1,
+        qemu,
+        qemuImg,
+        dir,
+        vm,
+        image: { source: img.source, base: img.base, format: img.format },
+        sshUser,
+        ...(network ? { network } : {}),
+        ...(choice.warning ? { accelWarning: choice.warning } : {}),
+      };
+      const endpoint = await this.launch(data, ctx);
+      return { endpoint, data: data as unknown as DriverData };
+    } catch (e) {
+      await this.destroy(dir, qmpSocketPath(dir));
+      if (leased) await this.networks.release(netName, ctx.machineDir).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private endpoint(d: QemuDriverData): HostEndpoint {
+    return {
+      ip: d.network?.ip ?? '127.0.0.1',
+      ssh: { host: '127.0.0.1', port: d.vm.sshPort, user: d.sshUser },
+      docker: { host: '127.0.0.1', port: d.vm.dockerPort },
+    };
+  }
+
+  /** Starts QEMU (daemonized) and waits until the guest's sshd answers on the forwarded port. */
+  private async launch(d: QemuDriverData, ctx: DriverContext): Promise<HostEndpoint> {
+    for (const p of [d.vm.sshPort, d.vm.dockerPort]) {
+      if (!(await portIsFree(p))) throw new FlotillaError('CONFLICT', `port ${p} on 127.0.0.1 is taken by another program, and machine ${d.vm.name} forwards it: stop that program, or remove and create the machine again`);
+    }
+    await fsp.rm(d.vm.pidFile, { force: true });
+    await fsp.rm(d.vm.qmpSocket, { force: true });
+    const args = qemuArgs(d.vm);
+    ctx.step('starting VM', `${d.vm.accel}, ${d.vm.cpus} CPU, ${d.vm.memoryMb} MB`);
+    ctx.log(`$ ${d.qemu} ${args.join(' ')}`);
+    const r = await this.runner.run(d.qemu, args, { timeoutMs: 120_000, signal: ctx.signal });
+    if (r.code !== 0) throw new FlotillaError('INTERNAL', `QEMU did not start (exit ${r.code}): ${r.stderr.trim().slice(0, 1000)}`);
+    ctx.step('waiting for SSH', `127.0.0.1:${d.vm.sshPort}`);
+    const deadline = Date.now() + (this.o.bootTimeoutMs ?? 600_000);
+    while (Date.now() < deadline) {
+      if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', 'the operation was cancelled');
+      const pid = readPid(d.vm.pidFile);
+      if (!pid || !isAlive(pid)) {
+        throw new FlotillaError('INTERNAL', `QEMU for ${d.vm.name} exited while booting; the serial console ends with:\n${await this.consoleTail(d)}`);
+      }
+      if (await sshBanner('127.0.0.1', d.vm.sshPort, 5000)) return this.endpoint(d);
+      await sleep(2000);
+    }
+    await this.kill(d as unknown as DriverData, ctx).catch(() => undefined);
+    throw new FlotillaError('TIMEOUT', `${d.vm.name} did not answer SSH within ${Math.round((this.o.bootTimeoutMs ?? 600_000) / 1000)} s (accelerator ${d.vm.accel}); the serial console ends with:\n${await this.consoleTail(d)}`);
+  }
+
+  private async consoleTail(d: QemuDriverData): Promise<string> {
+    try {
+      return (await fsp.readFile(d.vm.consoleLog, 'utf8')).split('\n').slice(-15).join('\n');
+    } catch {
+      return '(no console output)';
+    }
+  }
+
+  async start(data: DriverData, ctx: DriverContext): Promise<HostEndpoint> {
+    const d = asData(data);
+    const st = await this.state(data);
+    if (st === 'running') return this.endpoint(d);
+    if (st === 'not-found') throw new FlotillaError('NOT_FOUND', `the disk of machine ${d.vm.name} is gone (${d.vm.overlay}): remove the machine and create it again`);
+    if (st === 'paused') {
+      await withQmp(d.vm.qmpSocket, (c) => c.execute('cont'));
+      return this.endpoint(d);
+    }
+    return this.launch(d, ctx);
+  }
+
+  async stop(data: DriverData, ctx: DriverContext): Promise<void> {
+    const d = asData(data);
+    const pid = readPid(d.vm.pidFile);
+    if (!pid || !isAlive(pid)) return this.cleanRuntime(d);
+    ctx.step('stopping VM', 'ACPI power-down');
+    try {
+      await withQmp(d.vm.qmpSocket, (c) => c.execute('system_powerdown'));
+    } catch (e) {
+      ctx.log(`QMP system_powerdown failed: ${(e as Error).message}`);
+    }
+    if (await this.waitExit(pid, this.o.stopTimeoutMs ?? 90_000)) return this.cleanRuntime(d);
+    ctx.step('stopping VM', 'the guest did not power off in time: quitting QEMU');
+    try {
+      await withQmp(d.vm.qmpSocket, (c) => c.execute('quit'));
+    } catch (e) {
+      ctx.log(`QMP quit failed: ${(e as Error).message}`);
+    }
+    if (await this.waitExit(pid, 10_000)) return this.cleanRuntime(d);
+    return this.kill(data, ctx);
+  }
+
+  async restart(data: DriverData, ctx: DriverContext): Promise<HostEndpoint> {
+    await this.stop(data, ctx);
+    return this.start(data, ctx);
+  }
+
+  async kill(data: DriverData, _ctx: DriverContext): Promise<void> {
+    const d = asData(data);
+    const pid = readPid(d.vm.pidFile);
+    if (pid && isAlive(pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      if (!(await this.waitExit(pid, 15_000))) throw new FlotillaError('INTERNAL', `QEMU process ${pid} of ${d.vm.name} did not die after SIGKILL`);
+    }
+    await this.cleanRuntime(d);
+  }
+
+  async remove(data: DriverData, ctx: DriverContext): Promise<void> {
+    const d = asData(data);
+    await this.kill(data, ctx);
+    await this.destroy(d.dir, d.vm.qmpSocket);
+    if (d.network) await this.networks.release(d.network.name, ctx.machineDir);
+  }
+
+  async state(data: DriverData, _signal?: AbortSignal): Promise<MachineState> {
+    const d = asData(data);
+    const pid = readPid(d.vm.pidFile);
+    if (!pid || !isAlive(pid)) return fs.existsSync(d.vm.overlay) ? 'stopped' : 'not-found';
+    try {
+      const s = await withQmp(d.vm.qmpSocket, (c) => c.queryStatus(), 3000);
+      if (s.running) return 'running';
+      if (s.status === 'paused' || s.status === 'suspended') return 'paused';
+      if (s.status === 'shutdown') return 'stopping';
+      if (s.status === 'prelaunch' || s.status === 'inmigrate') return 'starting';
+      if (s.status === 'internal-error' || s.status === 'guest-panicked' || s.status === 'io-error') return 'error';
+      return 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  private async waitExit(pid: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!isAlive(pid)) return true;
+      await sleep(250);
+    }
+    return !isAlive(pid);
+  }
+
+  private async cleanRuntime(d: QemuDriverData): Promise<void> {
+    await fsp.rm(d.vm.pidFile, { force: true });
+    await fsp.rm(d.vm.qmpSocket, { force: true });
+  }
+
+  /** Deletes everything the driver made for the machine: overlay, seed, console log, pid file, QMP socket. */
+  private async destroy(dir: string, qmpSocket: string): Promise<void> {
+    const pid = readPid(path.join(dir, 'qemu.pid'));
+    if (pid && isAlive(pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+      await this.waitExit(pid, 15_000);
+    }
+    await fsp.rm(dir, { recursive: true, force: true });
+    await fsp.rm(qmpSocket, { force: true });
+  }
+}
+
+export function createQemuDriver(opts: QemuDriverOptions = {}): MachineDriver {
+  return new QemuDriver(opts);
+}
