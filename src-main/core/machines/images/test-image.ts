@@ -129,7 +129,9 @@ export async function ensureTestImage(opts: TestImageOptions = {}): Promise<Kern
     };
     try {
       await sh('debootstrap', ['--variant=minbase', `--include=${TEST_IMAGE_PACKAGES.join(',')}`, suite, rootfs, mirror]);
-      await sh('cp', ['-a', path.join('/lib/modules', kver), path.join(rootfs, 'lib/modules/')]);
+      // /lib is a symlink to usr/lib in the rootfs (merged /usr); the modules folder may not exist yet
+      await fs.mkdir(path.join(rootfs, 'usr/lib/modules'), { recursive: true });
+      await sh('cp', ['-a', path.join('/lib/modules', kver), path.join(rootfs, 'usr/lib/modules', kver)]);
       await sh('depmod', ['-a', '-b', rootfs, kver]);
       await sh('cp', [path.join('/boot', `vmlinuz-${kver}`), path.join(work, 'vmlinuz')]);
       await sh('cp', [path.join('/boot', `initrd.img-${kver}`), path.join(work, 'initrd.img')]);
