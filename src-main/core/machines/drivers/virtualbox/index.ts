@@ -1,0 +1,1 @@
+export { createVirtualBoxDriver, virtualBoxOptions, type VirtualBoxDriverOptions, type ImageRequest } from './driver.js';
