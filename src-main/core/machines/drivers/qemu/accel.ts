@@ -126,9 +126,9 @@ export async function probeBoot(qemu: string, accel: Accel, kernel: string, time
       }, 250);
       const timer = setTimeout(() => finish({ ok: false, reason: `no kernel output past boot within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
       child.on('error', (e) => finish({ ok: false, reason: e.message }));
-      child.on('exit', (code) => {
+      child.on('exit', (code, sig) => {
         if (seen()) finish({ ok: true });
-        else finish({ ok: false, reason: `qemu exited with code ${code}: ${stderr.trim().slice(0, 300)}` });
+        else finish({ ok: false, reason: `qemu ${sig ? `died of ${sig}` : `exited with code ${code}`}: ${stderr.trim().split('\n')[0]?.slice(0, 200) ?? ''}` });
       });
     });
   } finally {
