@@ -1,0 +1,279 @@
+// The live cluster model: one event stream from the manager (services, nodes, secrets, configs, networks)
+// plus task-container events from every node's own engine, folded into {nodes, services, tasks} and
+// pushed to subscribers as a snapshot then small diffs. Sources reconnect on their own; after a
+// reconnect (an engine restart) the model resyncs in full.
+import type { EngineConnection } from '../engine';
+import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
+import { log } from '../log';
+import type { Cluster } from './cluster';
+import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
+import { requireManager } from './swarm';
+import { nodeAddr, type RawNode, type RawService, type RawTask } from './mappers';
+
+export interface WatcherOptions {
+  /** full resync period as a safety net (ms, default 15 s) */
+  resyncMs?: number;
+  /** poll period while tasks are between states or a service updates (ms, default 400) */
+  settleMs?: number;
+  /** reconnect backoff bounds (ms) */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/** Streams an engine's /events (with filters) until it ends, errors, or the signal aborts. */
+export async function streamEvents(conn: EngineConnection, filters: Record<string, string[]>, signal: AbortSignal, onEvent: (e: EngineEventJson) => void, onOpen?: () => void): Promise<void> {
+  if (signal.aborted) return;
+  const getEvents = conn.docker.getEvents.bind(conn.docker) as unknown as (o: Record<string, unknown>) => Promise<NodeJS.ReadableStream & { destroy?: () => void }>;
+  const stream = await getEvents({ filters, abortSignal: signal });
+  onOpen?.();
+  await new Promise<void>((resolve, reject) => {
+    let buf = '';
+    const onAbort = (): void => {
+      stream.destroy?.();
+      resolve();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (!line) continue;
+        try {
+          onEvent(JSON.parse(line) as EngineEventJson);
+        } catch {
+          /* not JSON: skip */
+        }
+      }
+    });
+    const finish = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    stream.on('end', finish);
+    stream.on('close', finish);
+    stream.on('error', (e: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      if (signal.aborted) resolve();
+      else reject(e);
+    });
+  });
+}
+
+type Listener = (e: ModelEvent) => void;
+
+export class ClusterWatcher {
+  private current: ClusterModel = emptyModel();
+  private raw: { nodes: RawNode[]; services: RawService[]; tasks: RawTask[] } = { nodes: [], services: [], tasks: [] };
+  private readonly timelines: Timelines = new Map();
+  private readonly listeners = new Set<Listener>();
+  private readonly ac = new AbortController();
+  private readonly nodeSources = new Map<string, AbortController>();
+  private dirty: Dirty = { nodes: true, services: true, tasks: true };
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  private lastEventAt = 0;
+  private started: Promise<void> | undefined;
+  private loaded = false;
+  private readonly opts: Required<WatcherOptions>;
+
+  constructor(
+    private readonly cluster: Cluster,
+    opts: WatcherOptions = {},
+  ) {
+    this.opts = { resyncMs: 15_000, settleMs: 400, backoffMinMs: 250, backoffMaxMs: 5_000, ...opts };
+  }
+
+  /** Loads the first full model and starts the sources; resolves once the first snapshot exists. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      await requireManager(this.cluster.manager);
+      await this.refresh(true);
+      void this.runSource('manager', this.cluster.manager, { type: ['service', 'node', 'secret', 'config', 'network'] });
+      void this.timers();
+    })();
+    return this.started;
+  }
+
+  model(): ClusterModel {
+    return this.current;
+  }
+
+  /** Sends the snapshot now, then every diff; returns the unsubscribe function. */
+  subscribe(fn: Listener): () => void {
+    fn({ type: 'snapshot', model: this.current, at: Date.now() });
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  stop(): void {
+    this.ac.abort();
+    for (const c of this.nodeSources.values()) c.abort();
+    this.nodeSources.clear();
+    this.listeners.clear();
+  }
+
+  private emit(e: ModelEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        log.warn(`swarm model subscriber failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Marks listings stale and refreshes them (coalesced: at most one refresh runs, one more queues). */
+  markDirty(d: Partial<Dirty>): Promise<void> {
+    this.dirty = { nodes: this.dirty.nodes || Boolean(d.nodes), services: this.dirty.services || Boolean(d.services), tasks: this.dirty.tasks || Boolean(d.tasks) };
+    return this.refresh(false);
+  }
+
+  private refresh(full: boolean): Promise<void> {
+    if (full) this.dirty = { nodes: true, services: true, tasks: true };
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.again = false;
+          const d = this.dirty;
+          this.dirty = { nodes: false, services: false, tasks: false };
+          if (!d.nodes && !d.services && !d.tasks) break;
+          await this.load(d);
+        } while (this.again && !this.ac.signal.aborted);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async load(d: Dirty): Promise<void> {
+    const docker = this.cluster.manager.docker;
+    try {
+      const [nodes, services, tasks] = await Promise.all([
+        d.nodes ? (docker.listNodes() as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
+        d.services ? (docker.listServices() as Promise<RawService[]>) : Promise.resolve(this.raw.services),
+        d.tasks || d.services ? (docker.listTasks() as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
+      ]);
+      this.raw = { nodes, services, tasks };
+      this.loaded = true;
+    } catch (e) {
+      // the manager is restarting or unreachable: keep the last model; the source loop resyncs later
+      this.dirty = { nodes: this.dirty.nodes || d.nodes, services: this.dirty.services || d.services, tasks: this.dirty.tasks || d.tasks };
+      if (!this.loaded) throw e;
+      return;
+    }
+    const next = buildModel(this.raw.nodes, this.raw.services, this.raw.tasks, this.timelines);
+    const changes = diffModels(this.current, next);
+    this.current = next;
+    if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
+    if (d.nodes) this.syncNodeSources();
+  }
+
+  /** One container-event source per ready node; started/stopped as nodes come and go. */
+  private syncNodeSources(): void {
+    if (this.ac.signal.aborted) return;
+    const want = new Map(this.raw.nodes.filter((n) => n.Status?.State === 'ready' && nodeAddr(n)).map((n) => [n.ID, n]));
+    for (const [id, c] of this.nodeSources) {
+      if (!want.has(id)) {
+        c.abort();
+        this.nodeSources.delete(id);
+      }
+    }
+    for (const [id, n] of want) {
+      if (this.nodeSources.has(id)) continue;
+      const c = new AbortController();
+      this.nodeSources.set(id, c);
+      const ref = { id, hostname: n.Description?.Hostname ?? id, addr: nodeAddr(n) };
+      void this.runSource(`node ${ref.hostname}`, () => this.cluster.connectNode(ref), { type: ['container'], label: ['com.docker.swarm.task.id'] }, c.signal);
+    }
+  }
+
+  /** Keeps one event source open: reconnects with backoff, and resyncs in full after each reconnect. */
+  private async runSource(name: string, conn: EngineConnection | (() => Promise<EngineConnection>), filters: Record<string, string[]>, own?: AbortSignal): Promise<void> {
+    const signal = own ? AbortSignal.any([this.ac.signal, own]) : this.ac.signal;
+    let backoff = this.opts.backoffMinMs;
+    let first = true;
+    let connected = false;
+    while (!signal.aborted) {
+      try {
+        const c = typeof conn === 'function' ? await conn() : conn;
+        await streamEvents(
+          c,
+          filters,
+          signal,
+          (e) => {
+            this.lastEventAt = Date.now();
+            void this.markDirty(dirtyFor(e));
+          },
+          () => {
+            backoff = this.opts.backoffMinMs;
+            if (!first || !connected) this.emit({ type: 'source', source: name, connected: true, at: Date.now() });
+            connected = true;
+            // a (re)connected source may have missed changes: resync everything
+            if (!first) void this.refresh(true);
+            first = false;
+          },
+        );
+        if (signal.aborted) break;
+        throw new Error('event stream ended');
+      } catch (e) {
+        if (signal.aborted) break;
+        first = false;
+        if (connected) this.emit({ type: 'source', source: name, connected: false, error: (e as Error).message, at: Date.now() });
+        connected = false;
+        await sleep(backoff, signal);
+        backoff = Math.min(backoff * 2, this.opts.backoffMaxMs);
+        void this.refresh(true);
+      }
+    }
+  }
+
+  /** Safety-net resync, and short polling while the cluster is settling (tasks between states). */
+  private async timers(): Promise<void> {
+    let lastFull = Date.now();
+    while (!this.ac.signal.aborted) {
+      await sleep(this.opts.settleMs, this.ac.signal);
+      if (this.ac.signal.aborted) break;
+      const now = Date.now();
+      if (now - lastFull >= this.opts.resyncMs) {
+        lastFull = now;
+        await this.refresh(true);
+      } else if (isSettling(this.current) && now - this.lastEventAt < 120_000) {
+        await this.markDirty({ tasks: true, nodes: true });
+      }
+    }
+  }
+}
+
+/** Convenience for one subscriber: starts a watcher, streams events until the signal aborts. */
+export async function watchClusterModel(cluster: Cluster, signal: AbortSignal, onEvent: Listener, opts?: WatcherOptions): Promise<void> {
+  const w = new ClusterWatcher(cluster, opts);
+  try {
+    await w.start();
+    w.subscribe(onEvent);
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    w.stop();
+  }
+}

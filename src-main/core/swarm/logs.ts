@@ -1,0 +1,189 @@
+// Logs of services (through a manager), tasks and containers (through the node's engine):
+// the multiplexed stream demultiplexed, stdout and stderr kept apart, split into lines.
+import type { EngineConnection } from '../engine';
+import type { LogLine } from '../../api/domains/swarm';
+import { FlotillaError } from '../../api/errors';
+import type { Cluster } from './cluster';
+import { engineCall } from './errors';
+import { inspectService } from './services';
+import { locateTask } from './tasks';
+
+export type StreamName = 'stdout' | 'stderr';
+
+/**
+ * Demultiplexes Docker's attach/logs framing: 8-byte header [stream, 0, 0, 0, size (uint32 BE)] then
+ * `size` bytes. Frames may be split across chunks anywhere. A stream that does not start with a valid
+ * header (a TTY container) is passed through as stdout.
+ */
+export class Demuxer {
+  private buf: Buffer = Buffer.alloc(0);
+  private raw: boolean | undefined;
+  constructor(private readonly onFrame: (stream: StreamName, data: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    if (this.raw === undefined && chunk.length > 0) {
+      const b = chunk[0];
+      this.raw = !(b === 0 || b === 1 || b === 2) || (chunk.length >= 4 && (chunk[1] !== 0 || chunk[2] !== 0 || chunk[3] !== 0));
+    }
+    if (this.raw) {
+      this.onFrame('stdout', chunk);
+      return;
+    }
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (this.buf.length >= 8) {
+      const size = this.buf.readUInt32BE(4);
+      if (this.buf.length < 8 + size) break;
+      const kind = this.buf[0];
+      const data = this.buf.subarray(8, 8 + size);
+      this.buf = this.buf.subarray(8 + size);
+      if (kind === 2) this.onFrame('stderr', data);
+      else this.onFrame('stdout', data); // 0 (stdin echo) and 1
+    }
+  }
+
+  /** bytes of an unfinished frame still waiting */
+  pending(): number {
+    return this.buf.length;
+  }
+}
+
+/** Splits each stream into lines separately (a partial line on stdout never mixes with stderr). */
+export class LineSplitter {
+  private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' };
+  constructor(private readonly onLine: (stream: StreamName, line: string) => void) {}
+  push(stream: StreamName, data: Buffer): void {
+    const text = this.partial[stream] + data.toString('utf8');
+    const lines = text.split('\n');
+    this.partial[stream] = lines.pop() ?? '';
+    for (const l of lines) this.onLine(stream, l.replace(/\r$/, ''));
+  }
+  flush(): void {
+    for (const s of ['stdout', 'stderr'] as const) {
+      if (this.partial[s]) this.onLine(s, this.partial[s]);
+      this.partial[s] = '';
+    }
+  }
+}
+
+const TS = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)) /;
+
+/** Parses one line: optional RFC3339 timestamp, then (service logs with details) `k=v,k=v ` attributes. */
+export function parseLogLine(stream: StreamName, text: string, opts: { timestamps?: boolean; details?: boolean }): LogLine {
+  let rest = text;
+  const out: LogLine = { stream, line: '' };
+  if (opts.timestamps) {
+    const m = TS.exec(rest);
+    if (m) {
+      out.timestamp = m[1];
+      rest = rest.slice(m[0].length);
+    }
+  }
+  if (opts.details) {
+    const sp = rest.indexOf(' ');
+    const head = sp < 0 ? rest : rest.slice(0, sp);
+    if (/^[\w.]+=/.test(head)) {
+      for (const kv of head.split(',')) {
+        const [k, v] = kv.split('=');
+        const val = decodeURIComponent(v ?? '');
+        if (k === 'com.docker.swarm.task.id') out.taskId = val;
+        else if (k === 'com.docker.swarm.node.id') out.nodeId = val;
+      }
+      rest = sp < 0 ? '' : rest.slice(sp + 1);
+    }
+  }
+  out.line = rest;
+  return out;
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  tail?: number | 'all';
+  since?: string;
+  until?: string;
+  timestamps?: boolean;
+  signal?: AbortSignal;
+}
+
+function toEngineTime(v: string | undefined, flag: string): number | undefined {
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
+  const rel = /^(\d+)(s|m|h)$/.exec(v);
+  if (rel) return Math.floor(Date.now() / 1000) - Number(rel[1]) * { s: 1, m: 60, h: 3600 }[rel[2] as 's' | 'm' | 'h'];
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new FlotillaError('BAD_INPUT', `invalid ${flag} "${v}": expected a timestamp (2024-01-02T15:04:05Z), seconds, or a relative time like 10m`);
+  return Math.floor(t / 1000);
+}
+
+type LogSource = NodeJS.ReadableStream | Buffer | string;
+
+/** Reads a logs response (stream when following, buffer otherwise) until it ends or the signal aborts. */
+async function pump(res: LogSource, opts: LogOptions, details: boolean, onLine: (l: LogLine) => void): Promise<void> {
+  const splitter = new LineSplitter((stream, line) => onLine(parseLogLine(stream, line, { timestamps: opts.timestamps, details })));
+  const demux = new Demuxer((s, d) => splitter.push(s, d));
+  if (Buffer.isBuffer(res) || typeof res === 'string') {
+    demux.push(Buffer.isBuffer(res) ? res : Buffer.from(res, 'binary'));
+    splitter.flush();
+    return;
+  }
+  const stream = res as NodeJS.ReadableStream & { destroy?: (e?: Error) => void };
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      stream.destroy?.();
+      resolve();
+    };
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (c: Buffer) => demux.push(c));
+    stream.on('end', () => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    stream.on('close', () => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    stream.on('error', (e: Error) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) resolve();
+      else reject(e);
+    });
+  });
+  splitter.flush();
+}
+
+function engineLogOpts(opts: LogOptions, details: boolean): Record<string, unknown> {
+  return {
+    follow: Boolean(opts.follow),
+    stdout: true,
+    stderr: true,
+    timestamps: Boolean(opts.timestamps),
+    ...(details ? { details: true } : {}),
+    ...(opts.tail !== undefined ? { tail: String(opts.tail) } : {}),
+    ...(opts.since ? { since: toEngineTime(opts.since, '--since') } : {}),
+    ...(opts.until ? { until: toEngineTime(opts.until, '--until') } : {}),
+    ...(opts.signal ? { abortSignal: opts.signal } : {}),
+  };
+}
+
+/** Service logs, read through a manager (the engine gathers them from every node). */
+export async function serviceLogs(manager: EngineConnection, ref: string, opts: LogOptions, onLine: (l: LogLine) => void): Promise<void> {
+  const svc = await inspectService(manager, ref);
+  const s = manager.docker.getService(svc.ID);
+  const logs = s.logs.bind(s) as unknown as (o: Record<string, unknown>) => Promise<LogSource>;
+  const res = await engineCall(() => logs(engineLogOpts(opts, true)), { kind: 'service', ref });
+  await pump(res, opts, true, onLine);
+}
+
+/** One container's logs on an engine (a node's own engine for a task's container). */
+export async function containerLogs(conn: EngineConnection, containerId: string, opts: LogOptions, onLine: (l: LogLine) => void): Promise<void> {
+  const c = conn.docker.getContainer(containerId);
+  const logs = c.logs.bind(c) as unknown as (o: Record<string, unknown>) => Promise<LogSource>;
+  const res = await engineCall(() => logs(engineLogOpts(opts, false)), { kind: 'container', ref: containerId });
+  await pump(res, opts, false, onLine);
+}
+
+/** A task's container logs, read from the node that runs it. */
+export async function taskLogs(cluster: Cluster, taskRef: string, opts: LogOptions, onLine: (l: LogLine) => void): Promise<void> {
+  const t = await locateTask(cluster, taskRef);
+  await containerLogs(t.conn, t.containerId, opts, (l) => onLine({ ...l, taskId: t.task.ID, nodeId: t.node.ID }));
+}

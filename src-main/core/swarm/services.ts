@@ -1,0 +1,97 @@
+// Services through a manager: list (running/desired, update status), inspect, create, update, scale, rollback, remove.
+import type Docker from 'dockerode';
+import type { EngineConnection } from '../engine';
+import type { Service, ServiceCreateInput, ServiceUpdateInput } from '../../api/domains/swarm';
+import { FlotillaError } from '../../api/errors';
+import { badReplicas, engineCall, noSuchService, statusOf, wrapEngineError } from './errors';
+import { toService, toTask, type RawService } from './mappers';
+import { applyServiceUpdate, buildServiceSpec, type RefResolver, type ServiceSpec } from './service-spec';
+import { requireManager } from './swarm';
+import { rawTasks } from './tasks';
+
+export async function listServices(manager: EngineConnection): Promise<Service[]> {
+  await requireManager(manager);
+  const [services, tasks] = await Promise.all([engineCall(() => manager.docker.listServices()) as Promise<RawService[]>, rawTasks(manager)]);
+  const byService = new Map<string, ReturnType<typeof toTask>[]>();
+  for (const t of tasks) {
+    const list = byService.get(t.ServiceID) ?? [];
+    list.push(toTask(t));
+    byService.set(t.ServiceID, list);
+  }
+  return services.map((s) => toService(s, byService.get(s.ID) ?? [])).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function inspectService(manager: EngineConnection, ref: string): Promise<RawService> {
+  await requireManager(manager);
+  try {
+    return (await manager.docker.getService(ref).inspect()) as RawService;
+  } catch (e) {
+    if (statusOf(e) === 404) throw noSuchService(ref);
+    throw wrapEngineError(e);
+  }
+}
+
+/** Resolves secret/config names to ids for the spec builder. */
+export async function refResolver(manager: EngineConnection): Promise<RefResolver> {
+  const [secrets, configs] = (await Promise.all([engineCall(() => manager.docker.listSecrets()), engineCall(() => manager.docker.listConfigs())])) as [
+    Array<{ ID: string; Spec: { Name: string } }>,
+    Array<{ ID: string; Spec: { Name: string } }>,
+  ];
+  const find = (list: Array<{ ID: string; Spec: { Name: string } }>, kind: string) => (ref: string) => {
+    const x = list.find((s) => s.Spec.Name === ref || s.ID === ref);
+    if (!x) throw new FlotillaError('NOT_FOUND', `no such ${kind}: ${ref}; create it first with \`flotilla ${kind} create\``);
+    return { id: x.ID, name: x.Spec.Name };
+  };
+  return { secret: find(secrets, 'secret'), config: find(configs, 'config') };
+}
+
+export async function createService(manager: EngineConnection, input: ServiceCreateInput): Promise<{ id: string }> {
+  await requireManager(manager);
+  const needsRefs = Boolean(input.secrets?.length || input.configs?.length);
+  const spec = buildServiceSpec(input, needsRefs ? await refResolver(manager) : undefined);
+  if (spec.Name) {
+    const exists = await manager.docker
+      .getService(spec.Name)
+      .inspect()
+      .then((s: RawService) => s.Spec.Name === spec.Name)
+      .catch(() => false);
+    if (exists) throw new FlotillaError('CONFLICT', `service ${spec.Name} already exists: update it with \`flotilla service update\` or choose another name`);
+  }
+  const created = (await engineCall(() => manager.docker.createService(spec as unknown as Docker.CreateServiceOptions))) as { id?: string; ID?: string };
+  return { id: created.id ?? created.ID ?? '' };
+}
+
+async function writeSpec(manager: EngineConnection, svc: RawService, spec: ServiceSpec | Record<string, unknown>, query: Record<string, unknown> = {}): Promise<string[]> {
+  const res = (await engineCall(() => manager.docker.getService(svc.ID).update({ _query: { version: svc.Version?.Index ?? 0, ...query }, _body: spec }), { kind: 'service', ref: svc.Spec.Name })) as {
+    Warnings?: string[] | null;
+  };
+  return res?.Warnings ?? [];
+}
+
+export async function updateService(manager: EngineConnection, ref: string, u: ServiceUpdateInput): Promise<{ id: string; warnings: string[] }> {
+  if (u.replicas !== undefined && (!Number.isInteger(u.replicas) || u.replicas < 0)) throw badReplicas(u.replicas);
+  const svc = await inspectService(manager, ref);
+  const { spec, warnings } = applyServiceUpdate(svc.Spec as unknown as ServiceSpec, u);
+  const w = await writeSpec(manager, svc, spec);
+  return { id: svc.ID, warnings: [...warnings, ...w] };
+}
+
+export async function scaleService(manager: EngineConnection, ref: string, replicas: number): Promise<void> {
+  if (!Number.isInteger(replicas) || replicas < 0) throw badReplicas(replicas);
+  const svc = await inspectService(manager, ref);
+  if (!svc.Spec.Mode?.Replicated) throw new FlotillaError('PRECONDITION', `service ${svc.Spec.Name} is global: it runs one task per node and cannot be scaled`);
+  const spec = structuredClone(svc.Spec) as unknown as ServiceSpec;
+  spec.Mode = { Replicated: { Replicas: replicas } };
+  await writeSpec(manager, svc, spec);
+}
+
+export async function rollbackService(manager: EngineConnection, ref: string): Promise<void> {
+  const svc = await inspectService(manager, ref);
+  if (!svc.PreviousSpec) throw new FlotillaError('PRECONDITION', `service ${svc.Spec.Name} has no previous spec to roll back to: it was never updated`);
+  await writeSpec(manager, svc, svc.Spec, { rollback: 'previous' });
+}
+
+export async function removeService(manager: EngineConnection, ref: string): Promise<void> {
+  const svc = await inspectService(manager, ref);
+  await engineCall(() => manager.docker.getService(svc.ID).remove(), { kind: 'service', ref });
+}
