@@ -104,7 +104,7 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
         <input
           className="input"
           type="search"
-          placeholder="Filter: service, image, node, state…"
+          placeholder="Filter tasks: service, image, node, state…"
           value={filters.text}
           onChange={(e) => set({ text: e.target.value })}
           aria-label="filter tasks"

@@ -78,14 +78,14 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
             {column.counts.shown === column.counts.total ? column.counts.total : `${column.counts.shown}/${column.counts.total}`}
           </span>
         </div>
+        {n && n.availability !== 'active' && (
+          <div className={`avail-banner avail-${n.availability}`} data-testid="availability">
+            {n.availability === 'drain' ? 'Drained · no tasks run here' : 'Paused · no new tasks'}
+          </div>
+        )}
         {n && (
           <div className="node-badges">
             <span className={`badge ${n.role === 'manager' ? 'info' : ''}`}>{n.leader ? 'leader' : n.role}</span>
-            {n.availability !== 'active' && (
-              <span className={`badge avail-${n.availability}`} data-testid="availability">
-                {n.availability === 'drain' ? '⛔ drained' : '⏸ paused'}
-              </span>
-            )}
             <span className={`badge ${down ? 'err' : 'ok'}`}>{n.status}</span>
             <span className="node-res">
               {n.cpus ?? '?'} CPU · {gib(n.memoryBytes)}
@@ -108,7 +108,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
         {collapsed ? (
           <Summary cards={column.cards} p={p} />
         ) : column.cards.length === 0 ? (
-          <div className="node-empty">{n?.availability === 'drain' ? 'Drained: no tasks will be placed here' : 'No tasks'}</div>
+          <div className="node-empty">{'No tasks'}</div>
         ) : p.groupByStack ? (
           column.groups.map((g) => (
             <div className="stack-group" key={g.stack || '-'}>

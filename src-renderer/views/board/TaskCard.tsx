@@ -39,7 +39,7 @@ export const TaskCard = memo(function TaskCard({ task, serviceName, color, oldIm
   const tone = stateTone(task.state);
   const slotName = task.slot !== undefined ? `${serviceName}.${task.slot}` : serviceName;
   const problem = task.error || (tone === 'err' ? task.message : undefined);
-  const cls = `task-card tone-${tone}${updating ? (oldImage ? ' old-image' : ' new-image') : ''}${compact ? ' compact' : ''}`;
+  const cls = `task-card st-${tone}${updating ? (oldImage ? ' old-image' : ' new-image') : ''}${compact ? ' compact' : ''}`;
   return (
     <div
       className={cls}

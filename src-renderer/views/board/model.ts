@@ -57,12 +57,23 @@ export function shortImage(image: string): string {
   return s;
 }
 
+const shortCache = new Map<string, string>();
+function cachedShort(image: string): string {
+  let s = shortCache.get(image);
+  if (s === undefined) {
+    if (shortCache.size > 5000) shortCache.clear();
+    shortCache.set(image, (s = shortImage(image)));
+  }
+  return s;
+}
+
 /** Same image? Compare digests when both have one, else name:tag. */
 export function sameImage(a: string, b: string): boolean {
-  const da = a.split('@')[1];
-  const db = b.split('@')[1];
-  if (da && db) return da === db;
-  return shortImage(a) === shortImage(b);
+  if (a === b) return true;
+  const ia = a.indexOf('@');
+  const ib = b.indexOf('@');
+  if (ia >= 0 && ib >= 0) return a.slice(ia) === b.slice(ib);
+  return cachedShort(a) === cachedShort(b);
 }
 
 /** A stable colour per service name (stays the same across redeploys, unlike the id). */
@@ -104,10 +115,11 @@ export function visibleTasks(tasks: BoardTask[]): BoardTask[] {
   });
 }
 
+const hostnames = new Intl.Collator(undefined, { numeric: true });
 function nodeOrder(a: BoardNode, b: BoardNode): number {
   if (a.role !== b.role) return a.role === 'manager' ? -1 : 1;
   if (a.leader !== b.leader) return a.leader ? -1 : 1;
-  return a.hostname.localeCompare(b.hostname, undefined, { numeric: true });
+  return hostnames.compare(a.hostname, b.hostname);
 }
 
 function matchesText(text: string, t: BoardTask, s: BoardService | undefined, n: BoardNode | undefined): boolean {
@@ -156,17 +168,14 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
     shownPerService.set(t.serviceId, (shownPerService.get(t.serviceId) ?? 0) + 1);
   }
 
-  const cardOrder = (a: TaskCardInfo, b: TaskCardInfo): number => {
-    const sa = services.get(a.task.serviceId);
-    const sb = services.get(b.task.serviceId);
-    return (
-      (sa?.stack ?? '').localeCompare(sb?.stack ?? '') ||
-      (sa?.name ?? '').localeCompare(sb?.name ?? '') ||
-      (a.task.slot ?? 0) - (b.task.slot ?? 0) ||
-      a.task.updatedAt - b.task.updatedAt ||
-      a.task.id.localeCompare(b.task.id)
-    );
-  };
+  // services ranked once by stack then name, so sorting a thousand cards compares numbers, not strings
+  const legendOrder = [...model.services].sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name));
+  const rank = new Map(legendOrder.map((s, i) => [s.id, i]));
+  const cardOrder = (a: TaskCardInfo, b: TaskCardInfo): number =>
+    (rank.get(a.task.serviceId) ?? -1) - (rank.get(b.task.serviceId) ?? -1) ||
+    (a.task.slot ?? 0) - (b.task.slot ?? 0) ||
+    a.task.updatedAt - b.task.updatedAt ||
+    (a.task.id < b.task.id ? -1 : a.task.id > b.task.id ? 1 : 0);
   const group = (cards: TaskCardInfo[]): StackGroup[] => {
     const groups: StackGroup[] = [];
     for (const c of cards) {
@@ -186,9 +195,7 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
   const columns = [...model.nodes].sort(nodeOrder).map((n) => column(n.id, n));
   if (byNode.has('')) columns.push(column(''));
 
-  const legend = [...model.services]
-    .sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name))
-    .map((service) => ({ service, color: serviceColor(service.name), shown: shownPerService.get(service.id) ?? 0 }));
+  const legend = legendOrder.map((service) => ({ service, color: serviceColor(service.name), shown: shownPerService.get(service.id) ?? 0 }));
 
   const progress: UpdateProgress[] = [];
   for (const s of model.services) {
