@@ -11,6 +11,8 @@ export interface SeedInput {
   user?: string;
   /** install the current Docker engine at first boot (get.docker.com), when the image has none */
   installDocker?: boolean;
+  /** install and start the Hyper-V KVP daemon so Hyper-V can report the VM's addresses */
+  hypervKvp?: boolean;
   instanceId?: string;
 }
 
@@ -31,12 +33,12 @@ export function userData(s: SeedInput): string {
     ],
     ssh_pwauth: false,
   };
+  const runcmd: string[][] = [];
+  if (s.hypervKvp) runcmd.push(['sh', '-c', 'apt-get install -y linux-cloud-tools-$(uname -r) || apt-get install -y hyperv-daemons; systemctl restart hv-kvp-daemon || true']);
   if (s.installDocker ?? true) {
-    cfg.runcmd = [
-      ['sh', '-c', 'command -v docker >/dev/null || (curl -fsSL https://get.docker.com | sh)'],
-      ['usermod', '-aG', 'docker', user],
-    ];
+    runcmd.push(['sh', '-c', 'command -v docker >/dev/null || (curl -fsSL https://get.docker.com | sh)'], ['usermod', '-aG', 'docker', user]);
   }
+  if (runcmd.length) cfg.runcmd = runcmd;
   return `#cloud-config\n${stringify(cfg, { lineWidth: 0 })}`;
 }
 

@@ -1,0 +1,303 @@
+// The Hyper-V driver against recorded outputs (test/fixtures/hyperv, provenance in SOURCE.md):
+// exact PowerShell command lines, switch choice, failures and timeouts.
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunOptions, RunResult, Runner } from '../../boot/runner.js';
+import type { DriverContext, MachineSpec } from '../types.js';
+import { createHyperVDriver, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, type HyperVDriverOptions } from './driver.js';
+import { chooseSwitch, firstIPv4, parseBool, parseStrings, parseSwitches, parseVms } from './parse.js';
+
+const FIX = path.resolve(__dirname, '../../../../../test/fixtures/hyperv');
+const fx = (name: string): string => readFileSync(path.join(FIX, name), 'utf8');
+const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl t@t';
+const line = (cmd: string) => `${PS} -NoProfile -NonInteractive -Command ${PS_PREFIX}${cmd}`;
+
+const MODULE = 'ConvertTo-Json -Compress @(@(Get-Module -ListAvailable Hyper-V).Name | Get-Unique)';
+const WHO = '([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent())';
+const IS_HVADMIN = `ConvertTo-Json ${WHO}.IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-578')`;
+const IS_ADMIN = `ConvertTo-Json ${WHO}.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)`;
+const SWITCHES = "[Console]::OutputEncoding = [Text.Encoding]::UTF8; ConvertTo-Json -Compress @(Hyper-V\\Get-VMSwitch | Select-Object Id, Name, @{Name='SwitchType';Expression={[string]$_.SwitchType}})";
+const GETVM = (n: string) => `ConvertTo-Json -Compress @(Hyper-V\\Get-VM -Name '${n}' -ErrorAction SilentlyContinue | Select-Object Name, @{Name='State';Expression={[string]$_.State}})`;
+const IPS = (n: string) => `ConvertTo-Json -Compress @((Hyper-V\\Get-VMNetworkAdapter -VMName '${n}').IPAddresses)`;
+
+interface World {
+  module?: string;
+  hvAdmin?: string;
+  admin?: string;
+  switches?: string;
+  vm?: 'absent' | 'Off' | 'Running';
+  ips?: string[];
+  stopHangs?: boolean;
+}
+
+class Player implements Runner {
+  lines: string[] = [];
+  constructor(private w: World) {}
+  async run(cmd: string, args: string[], opts?: RunOptions): Promise<RunResult> {
+    this.lines.push([cmd, ...args].join(' '));
+    const c = (args[3] ?? '').slice(PS_PREFIX.length);
+    const w = this.w;
+    const ok = (stdout = ''): RunResult => ({ stdout, stderr: '', code: 0 });
+    if (c === MODULE) return ok(w.module ?? fx('get-module.recorded.txt'));
+    if (c === IS_HVADMIN) return ok(w.hvAdmin ?? fx('isinrole-578.recorded.txt'));
+    if (c === IS_ADMIN) return ok(w.admin ?? 'True\r\n');
+    if (c === SWITCHES) return ok(w.switches ?? fx('switches.default-and-external.json'));
+    if (c.startsWith('ConvertTo-Json -Compress @(Hyper-V\\Get-VM ')) {
+      const st = w.vm ?? 'absent';
+      return ok(st === 'absent' ? '' : fx(st === 'Running' ? 'get-vm.running.json' : 'get-vm.off.json').replace(/"(minikube|DockerDesktopVM)"/, '"fl1"'));
+    }
+    if (c.startsWith('ConvertTo-Json -Compress @((Hyper-V\\Get-VMNetworkAdapter')) return ok(w.ips?.length ? fx(w.ips.shift()!) : '');
+    if (c.startsWith('Hyper-V\\New-VM ')) w.vm = 'Off';
+    if (c.startsWith('Hyper-V\\Start-VM ')) w.vm = 'Running';
+    if (c.startsWith('Hyper-V\\Remove-VM ')) w.vm = 'absent';
+    if (c.startsWith('Hyper-V\\Stop-VM ')) {
+      if (w.stopHangs && !c.includes('-TurnOff')) return { stdout: '', stderr: '', code: -1, ...(opts?.timeoutMs ? { timedOut: true } : {}) };
+      w.vm = 'Off';
+    }
+    return ok();
+  }
+}
+
+let dir: string;
+const ctx = (): DriverContext => ({ machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
+const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
+const deps = (p: Runner, extra: Partial<HyperVDriverOptions> = {}): HyperVDriverOptions => ({
+  runner: p,
+  platform: 'win32',
+  env: { SystemRoot: 'C:\\Windows' },
+  exists: async (f) => f === PS,
+  sleep: async () => undefined,
+  obtainImage: async () => 'C:/cache/noble.vhdx',
+  writeAtStart: async () => undefined,
+  timeouts: { startMs: 0, ipMs: 0, stopMs: 5000, pollMs: 1 },
+  ...extra,
+});
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-hv-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('parsers', () => {
+  it('reads the recorded module and role answers, and JSON ones', () => {
+    expect(parseStrings(fx('get-module.recorded.txt'))).toEqual(['Hyper-V']);
+    expect(parseStrings('["Hyper-V"]')).toEqual(['Hyper-V']);
+    expect(parseStrings('')).toEqual([]);
+    expect(parseBool(fx('isinrole-578.recorded.txt'))).toBe(false);
+    expect(parseBool('true')).toBe(true);
+  });
+  it('reads switches (string or enum-number SwitchType) and VMs', () => {
+    expect(parseSwitches(fx('switches.default-and-external.json'))).toEqual([
+      { id: 'c08cb7b8-9b3c-408e-8e30-5e16a3aeb444', name: 'Default Switch', type: 'Internal' },
+      { id: '00000000-0000-0000-0000-000000000000', name: 'ExternalSwitch', type: 'External' },
+    ]);
+    expect(parseSwitches(fx('switches.external-only.json'))[0]).toMatchObject({ name: 'minishift', type: 'External' });
+    expect(parseSwitches('')).toEqual([]);
+    expect(parseVms(fx('get-vm.running.json'))).toEqual([{ name: 'minikube', state: 'Running' }]);
+    expect(parseVms('{"Name":"x","State":3}')).toEqual([{ name: 'x', state: 'Off' }]);
+  });
+  it('skips link-local IPv6 (and 169.254) when looking for the IPv4', () => {
+    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6-only.json')))).toBeUndefined();
+    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6-then-ipv4.json')))).toBe('172.27.160.5');
+    expect(firstIPv4(['169.254.10.2', '10.0.0.9'])).toBe('10.0.0.9');
+  });
+});
+
+describe('switch choice', () => {
+  const all = parseSwitches(fx('switches.default-and-external.json'));
+  it('prefers the Default Switch, then External, or takes the named one', () => {
+    expect(chooseSwitch(all)).toMatchObject({ ok: true, sw: { name: 'Default Switch' } });
+    expect(chooseSwitch(parseSwitches(fx('switches.external-only.json')))).toMatchObject({ ok: true, sw: { name: 'minishift' } });
+    expect(chooseSwitch(all, 'ExternalSwitch')).toMatchObject({ ok: true, sw: { name: 'ExternalSwitch' } });
+  });
+  it('an unknown name lists the switches', () => {
+    expect(chooseSwitch(all, 'Primary Virtual Switch')).toEqual({
+      ok: false,
+      message:
+        'Hyper-V virtual switch "Primary Virtual Switch" was not found; the switches here are: "Default Switch" (Internal), "ExternalSwitch" (External). Pass one of them with --hyperv-virtual-switch, or create it in Hyper-V Manager (Virtual Switch Manager)',
+    });
+  });
+});
+
+describe('create, start, stop, kill, remove: exact command lines', () => {
+  it('creates a Generation 2 VM from the cloud image on the Default Switch and finds its IPv4', async () => {
+    const p = new Player({ ips: ['ipaddresses.ipv6-only.json', 'ipaddresses.ipv6-then-ipv4.json'] });
+    const d = createHyperVDriver(deps(p, { timeouts: { startMs: 0, ipMs: 60_000, stopMs: 1, pollMs: 1 } }));
+    const { endpoint, data } = await d.create(spec(), ctx());
+    expect(p.lines).toEqual(
+      [
+        MODULE,
+        IS_HVADMIN,
+        IS_ADMIN,
+        SWITCHES,
+        GETVM('fl1'),
+        `Hyper-V\\Convert-VHD -Path 'C:/cache/noble.vhdx' -DestinationPath '${dir}/disk.vhdx' -VHDType Dynamic`,
+        `Hyper-V\\Resize-VHD -Path '${dir}/disk.vhdx' -SizeBytes 20480MB`,
+        `Hyper-V\\New-VM -Name 'fl1' -Path '${dir}' -Generation 2 -SwitchName 'Default Switch' -MemoryStartupBytes 2048MB -NoVHD`,
+        `Hyper-V\\Set-VMMemory -VMName 'fl1' -DynamicMemoryEnabled $false`,
+        `Hyper-V\\Set-VMProcessor -VMName 'fl1' -Count 2`,
+        `Hyper-V\\Set-VMFirmware -VMName 'fl1' -EnableSecureBoot Off`,
+        `Hyper-V\\Add-VMHardDiskDrive -VMName 'fl1' -Path '${dir}/disk.vhdx'`,
+        `Hyper-V\\Add-VMDvdDrive -VMName 'fl1' -Path '${dir}/seed.iso'`,
+        `Hyper-V\\Set-VMFirmware -VMName 'fl1' -FirstBootDevice (Hyper-V\\Get-VMHardDiskDrive -VMName 'fl1')`,
+        GETVM('fl1'),
+        `Hyper-V\\Start-VM -Name 'fl1'`,
+        GETVM('fl1'),
+        IPS('fl1'),
+        IPS('fl1'),
+      ].map(line),
+    );
+    expect(endpoint).toEqual({ ip: '172.27.160.5', ssh: { host: '172.27.160.5', port: 22, user: 'docker' }, docker: { host: '172.27.160.5', port: 2376 } });
+    expect(data).toMatchObject({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' });
+    const ud = (await fs.readFile(path.join(dir, 'seed.iso'))).toString('latin1');
+    expect(ud).toContain('hv-kvp-daemon');
+  });
+
+  it('uses the named switch and the legacy boot2docker layout (New-VHD, Set-VMDvdDrive, Generation 1)', async () => {
+    const iso = path.join(dir, 'b2d-cache.iso');
+    await fs.writeFile(iso, 'iso');
+    const written: string[] = [];
+    const p = new Player({ ips: ['ipaddresses.ipv6-then-ipv4.json'] });
+    const d = createHyperVDriver(deps(p, { obtainImage: async () => iso, writeAtStart: async (f, b) => void written.push(`${f}:${b.length}`), timeouts: { startMs: 0, ipMs: 0, stopMs: 1, pollMs: 1 } }));
+    await d.create(spec({ 'hyperv-virtual-switch': 'ExternalSwitch', 'hyperv-boot-image': 'boot2docker', 'hyperv-memory': 1024, 'hyperv-cpu-count': 1, 'hyperv-disk-size': 20000 }), ctx());
+    expect(p.lines.slice(5, 14)).toEqual(
+      [
+        `Hyper-V\\New-VHD -Path '${dir}/fixed.vhd' -SizeBytes 10MB -Fixed`,
+        `Hyper-V\\Convert-VHD -Path '${dir}/fixed.vhd' -DestinationPath '${dir}/disk.vhd' -VHDType Dynamic -DeleteSource`,
+        `Hyper-V\\Resize-VHD -Path '${dir}/disk.vhd' -SizeBytes 20000MB`,
+        `Hyper-V\\New-VM -Name 'fl1' -Path '${dir}' -Generation 1 -SwitchName 'ExternalSwitch' -MemoryStartupBytes 1024MB -NoVHD`,
+        `Hyper-V\\Set-VMMemory -VMName 'fl1' -DynamicMemoryEnabled $false`,
+        `Hyper-V\\Set-VMProcessor -VMName 'fl1' -Count 1`,
+        `Hyper-V\\Set-VMDvdDrive -VMName 'fl1' -Path '${dir}/boot2docker.iso'`,
+        `Hyper-V\\Add-VMHardDiskDrive -VMName 'fl1' -Path '${dir}/disk.vhd'`,
+        GETVM('fl1'),
+      ].map(line),
+    );
+    expect(written).toEqual([`${dir}/fixed.vhd:3584`]);
+  });
+
+  it('stop asks the guest, then turns off after the timeout; kill turns off; remove turns off and removes', async () => {
+    const w: World = { vm: 'Running', stopHangs: true };
+    const p = new Player(w);
+    const d = createHyperVDriver(deps(p));
+    await d.stop({ vm: 'fl1' }, ctx());
+    expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Stop-VM -Name 'fl1' -Force`, `Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`].map(line));
+    w.vm = 'Running';
+    p.lines = [];
+    await d.kill({ vm: 'fl1' }, ctx());
+    expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`].map(line));
+    w.vm = 'Running';
+    p.lines = [];
+    await fs.writeFile(path.join(dir, 'disk.vhdx'), 'x');
+    await d.remove({ vm: 'fl1' }, ctx());
+    expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`, `Hyper-V\\Remove-VM -Name 'fl1' -Force`].map(line));
+    await expect(fs.stat(path.join(dir, 'disk.vhdx'))).rejects.toThrow();
+    expect(await d.state({ vm: 'fl1' })).toBe('not-found');
+  });
+
+  it('start on a stopped VM: Start-VM, wait for Running, then the IPv4; restart = stop + start', async () => {
+    const w: World = { vm: 'Off', ips: ['ipaddresses.ipv6-then-ipv4.json', 'ipaddresses.ipv6-then-ipv4.json'] };
+    const p = new Player(w);
+    const d = createHyperVDriver(deps(p));
+    const data = { vm: 'fl1', switchName: 'Default Switch' };
+    expect(await d.state(data)).toBe('stopped');
+    p.lines = [];
+    const ep = await d.start(data, ctx());
+    expect(ep.ip).toBe('172.27.160.5');
+    expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Start-VM -Name 'fl1'`, GETVM('fl1'), IPS('fl1')].map(line));
+    p.lines = [];
+    await d.restart(data, ctx());
+    expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Stop-VM -Name 'fl1' -Force`, GETVM('fl1'), `Hyper-V\\Start-VM -Name 'fl1'`, GETVM('fl1'), IPS('fl1')].map(line));
+  });
+});
+
+describe('known failures, each with its message', () => {
+  it('not Windows: create fails at once, runs nothing, leaves nothing', async () => {
+    const p = new Player({});
+    const d = createHyperVDriver(deps(p, { platform: 'linux' }));
+    await expect(d.create(spec(), ctx())).rejects.toThrow('Hyper-V is only available on Windows (10/11 Pro, Enterprise, Education or Server): use the virtualbox or qemu driver on this computer');
+    expect(p.lines).toEqual([]);
+    expect(await fs.readdir(dir)).toEqual([]);
+    expect((await d.prerequisites())[0]).toMatchObject({ ok: false, name: 'Hyper-V available' });
+  });
+
+  it('Hyper-V module missing', async () => {
+    const p = new Player({ module: '' });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow(MODULE_MISSING);
+    expect(p.lines).toEqual([line(MODULE)]);
+    expect(await d.prerequisites()).toEqual([expect.objectContaining({ name: 'Hyper-V module installed', ok: false, remedy: MODULE_MISSING })]);
+  });
+
+  it('not an administrator (recorded "False" for Hyper-V Administrators, then not admin either)', async () => {
+    const p = new Player({ admin: 'False\r\n' });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow(NOT_ADMIN);
+    expect(p.lines).toEqual([MODULE, IS_HVADMIN, IS_ADMIN].map(line));
+  });
+
+  it('no usable switch: the message lists the switches and how to make one', async () => {
+    const p = new Player({ switches: fx('switches.internal-only.json') });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow('no usable Hyper-V virtual switch: there is no "Default Switch" and no External switch (switches here: "DockerNAT" (Internal)). Create an External switch');
+    const pre = await d.prerequisites();
+    expect(pre.at(-1)).toMatchObject({ name: 'virtual switch', ok: false });
+  });
+
+  it('named switch not found', async () => {
+    const p = new Player({});
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec({ 'hyperv-virtual-switch': 'nope' }), ctx())).rejects.toThrow(/Hyper-V virtual switch "nope" was not found; the switches here are: "Default Switch" \(Internal\), "ExternalSwitch" \(External\)/);
+  });
+
+  it('name taken', async () => {
+    const p = new Player({ vm: 'Off' });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow('a Hyper-V VM named fl1 already exists: choose another machine name or remove that VM in Hyper-V Manager');
+    expect(p.lines.at(-1)).toBe(line(GETVM('fl1')));
+  });
+
+  it('no IPv4 after the timeout (only link-local IPv6): a message, and the VM and disks are removed', async () => {
+    const p = new Player({ ips: ['ipaddresses.ipv6-only.json'] });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow(
+      'Hyper-V VM fl1 has no IPv4 address 0 s after starting (it reports: fe80::215:5dff:fe0f:2b38): the switch "Default Switch" may have no DHCP server or uplink',
+    );
+    expect(p.lines.slice(-2)).toEqual([`Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`, `Hyper-V\\Remove-VM -Name 'fl1' -Force`].map(line));
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('a VM that never reaches Running times out with a message', async () => {
+    const w: World = { vm: 'Off' };
+    const p = new Player(w);
+    const d = createHyperVDriver(deps(p));
+    const orig = p.run.bind(p);
+    p.run = async (cmd, args, opts) => {
+      const r = await orig(cmd, args, opts);
+      w.vm = 'Off'; // Start-VM "succeeds" but the VM stays off
+      return r;
+    };
+    await expect(d.start({ vm: 'fl1', switchName: 'Default Switch' }, ctx())).rejects.toThrow('Hyper-V VM fl1 is still "stopped" 0 s after Start-VM');
+  });
+});
+
+describe('options and prerequisites', () => {
+  it('lists docker-machine style flags', () => {
+    const flags = createHyperVDriver(deps(new Player({}))).options().map((o) => o.flag);
+    expect(flags).toEqual(expect.arrayContaining(['hyperv-virtual-switch', 'hyperv-memory', 'hyperv-cpu-count', 'hyperv-disk-size', 'hyperv-boot2docker-url']));
+  });
+  it('reports module, rights and the switch it would use', async () => {
+    const pre = await createHyperVDriver(deps(new Player({}))).prerequisites();
+    expect(pre.map((c) => [c.name, c.ok, c.detail])).toEqual([
+      ['Hyper-V module installed', true, 'the Hyper-V PowerShell module is available'],
+      ['administrator rights', true, 'running as an administrator'],
+      ['virtual switch', true, '"Default Switch" (the Default Switch (NAT with DHCP, made by Windows))'],
+    ]);
+  });
+});
