@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FlotillaError } from '../../api/errors';
 import { writeFileAtomic } from '../fsutil';
 import type { ComposeConfig } from './model';
 
@@ -41,7 +42,7 @@ export function listHistory(home: string, engine: string, stack: string): Histor
 
 export function readHistory(home: string, engine: string, stack: string, n: number): { entry: HistoryEntry; contents: Array<{ file: string; content: string }> } {
   const dir = path.join(historyDir(home, engine, stack), String(n));
-  if (!fs.existsSync(path.join(dir, 'deploy.json'))) throw new Error(`no deployment ${n} of stack ${stack} on ${engine}: list them with \`flotilla stack history ${stack}\``);
+  if (!fs.existsSync(path.join(dir, 'deploy.json'))) throw new FlotillaError('NOT_FOUND', `no deployment ${n} of stack ${stack} on ${engine}: list them with \`flotilla stack history ${stack}\``);
   const entry = JSON.parse(fs.readFileSync(path.join(dir, 'deploy.json'), 'utf8')) as HistoryEntry;
   const contents = entry.files.map((f, i) => ({ file: entry.sources[i] ?? f, content: fs.readFileSync(path.join(dir, 'files', f), 'utf8') }));
   return { entry, contents };

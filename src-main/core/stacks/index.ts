@@ -1,0 +1,137 @@
+// The stacks module's entry points, shared by the host handlers and the CLI: load-or-fail, deploy with
+// history, rollback, history diff.
+import fs from 'node:fs';
+import type Docker from 'dockerode';
+import { stringify } from 'yaml';
+import { FlotillaError } from '../../api/errors';
+import { deployStack, type DeployEvent, type DeployResult } from './deploy';
+import { lineDiff, listHistory, readHistory, recordDeploy, type HistoryEntry } from './history';
+import { formatDiagnostic, loadStack, type LoadResult } from './loader';
+import type { ComposeConfig } from './model';
+import type { ResolveImage } from './registry';
+import type { ComposeSource, Diagnostic } from './types';
+
+export { loadStack, type LoadResult } from './loader';
+export type { Diagnostic, ComposeSource } from './types';
+export type { DeployEvent } from './deploy';
+export { planStack, type PlanItem } from './plan';
+export { removeStack, listStacks, stackTasks, stackServices } from './remove';
+export { listHistory, type HistoryEntry } from './history';
+
+export interface StackFilesInput {
+  files: ComposeSource[];
+  variables: Record<string, string | undefined>;
+  dotEnv?: boolean;
+  workingDir?: string;
+}
+
+export class StackLoadError extends FlotillaError {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const errs = diagnostics.filter((d) => d.severity === 'error');
+    super('BAD_INPUT', errs.map(formatDiagnostic).join('\n') || 'the compose files could not be loaded');
+  }
+}
+
+export function loadOrThrow(input: StackFilesInput): LoadResult & { config: ComposeConfig } {
+  const r = loadStack({ files: input.files, env: input.variables, dotEnv: input.dotEnv, workingDir: input.workingDir });
+  if (!r.config) throw new StackLoadError(r.diagnostics);
+  return r as LoadResult & { config: ComposeConfig };
+}
+
+/** `stack config`: the merged, interpolated model as YAML */
+export function renderConfig(config: ComposeConfig): string {
+  const services = Object.fromEntries(
+    config.services.map(({ name, extras: _e, ...s }) => [name, Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length) && !(v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length)))]),
+  );
+  const drop = (o: Record<string, unknown>) => (Object.keys(o).length ? o : undefined);
+  return stringify({ version: config.version, services, networks: drop(config.networks), volumes: drop(config.volumes), secrets: drop(config.secrets), configs: drop(config.configs) }, { aliasDuplicateObjects: false });
+}
+
+/** the history key of an engine: its swarm's cluster id, so every manager of one swarm shares a history */
+export async function historyKey(docker: Docker): Promise<string> {
+  const info = (await docker.info()) as { ID?: string; Swarm?: { Cluster?: { ID?: string } } };
+  return info.Swarm?.Cluster?.ID ?? info.ID ?? 'engine';
+}
+
+export interface DeployRequest extends StackFilesInput {
+  stack: string;
+  prune?: boolean;
+  resolveImage?: ResolveImage;
+  withRegistryAuth?: boolean;
+  wait?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (e: DeployEvent) => void;
+  home: string;
+}
+
+export async function deployWithHistory(docker: Docker, req: DeployRequest): Promise<DeployResult & { history: number; diagnostics: Diagnostic[] }> {
+  const loaded = loadOrThrow(req);
+  for (const d of loaded.diagnostics) if (d.severity === 'warning') req.onEvent?.({ type: 'warning', message: formatDiagnostic(d) });
+  const result = await deployStack(docker, {
+    stack: req.stack,
+    config: loaded.config,
+    prune: req.prune,
+    resolveImage: req.resolveImage,
+    withRegistryAuth: req.withRegistryAuth,
+    wait: req.wait,
+    signal: req.signal,
+    onEvent: req.onEvent,
+  });
+  const entry = await recordDeploy(req.home, {
+    stack: req.stack,
+    engine: await historyKey(docker),
+    sources: req.files.map((f) => f.file),
+    contents: req.files,
+    workingDir: loaded.workingDir,
+    variables: loaded.variables,
+    dotEnvFile: loaded.dotEnvFile,
+    options: { prune: req.prune, resolveImage: req.resolveImage, withRegistryAuth: req.withRegistryAuth },
+    config: loaded.config,
+  });
+  return { ...result, history: entry.n, diagnostics: loaded.diagnostics };
+}
+
+export async function stackHistory(docker: Docker, home: string, stack: string): Promise<HistoryEntry[]> {
+  return listHistory(home, await historyKey(docker), stack);
+}
+
+/** line diff of the compose files (and variables) of two deployments */
+export async function historyDiff(docker: Docker, home: string, stack: string, a: number, b: number): Promise<string> {
+  const key = await historyKey(docker);
+  const ha = readHistory(home, key, stack, a);
+  const hb = readHistory(home, key, stack, b);
+  const out: string[] = [];
+  const n = Math.max(ha.contents.length, hb.contents.length);
+  for (let i = 0; i < n; i++) {
+    const fa = ha.contents[i];
+    const fb = hb.contents[i];
+    out.push(`--- ${a}: ${fa?.file ?? '(none)'}`, `+++ ${b}: ${fb?.file ?? '(none)'}`);
+    out.push(...lineDiff(fa?.content ?? '', fb?.content ?? '').filter((l) => !l.startsWith('  ')));
+  }
+  const vars = (e: HistoryEntry) => Object.entries(e.variables).map(([k, v]) => `${k}=${v}`).join('\n');
+  const vd = lineDiff(vars(ha.entry), vars(hb.entry)).filter((l) => !l.startsWith('  '));
+  if (vd.length) out.push('--- variables', '+++ variables', ...vd);
+  return out.join('\n');
+}
+
+/** redeploys the files and variables of deployment n (secret/config files are read again from their paths) */
+export async function rollbackStack(docker: Docker, req: { home: string; stack: string; to: number; signal?: AbortSignal; onEvent?: (e: DeployEvent) => void; wait?: boolean }) {
+  const { entry, contents } = readHistory(req.home, await historyKey(docker), req.stack, req.to);
+  for (const [file, sum] of Object.entries(entry.objectFiles)) {
+    if (!fs.existsSync(file)) throw new FlotillaError('NOT_FOUND', `deployment ${req.to} used ${file}, which no longer exists: restore it to roll back`);
+    void sum;
+  }
+  return deployWithHistory(docker, {
+    home: req.home,
+    stack: req.stack,
+    files: contents,
+    variables: entry.variables,
+    workingDir: entry.workingDir,
+    prune: true,
+    resolveImage: (entry.options.resolveImage as ResolveImage | undefined) ?? 'always',
+    withRegistryAuth: entry.options.withRegistryAuth,
+    wait: req.wait,
+    signal: req.signal,
+    onEvent: req.onEvent,
+  });
+}
