@@ -385,6 +385,7 @@ export class QemuDriver implements MachineDriver {
   }
 
   async kill(data: DriverData, _ctx: DriverContext): Promise<void> {
+    if (Object.keys(data).length === 0) return; // create failed before the VM existed (and cleaned up)
     const d = asData(data);
     const pid = readPid(d.vm.pidFile);
     if (pid && isAlive(pid)) {
@@ -399,6 +400,11 @@ export class QemuDriver implements MachineDriver {
   }
 
   async remove(data: DriverData, ctx: DriverContext): Promise<void> {
+    if (Object.keys(data).length === 0) {
+      // create failed before the VM existed; it removed what it had made, but be sure
+      await this.destroy(path.join(ctx.machineDir, 'qemu'), qmpSocketPath(path.join(ctx.machineDir, 'qemu')));
+      return;
+    }
     const d = asData(data);
     await this.kill(data, ctx);
     await this.destroy(d.dir, d.vm.qmpSocket);
@@ -406,6 +412,7 @@ export class QemuDriver implements MachineDriver {
   }
 
   async state(data: DriverData, _signal?: AbortSignal): Promise<MachineState> {
+    if (Object.keys(data).length === 0) return 'not-found';
     const d = asData(data);
     const pid = readPid(d.vm.pidFile);
     if (!pid || !isAlive(pid)) return fs.existsSync(d.vm.overlay) ? 'stopped' : 'not-found';
