@@ -10,6 +10,7 @@ import { buildSeedIso } from './cloudinit.js';
 import { buildIso, primaryName } from './iso9660.js';
 import { b2dUserdataTar, writeB2dRawDisk, B2D_MAGIC } from './b2d.js';
 import { download, parseSha256Sums } from './download.js';
+import { execFileRunner } from './runner.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl flotilla@test';
 let dir: string;
@@ -150,5 +151,19 @@ describe('download (local server on 127.0.0.1)', () => {
   it('parses SHA256SUMS lines', () => {
     expect(parseSha256Sums(`${'a'.repeat(64)} *noble.img\n`, 'noble.img')).toBe('a'.repeat(64));
     expect(parseSha256Sums('', 'x')).toBeUndefined();
+  });
+});
+
+describe('execFileRunner', () => {
+  it('runs without a shell, reports exit codes, and says when the program is missing', async () => {
+    const r = execFileRunner();
+    const echo = await r.run('echo', ['$HOME;', 'a b']);
+    expect(echo).toEqual({ stdout: '$HOME; a b\n', stderr: '', code: 0 });
+    const fail = await r.run('sh', ['-c', 'echo oops >&2; exit 3']);
+    expect(fail).toMatchObject({ code: 3, stderr: 'oops\n' });
+    const missing = await r.run('/nonexistent/VBoxManage', ['--version']);
+    expect(missing).toMatchObject({ code: 127, notFound: true });
+    const slow = await r.run('sleep', ['5'], { timeoutMs: 100 });
+    expect(slow.timedOut).toBe(true);
   });
 });

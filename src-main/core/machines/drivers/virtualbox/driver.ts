@@ -208,10 +208,19 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
     if (!adapter) {
       const hit = findCollision(hostInterfaces(), c, ifs.map((i) => i.name));
       if (hit) throw new FlotillaError('CONFLICT', `host-only network ${cidr} overlaps the host interface ${hit}: choose another --virtualbox-hostonly-cidr inside 192.168.56.0/21, e.g. 192.168.60.1/24`);
-      const created = await v.out(['hostonlyif', 'create']);
-      const m = /Interface '(.+)' was successfully created/.exec(created);
-      if (!m) throw new FlotillaError('INTERNAL', `VBoxManage hostonlyif create did not say which adapter it made: ${created.trim()}`);
-      adapter = m[1]!;
+      const made = await v.raw(['hostonlyif', 'create']);
+      const m = /Interface '(.+)' was successfully created/.exec(made.stdout);
+      if (m && !VBoxManage.failed(made)) adapter = m[1]!;
+      else {
+        // Windows sometimes reports a failure yet makes the adapter (docker/machine network.go): look for a new one
+        const before = new Set(ifs.map((i) => i.name));
+        for (let i = 0; i < 10 && !adapter; i++) {
+          adapter = parseHostOnlyIfs(await v.out(['list', 'hostonlyifs'])).find((x) => !before.has(x.name))?.name;
+          if (!adapter) await sleep(1000);
+        }
+        if (!adapter)
+          throw new FlotillaError('INTERNAL', `VirtualBox could not create a host-only network adapter (${(made.stderr || made.stdout).trim()}): reinstall VirtualBox with its network drivers, or reboot, then try again`);
+      }
       const r = await v.raw(['hostonlyif', 'ipconfig', adapter, '--ip', c.ip, '--netmask', c.netmask]);
       if (VBoxManage.failed(r)) {
         await v.raw(['hostonlyif', 'remove', adapter]);
@@ -220,7 +229,13 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
       }
     }
     const netName = `HostInterfaceNetworking-${adapter}`;
-    const servers = parseDhcpServers(await v.out(['list', 'dhcpservers']));
+    let servers = parseDhcpServers(await v.out(['list', 'dhcpservers']));
+    // DHCP servers left behind by deleted adapters make VMs wait forever for an address (docker/machine#986)
+    const live = new Set([...ifs.map((i) => i.networkName), netName]);
+    for (const s of servers.filter((x) => x.networkName.startsWith('HostInterfaceNetworking-') && !live.has(x.networkName))) {
+      await v.out(['dhcpserver', 'remove', '--netname', s.networkName]);
+    }
+    servers = servers.filter((x) => live.has(x.networkName) || !x.networkName.startsWith('HostInterfaceNetworking-'));
     const ours = servers.find((s) => s.networkName === netName);
     if (!ours || !ours.enabled) {
       const plan = dhcpPlan(c);

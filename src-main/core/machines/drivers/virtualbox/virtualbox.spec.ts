@@ -22,7 +22,7 @@ type Responder = (args: string[]) => Partial<RunResult> | undefined;
 /** Plays recorded outputs and records every command line. */
 class Player implements Runner {
   lines: string[] = [];
-  constructor(private respond: Responder) {}
+  constructor(readonly respond: Responder) {}
   async run(cmd: string, args: string[]): Promise<RunResult> {
     this.lines.push([cmd, ...args].join(' '));
     const r = this.respond(args) ?? {};
@@ -239,6 +239,7 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
       `${VBM} hostonlyif create`,
       `${VBM} hostonlyif ipconfig vboxnet12 --ip 192.168.59.1 --netmask 255.255.255.0`,
       `${VBM} list dhcpservers`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
       `${VBM} dhcpserver add --netname HostInterfaceNetworking-vboxnet12 --ip 192.168.59.2 --netmask 255.255.255.0 --lowerip 192.168.59.100 --upperip 192.168.59.254 --enable`,
       `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 vboxnet12 --cableconnected2 on`,
       `${VBM} modifyvm fl1 --natpf1 delete ssh`,
@@ -249,6 +250,45 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     expect(endpoint).toEqual({ ip: '1.2.3.4', ssh: { host: '127.0.0.1', port: 40022, user: 'docker' }, docker: { host: '1.2.3.4', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', hostOnlyAdapter: 'vboxnet12', sshPort: 40022, hostOnlyCidr: '192.168.59.1/24', bootImage: 'cloud' });
     expect((await fs.stat(path.join(dir, 'seed.iso'))).size).toBeGreaterThan(0);
+  });
+
+  it('reuses an adapter and keeps its enabled DHCP server as it is (both recorded on one host)', async () => {
+    const p = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.vbox61-with-dhcp.txt', dhcpservers: 'list-dhcpservers.vbox61.txt' });
+    const d = createVirtualBoxDriver(deps(p, { hostInterfaces: () => ({}) }));
+    await d.create(spec({ 'virtualbox-hostonly-cidr': '10.20.30.1/24' }), ctx());
+    const i = p.lines.indexOf(`${VBM} list hostonlyifs`);
+    expect(p.lines.slice(i, i + 4)).toEqual([
+      `${VBM} list hostonlyifs`,
+      `${VBM} list dhcpservers`,
+      `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 vboxnet0 --cableconnected2 on`,
+      `${VBM} modifyvm fl1 --natpf1 delete ssh`,
+    ]);
+  });
+
+  it('finds the adapter Windows made although hostonlyif create reported a failure', async () => {
+    let lists = 0;
+    const base = vbox({ version: 'version.6.1.22.txt' });
+    const q = new Player((a) => {
+      const k = a.join(' ');
+      if (k === 'list hostonlyifs') return { stdout: lists++ === 0 ? '' : fx('list-hostonlyifs.windows.txt') };
+      if (k === 'hostonlyif create') return { stderr: fx('hostonlyif-create.failed.stderr'), code: 1 };
+      return base.respond(a);
+    });
+    const d = createVirtualBoxDriver(deps(q, { hostInterfaces: () => ({}) }));
+    await d.create(spec({ 'virtualbox-hostonly-cidr': '192.168.99.1/24' }), ctx());
+    const i = q.lines.indexOf(`${VBM} hostonlyif create`);
+    expect(q.lines.slice(i, i + 3)).toEqual([
+      `${VBM} hostonlyif create`,
+      `${VBM} list hostonlyifs`,
+      `${VBM} hostonlyif ipconfig VirtualBox Host-Only Ethernet Adapter --ip 192.168.99.1 --netmask 255.255.255.0`,
+    ]);
+  });
+
+  it('treats "error:" on stderr as a failure even with exit code 0', async () => {
+    const p = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : { stderr: fx('showvminfo.notfound.stderr').replace(/^/, 'VBoxManage: error: '), code: 0 }));
+    const d = createVirtualBoxDriver(deps(p));
+    expect(await d.state({ vm: 'unknown' })).toBe('not-found');
+    await expect(d.kill({ vm: 'unknown' }, ctx())).rejects.toThrow('VirtualBox has no VM named unknown');
   });
 
   it('reuses a matching host-only adapter and its enabled DHCP server (VirtualBox 6.1.22, no range rule)', async () => {
@@ -265,6 +305,9 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     expect(hostOnlySteps).toEqual([
       `${VBM} list hostonlyifs`,
       `${VBM} list dhcpservers`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet2`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet1`,
       `${VBM} dhcpserver add --netname HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter --ip 192.168.99.2 --netmask 255.255.255.0 --lowerip 192.168.99.100 --upperip 192.168.99.254 --enable`,
       `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 VirtualBox Host-Only Ethernet Adapter --cableconnected2 on`,
     ]);
