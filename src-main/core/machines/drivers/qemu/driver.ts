@@ -102,11 +102,11 @@ export class QemuDriver implements MachineDriver {
   }
 
   private qemuPath(arch: QemuArch = this.arch): string | undefined {
-    return this.o.qemuBinary ?? findBinary(`qemu-system-${arch}`, this.o.env);
+    return this.o.qemuBinary ?? findBinary(`qemu-system-${arch}`, this.o.env, this.o.platform);
   }
 
   private qemuImgPath(): string | undefined {
-    return this.o.qemuImgBinary ?? findBinary('qemu-img', this.o.env);
+    return this.o.qemuImgBinary ?? findBinary('qemu-img', this.o.env, this.o.platform);
   }
 
   async prerequisites(signal?: AbortSignal): Promise<PrerequisiteCheck[]> {

@@ -12,7 +12,6 @@ export function hostArch(arch: string = process.arch): QemuArch {
 
 const EXTRA_DIRS: Record<string, string[]> = {
   darwin: ['/opt/homebrew/bin', '/usr/local/bin', '/opt/local/bin'],
-  linux: ['/usr/bin', '/usr/local/bin', '/usr/libexec'],
   win32: ['C:\\Program Files\\qemu'],
 };
 

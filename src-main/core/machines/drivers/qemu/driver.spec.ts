@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RecordedCall, Runner } from '../../boot/runner';
+import { createQemuDriver, qmpSocketPath } from './driver';
+
+function fakeRunner(answers: Record<string, { stdout: string; code?: number }>): Runner & { calls: RecordedCall[] } {
+  const calls: RecordedCall[] = [];
+  return {
+    calls,
+    async run(cmd, args) {
+      const line = [cmd, ...args].join(' ');
+      calls.push({ cmd, args, line });
+      const a = answers[line];
+      return a ? { stdout: a.stdout, stderr: '', code: a.code ?? 0 } : { stdout: '', stderr: 'not found', code: 127, notFound: true };
+    },
+  };
+}
+
+describe('qemu prerequisites', () => {
+  it('names the missing programs and how to install them', async () => {
+    const d = createQemuDriver({ env: { PATH: '/nonexistent' }, platform: 'linux', runner: fakeRunner({}) });
+    const checks = await d.prerequisites();
+    expect(checks).toEqual([
+      { name: 'qemu-system-x86_64 installed', ok: false, detail: 'qemu-system-x86_64 not found on PATH', remedy: expect.stringContaining('sudo apt-get install qemu-system-x86 qemu-utils') as unknown as string },
+      { name: 'qemu-img installed', ok: false, detail: 'qemu-img not found on PATH', remedy: 'sudo apt-get install qemu-utils' },
+    ]);
+  });
+
+  it('reports the version and a software-only accelerator', async () => {
+    const runner = fakeRunner({
+      '/opt/q/qemu-system-x86_64 --version': { stdout: 'QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1)\n' },
+      '/opt/q/qemu-system-x86_64 -accel help': { stdout: 'Accelerators supported in QEMU binary:\ntcg\n' },
+    });
+    const d = createQemuDriver({ qemuBinary: '/opt/q/qemu-system-x86_64', qemuImgBinary: '/opt/q/qemu-img', platform: 'win32', runner, stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'qst-')) });
+    const checks = await d.prerequisites();
+    expect(checks[0]).toEqual({ name: 'qemu-system-x86_64 installed', ok: true, detail: 'QEMU 8.2.2 at /opt/q/qemu-system-x86_64' });
+    expect(checks[1]).toEqual({ name: 'qemu-img installed', ok: true, detail: 'qemu-img at /opt/q/qemu-img' });
+    expect(checks[2]?.name).toBe('accelerator usable');
+    expect(checks[2]?.detail).toMatch(/^tcg: no hardware acceleration/);
+    expect(runner.calls.map((c) => c.line)).toEqual(['/opt/q/qemu-system-x86_64 --version', '/opt/q/qemu-system-x86_64 -accel help']);
+  });
+
+  it('refuses QEMU older than 6.0', async () => {
+    const runner = fakeRunner({ '/q/qemu-system-x86_64 --version': { stdout: 'QEMU emulator version 5.2.0\n' }, '/q/qemu-system-x86_64 -accel help': { stdout: 'tcg\n' } });
+    const d = createQemuDriver({ qemuBinary: '/q/qemu-system-x86_64', qemuImgBinary: '/q/qemu-img', platform: 'win32', runner });
+    const [q] = await d.prerequisites();
+    expect(q?.ok).toBe(false);
+    expect(q?.remedy).toMatch(/QEMU 6.0 or newer is needed/);
+  });
+});
+
+describe('qemu driver data', () => {
+  it('keeps the QMP socket short enough for a unix socket', () => {
+    expect(qmpSocketPath('/home/u/.local/share/flotilla/machines/n1/qemu')).toBe('/home/u/.local/share/flotilla/machines/n1/qemu/qmp.sock');
+    const long = `/home/${'x'.repeat(120)}/qemu`;
+    expect(qmpSocketPath(long)).toMatch(new RegExp(`^${os.tmpdir()}/flotilla-qmp-[0-9a-f]{16}\\.sock$`));
+    expect(qmpSocketPath(long)).toBe(qmpSocketPath(long));
+  });
+
+  it('treats a machine whose create never made a VM as not found and removes it quietly', async () => {
+    const d = createQemuDriver({ runner: fakeRunner({}) });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrm-'));
+    fs.mkdirSync(path.join(dir, 'qemu'));
+    fs.writeFileSync(path.join(dir, 'qemu', 'seed.iso'), 'x');
+    await expect(d.state({})).resolves.toBe('not-found');
+    await d.remove({}, { machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', log: () => undefined, step: () => undefined, signal: new AbortController().signal });
+    expect(fs.existsSync(path.join(dir, 'qemu'))).toBe(false);
+    await expect(d.start({ driverVersion: 9 }, { machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', log: () => undefined, step: () => undefined, signal: new AbortController().signal })).rejects.toThrow(
+      /no usable qemu driver data/,
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+});
