@@ -16,7 +16,7 @@ const load = (files: Record<string, string>, env: Record<string, string> = {}, e
 describe('loadStack errors carry file, line, column and path', () => {
   it.each([
     ['services:\n  web:\n    image: x\n    ports: "80:80"\n', 'services.web.ports must be a list', 4, 'services.web.ports'],
-    ['services:\n  web:\n    image: x\n    foo: 1\n', 'services.web Additional property foo is not allowed', 2, 'services.web'],
+    ['services:\n  web:\n    image: x\n    foo: 1\n', 'services.web Additional property foo is not allowed', 4, 'services.web.foo'],
     ['version: 3.8\nservices: {}\n', 'version must be a string', 1, 'version'],
     ['version: "2.4"\nservices: {}\n', 'unsupported Compose file version: 2.4', 1, 'version'],
     ['services:\n  web:\n    image: x\n    deploy:\n      resources:\n        limits:\n          cpus: 0.5\n', 'services.web.deploy.resources.limits.cpus must be a string', 7, 'services.web.deploy.resources.limits.cpus'],

@@ -154,7 +154,7 @@ export function loadStack(opts: LoadOptions): LoadResult {
     if (choice.substituted) at('version', positions, 'info', `the schema for version ${v} is not bundled; validated against ${choice.used}`);
     const err = validateSchema(dict, choice.used);
     if (err) {
-      at(err.field === '(root)' ? '' : err.field, positions, 'error', `${err.message}${hint(err.message)}`);
+      at(err.at, positions, 'error', `${err.message}${hint(err.message)}`);
       return result;
     }
     const ctx = {

@@ -95,6 +95,8 @@ export interface SchemaError {
   field: string;
   /** the CLI's message: `<field> <description>` */
   message: string;
+  /** where to point: the field, or for an additional property the property itself */
+  at: string;
 }
 
 function fieldOf(e: ErrorObject): string {
@@ -179,10 +181,12 @@ export function mostSpecific(errors: ErrorObject[]): SchemaError {
     else if (depth(e) === depth(errs[best]) && e.keyword === 'type' && errs[best].keyword !== 'type') best = i;
   });
   const parent = errs[best];
-  let description = describe(parent);
-  if ((parent.keyword === 'oneOf' || parent.keyword === 'anyOf') && best + 1 < errs.length) description = describe(errs[best + 1]);
+  const source = (parent.keyword === 'oneOf' || parent.keyword === 'anyOf') && best + 1 < errs.length ? errs[best + 1] : parent;
+  const description = describe(source);
   const field = fieldOf(parent);
-  return { field, message: `${field} ${description}` };
+  const extra = source.keyword === 'additionalProperties' && fieldOf(source) === field ? String((source.params as { additionalProperty: string }).additionalProperty) : undefined;
+  const base = field === '(root)' ? '' : field;
+  return { field, message: `${field} ${description}`, at: extra ? (base ? `${base}.${extra}` : extra) : base };
 }
 
 /** Validates a (interpolated) compose dict; undefined when valid. */
