@@ -31,6 +31,7 @@ export interface ImageRequest {
 export interface VirtualBoxDriverOptions {
   runner?: Runner;
   platform?: NodeJS.Platform;
+  arch?: string;
   env?: NodeJS.ProcessEnv;
   exists?: (file: string) => Promise<boolean>;
   readFile?: (file: string) => Promise<string>;
@@ -93,6 +94,7 @@ export function virtualBoxOptions(): DriverOption[] {
 export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): MachineDriver {
   const runner = o.runner ?? execFileRunner();
   const platform = o.platform ?? process.platform;
+  const arch = o.arch ?? process.arch;
   const env = o.env ?? process.env;
   const exists = o.exists ?? ((f: string) => fs.access(f).then(() => true, () => false));
   const readFile = o.readFile ?? ((f: string) => fs.readFile(f, 'utf8'));
@@ -353,6 +355,8 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
     async create(spec: MachineSpec, ctx: DriverContext) {
       const vm = spec.name;
       const { vbm: v, version } = await vbm(); // fails at once when VirtualBox is absent or too old
+      if (platform === 'darwin' && arch === 'arm64')
+        throw new FlotillaError('UNSUPPORTED', 'VirtualBox on Apple silicon has no host-only adapters (only the newer host-only networks), which this driver does not drive yet: use the qemu driver on this Mac');
       const cidr = str(opt(spec, 'virtualbox-hostonly-cidr'), DEFAULT_HOSTONLY_CIDR);
       const c = parseHostCidr(cidr);
       await checkRange(c, cidr, version);

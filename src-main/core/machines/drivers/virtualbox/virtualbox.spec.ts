@@ -489,6 +489,26 @@ describe('known failures, each with its message', () => {
 });
 
 describe('options and prerequisites', () => {
+  it('finds a stand-in VBoxManage on PATH (a player of a recorded --version) through the real runner', async () => {
+    const bin = path.join(dir, 'bin');
+    await fs.mkdir(bin);
+    const script = path.join(bin, 'VBoxManage');
+    await fs.writeFile(script, `#!/bin/sh\ncase "$1" in --version) cat '${path.join(FIX, 'version.7.1.8.txt')}' ;; *) echo "not recorded: $*" >&2; exit 1 ;; esac\n`, { mode: 0o755 });
+    const d = createVirtualBoxDriver({ platform: 'linux', env: { PATH: `${bin}:/usr/bin:/bin` }, readFile: async () => 'flags\t\t: vmx\n' });
+    const pre = await d.prerequisites();
+    expect(pre.slice(0, 2)).toEqual([
+      { name: 'VBoxManage installed', ok: true, detail: `VBoxManage at ${script} (found via PATH)` },
+      { name: 'VirtualBox version', ok: true, detail: 'VirtualBox 7.1.8r168469' },
+    ]);
+  });
+
+  it('refuses Apple silicon at once (no host-only adapters there)', async () => {
+    const p = vbox();
+    const d = createVirtualBoxDriver(deps(p, { platform: 'darwin', arch: 'arm64', exists: async (f) => f === '/Applications/VirtualBox.app/Contents/MacOS/VBoxManage', env: { PATH: '' } }));
+    await expect(d.create(spec(), ctx())).rejects.toThrow(/use the qemu driver on this Mac/);
+    expect(p.lines).toEqual(['/Applications/VirtualBox.app/Contents/MacOS/VBoxManage --version']);
+  });
+
   it('lists docker-machine style flags', () => {
     const flags = createVirtualBoxDriver(deps(new Player(() => undefined))).options().map((o) => o.flag);
     expect(flags).toEqual(expect.arrayContaining(['virtualbox-cpu-count', 'virtualbox-memory', 'virtualbox-disk-size', 'virtualbox-hostonly-cidr', 'virtualbox-boot2docker-url', 'virtualbox-no-vtx-check']));
