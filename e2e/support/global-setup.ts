@@ -29,6 +29,10 @@ function build(): void {
 }
 
 function labUp(name: string): E2eState['lab'] {
+  if (process.env.FLOTILLA_E2E_NO_LAB === '1') {
+    if (process.env.FLOTILLA_REQUIRE_LAB === '1') throw new Error('FLOTILLA_E2E_NO_LAB=1 and FLOTILLA_REQUIRE_LAB=1 contradict each other; unset one');
+    return { name, nodes: [], error: 'not started (FLOTILLA_E2E_NO_LAB=1)' };
+  }
   const nodes = process.env.FLOTILLA_LAB_NODES ?? '3';
   const args = [cli, 'lab', 'up', '--nodes', nodes, '--name', name, '--json'];
   if (process.env.FLOTILLA_LAB_SUBNET) args.push('--subnet', process.env.FLOTILLA_LAB_SUBNET);

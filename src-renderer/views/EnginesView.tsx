@@ -38,8 +38,10 @@ const EngineCard = memo(function EngineCard({ row }: { row: EngineRow }): ReactE
         <dd data-testid="docker-version">{row.loadingInfo ? <span className="spinner" aria-label="loading" /> : (info?.dockerVersion ?? '—')}</dd>
         <dt>API</dt>
         <dd>{info?.apiVersion ?? '—'}</dd>
-        <dt>System</dt>
-        <dd>{info?.os ? `${info.os}/${info.arch ?? '?'} · ${info.cpus ?? '?'} CPU · ${bytes(info.memoryBytes)}` : '—'}</dd>
+        <dt>OS</dt>
+        <dd>{info?.os ? `${info.os} (${info.arch ?? '?'})` : '—'}</dd>
+        <dt>Resources</dt>
+        <dd>{info?.cpus ? `${info.cpus} CPU · ${bytes(info.memoryBytes)}` : '—'}</dd>
         <dt>Events</dt>
         <dd>
           <span className="events-count flash" data-testid="event-count" key={row.events} title="engine events received since this window opened">
