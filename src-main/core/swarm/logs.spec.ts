@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Demuxer, LineSplitter, parseLogLine, type StreamName } from './logs';
+
+function frame(stream: 1 | 2, text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  const h = Buffer.alloc(8);
+  h[0] = stream;
+  h.writeUInt32BE(body.length, 4);
+  return Buffer.concat([h, body]);
+}
+
+function collect(chunks: Buffer[]): Array<[StreamName, string]> {
+  const lines: Array<[StreamName, string]> = [];
+  const split = new LineSplitter((s, l) => lines.push([s, l]));
+  const d = new Demuxer((s, b) => split.push(s, b));
+  for (const c of chunks) d.push(c);
+  split.flush();
+  return lines;
+}
+
+describe('log demux', () => {
+  it('keeps stdout and stderr apart, even when frames and lines split across chunks anywhere', () => {
+    const all = Buffer.concat([frame(1, 'hello wo'), frame(2, 'oops\n'), frame(1, 'rld\nsecond\n'), frame(2, 'again\n')]);
+    const whole = collect([all]);
+    expect(whole).toEqual([
+      ['stderr', 'oops'],
+      ['stdout', 'hello world'],
+      ['stdout', 'second'],
+      ['stderr', 'again'],
+    ]);
+    // every split point, and byte-by-byte, gives the same lines
+    for (let i = 1; i < all.length; i++) expect(collect([all.subarray(0, i), all.subarray(i)])).toEqual(whole);
+    expect(collect([...all].map((b) => Buffer.from([b])))).toEqual(whole);
+  });
+
+  it('passes a TTY (unframed) stream through as stdout', () => {
+    expect(collect([Buffer.from('plain text\r\nmore\n')])).toEqual([
+      ['stdout', 'plain text'],
+      ['stdout', 'more'],
+    ]);
+  });
+
+  it('holds an incomplete frame until the rest arrives', () => {
+    const got: string[] = [];
+    const d = new Demuxer((_s, b) => got.push(b.toString()));
+    const f = frame(1, 'abcdef');
+    d.push(f.subarray(0, 10));
+    expect(got).toEqual([]);
+    expect(d.pending()).toBe(10);
+    d.push(f.subarray(10));
+    expect(got).toEqual(['abcdef']);
+  });
+
+  it('parses timestamps and swarm details', () => {
+    const l = parseLogLine('stdout', '2026-01-02T03:04:05.123456789Z com.docker.swarm.node.id=n1,com.docker.swarm.service.id=s1,com.docker.swarm.task.id=t1 hello there', { timestamps: true, details: true });
+    expect(l).toEqual({ stream: 'stdout', line: 'hello there', timestamp: '2026-01-02T03:04:05.123456789Z', taskId: 't1', nodeId: 'n1' });
+    expect(parseLogLine('stderr', 'x=1 is not a detail without details', { details: false })).toEqual({ stream: 'stderr', line: 'x=1 is not a detail without details' });
+  });
+});
