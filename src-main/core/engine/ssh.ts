@@ -81,6 +81,9 @@ function asSocket(ch: ClientChannel): Duplex {
   for (const m of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref'] as const) if (typeof s[m] !== 'function') s[m] = self;
   // a channel can fail after http let go of it; never let that crash the process
   ch.on('error', () => undefined);
+  // like a net.Socket without allowHalfOpen: when the engine ends its side (a finished exec, a closed
+  // response), end ours too so the channel closes instead of lingering half-open
+  ch.once('end', () => ch.end());
   return ch;
 }
 
@@ -167,6 +170,7 @@ export class SshTunnel {
           return;
         }
         this.client = c;
+        this.mode = 'forward'; // a new connection may allow forwarding again
         resolve(c);
       });
       c.on('error', (err: Error & { level?: string }) => {
@@ -214,8 +218,12 @@ export class SshTunnel {
         if (reason === PROHIBITED || reason === UNKNOWN_CHANNEL_TYPE) {
           this.mode = 'dial-stdio'; // sshd forbids stream-local forwarding: use the remote docker CLI from now on
         } else if (reason === CONNECT_FAILED) {
+          // OpenSSH answers "connect failed" both when the socket is missing and when forwarding is
+          // disabled (AllowStreamLocalForwarding no): let the remote docker CLI dial instead, until the next reconnect
           try {
-            return asSocket(await this.dialStdio(c));
+            const ch = await this.dialStdio(c);
+            this.mode = 'dial-stdio';
+            return asSocket(ch);
           } catch {
             throw new FlotillaError('UNREACHABLE', `the Docker engine on ${this.url} does not answer at ${this.cfg.socketPath}: is dockerd running there?`);
           }
@@ -344,4 +352,17 @@ export function releaseTunnel(t: SshTunnel): void {
 /** How many SSH connections are cached (tests assert this returns to zero). */
 export function liveTunnels(): number {
   return tunnels.size;
+}
+
+export interface SshTunnelInfo {
+  url: string;
+  refs: number;
+  connects: number;
+  connected: boolean;
+  transport: 'forward' | 'dial-stdio';
+}
+
+/** The shared SSH connections right now (for diagnostics and tests). */
+export function sshTunnels(): SshTunnelInfo[] {
+  return [...tunnels.values()].map((t) => ({ url: t.url, refs: t.refs, connects: t.connects, connected: t.connected, transport: t.transport }));
 }

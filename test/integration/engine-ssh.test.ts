@@ -1,0 +1,145 @@
+// Engines over SSH: one shared ssh2 connection per host, host keys pinned on first use, reconnection
+// after a drop, dial-stdio where socket forwarding is refused; streams close cleanly on cancel.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectEngine, type EngineConnection, type EngineTarget } from '../../src-main/core/engine';
+import { sshTunnels } from '../../src-main/core/engine/ssh';
+import type { LabNode } from '../../src-main/core/lab';
+import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, theLab, waitFor } from './engine-shared';
+
+let nodes: LabNode[];
+let tmp: string;
+let knownHosts: string;
+let conn: EngineConnection;
+
+const target = (n: LabNode, extra: Partial<Extract<EngineTarget, { kind: 'ssh' }>> = {}): EngineTarget => ({ kind: 'ssh', user: 'root', host: n.ip, port: 22, identityFile: n.identity, knownHostsFile: knownHosts, ...extra });
+const tunnelsTo = (n: LabNode) => sshTunnels().filter((t) => t.url === `ssh://root@${n.ip}:22`);
+/** established SSH sessions on the node, counted by the node itself (the oracle) */
+const sshSessions = async (n: LabNode): Promise<number> => Number((await inNode(n.name, "ss -Htn state established '( sport = :22 )' | wc -l")).trim());
+
+beforeAll(async () => {
+  nodes = await theLab();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ssh-'));
+  knownHosts = path.join(tmp, 'known_hosts');
+  conn = await connectEngine(target(nodes[0]));
+});
+afterAll(async () => {
+  await conn?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('engine over SSH', () => {
+  it('answers version and info like the docker CLI on the node', async () => {
+    expect(conn.url).toBe(`ssh://root@${nodes[0].ip}:22`);
+    await checkVersion(conn, await inNode(nodes[0].name, "docker version --format '{{.Server.Version}}'"));
+  });
+
+  it('pinned the host key on first use, in OpenSSH format, matching the key the node holds', async () => {
+    const lines = fs.readFileSync(knownHosts, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const [host, type, key] = lines[0].split(' ');
+    expect(host).toBe(nodes[0].ip);
+    const pub = await inNode(nodes[0].name, 'cat /etc/ssh/ssh_host_*_key.pub');
+    expect(pub).toContain(`${type} ${key}`);
+  });
+
+  it('streams events, follows logs and attaches exec, each closing cleanly on cancel', async () => {
+    await checkEventsCancel(conn);
+    await checkLogsFollowCancel(conn);
+    await checkExec(conn);
+  });
+
+  it('shares one SSH connection between requests and connections; the last close ends it', async () => {
+    const before = await sshSessions(nodes[0]);
+    const second = await connectEngine(target(nodes[0]));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? conn : second).docker.ping()));
+    expect(tunnelsTo(nodes[0])).toMatchObject([{ refs: 2, connects: 1, connected: true }]);
+    expect(await sshSessions(nodes[0])).toBe(before);
+    await second.close();
+    expect(tunnelsTo(nodes[0])).toMatchObject([{ refs: 1, connected: true }]);
+    await conn.close();
+    expect(tunnelsTo(nodes[0])).toEqual([]);
+    await waitFor('the node to see the SSH session end', async () => (await sshSessions(nodes[0])) === before - 1);
+    conn = await connectEngine(target(nodes[0]));
+  });
+
+  it('reconnects on the next request after the SSH connection is killed', async () => {
+    await conn.docker.ping();
+    const ac = new AbortController();
+    const events = (await conn.docker.getEvents({ abortSignal: ac.signal })) as NodeJS.ReadableStream;
+    const ended = new Promise<void>((resolve) => {
+      events.on('error', () => resolve());
+      events.on('end', () => resolve());
+      events.on('close', () => resolve());
+    });
+    const connects = tunnelsTo(nodes[0])[0].connects;
+    await dockerCli(['exec', nodes[0].name, 'pkill', '-f', '^sshd: root']); // the per-connection sshd processes, not the listener
+    await waitFor('the drop to be noticed', () => !tunnelsTo(nodes[0])[0].connected);
+    await ended; // the stream on the dead connection ends instead of hanging
+    await settled(conn);
+    const v = (await conn.docker.version()) as { Version: string };
+    expect(v.Version).toBeTruthy();
+    expect(tunnelsTo(nodes[0])[0]).toMatchObject({ connected: true, connects: connects + 1 });
+    ac.abort();
+  });
+
+  it('refuses to connect when the pinned host key changed, naming the file and line', async () => {
+    await conn.close();
+    const original = fs.readFileSync(knownHosts, 'utf8');
+    const other = ssh2.utils.generateKeyPairSync('ed25519').public.split(' ');
+    const [host] = original.trim().split(' ');
+    fs.writeFileSync(knownHosts, `${host} ${other[0]} ${other[1]}\n`);
+    try {
+      const err = await connectEngine(target(nodes[0])).then(
+        () => undefined,
+        (e: Error & { code?: string }) => e,
+      );
+      expect(err?.code).toBe('AUTH');
+      expect(err?.message).toMatch(new RegExp(`host key of ${nodes[0].ip.replace(/\./g, '\\.')} has changed`));
+      expect(err?.message).toContain(`delete line 1 of ${knownHosts}`);
+      expect(fs.readFileSync(knownHosts, 'utf8')).toBe(`${host} ${other[0]} ${other[1]}\n`); // not re-pinned behind the user's back
+      expect(tunnelsTo(nodes[0])).toEqual([]);
+    } finally {
+      fs.writeFileSync(knownHosts, original);
+    }
+    conn = await connectEngine(target(nodes[0]));
+    await conn.docker.ping();
+  });
+
+  it('says which key the host refused', async () => {
+    const keyFile = path.join(tmp, 'stranger');
+    fs.writeFileSync(keyFile, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+    await expect(connectEngine(target(nodes[0], { identityFile: keyFile }))).rejects.toThrow(new RegExp(`refused the key ${keyFile}.*authorized_keys`));
+    await expect(connectEngine(target(nodes[0], { identityFile: path.join(tmp, 'missing') }))).rejects.toThrow(/does not exist/);
+  });
+
+  it('fails clearly and in time for an address where no host answers', async () => {
+    const t0 = Date.now();
+    await expect(connectEngine({ kind: 'ssh', user: 'root', host: '10.88.0.250', port: 22, identityFile: nodes[0].identity, knownHostsFile: knownHosts }, { timeoutMs: 4000 })).rejects.toThrow(
+      /ssh:\/\/root@10\.88\.0\.250:22 (is unreachable|did not answer)|no SSH handshake with ssh:\/\/root@10\.88\.0\.250:22 within 4 s/,
+    );
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('falls back to `docker system dial-stdio` where sshd forbids socket forwarding', async () => {
+    const n = nodes[1];
+    const conf = '/etc/ssh/sshd_config.d/zz-flotilla-engine-test.conf';
+    await inNode(n.name, `echo 'AllowStreamLocalForwarding no' > ${conf} && systemctl restart ssh`);
+    let c2: EngineConnection | undefined;
+    try {
+      // sshd restarts: wait until it accepts again
+      await waitFor('sshd to listen again', async () => (await inNode(n.name, "ss -Htln '( sport = :22 )' | wc -l")).trim() !== '0');
+      c2 = await connectEngine(target(n));
+      await checkVersion(c2, await inNode(n.name, "docker version --format '{{.Server.Version}}'"));
+      expect(tunnelsTo(n)).toMatchObject([{ transport: 'dial-stdio' }]);
+      await checkEventsCancel(c2);
+      await checkExec(c2);
+    } finally {
+      await c2?.close();
+      await inNode(n.name, `rm -f ${conf} && systemctl restart ssh`);
+    }
+  });
+});
