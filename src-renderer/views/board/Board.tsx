@@ -140,9 +140,6 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
         <button className="btn small" onClick={toggleAll}>
           {allCollapsed ? 'Expand all' : 'Collapse all'}
         </button>
-        <span className="board-totals" data-testid="board-totals">
-          {view.totals.nodes} nodes · {view.totals.shown === view.totals.tasks ? view.totals.tasks : `${view.totals.shown} of ${view.totals.tasks}`} tasks
-        </span>
       </div>
 
       {view.progress.length > 0 && (
@@ -169,6 +166,9 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
             </span>
           </button>
         ))}
+        <span className="board-totals" data-testid="board-totals">
+          {view.totals.nodes} nodes · {view.totals.shown === view.totals.tasks ? view.totals.tasks : `${view.totals.shown} of ${view.totals.tasks}`} tasks
+        </span>
       </div>
 
       <div className="board-columns" ref={scroller} data-testid="board-columns">

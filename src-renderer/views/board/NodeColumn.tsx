@@ -80,7 +80,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
         </div>
         {n && n.availability !== 'active' && (
           <div className={`avail-banner avail-${n.availability}`} data-testid="availability">
-            {n.availability === 'drain' ? 'Drained · no tasks run here' : 'Paused · no new tasks'}
+            {n.availability === 'drain' ? 'Drained · no tasks' : 'Paused · no new tasks'}
           </div>
         )}
         {n && (

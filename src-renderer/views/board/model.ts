@@ -76,6 +76,9 @@ export function sameImage(a: string, b: string): boolean {
   return cachedShort(a) === cachedShort(b);
 }
 
+/** distinct hues, readable on light and dark; a service keeps its colour across redeploys (picked by name) */
+const PALETTE = ['#2563eb', '#db2777', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#ca8a04', '#dc2626', '#4f46e5', '#059669', '#c026d3', '#65a30d', '#0284c7', '#9333ea', '#e11d48', '#0d9488'];
+
 /** A stable colour per service name (stays the same across redeploys, unlike the id). */
 export function serviceColor(name: string): string {
   let h = 2166136261;
@@ -83,9 +86,7 @@ export function serviceColor(name: string): string {
     h ^= name.charCodeAt(i);
     h = Math.imul(h, 16777619);
   }
-  const hue = (h >>> 0) % 360;
-  const sat = 55 + ((h >>> 9) % 20);
-  return `hsl(${hue} ${sat}% 48%)`;
+  return PALETTE[(h >>> 0) % PALETTE.length];
 }
 
 export function isUpdating(s: BoardService): boolean {
