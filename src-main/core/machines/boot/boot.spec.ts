@@ -11,6 +11,7 @@ import { buildIso, primaryName } from './iso9660.js';
 import { b2dUserdataTar, writeB2dRawDisk, B2D_MAGIC } from './b2d.js';
 import { download, parseSha256Sums } from './download.js';
 import { execFileRunner } from './runner.js';
+import { waitFirstBoot, freePort } from './host.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl flotilla@test';
 let dir: string;
@@ -165,5 +166,24 @@ describe('execFileRunner', () => {
     expect(missing).toMatchObject({ code: 127, notFound: true });
     const slow = await r.run('sleep', ['5'], { timeoutMs: 100 });
     expect(slow.timedOut).toBe(true);
+  });
+});
+
+describe('first boot wait and ports', () => {
+  it('retries SSH until the deadline, then says what to look at', async () => {
+    let n = 0;
+    const ctx = { step: () => undefined, signal: new AbortController().signal };
+    const t = { host: '127.0.0.1', port: 40022, user: 'docker', privateKeyPath: '/k' };
+    const ok = await waitFirstBoot(async () => (n++ < 2 ? Promise.reject(new Error('ECONNREFUSED')) : 'Docker version 28\n'), t, 'fl1', 60_000, ctx, 1);
+    expect(ok).toBe('Docker version 28');
+    expect(n).toBe(3);
+    await expect(waitFirstBoot(async () => Promise.reject(new Error('ECONNREFUSED')), t, 'fl1', 0, ctx, 1)).rejects.toThrow(
+      'fl1 did not finish its first boot with Docker within 0 s (last: ECONNREFUSED): the VM needs internet access to install Docker; look at /var/log/cloud-init-output.log in the VM (ssh docker@127.0.0.1 -p 40022)',
+    );
+  });
+  it('gives a free loopback port, the preferred one when free', async () => {
+    const p = await freePort();
+    expect(p).toBeGreaterThan(0);
+    expect(await freePort(p)).toBe(p);
   });
 });

@@ -2,6 +2,7 @@
 import net from 'node:net';
 import fs from 'node:fs/promises';
 import { Client } from 'ssh2';
+import { FlotillaError } from '../../../api/errors.js';
 
 export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -67,3 +68,36 @@ export const sshExec: SshExec = async (t, command, timeoutMs) => {
     c.connect({ host: t.host, port: t.port, username: t.user, privateKey, readyTimeout: timeoutMs });
   });
 };
+
+export const FIRST_BOOT_COMMAND = 'cloud-init status --wait >/dev/null 2>&1; docker --version';
+
+/**
+ * Waits until cloud-init has finished the first boot (user, key, Docker install) and Docker answers.
+ * SSH may refuse for a while after the address appears, so connection errors are retried until the deadline.
+ */
+export async function waitFirstBoot(
+  ssh: SshExec,
+  t: SshTarget,
+  vm: string,
+  timeoutMs: number,
+  ctx: { step(name: string, detail?: string): void; signal: AbortSignal },
+  pauseMs = 3000,
+): Promise<string> {
+  ctx.step('Waiting for the first boot', 'cloud-init: user, SSH key, Docker');
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    ctx.signal.throwIfAborted();
+    try {
+      return (await ssh(t, FIRST_BOOT_COMMAND, Math.max(1000, deadline - Date.now()))).trim();
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  throw new FlotillaError(
+    'TIMEOUT',
+    `${vm} did not finish its first boot with Docker within ${Math.round(timeoutMs / 1000)} s (last: ${last}): the VM needs internet access to install Docker; look at /var/log/cloud-init-output.log in the VM (ssh ${t.user}@${t.host} -p ${t.port})`,
+  );
+}

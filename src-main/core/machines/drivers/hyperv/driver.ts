@@ -10,6 +10,7 @@ import { execFileRunner, sleep as realSleep, type Runner, type RunResult } from 
 import { buildSeedIso } from '../../boot/cloudinit.js';
 import { b2dUserdataTar } from '../../boot/b2d.js';
 import { download } from '../../boot/download.js';
+import { sshExec as realSshExec, waitFirstBoot, type SshExec } from '../../boot/host.js';
 import { chooseSwitch, firstIPv4, parseBool, parseStrings, parseSwitches, parseVms, type VSwitch } from './parse.js';
 
 export const HYPERV_IMAGE_URL = 'https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img';
@@ -35,7 +36,8 @@ export interface HyperVDriverOptions {
   obtainImage?: (req: HyperVImageRequest, ctx: DriverContext) => Promise<string>;
   /** writes the boot2docker userdata tar at byte 0 of the fixed VHD made by New-VHD */
   writeAtStart?: (file: string, data: Buffer) => Promise<void>;
-  timeouts?: { startMs?: number; ipMs?: number; stopMs?: number; pollMs?: number };
+  sshExec?: SshExec;
+  timeouts?: { startMs?: number; ipMs?: number; stopMs?: number; pollMs?: number; firstBootMs?: number };
 }
 
 interface HvData {
@@ -106,6 +108,8 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
   const ipMs = o.timeouts?.ipMs ?? 300_000;
   const stopMs = o.timeouts?.stopMs ?? 120_000;
   const pollMs = o.timeouts?.pollMs ?? 2_000;
+  const firstBootMs = o.timeouts?.firstBootMs ?? 900_000;
+  const ssh = o.sshExec ?? realSshExec;
   const writeAtStart =
     o.writeAtStart ??
     (async (file: string, data: Buffer) => {
@@ -351,6 +355,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
           await must(`Hyper-V\\Add-VMHardDiskDrive -VMName ${q} -Path ${psq(disk)}`, 'attaching the disk (Add-VMHardDiskDrive)');
         }
         const endpoint = await startVm(data, ctx);
+        if (boot === 'cloud') await waitFirstBoot(ssh, { host: endpoint.ip, port: 22, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath }, vm, firstBootMs, ctx);
         return { endpoint, data: { ...data } as DriverData };
       } catch (e) {
         if (vmMade) {

@@ -63,6 +63,7 @@ class Player implements Runner {
 }
 
 let dir: string;
+let sshCalls: string[] = [];
 const ctx = (): DriverContext => ({ machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
 const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
 const deps = (p: Runner, extra: Partial<HyperVDriverOptions> = {}): HyperVDriverOptions => ({
@@ -73,12 +74,17 @@ const deps = (p: Runner, extra: Partial<HyperVDriverOptions> = {}): HyperVDriver
   sleep: async () => undefined,
   obtainImage: async () => 'C:/cache/noble.vhdx',
   writeAtStart: async () => undefined,
+  sshExec: async (t, cmd) => {
+    sshCalls.push(`${t.user}@${t.host}:${t.port} ${cmd}`);
+    return '';
+  },
   timeouts: { startMs: 0, ipMs: 0, stopMs: 5000, pollMs: 1 },
   ...extra,
 });
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-hv-'));
+  sshCalls = [];
 });
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
@@ -155,6 +161,7 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
     );
     expect(endpoint).toEqual({ ip: '172.27.160.5', ssh: { host: '172.27.160.5', port: 22, user: 'docker' }, docker: { host: '172.27.160.5', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' });
+    expect(sshCalls).toEqual(['docker@172.27.160.5:22 cloud-init status --wait >/dev/null 2>&1; docker --version']);
     const ud = (await fs.readFile(path.join(dir, 'seed.iso'))).toString('latin1');
     expect(ud).toContain('hv-kvp-daemon');
   });

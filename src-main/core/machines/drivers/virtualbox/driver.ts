@@ -10,7 +10,7 @@ import { execFileRunner, sleep as realSleep, type Runner } from '../../boot/runn
 import { buildSeedIso } from '../../boot/cloudinit.js';
 import { writeB2dRawDisk } from '../../boot/b2d.js';
 import { download } from '../../boot/download.js';
-import { freePort as realFreePort, sshExec as realSshExec, type SshExec } from '../../boot/host.js';
+import { freePort as realFreePort, sshExec as realSshExec, waitFirstBoot, type SshExec } from '../../boot/host.js';
 import { NOT_INSTALLED, HOSTONLY_RULE_VERSION, VBoxManage, checkVersion, locateVBoxManage } from './vbox.js';
 import { hostOnlyMac, ipForMac, parseDhcpServers, parseHostOnlyIfs, parseMachineReadable, versionAtLeast, vmStateOf, type VBoxVmState } from './parse.js';
 import { DEFAULT_HOSTONLY_CIDR, dhcpPlan, findCollision, inDefaultAllowedRange, networksConfAllows, parseHostCidr, rangeRefusedMessage, type HostCidr } from './network.js';
@@ -41,7 +41,7 @@ export interface VirtualBoxDriverOptions {
   sshExec?: SshExec;
   /** returns a local path of the boot image (default: download into the Flotilla cache) */
   obtainImage?: (req: ImageRequest, ctx: DriverContext) => Promise<string>;
-  timeouts?: { ipMs?: number; stopMs?: number; pollMs?: number };
+  timeouts?: { ipMs?: number; stopMs?: number; pollMs?: number; firstBootMs?: number };
 }
 
 interface VBoxData {
@@ -105,6 +105,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
   const ipMs = o.timeouts?.ipMs ?? 300_000;
   const stopMs = o.timeouts?.stopMs ?? 90_000;
   const pollMs = o.timeouts?.pollMs ?? 3_000;
+  const firstBootMs = o.timeouts?.firstBootMs ?? 900_000;
   const obtainImage =
     o.obtainImage ??
     (async (req: ImageRequest, ctx: DriverContext) => {
@@ -439,6 +440,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
         }
         undo.push(() => v.raw(['controlvm', vm, 'poweroff']));
         const endpoint = await startVm(data, ctx);
+        if (boot === 'cloud') await waitFirstBoot(ssh, { host: '127.0.0.1', port: endpoint.ssh.port, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath }, vm, firstBootMs, ctx);
         return { endpoint, data: { ...data } as DriverData };
       } catch (e) {
         for (const u of undo.reverse()) await u().catch(() => undefined);

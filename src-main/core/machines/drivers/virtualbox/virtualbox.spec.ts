@@ -58,6 +58,7 @@ function vbox(opts: { version?: string; hostonlyifs?: string; dhcpservers?: stri
 
 let dir: string;
 let steps: string[];
+let sshCalls: string[] = [];
 function ctx(): DriverContext {
   return { machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: (n) => steps.push(n), signal: new AbortController().signal };
 }
@@ -76,7 +77,10 @@ function deps(runner: Runner, extra: Partial<VirtualBoxDriverOptions> = {}): Vir
     sleep: async () => undefined,
     hostInterfaces: () => ({ lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }], eth0: [{ address: '10.0.0.5', netmask: '255.255.255.0', family: 'IPv4', mac: '52:54:00:12:34:56', internal: false, cidr: '10.0.0.5/24' }] }),
     freePort: async (p) => p ?? 40022,
-    sshExec: async () => fx('ip-addr.txt'),
+    sshExec: async (t, cmd) => {
+      sshCalls.push(`${t.user}@${t.host}:${t.port} ${cmd}`);
+      return cmd === 'ip addr show' ? fx('ip-addr.txt') : '';
+    },
     obtainImage: async () => '/cache/noble.vmdk',
     timeouts: { ipMs: 50, stopMs: 3000, pollMs: 1 },
     ...extra,
@@ -86,6 +90,7 @@ function deps(runner: Runner, extra: Partial<VirtualBoxDriverOptions> = {}): Vir
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-vbox-'));
   steps = [];
+  sshCalls = [];
 });
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
@@ -250,6 +255,7 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     expect(endpoint).toEqual({ ip: '1.2.3.4', ssh: { host: '127.0.0.1', port: 40022, user: 'docker' }, docker: { host: '1.2.3.4', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', hostOnlyAdapter: 'vboxnet12', sshPort: 40022, hostOnlyCidr: '192.168.59.1/24', bootImage: 'cloud' });
     expect((await fs.stat(path.join(dir, 'seed.iso'))).size).toBeGreaterThan(0);
+    expect(sshCalls).toEqual(['docker@127.0.0.1:40022 ip addr show', 'docker@127.0.0.1:40022 cloud-init status --wait >/dev/null 2>&1; docker --version']);
   });
 
   it('reuses an adapter and keeps its enabled DHCP server as it is (both recorded on one host)', async () => {
