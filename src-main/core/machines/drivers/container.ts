@@ -1,0 +1,270 @@
+// The container driver: a machine is a system container (systemd, sshd, dockerd) on the local
+// engine, the lab's recipe made a product feature. No hypervisor needed; cgroup v1 and v2 hosts.
+// The node image is the lab's (src-main/core/lab/image.ts): built locally with debootstrap.
+import type Docker from 'dockerode';
+import { FlotillaError } from '../../../api/errors';
+import { ensureNodeImage, NODE_IMAGES } from '../../lab/image';
+import { containerExec, localEngine } from './local-engine';
+import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from './types';
+
+export const MACHINES_NETWORK = 'flotilla-machines';
+const LABEL = 'io.flotilla.machine';
+
+interface ContainerData {
+  container: string;
+  volume: string;
+  network: string;
+}
+
+function dataOf(d: DriverData): ContainerData {
+  const container = typeof d.container === 'string' ? d.container : '';
+  if (!container) throw new FlotillaError('INTERNAL', 'machine has no container recorded in its config.json');
+  return { container, volume: String(d.volume ?? ''), network: String(d.network ?? MACHINES_NETWORK) };
+}
+
+export function containerName(machine: string): string {
+  return `flotilla-${machine}`;
+}
+
+async function withLocal<T>(fn: (docker: Docker) => Promise<T>): Promise<T> {
+  const conn = await localEngine();
+  try {
+    return await fn(conn.docker);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function ensureNetwork(docker: Docker, name: string, subnet: string | undefined, ctx: DriverContext): Promise<void> {
+  try {
+    await docker.getNetwork(name).inspect();
+    return;
+  } catch {
+    /* create it */
+  }
+  ctx.log(`creating network ${name}${subnet ? ` (${subnet})` : ''}`);
+  try {
+    await docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: { 'io.flotilla.owner': 'machines' },
+      ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
+    });
+  } catch (e) {
+    // a concurrent create won the race
+    if (!/already exists/i.test((e as Error).message)) throw e;
+  }
+}
+
+/** Removes the machines network when no container uses it any more (it is ours: labelled). */
+async function dropNetworkIfEmpty(docker: Docker, name: string): Promise<void> {
+  try {
+    const n = (await docker.getNetwork(name).inspect()) as { Containers?: Record<string, unknown>; Labels?: Record<string, string> };
+    if (n.Labels?.['io.flotilla.owner'] !== 'machines') return;
+    if (Object.keys(n.Containers ?? {}).length === 0) await docker.getNetwork(name).remove();
+  } catch {
+    /* gone already, or in use by a container being created right now */
+  }
+}
+
+async function ipOf(docker: Docker, id: string, network: string, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await docker.getContainer(id).inspect();
+    const ip = info.NetworkSettings.Networks?.[network]?.IPAddress;
+    if (info.State.Running && ip) return ip;
+    if (!info.State.Running && Date.now() > end - timeoutMs + 3000) throw new FlotillaError('ENGINE', `container ${info.Name.replace(/^\//, '')} is not running (${info.State.Status}${info.State.Error ? `: ${info.State.Error}` : ''})`);
+    if (Date.now() > end) throw new FlotillaError('TIMEOUT', `container ${id} got no address on ${network} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function endpointFor(ip: string): HostEndpoint {
+  return { ip, ssh: { host: ip, port: 22, user: 'root' }, docker: { host: ip, port: 2376 } };
+}
+
+async function installKey(docker: Docker, id: string, publicKey: string): Promise<void> {
+  if (!/^[\w@.+/= -]+$/.test(publicKey)) throw new FlotillaError('INTERNAL', 'unexpected characters in the SSH public key');
+  const r = await containerExec(docker, id, ['sh', '-c', `mkdir -p /root/.ssh && chmod 700 /root/.ssh && echo '${publicKey}' > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys`]);
+  if (r.code !== 0) throw new FlotillaError('ENGINE', `could not install the SSH key in the container: ${r.output.trim()}`);
+}
+
+export const containerDriver: MachineDriver = {
+  name: 'container',
+  description: 'a system container (systemd, sshd, dockerd) on this computer\'s Docker engine: no hypervisor needed',
+  options(): DriverOption[] {
+    return [
+      { flag: 'container-image', description: 'node image (built locally with debootstrap when missing)', type: 'string', default: NODE_IMAGES.docker },
+      { flag: 'container-network', description: 'bridge network the machines share', type: 'string', default: MACHINES_NETWORK },
+      { flag: 'container-subnet', description: 'subnet for a new machines network (default: chosen by Docker)', type: 'string' },
+    ];
+  },
+  async prerequisites(): Promise<PrerequisiteCheck[]> {
+    try {
+      return await withLocal(async (docker) => {
+        const info = (await docker.info()) as { ServerVersion?: string; CgroupVersion?: string; OperatingSystem?: string };
+        return [
+          { name: 'local Docker engine', ok: true, detail: `Docker ${info.ServerVersion ?? '?'} on ${info.OperatingSystem ?? '?'}` },
+          { name: 'cgroups', ok: true, detail: `cgroup v${info.CgroupVersion ?? '1'}` },
+        ];
+      });
+    } catch (e) {
+      return [{ name: 'local Docker engine', ok: false, detail: (e as Error).message, remedy: 'install and start Docker, or set DOCKER_HOST' }];
+    }
+  },
+
+  async create(spec: MachineSpec, ctx: DriverContext) {
+    const image = String(spec.options['container-image'] ?? NODE_IMAGES.docker);
+    const network = String(spec.options['container-network'] ?? MACHINES_NETWORK);
+    const subnet = spec.options['container-subnet'] ? String(spec.options['container-subnet']) : undefined;
+    const name = containerName(spec.name);
+    const volume = `${name}-docker`;
+    const conn = await localEngine();
+    const docker = conn.docker;
+    let made = false;
+    try {
+      try {
+        await docker.getContainer(name).inspect();
+        throw new FlotillaError('CONFLICT', `a container named ${name} already exists on the local engine: remove it (docker rm -f ${name}) or pick another machine name`);
+      } catch (e) {
+        if (e instanceof FlotillaError) throw e;
+      }
+      ctx.step('preparing the node image', image);
+      if (image === NODE_IMAGES.docker || image === NODE_IMAGES.nodocker) {
+        await ensureNodeImage(image === NODE_IMAGES.docker ? 'docker' : 'nodocker', (l) => ctx.log(l));
+      } else {
+        await docker.getImage(image).inspect().catch(() => {
+          throw new FlotillaError('NOT_FOUND', `image ${image} is not on the local engine: build or pull it first`);
+        });
+      }
+      if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', 'cancelled');
+      const info = (await docker.info()) as { CgroupVersion?: string };
+      const v2 = info.CgroupVersion === '2';
+      ctx.step('creating the container', `${name} on ${network} (cgroup v${v2 ? 2 : 1})`);
+      await ensureNetwork(docker, network, subnet, ctx);
+      made = true;
+      const c = await docker.createContainer({
+        name,
+        Hostname: spec.name,
+        Image: image,
+        Labels: { [LABEL]: spec.name, 'io.flotilla.owner': 'machines' },
+        StopSignal: 'SIGRTMIN+3',
+        HostConfig: {
+          NetworkMode: network,
+          CapAdd: ['ALL'],
+          CapDrop: ['SYS_RESOURCE'],
+          SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+          // what the CLI's --security-opt systempaths=unconfined means in the API
+          MaskedPaths: [],
+          ReadonlyPaths: [],
+          DeviceCgroupRules: ['a *:* rwm'],
+          Tmpfs: { '/run': 'rw', '/run/lock': 'rw' },
+          Binds: [`${volume}:/var/lib/docker`, '/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+          ...(v2 ? { CgroupnsMode: 'host' as const } : {}),
+          ...(spec.memoryMb > 0 ? { Memory: spec.memoryMb * 1024 * 1024 } : {}),
+          ...(spec.cpus > 0 ? { NanoCpus: spec.cpus * 1e9 } : {}),
+          RestartPolicy: { Name: 'no' },
+        },
+      });
+      ctx.log(`created container ${name} (${c.id.slice(0, 12)}) with volume ${volume}`);
+      await c.start();
+      const ip = await ipOf(docker, c.id, network);
+      ctx.log(`container ${name} runs at ${ip}`);
+      ctx.step('installing the SSH key');
+      await installKey(docker, c.id, ctx.sshPublicKey);
+      return { endpoint: endpointFor(ip), data: { container: name, volume, network } };
+    } catch (e) {
+      if (made) {
+        await docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
+        await docker.getVolume(volume).remove().catch(() => undefined);
+        await dropNetworkIfEmpty(docker, network);
+      }
+      throw e;
+    } finally {
+      await conn.close();
+    }
+  },
+
+  async start(data: DriverData, ctx: DriverContext) {
+    const d = dataOf(data);
+    return withLocal(async (docker) => {
+      const c = docker.getContainer(d.container);
+      const st = await c.inspect();
+      if (st.State.Paused) await c.unpause();
+      else if (!st.State.Running) await c.start();
+      const ip = await ipOf(docker, d.container, d.network);
+      ctx.log(`container ${d.container} runs at ${ip}`);
+      return endpointFor(ip);
+    });
+  },
+  async stop(data: DriverData, ctx: DriverContext) {
+    const d = dataOf(data);
+    await withLocal(async (docker) => {
+      const c = docker.getContainer(d.container);
+      const st = await c.inspect();
+      if (st.State.Running) await c.stop({ t: 30 });
+      ctx.log(`container ${d.container} stopped`);
+    });
+  },
+  async restart(data: DriverData, ctx: DriverContext) {
+    const d = dataOf(data);
+    return withLocal(async (docker) => {
+      await docker.getContainer(d.container).restart({ t: 30 });
+      const ip = await ipOf(docker, d.container, d.network);
+      ctx.log(`container ${d.container} restarted at ${ip}`);
+      return endpointFor(ip);
+    });
+  },
+  async kill(data: DriverData, ctx: DriverContext) {
+    const d = dataOf(data);
+    await withLocal(async (docker) => {
+      const c = docker.getContainer(d.container);
+      const st = await c.inspect();
+      if (st.State.Running) await c.kill();
+      ctx.log(`container ${d.container} killed`);
+    });
+  },
+  async remove(data: DriverData, ctx: DriverContext) {
+    const container = typeof data.container === 'string' ? data.container : '';
+    const volume = typeof data.volume === 'string' ? data.volume : container ? `${container}-docker` : '';
+    const network = typeof data.network === 'string' ? data.network : MACHINES_NETWORK;
+    await withLocal(async (docker) => {
+      if (container) {
+        await docker.getContainer(container).remove({ force: true, v: true }).then(
+          () => ctx.log(`removed container ${container}`),
+          (e: { statusCode?: number }) => {
+            if (e.statusCode !== 404) throw e;
+          },
+        );
+      }
+      if (volume) {
+        await docker.getVolume(volume).remove().then(
+          () => ctx.log(`removed volume ${volume}`),
+          (e: { statusCode?: number }) => {
+            if (e.statusCode !== 404) throw e;
+          },
+        );
+      }
+      await dropNetworkIfEmpty(docker, network);
+    });
+  },
+  async state(data: DriverData): Promise<MachineState> {
+    const d = dataOf(data);
+    return withLocal(async (docker) => {
+      try {
+        const st = await docker.getContainer(d.container).inspect();
+        if (st.State.Paused) return 'paused';
+        if (st.State.Running) return 'running';
+        if (st.State.Restarting) return 'starting';
+        return 'stopped';
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return 'not-found';
+        throw e;
+      }
+    });
+  },
+};
+
+/** The machine name a container belongs to, if it is a Flotilla machine (for cleanup checks). */
+export const MACHINE_LABEL = LABEL;

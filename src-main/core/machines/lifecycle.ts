@@ -1,0 +1,319 @@
+// create, provision, rm, start, stop, restart, kill, regenerate-certs, upgrade: the operations
+// that change a machine. A create that fails after the host exists leaves the machine in `error`
+// with its log (`provision` retries it); bad input leaves nothing behind; `rm` always works.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { FlotillaError, isFlotillaError, type ErrorCode } from '../../api/errors';
+import { writeMachineCerts } from './certs';
+import { opContext, readPublicKey, type EventSink, type OpContext } from './context';
+import { removeMachineContext, writeMachineContext } from './contexts';
+import { containerDriver, containerName } from './drivers/container';
+import { getDriver } from './drivers/index';
+import type { HostEndpoint, MachineSpec } from './drivers/types';
+import { forgetHost } from './known-hosts';
+import { validateMachineName } from './names';
+import { provision } from './provisioner';
+import { ensureMachineKey, publicKeyOf } from './ssh-keys';
+import { waitForSsh, withSsh, type SshTarget } from './ssh';
+import { type MachineStore } from './store';
+import { waitForTls } from './tls-engine';
+import { CONFIG_VERSION, type EngineOptions, type MachineConfig } from './types';
+
+export interface CreateOptions {
+  name: string;
+  driver: string;
+  cpus?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  options?: Record<string, string | number | boolean>;
+  engine?: Partial<EngineOptions>;
+}
+
+/** errors that mean "the request was wrong": nothing is kept */
+const INPUT_ERRORS: ErrorCode[] = ['BAD_INPUT', 'CONFLICT', 'UNREACHABLE', 'AUTH', 'UNSUPPORTED', 'NOT_FOUND'];
+
+export function sshTargetOf(store: MachineStore, cfg: MachineConfig): SshTarget {
+  if (!cfg.endpoint) throw new FlotillaError('PRECONDITION', `machine ${cfg.name} has no host yet (its create did not finish): run \`flotilla machine provision ${cfg.name}\` or remove it`);
+  const keyFile = path.isAbsolute(cfg.sshKey) ? cfg.sshKey : path.join(store.machineDir(cfg.name), cfg.sshKey);
+  return { ...cfg.endpoint.ssh, privateKeyPath: keyFile, knownHostsFile: store.knownHostsFile };
+}
+
+export function tlsFilesOf(store: MachineStore, cfg: MachineConfig): { ca: string; cert: string; key: string } {
+  if (cfg.imported) return { ca: path.join(cfg.imported.machineDir, 'ca.pem'), cert: path.join(cfg.imported.machineDir, 'cert.pem'), key: path.join(cfg.imported.machineDir, 'key.pem') };
+  return store.tlsFiles(cfg.name);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** config.state, with an abandoned create/provision (its process is gone) reported as error */
+export function effectiveState(cfg: MachineConfig): MachineConfig['state'] {
+  if ((cfg.state === 'creating' || cfg.state === 'provisioning') && (!cfg.busyPid || !pidAlive(cfg.busyPid))) return 'error';
+  return cfg.state;
+}
+
+async function ctxFor(store: MachineStore, cfg: MachineConfig, sink: EventSink, signal: AbortSignal): Promise<OpContext> {
+  const t = cfg.endpoint ? sshTargetOf(store, cfg) : { privateKeyPath: path.join(store.machineDir(cfg.name), cfg.sshKey) };
+  return opContext(store, cfg.name, readPublicKey(t.privateKeyPath), t.privateKeyPath, sink, signal);
+}
+
+async function prepareGenericKey(store: MachineStore, name: string, options: Record<string, string | number | boolean>): Promise<string> {
+  const keyOpt = options['generic-ssh-key'];
+  if (!keyOpt) {
+    await ensureMachineKey(store, name);
+    return path.basename(store.sshKeyPath(name));
+  }
+  let key: string;
+  try {
+    key = await fs.readFile(String(keyOpt), 'utf8');
+  } catch (e) {
+    throw new FlotillaError('BAD_INPUT', `cannot read --generic-ssh-key ${String(keyOpt)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let pub: string;
+  try {
+    pub = publicKeyOf(key);
+  } catch (e) {
+    throw new FlotillaError('BAD_INPUT', `--generic-ssh-key ${String(keyOpt)} is not a private key Flotilla can read (${(e as Error).message}); passphrase-protected keys are not supported`);
+  }
+  const file = path.join(store.machineDir(name), 'id_generic');
+  await store.writeSecret(file, key);
+  await store.writeSecret(file + '.pub', pub + '\n');
+  return 'id_generic';
+}
+
+export async function createMachine(store: MachineStore, o: CreateOptions, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
+  validateMachineName(o.name);
+  const driver = getDriver(o.driver);
+  await store.reserve(o.name);
+  const spec: MachineSpec = { name: o.name, cpus: o.cpus ?? 1, memoryMb: o.memoryMb ?? 1024, diskGb: o.diskGb ?? 20, options: o.options ?? {} };
+  const engine: EngineOptions = { labels: o.engine?.labels ?? [], registryMirrors: o.engine?.registryMirrors ?? [], insecureRegistries: o.engine?.insecureRegistries ?? [], tlsSans: o.engine?.tlsSans ?? [] };
+  let cfg: MachineConfig = {
+    configVersion: CONFIG_VERSION,
+    name: o.name,
+    driver: driver.name,
+    createdAt: new Date().toISOString(),
+    state: 'creating',
+    spec,
+    engine,
+    driverData: {},
+    sshKey: path.basename(store.sshKeyPath(o.name)),
+    busyPid: process.pid,
+  };
+  let hostMade = false;
+  const ctx0 = opContext(store, o.name, '', '', sink, signal);
+  try {
+    cfg.sshKey = driver.name === 'generic' ? await prepareGenericKey(store, o.name, spec.options) : (await ensureMachineKey(store, o.name), path.basename(store.sshKeyPath(o.name)));
+    await store.save(cfg);
+    ctx0.step('creating', `${o.name} with the ${driver.name} driver`);
+    const ctx = await ctxFor(store, cfg, sink, signal);
+    const made = await driver.create(spec, ctx);
+    hostMade = true;
+    cfg = await store.update(o.name, (c) => {
+      c.endpoint = made.endpoint;
+      c.driverData = made.data;
+      c.state = 'provisioning';
+    });
+    if (driver.name === 'generic') {
+      // a wrong key or user is bad input: check it before anything is changed on the server
+      ctx.step('checking SSH access', `${made.endpoint.ssh.user}@${made.endpoint.ssh.host}:${made.endpoint.ssh.port}`);
+      await waitForSsh(sshTargetOf(store, cfg), 20_000, signal);
+    }
+    await ctx.flush();
+  } catch (e) {
+    await ctx0.flush();
+    const code = isFlotillaError(e) ? e.code : 'INTERNAL';
+    if (INPUT_ERRORS.includes(code)) {
+      // nothing half-made: the driver cleaned its host; forget the machine
+      if (hostMade) await getDriver(cfg.driver).remove(cfg.driverData, ctx0).catch(() => undefined);
+      if (cfg.endpoint) await forgetHost(store.knownHostsFile, cfg.endpoint.ssh.host, cfg.endpoint.ssh.port).catch(() => undefined);
+      await store.removeDir(o.name);
+      throw e;
+    }
+    await markError(store, o.name, e);
+    throw e;
+  }
+  return provisionMachine(store, o.name, sink, signal);
+}
+
+async function markError(store: MachineStore, name: string, e: unknown): Promise<void> {
+  const msg = e instanceof Error ? e.message : String(e);
+  await store.appendLog(name, `${new Date().toISOString()} ERROR ${msg}`).catch(() => undefined);
+  await store
+    .update(name, (c) => {
+      c.state = 'error';
+      c.lastError = msg;
+      delete c.busyPid;
+    })
+    .catch(() => undefined);
+}
+
+/** (Re)provisions: makes the host if an interrupted create never did, new server cert, TLS config, context. */
+export async function provisionMachine(store: MachineStore, name: string, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
+  let cfg = await store.load(name);
+  if (cfg.imported) throw new FlotillaError('UNSUPPORTED', `machine ${name} was imported from docker-machine: provision it with docker-machine (Flotilla never changes imported machines)`);
+  cfg = await store.update(name, (c) => {
+    c.state = 'provisioning';
+    c.busyPid = process.pid;
+    delete c.lastError;
+  });
+  const ctx = await ctxFor(store, cfg, sink, signal);
+  try {
+    const driver = getDriver(cfg.driver);
+    if (!cfg.endpoint) {
+      ctx.step('creating', `${name} with the ${driver.name} driver (retry)`);
+      const made = await driver.create({ ...cfg.spec, name }, ctx);
+      cfg = await store.update(name, (c) => {
+        c.endpoint = made.endpoint;
+        c.driverData = made.data;
+      });
+    } else if (driver.name !== 'generic') {
+      const st = await driver.state(cfg.driverData).catch(() => 'unknown' as const);
+      if (st === 'not-found') throw new FlotillaError('NOT_FOUND', `the host of machine ${name} is gone (its ${cfg.driver} resources were removed): remove the machine and create it again`);
+      if (st !== 'running') {
+        ctx.step('starting the host');
+        const ep = await driver.start(cfg.driverData, ctx);
+        cfg = await store.update(name, (c) => (c.endpoint = ep));
+      }
+    }
+    const ep = cfg.endpoint as HostEndpoint;
+    ctx.step('making the server certificate', `SANs ${[ep.ip, ep.docker.host, name, ...cfg.engine.tlsSans].filter((v, i, a) => a.indexOf(v) === i).join(', ')}, localhost`);
+    const { ca, server } = await writeMachineCerts(store, name, [ep.ip, ep.docker.host, ...cfg.engine.tlsSans]);
+    const res = await provision({
+      machineName: name,
+      ssh: sshTargetOf(store, cfg),
+      docker: ep.docker,
+      tls: store.tlsFiles(name),
+      serverPem: { ca: ca.cert, cert: server.cert, key: server.key },
+      engine: cfg.engine,
+      driverName: cfg.driver,
+      log: (l) => ctx.log(l),
+      step: (s, d) => ctx.step(s, d),
+      signal,
+    });
+    ctx.step('writing the docker context', name);
+    const c = await writeMachineContext(name, ep.docker.host, ep.docker.port, store.tlsFiles(name));
+    if (!c.ok) ctx.log(c.reason);
+    cfg = await store.update(name, (x) => {
+      x.state = 'ready';
+      x.os = { id: res.os.id, name: res.os.name, version: res.os.version };
+      x.dockerVersion = res.dockerVersion;
+      x.context = c.ok ? name : undefined;
+      delete x.busyPid;
+      delete x.lastError;
+    });
+    ctx.step('ready', `tcp://${ep.docker.host}:${ep.docker.port}`);
+    await ctx.flush();
+    return cfg;
+  } catch (e) {
+    await ctx.flush();
+    await markError(store, name, e);
+    throw e;
+  }
+}
+
+/** Removes the machine and whatever it made (host, volume, network, context, known_hosts line, files). Always works. */
+export async function removeMachine(store: MachineStore, name: string, sink: EventSink = () => undefined): Promise<{ removed: string; warnings: string[] }> {
+  validateMachineName(name);
+  const warnings: string[] = [];
+  let cfg: MachineConfig | undefined;
+  try {
+    cfg = await store.load(name);
+  } catch (e) {
+    if (isFlotillaError(e) && e.code === 'NOT_FOUND' && !(await store.exists(name))) throw e;
+    warnings.push((e as Error).message);
+  }
+  const ctx = opContext(store, name, '', '', sink, new AbortController().signal);
+  const driverName = cfg?.driver ?? 'container';
+  const data = cfg?.driverData && Object.keys(cfg.driverData).length ? cfg.driverData : driverName === 'container' ? { container: containerName(name) } : {};
+  try {
+    const driver = driverName === 'container' ? containerDriver : getDriver(driverName);
+    await driver.remove(data, ctx);
+  } catch (e) {
+    if (!(isFlotillaError(e) && e.code === 'UNSUPPORTED' && driverName === 'container')) warnings.push(`${driverName}: ${(e as Error).message}`);
+  }
+  if (!cfg?.imported) await removeMachineContext(name).catch(() => false);
+  if (cfg?.endpoint) await forgetHost(store.knownHostsFile, cfg.endpoint.ssh.host, cfg.endpoint.ssh.port).catch(() => undefined);
+  await store.removeDir(name);
+  return { removed: name, warnings };
+}
+
+async function afterPowerOn(store: MachineStore, name: string, ep: HostEndpoint, ctx: OpContext, signal: AbortSignal): Promise<MachineConfig> {
+  const before = await store.load(name);
+  const moved = before.endpoint && before.endpoint.docker.host !== ep.docker.host;
+  const cfg = await store.update(name, (c) => (c.endpoint = ep));
+  if (moved) {
+    ctx.log(`the address changed from ${before.endpoint?.docker.host} to ${ep.docker.host}: new certificates`);
+    await forgetHost(store.knownHostsFile, before.endpoint!.ssh.host, before.endpoint!.ssh.port).catch(() => undefined);
+    return provisionMachine(store, name, () => undefined, signal);
+  }
+  if (cfg.state === 'ready') {
+    ctx.step('waiting for Docker', `tcp://${ep.docker.host}:${ep.docker.port}`);
+    await waitForTls({ ...ep.docker, ...tlsFilesOf(store, cfg) }, 90_000, signal);
+  }
+  return cfg;
+}
+
+export type PowerVerb = 'start' | 'stop' | 'restart' | 'kill';
+
+export async function powerMachine(store: MachineStore, name: string, verb: PowerVerb, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
+  const cfg = await store.load(name);
+  const driver = getDriver(cfg.driver);
+  const ctx = await ctxFor(store, cfg, sink, signal);
+  ctx.step(verb, name);
+  try {
+    switch (verb) {
+      case 'start':
+        return await afterPowerOn(store, name, await driver.start(cfg.driverData, ctx), ctx, signal);
+      case 'restart':
+        if (cfg.driver === 'generic') {
+          await withSsh(sshTargetOf(store, cfg), (s) => s.exec(`${cfg.endpoint!.ssh.user === 'root' ? '' : 'sudo '}shutdown -r now`, { timeoutMs: 10_000 }).catch(() => undefined));
+        }
+        return await afterPowerOn(store, name, await driver.restart(cfg.driverData, ctx), ctx, signal);
+      case 'stop':
+        await driver.stop(cfg.driverData, ctx);
+        return cfg;
+      case 'kill':
+        await driver.kill(cfg.driverData, ctx);
+        return cfg;
+    }
+  } finally {
+    await ctx.flush();
+  }
+}
+
+/** New server certificate (and, with clientCerts, a new CA and client certificate first), then a re-provision. */
+export async function regenerateCerts(store: MachineStore, name: string, opts: { clientCerts?: boolean } = {}, sink: EventSink = () => undefined, signal?: AbortSignal): Promise<MachineConfig> {
+  if (opts.clientCerts) {
+    const { ensureStoreCerts } = await import('./certs');
+    await ensureStoreCerts(store, true);
+  }
+  return provisionMachine(store, name, sink, signal);
+}
+
+export async function upgradeMachine(store: MachineStore, name: string, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
+  const cfg = await store.load(name);
+  if (cfg.imported) throw new FlotillaError('UNSUPPORTED', `machine ${name} was imported from docker-machine: upgrade it with docker-machine`);
+  const ctx = await ctxFor(store, cfg, sink, signal);
+  ctx.step('upgrading Docker', name);
+  const family = cfg.os?.id ?? '';
+  const cmd =
+    family === 'boot2docker'
+      ? 'echo "boot2docker is upgraded by replacing its ISO" >&2; exit 1'
+      : ['debian', 'ubuntu'].includes(family)
+        ? 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --only-upgrade docker.io docker-ce docker-ce-cli 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --only-upgrade docker.io'
+        : '(command -v dnf >/dev/null && PM=dnf || PM=yum; $PM upgrade -y docker-ce docker-ce-cli containerd.io moby-engine || true)';
+  const sudo = cfg.endpoint?.ssh.user === 'root' ? '' : 'sudo ';
+  await withSsh(sshTargetOf(store, cfg), async (s) => {
+    await s.run(`${sudo}sh -c '${cmd.replace(/'/g, `'\\''`)}'`, { timeoutMs: 900_000, onData: (d) => ctx.log(d.trimEnd()), signal });
+    await s.run(`${sudo}systemctl restart docker`, { timeoutMs: 120_000, onData: (d) => ctx.log(d.trimEnd()), signal });
+  });
+  const version = await waitForTls({ ...cfg.endpoint!.docker, ...tlsFilesOf(store, cfg) }, 90_000, signal);
+  await ctx.flush();
+  return store.update(name, (c) => (c.dockerVersion = version));
+}
