@@ -97,11 +97,12 @@ export class VBoxManage {
   ) {}
 
   /** Runs once through the queue with up to 5 retries on "object is not ready"; never throws. */
-  raw(args: string[], timeoutMs?: number): Promise<RunResult> {
+  raw(args: string[], timeoutMs = 600_000): Promise<RunResult> {
+    // one hung call would block the whole queue: every call has a time limit
     return serialized(async () => {
       let r: RunResult = { stdout: '', stderr: '', code: 0 };
       for (let attempt = 0; attempt < 6; attempt++) {
-        r = await this.runner.run(this.bin, args, timeoutMs ? { timeoutMs } : {});
+        r = await this.runner.run(this.bin, args, { timeoutMs });
         if (!/error: The object is not ready/.test(r.stderr)) break;
         await this.sleep(100);
       }
@@ -117,6 +118,7 @@ export class VBoxManage {
   async out(args: string[], vm?: string, timeoutMs?: number): Promise<string> {
     const r = await this.raw(args, timeoutMs);
     if (r.notFound) throw new FlotillaError('UNSUPPORTED', NOT_INSTALLED);
+    if (r.timedOut) throw new FlotillaError('TIMEOUT', `VBoxManage ${args.join(' ')} did not answer within ${Math.round((timeoutMs ?? 600_000) / 1000)} s: VirtualBox may be hung; close VirtualBox windows, end stuck VBoxSVC/VBoxHeadless processes, and try again`);
     if (VBoxManage.failed(r)) throw failureError(r.stderr, vm) ?? new FlotillaError('INTERNAL', new VBoxError(args, r).message);
     return r.stdout;
   }

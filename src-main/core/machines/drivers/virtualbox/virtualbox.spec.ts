@@ -26,7 +26,7 @@ class Player implements Runner {
   async run(cmd: string, args: string[]): Promise<RunResult> {
     this.lines.push([cmd, ...args].join(' '));
     const r = this.respond(args) ?? {};
-    return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', code: r.code ?? 0, ...(r.notFound ? { notFound: true } : {}) };
+    return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', code: r.code ?? 0, ...(r.notFound ? { notFound: true } : {}), ...(r.timedOut ? { timedOut: true } : {}) };
   }
 }
 
@@ -288,6 +288,12 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
       `${VBM} list hostonlyifs`,
       `${VBM} hostonlyif ipconfig VirtualBox Host-Only Ethernet Adapter --ip 192.168.99.1 --netmask 255.255.255.0`,
     ]);
+  });
+
+  it('a hung VBoxManage call ends with a message instead of blocking the queue forever', async () => {
+    const p = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : a[0] === 'showvminfo' ? { stdout: 'VMState="running"\n' } : { code: -1, timedOut: true }));
+    const d = createVirtualBoxDriver(deps(p));
+    await expect(d.kill({ vm: 'fl1' }, ctx())).rejects.toThrow('VBoxManage controlvm fl1 poweroff did not answer within 600 s: VirtualBox may be hung');
   });
 
   it('treats "error:" on stderr as a failure even with exit code 0', async () => {
