@@ -7,20 +7,11 @@ import { promisify } from 'node:util';
 import type { Duplex } from 'node:stream';
 import { expect } from 'vitest';
 import type { EngineConnection } from '../../src-main/core/engine';
-import { labStatus, labUp, type LabNode } from '../../src-main/core/lab';
 import { BUSYBOX_IMAGE } from '../../src-main/core/lab/image';
 
 const pexec = promisify(execFile);
 
 export const TEST_LABEL = 'io.flotilla.test';
-
-/** The running 3-node lab (started if needed). */
-export async function theLab(): Promise<LabNode[]> {
-  const name = process.env.FLOTILLA_LAB_NAME ?? 'flab';
-  let nodes = await labStatus(name);
-  if (nodes.length < 3) nodes = await labUp({ name, nodes: 3 });
-  return nodes;
-}
 
 /** The docker CLI on this machine (the oracle); returns stdout. */
 export async function dockerCli(args: string[], timeoutMs = 120_000): Promise<string> {

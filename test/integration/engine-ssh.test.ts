@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, type EngineConnection, type EngineTarget } from '../../src-main/core/engine';
 import { sshTunnels } from '../../src-main/core/engine/ssh';
-import type { LabNode } from '../../src-main/core/lab';
-import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, theLab, waitFor } from './engine-shared';
+import { describeLab, labNodes, type LabNode } from '../support/lab';
+import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, waitFor } from './engine-shared';
 
 let nodes: LabNode[];
 let tmp: string;
@@ -20,18 +20,18 @@ const tunnelsTo = (n: LabNode) => sshTunnels().filter((t) => t.url === `ssh://ro
 /** established SSH sessions on the node, counted by the node itself (the oracle) */
 const sshSessions = async (n: LabNode): Promise<number> => Number((await inNode(n.name, "ss -Htn state established '( sport = :22 )' | wc -l")).trim());
 
-beforeAll(async () => {
-  nodes = await theLab();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ssh-'));
-  knownHosts = path.join(tmp, 'known_hosts');
-  conn = await connectEngine(target(nodes[0]));
-});
-afterAll(async () => {
-  await conn?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+describeLab('engine over SSH', () => {
+  beforeAll(async () => {
+    nodes = labNodes();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-ssh-'));
+    knownHosts = path.join(tmp, 'known_hosts');
+    conn = await connectEngine(target(nodes[0]));
+  });
+  afterAll(async () => {
+    await conn?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
-describe('engine over SSH', () => {
   it('answers version and info like the docker CLI on the node', async () => {
     expect(conn.url).toBe(`ssh://root@${nodes[0].ip}:22`);
     await checkVersion(conn, await inNode(nodes[0].name, "docker version --format '{{.Server.Version}}'"));
