@@ -157,10 +157,12 @@ export async function ensureLabSwarm(nodes: LabNode[] = labNodes()): Promise<Lab
     const deadline = Date.now() + 90_000;
     for (;;) {
       members = await swarmNodes(manager);
-      for (const r of members) if (!wanted.has(r.ID) && r.Status === 'Down') await nodeDocker(manager, ['node', 'rm', '--force', r.ID]);
+      // entries left by lab nodes that rejoined under a new ID (or any node that is Down) are stale
+      const stale = members.filter((r) => !wanted.has(r.ID) && (r.Status === 'Down' || nodes.some((n) => n.name === r.Hostname)));
+      for (const r of stale) await nodeDocker(manager, ['node', 'rm', '--force', r.ID]);
       for (const r of members) if (wanted.has(r.ID) && r.Availability !== 'Active') await nodeDockerOk(manager, ['node', 'update', '--availability', 'active', r.ID]);
       const notReady = nodes.filter((n) => members.find((r) => r.ID === ids[n.name])?.Status !== 'Ready');
-      if (!notReady.length) break;
+      if (!notReady.length && !stale.length) break;
       if (Date.now() > deadline) throw new Error(`lab swarm: ${notReady.map((n) => n.name).join(', ')} not Ready after 90 s (docker node ls on ${manager.name})`);
       await sleep(1000);
     }
