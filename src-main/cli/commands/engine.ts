@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { action, output, withEngine } from '../context';
+import { action, globals, output, table, withEngine } from '../context';
 import { engineInfo } from '../../core/engine/info';
+import { listContexts, resolveLocalTarget, targetToUrl } from '../../core/engine';
 
 export function registerEngine(program: Command): void {
   const engine = program.command('engine').description('Docker engines: what Flotilla connects to');
@@ -21,6 +22,25 @@ export function registerEngine(program: Command): void {
             ].join('\n'),
           );
         });
+      }),
+    );
+  engine
+    .command('ls')
+    .description('the docker contexts on this machine and the engine "local" resolves to (DOCKER_HOST, then the current context, then the default socket)')
+    .action(
+      action(async (_opts: unknown, cmd: Command) => {
+        const contexts = listContexts();
+        let local: string;
+        try {
+          local = targetToUrl(resolveLocalTarget());
+        } catch (e) {
+          local = `unresolved: ${(e as Error).message}`;
+        }
+        const data = { local, contexts };
+        if (globals(cmd).json) return output(cmd, data, () => '');
+        output(cmd, data, () =>
+          [`Local engine: ${local}`, '', table(['CONTEXT', 'CURRENT', 'ENDPOINT', 'DESCRIPTION'], contexts.map((c) => [c.name, c.current ? '*' : '', c.host, c.description ?? '']))].join('\n'),
+        );
       }),
     );
 }
