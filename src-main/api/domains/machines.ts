@@ -1,2 +1,102 @@
-// The machines domain of the contract. Filled in by the machines work.
-export const machinesContract = {};
+// The machines domain: docker-machine-style hosts (create, provision, lifecycle, TLS, env).
+// Private keys never cross the contract: only paths and certificate facts do.
+import { z } from 'zod';
+import { request, stream } from '../kit';
+
+const Name = z.string().min(1).max(63);
+const MachineRef = z.object({ name: Name }).strict();
+
+export const MachineState = z.enum(['creating', 'running', 'stopped', 'paused', 'saved', 'starting', 'stopping', 'error', 'not-found', 'unknown', 'timeout']);
+
+export const MachineSummary = z.object({
+  name: z.string(),
+  driver: z.string(),
+  state: MachineState,
+  url: z.string(),
+  active: z.boolean(),
+  swarm: z.string(),
+  docker: z.string(),
+  error: z.string(),
+});
+export type MachineSummary = z.infer<typeof MachineSummary>;
+
+export const MachineEvent = z.object({
+  machine: z.string(),
+  /** a named step (shown to the user) */
+  step: z.string().optional(),
+  detail: z.string().optional(),
+  /** a raw log line (also kept in the machine's log) */
+  log: z.string().optional(),
+  /** last event of a successful operation */
+  done: z.boolean().optional(),
+});
+export type MachineEvent = z.infer<typeof MachineEvent>;
+
+const CertInfo = z.object({ subject: z.string(), notBefore: z.string(), notAfter: z.string(), sans: z.array(z.string()) });
+const OptionValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const MachineInspect = z.object({
+  name: z.string(),
+  driver: z.string(),
+  state: MachineState,
+  storeState: z.enum(['creating', 'provisioning', 'ready', 'error']),
+  lastError: z.string().optional(),
+  createdAt: z.string(),
+  url: z.string(),
+  ip: z.string().optional(),
+  ssh: z.object({ host: z.string(), port: z.number(), user: z.string(), keyPath: z.string() }).optional(),
+  spec: z.object({ cpus: z.number(), memoryMb: z.number(), diskGb: z.number(), options: z.record(z.string(), OptionValue) }),
+  engine: z.object({ labels: z.array(z.string()), registryMirrors: z.array(z.string()), insecureRegistries: z.array(z.string()), tlsSans: z.array(z.string()) }),
+  os: z.object({ id: z.string(), name: z.string(), version: z.string() }).optional(),
+  dockerVersion: z.string().optional(),
+  driverData: z.record(z.string(), z.unknown()),
+  tls: z.object({ certPath: z.string(), ca: z.string(), cert: z.string(), key: z.string(), serverCert: CertInfo.optional(), clientCert: CertInfo.optional(), caCert: CertInfo.optional() }),
+  context: z.string().optional(),
+  imported: z.object({ storePath: z.string(), machineDir: z.string(), driverName: z.string() }).optional(),
+  machineDir: z.string(),
+  logPath: z.string(),
+});
+
+export const CreateMachineInput = z
+  .object({
+    name: Name,
+    /** default: a hypervisor driver when one is usable, else `container` */
+    driver: z.string().optional(),
+    cpus: z.number().int().min(0).optional(),
+    memoryMb: z.number().int().min(0).optional(),
+    diskGb: z.number().int().min(0).optional(),
+    options: z.record(z.string(), OptionValue).default({}),
+    engineLabels: z.array(z.string()).default([]),
+    registryMirrors: z.array(z.string()).default([]),
+    insecureRegistries: z.array(z.string()).default([]),
+    tlsSans: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const DriverInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  default: z.boolean(),
+  options: z.array(z.object({ flag: z.string(), description: z.string(), type: z.enum(['string', 'number', 'boolean']), default: OptionValue.optional() })),
+  prerequisites: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string(), remedy: z.string().optional() })),
+});
+
+const Shell = z.enum(['bash', 'fish', 'powershell', 'cmd']);
+const Ok = z.object({ name: z.string(), state: MachineState });
+
+export const machinesContract = {
+  'machines.ls': request('every machine with its state, URL, swarm role and Docker version (queried in parallel)', z.object({ timeoutMs: z.number().int().min(100).max(120_000).default(10_000) }).strict(), z.array(MachineSummary)),
+  'machines.create': stream('create and provision a machine: progress events {step, detail, log}, the last one has done=true', CreateMachineInput, MachineEvent),
+  'machines.provision': stream('re-provision a machine (retries an interrupted create)', MachineRef, MachineEvent),
+  'machines.regenerateCerts': stream('new server certificate (and with clientCerts a new CA and client cert), then re-provision', MachineRef.extend({ clientCerts: z.boolean().default(false) }), MachineEvent),
+  'machines.start': request('start a machine', MachineRef, Ok),
+  'machines.stop': request('stop a machine', MachineRef, Ok),
+  'machines.restart': request('restart a machine', MachineRef, Ok),
+  'machines.kill': request('power a machine off at once', MachineRef, Ok),
+  'machines.rm': request('remove a machine and everything it made (host, volume, context, files); always works', MachineRef, z.object({ removed: z.string(), warnings: z.array(z.string()) })),
+  'machines.inspect': request('everything about a machine except secret contents', MachineRef, MachineInspect),
+  'machines.env': request('the DOCKER_* variables for a machine, and the shell text for them', MachineRef.extend({ shell: Shell.default('bash'), unset: z.boolean().default(false) }), z.object({ vars: z.record(z.string(), z.string()), text: z.string() })),
+  'machines.log': request('the raw provisioning log of a machine', MachineRef, z.object({ log: z.string() })),
+  'machines.drivers': request('the drivers: name, options, prerequisites', z.object({}).strict(), z.array(DriverInfo)),
+  'machines.import': request('import docker-machine machines (read-only) from ~/.docker/machine or a given store', z.object({ from: z.string().optional(), names: z.array(Name).default([]) }).strict(), z.array(z.object({ name: z.string(), imported: z.boolean(), reason: z.string().optional(), url: z.string().optional(), reachable: z.boolean().optional(), dockerVersion: z.string().optional() }))),
+};
