@@ -17,7 +17,7 @@ export const TEST_IMAGE_PACKAGES = [
   'iptables', 'procps', 'sudo', 'kmod', 'e2fsprogs', 'udev',
 ];
 /** bump when the recipe changes: a new key means a new build */
-export const TEST_IMAGE_RECIPE = 1;
+export const TEST_IMAGE_RECIPE = 2;
 
 /** A kernel + initrd + root disk bundle, what the qemu driver boots with -kernel/-initrd. */
 export interface KernelBundle {
@@ -128,7 +128,10 @@ export async function ensureTestImage(opts: TestImageOptions = {}): Promise<Kern
       return r.stdout;
     };
     try {
-      await sh('debootstrap', ['--variant=minbase', `--include=${TEST_IMAGE_PACKAGES.join(',')}`, suite, rootfs, mirror]);
+      // downloaded packages are kept for the next build (a new recipe or kernel)
+      const debs = path.join(cacheDir, 'debs');
+      await fs.mkdir(debs, { recursive: true });
+      await sh('debootstrap', ['--variant=minbase', `--cache-dir=${debs}`, `--include=${TEST_IMAGE_PACKAGES.join(',')}`, suite, rootfs, mirror]);
       // /lib is a symlink to usr/lib in the rootfs (merged /usr); the modules folder may not exist yet
       await fs.mkdir(path.join(rootfs, 'usr/lib/modules'), { recursive: true });
       await sh('cp', ['-a', path.join('/lib/modules', kver), path.join(rootfs, 'usr/lib/modules', kver)]);
@@ -149,7 +152,7 @@ export async function ensureTestImage(opts: TestImageOptions = {}): Promise<Kern
       await put('etc/fstab', '/dev/vda / ext4 defaults,errors=remount-ro 0 1\n');
       await put('etc/hostname', 'flotilla\n');
       await put('etc/machine-id', '');
-      await put('etc/ssh/sshd_config.d/flotilla.conf', 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n');
+      await put('etc/ssh/sshd_config.d/flotilla.conf', 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n# boot-time probes of a slow (emulated) guest must not lock out the real login\nMaxStartups 100:30:200\n');
       await put('etc/modules-load.d/flotilla.conf', 'overlay\nbr_netfilter\n');
       await sh('chroot', [rootfs, 'systemctl', 'enable', 'flotilla-seed.service', 'systemd-networkd.service', 'ssh.service', 'docker.service']);
       await sh('chroot', [rootfs, 'apt-get', 'clean']);

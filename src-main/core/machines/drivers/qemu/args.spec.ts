@@ -25,7 +25,6 @@ describe('qemuArgs', () => {
       '-name', 'flotilla-n1',
       '-machine', 'pc',
       '-accel', 'tcg',
-      '-cpu', 'max',
       '-smp', '2', '-m', '1024',
       '-display', 'none', '-vga', 'none', '-monitor', 'none',
       '-kernel', '/img/vmlinuz', '-initrd', '/img/initrd.img', '-append', 'console=ttyS0 root=/dev/vda rw',

@@ -331,8 +331,10 @@ export class QemuDriver implements MachineDriver {
       if (!pid || !isAlive(pid)) {
         throw new FlotillaError('INTERNAL', `QEMU for ${d.vm.name} exited while booting; the serial console ends with:\n${await this.consoleTail(d)}`);
       }
-      if (await sshBanner('127.0.0.1', d.vm.sshPort, 5000)) return this.endpoint(d);
-      await sleep(2000);
+      // a long wait per attempt: under emulation sshd needs seconds per connection, and abandoned
+      // connections pile up as pre-auth children until sshd refuses everyone (MaxStartups)
+      if (await sshBanner('127.0.0.1', d.vm.sshPort, 30_000)) return this.endpoint(d);
+      await sleep(3000);
     }
     await this.kill(d as unknown as DriverData, ctx).catch(() => undefined);
     throw new FlotillaError('TIMEOUT', `${d.vm.name} did not answer SSH within ${Math.round((this.o.bootTimeoutMs ?? 600_000) / 1000)} s (accelerator ${d.vm.accel}); the serial console ends with:\n${await this.consoleTail(d)}`);
