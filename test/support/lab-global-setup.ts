@@ -6,6 +6,7 @@
 import type { TestProject } from 'vitest/node';
 import type { LabNode } from '../../src-main/api/domains/lab';
 import { labUp } from '../../src-main/core/lab';
+import './node20-polyfills';
 
 declare module 'vitest' {
   export interface ProvidedContext {
