@@ -151,6 +151,9 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
       )}
 
       <div className="legend" aria-label="services">
+        {model.services.length === 0 && (
+          <span className="legend-empty">No services yet: deploy one (Services or Stacks, or `docker service create` on a manager) and its tasks appear here live.</span>
+        )}
         {view.legend.map(({ service, color, shown }) => (
           <button
             key={service.id}
