@@ -104,6 +104,17 @@ describeLab('engine over TLS', () => {
     }
   });
 
+  it('says when the engine rejects the client certificate, and when a TLS port gets plain HTTP', async () => {
+    await makeCa(tmp, 'rogue-ca');
+    await issue(tmp, 'rogue-ca', 'rogue', 'rogue-client', 'extendedKeyUsage=clientAuth\n');
+    const rogue = await connectEngine({ kind: 'tcp', host: node.ip, port: 2376, tls: { ca: files.ca, cert: path.join(tmp, 'rogue-cert.pem'), key: path.join(tmp, 'rogue-key.pem') } });
+    await expect(rogue.docker.version()).rejects.toThrow(`the engine at ${url} rejected the client certificate ${path.join(tmp, 'rogue-cert.pem')}`);
+    await rogue.close();
+    const plain = await connectEngine({ kind: 'tcp', host: node.ip, port: 2376 });
+    await expect(plain.docker.version()).rejects.toThrow(`${url} expects TLS`);
+    await plain.close();
+  });
+
   it('says when nothing listens on the port, and when the address does not answer', async () => {
     const refused = await connectEngine({ kind: 'tcp', host: node.ip, port: 2399, tls: files });
     await expect(refused.docker.version()).rejects.toThrow(`tcp://${node.ip}:2399 refused the connection`);

@@ -7,7 +7,7 @@ import { FlotillaError } from '../../api/errors';
 import { flotillaHome } from '../paths';
 import type { ConnectOptions, EngineConnection, EngineTarget } from './types';
 import { DialAgent, type Dial } from './dial-agent';
-import { dialPlain, dialTls, loadTlsContext } from './tls';
+import { describeRequestError, dialPlain, dialTls, loadTlsContext } from './tls';
 import { acquireTunnel, releaseTunnel } from './ssh';
 import { DEFAULT_UNIX_SOCKET, targetToUrl } from './url';
 
@@ -74,6 +74,12 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
     agent.close();
     release();
     throw new FlotillaError('BAD_INPUT', `cannot set up the Docker client for ${url}: ${(e as Error).message} (check DOCKER_HOST and DOCKER_CERT_PATH)`);
+  }
+  // late TLS failures (client certificate refused after a TLS 1.3 handshake, plain HTTP to a TLS port) get clear messages
+  if (target.kind === 'tcp') {
+    const modem = docker.modem as { dial: (o: unknown, cb: (err: unknown, data: unknown) => void) => void };
+    const dialRequest = modem.dial.bind(modem);
+    modem.dial = (o, cb) => dialRequest(o, (err, data) => cb(err ? describeRequestError(url, target.tls, err) : err, data));
   }
   let closed = false;
   return {

@@ -86,3 +86,17 @@ export function dialPlain(connectOpts: net.NetConnectOpts, what: string, timeout
     s.once('error', onError);
   });
 }
+
+/**
+ * Errors that only show once a request runs: with TLS 1.3 the engine rejects a client certificate after the
+ * handshake, and a plain-HTTP request to a TLS port gets a 400. Anything else is returned unchanged.
+ */
+export function describeRequestError(url: string, tlsFiles: TlsFiles | undefined, err: unknown): unknown {
+  if (err instanceof FlotillaError || !(err instanceof Error)) return err;
+  const msg = err.message;
+  if (tlsFiles && /alert (bad certificate|unknown ca|certificate required|certificate unknown|access denied)/i.test(msg))
+    return new FlotillaError('AUTH', `the engine at ${url} rejected the client certificate ${tlsFiles.cert} (${/alert [a-z ]+/i.exec(msg)?.[0] ?? msg}): use a client certificate signed by the CA the engine trusts (its --tlscacert)`, { cause: err });
+  if (!tlsFiles && /Client sent an HTTP request to an HTTPS server/i.test(msg))
+    return new FlotillaError('AUTH', `${url} expects TLS: pass --tlscacert, --tlscert and --tlskey (or set DOCKER_CERT_PATH and DOCKER_TLS_VERIFY=1)`, { cause: err });
+  return err;
+}
