@@ -235,6 +235,50 @@ describeLab('swarm operations on the lab', () => {
     expect(await nodeDockerOk(n1, ['node', 'ls', '--format', '{{.Hostname}} {{.Status}}'])).toContain(`${n3.name} Ready`);
   });
 
+  it('secrets (content never shown), configs, overlay networks, volumes per node, join tokens, swarm settings, leave guard', async () => {
+    const tag = Date.now().toString(36);
+    const sec = await sw.createSecret(manager, `fswt-sec-${tag}`, 'hunter2');
+    const cfg = await sw.createConfig(manager, `fswt-cfg-${tag}`, 'a=1\n');
+    const net = await sw.createOverlay(manager, { name: `fswt-net-${tag}`, attachable: true, encrypted: true, subnet: '10.77.7.0/24' });
+    try {
+      expect((await nodeDockerOk(n1, ['secret', 'inspect', sec.id, '--format', '{{.Spec.Name}}'])).trim()).toBe(`fswt-sec-${tag}`);
+      expect(JSON.stringify(await sw.inspectSecret(manager, `fswt-sec-${tag}`))).not.toContain('hunter2');
+      expect((await sw.listSecrets(manager)).map((x) => x.name)).toContain(`fswt-sec-${tag}`);
+      await expect(sw.createSecret(manager, `fswt-sec-${tag}`, 'x')).rejects.toThrow(`secret fswt-sec-${tag} already exists`);
+      expect((await sw.inspectConfig(manager, cfg.id)).data).toBe('a=1\n');
+      const oracleNet = JSON.parse(await nodeDockerOk(n1, ['network', 'inspect', net.id])) as Array<{ Driver: string; Attachable: boolean; Options: Record<string, string>; IPAM: { Config: Array<{ Subnet: string }> } }>;
+      expect(oracleNet[0]).toMatchObject({ Driver: 'overlay', Attachable: true, IPAM: { Config: [{ Subnet: '10.77.7.0/24' }] } });
+      expect('encrypted' in oracleNet[0].Options).toBe(true);
+      expect((await sw.listNetworks(manager)).find((x) => x.id === net.id)).toMatchObject({ attachable: true, encrypted: true, subnets: ['10.77.7.0/24'] });
+      // volumes are read from every node's own engine
+      await nodeDockerOk(n3, ['volume', 'create', `fswt-vol-${tag}`]);
+      const vols = await sw.listVolumes(cluster);
+      expect(vols.unreachable).toEqual([]);
+      expect(vols.volumes.find((v) => v.name === `fswt-vol-${tag}`)?.node).toBe(n3.name);
+      await nodeDockerOk(n3, ['volume', 'rm', `fswt-vol-${tag}`]);
+      // join tokens: the manager's own, rotation changes it
+      const t1 = await sw.joinToken(manager, 'worker');
+      expect(t1.token).toBe((await nodeDockerOk(n1, ['swarm', 'join-token', '-q', 'worker'])).trim());
+      expect(t1.managerAddr).toBe(`${n1.ip}:2377`);
+      const t2 = await sw.joinToken(manager, 'worker', true);
+      expect(t2.token).not.toBe(t1.token);
+      expect(t2.token).toBe((await nodeDockerOk(n1, ['swarm', 'join-token', '-q', 'worker'])).trim());
+      // settings
+      await sw.swarmUpdate(manager, { taskHistoryLimit: 7 });
+      expect((await nodeDockerOk(n1, ['info', '--format', '{{.Swarm.Cluster.Spec.Orchestration.TaskHistoryRetentionLimit}}'])).trim()).toBe('7');
+      expect((await sw.swarmInfo(manager)).taskHistoryLimit).toBe(7);
+      await sw.swarmUpdate(manager, { taskHistoryLimit: 5 });
+      // the last manager does not leave without --force
+      await expect(sw.swarmLeave(manager)).rejects.toThrow('this engine is the last manager');
+    } finally {
+      await sw.removeSecret(manager, sec.id);
+      await sw.removeConfig(manager, cfg.id);
+      await sw.removeNetwork(manager, net.id);
+    }
+    await expect(sw.inspectSecret(manager, sec.id)).rejects.toThrow(`no such secret: ${sec.id}`);
+    expect(await nodeDockerOk(n1, ['network', 'ls', '--format', '{{.ID}}'])).not.toContain(net.id.slice(0, 12));
+  });
+
   it('bad input gives the clear error and a non-zero exit from the CLI', async () => {
     const g = ['--ssh-key', n1.identity, '-H', n1.ssh];
     const unknownNode = await cli([...g, 'node', 'inspect', 'no-such-node']);
