@@ -1,14 +1,18 @@
 // Engines over SSH: one shared ssh2 connection per host, host keys pinned on first use, reconnection
 // after a drop, dial-stdio where socket forwarding is refused; streams close cleanly on cancel.
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, type EngineConnection, type EngineTarget } from '../../src-main/core/engine';
 import { sshTunnels } from '../../src-main/core/engine/ssh';
 import { describeLab, labNodes, type LabNode } from '../support/lab';
 import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, waitFor } from './engine-shared';
+
+const pexec = promisify(execFile);
 
 let nodes: LabNode[];
 let tmp: string;
@@ -107,6 +111,29 @@ describeLab('engine over SSH', () => {
     }
     conn = await connectEngine(target(nodes[0]));
     await conn.docker.ping();
+  });
+
+  it('authenticates with the SSH agent when no key file is given', async () => {
+    const sock = path.join(tmp, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const saved = { SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK, HOME: process.env.HOME };
+    try {
+      await waitFor('ssh-agent to listen', () => fs.existsSync(sock));
+      await pexec('ssh-add', [nodes[0].identity], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      process.env.SSH_AUTH_SOCK = sock;
+      process.env.HOME = tmp; // no ~/.ssh/id_* to fall back on: only the agent can succeed
+      const viaAgent = await connectEngine(target(nodes[0], { identityFile: undefined, knownHostsFile: path.join(tmp, 'agent_known_hosts') }));
+      expect(((await viaAgent.docker.version()) as { Version: string }).Version).toBeTruthy();
+      await viaAgent.close();
+      delete process.env.SSH_AUTH_SOCK;
+      await expect(connectEngine(target(nodes[0], { identityFile: undefined }))).rejects.toThrow(/no SSH key for .*pass --ssh-key FILE, start an SSH agent/);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      agent.kill();
+    }
   });
 
   it('says which key the host refused', async () => {
