@@ -1,6 +1,6 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
-import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
 import type { BoardFilters, BoardModel, BoardService } from './types';
 import { NO_FILTERS } from './types';
 import { buildBoard, serviceColor, type UpdateProgress } from './model';
@@ -91,6 +91,20 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
   const allCollapsed = view.columns.length > 0 && view.columns.every((c) => collapsed.has(c.key));
   const toggleAll = (): void => setCollapsed(allCollapsed ? new Set() : new Set(view.columns.map((c) => c.key)));
 
+  // '/' jumps to the filter, Escape clears it
+  const filterRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        filterRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const scroller = useRef<HTMLDivElement>(null);
   const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
   useFlip(scroller, view, animate && !reduced && view.totals.shown <= FLIP_LIMIT);
@@ -104,9 +118,14 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
         <input
           className="input"
           type="search"
-          placeholder="Filter tasks: service, image, node, state…"
+          placeholder="Filter tasks (/): service, image, node, state…"
+          ref={filterRef}
           value={filters.text}
           onChange={(e) => set({ text: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') set({ text: '' });
+          }}
+          title="Filter (press / to jump here, Escape to clear)"
           aria-label="filter tasks"
         />
         <select className="select" value={filters.stack} onChange={(e) => set({ stack: e.target.value, service: '' })} aria-label="stack">

@@ -7,7 +7,7 @@ import { StateMessage } from '../../components/StateMessage';
 import { Board } from './Board';
 import { makeModel } from './fixture';
 
-/** ?demo=board shows a synthetic 12-node cluster, clearly marked, to judge the board without a swarm */
+/** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
 const DEMO = new URLSearchParams(location.search).get('demo') === 'board';
 
 /** a coarse clock for card ages: one re-render of the cards every 30 s, not every second */
@@ -22,7 +22,9 @@ function useCoarseNow(ms = 30_000): number {
 
 let demo: ReturnType<typeof makeModel> | undefined;
 function demoModel(): ReturnType<typeof makeModel> {
-  demo ??= makeModel({ nodes: 12, tasks: 90, now: Date.now() });
+  const q = new URLSearchParams(location.search);
+  const num = (k: string, d: number, max: number): number => Math.min(max, Math.max(1, Number(q.get(k)) || d));
+  demo ??= makeModel({ nodes: num('nodes', 12, 200), tasks: num('tasks', 90, 5000), now: Date.now() });
   return demo;
 }
 
