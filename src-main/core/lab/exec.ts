@@ -118,7 +118,7 @@ function packageFor(cmd: string): string {
  * `lab up`s) take turns. The lock lives in a child `flock FILE cat`: it is released when we close its stdin,
  * and also when this process dies, so a crash never leaves a stale lock behind.
  */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 900_000): Promise<T> {
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 1_800_000): Promise<T> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
