@@ -90,6 +90,27 @@ describeLab('engine over SSH', () => {
     ac.abort();
   });
 
+  it('notices a host that stopped answering through the keepalive, and reconnects once it is back', async () => {
+    const n = nodes[0];
+    const kh = path.join(tmp, 'keepalive_known_hosts');
+    const c = await connectEngine(target(n, { knownHostsFile: kh }), { sshKeepaliveMs: 1000 });
+    const mine = () => sshTunnels().filter((t) => t.knownHostsFile === kh);
+    try {
+      await c.docker.ping();
+      expect(mine()).toMatchObject([{ connected: true, connects: 1, refs: 1 }]);
+      await dockerCli(['pause', n.name]); // the host freezes: TCP stays up, nothing answers
+      try {
+        await waitFor('the keepalive to give up on the frozen host', () => mine().length === 1 && !mine()[0].connected, 20_000);
+      } finally {
+        await dockerCli(['unpause', n.name]);
+      }
+      await c.docker.ping();
+      expect(mine()).toMatchObject([{ connected: true, connects: 2, refs: 1 }]);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('refuses to connect when the pinned host key changed, naming the file and line', async () => {
     await conn.close();
     const original = fs.readFileSync(knownHosts, 'utf8');

@@ -52,6 +52,7 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
         socketPath: target.socketPath ?? DEFAULT_UNIX_SOCKET,
         knownHostsFile: target.knownHostsFile ?? opts.knownHostsFile ?? defaultKnownHostsFile(),
         timeoutMs,
+        keepaliveMs: opts.sshKeepaliveMs,
       });
       try {
         await tunnel.connect(); // fail early: host key, auth and reachability errors surface here

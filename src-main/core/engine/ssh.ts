@@ -22,6 +22,8 @@ export interface SshTunnelConfig {
   socketPath: string;
   knownHostsFile: string;
   timeoutMs: number;
+  /** SSH keepalive interval (default 15 s); three unanswered keepalives end the connection */
+  keepaliveMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -101,6 +103,10 @@ export class SshTunnel {
     private readonly cfg: SshTunnelConfig,
   ) {}
 
+  get knownHostsFile(): string {
+    return this.cfg.knownHostsFile;
+  }
+
   get url(): string {
     return `ssh://${this.cfg.user}@${this.cfg.host.includes(':') ? `[${this.cfg.host}]` : this.cfg.host}:${this.cfg.port}`;
   }
@@ -138,7 +144,7 @@ export class SshTunnel {
       username: cfg.user,
       authHandler: methods,
       readyTimeout: cfg.timeoutMs,
-      keepaliveInterval: 15_000,
+      keepaliveInterval: cfg.keepaliveMs ?? 15_000,
       keepaliveCountMax: 3,
       hostVerifier: (key: Buffer) => {
         // read again: another process may have pinned it meanwhile
@@ -174,7 +180,16 @@ export class SshTunnel {
         resolve(c);
       });
       c.on('error', (err: Error & { level?: string }) => {
-        if (settled) return; // after ready: 'close' follows and the next request reconnects
+        if (settled) {
+          // after ready (keepalive timeout, reset...): drop this client now, as 'close' may wait for a peer
+          // that no longer answers; the next request reconnects
+          if (this.client === c) {
+            this.client = undefined;
+            this.ready = undefined;
+          }
+          c.destroy();
+          return;
+        }
         settled = true;
         reject(this.describeConnectError(err, hostKeyError, described));
       });
@@ -356,6 +371,7 @@ export function liveTunnels(): number {
 
 export interface SshTunnelInfo {
   url: string;
+  knownHostsFile: string;
   refs: number;
   connects: number;
   connected: boolean;
@@ -364,5 +380,5 @@ export interface SshTunnelInfo {
 
 /** The shared SSH connections right now (for diagnostics and tests). */
 export function sshTunnels(): SshTunnelInfo[] {
-  return [...tunnels.values()].map((t) => ({ url: t.url, refs: t.refs, connects: t.connects, connected: t.connected, transport: t.transport }));
+  return [...tunnels.values()].map((t) => ({ url: t.url, knownHostsFile: t.knownHostsFile, refs: t.refs, connects: t.connects, connected: t.connected, transport: t.transport }));
 }

@@ -31,6 +31,8 @@ export interface ConnectOptions {
   /** timeout in ms for opening a connection (TCP connect, TLS or SSH handshake, SSH channel open); default 10 s */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** SSH keepalive interval in ms (default 15 s); three unanswered keepalives end the connection, the next request reconnects */
+  sshKeepaliveMs?: number;
 }
 
 export interface EngineConnection {
