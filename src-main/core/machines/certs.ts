@@ -149,8 +149,17 @@ async function readPem(file: string): Promise<string | undefined> {
   }
 }
 
+// one CA bootstrap at a time per process (parallel creates in a fresh store must share one CA)
+let certChain: Promise<unknown> = Promise.resolve();
+
 /** The store's CA and client certificate: made when missing or expired (or when `force`). */
-export async function ensureStoreCerts(store: MachineStore, force = false): Promise<{ ca: Pem; client: Pem }> {
+export function ensureStoreCerts(store: MachineStore, force = false): Promise<{ ca: Pem; client: Pem }> {
+  const p = certChain.then(() => bootstrapStoreCerts(store, force));
+  certChain = p.catch(() => undefined);
+  return p;
+}
+
+async function bootstrapStoreCerts(store: MachineStore, force: boolean): Promise<{ ca: Pem; client: Pem }> {
   const d = store.certsDir;
   const f = { ca: path.join(d, 'ca.pem'), caKey: path.join(d, 'ca-key.pem'), cert: path.join(d, 'cert.pem'), key: path.join(d, 'key.pem') };
   let caCert = await readPem(f.ca);
