@@ -86,7 +86,7 @@ export const ClusterModel = z.object({
 });
 export type ClusterModel = z.infer<typeof ClusterModel>;
 
-export const ModelChange = z.discriminatedUnion('op', [
+export const ModelChange = z.union([
   z.object({ op: z.literal('upsert'), kind: z.literal('node'), value: Node }),
   z.object({ op: z.literal('upsert'), kind: z.literal('service'), value: Service }),
   z.object({ op: z.literal('upsert'), kind: z.literal('task'), value: Task }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyChanges, buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Timelines } from './cluster-model';
 import type { RawNode, RawService, RawTask } from './mappers';
 import { psRows } from './tasks';
+import { ModelEvent } from '../../api/domains/swarm';
 import { toTask } from './mappers';
 
 const node = (id: string, host: string, role: 'manager' | 'worker', state = 'ready', availability = 'active'): RawNode => ({
@@ -82,6 +83,8 @@ describe('cluster model', () => {
       const next = buildModel(nodes, svcs, tasks, timelines);
       const changes = diffModels(server, next);
       diffSizes.push(changes.length);
+      // what crosses the contract validates against its schema
+      expect(ModelEvent.parse({ type: 'diff', changes, at: 1 })).toEqual({ type: 'diff', changes, at: 1 });
       client = applyChanges(client, changes);
       server = next;
       expect(client).toEqual(server);
