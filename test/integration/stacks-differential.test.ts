@@ -1,0 +1,201 @@
+// Differential test: every valid fixture is deployed by the docker CLI (`docker stack deploy --resolve-image
+// never`, run inside a lab swarm manager) and by Flotilla (over SSH) under another stack name; the
+// normalized `docker service inspect`, networks, secrets and configs must be identical.
+// The lab comes from test/support/lab.ts (ensureLabSwarm: node 1 is the manager).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureNodeBusybox } from '../../src-main/core/lab/image';
+import { run } from '../../src-main/core/lab/exec';
+import { describeLab, ensureLabSwarm, nodeExec as labExec, type LabNode } from '../support/lab';
+import { connectEngine, type EngineConnection } from '../../src-main/core/engine';
+import { loadStack } from '../../src-main/core/stacks/loader';
+import { deployStack } from '../../src-main/core/stacks/deploy';
+import { flatten } from '../../src-main/core/stacks/plan';
+
+const FIX = path.resolve(__dirname, '../fixtures/stacks/valid');
+const NODE_FIX = '/tmp/flotilla-stack-fixtures';
+const files = fs.readdirSync(FIX).filter((f) => f.endsWith('.yml') && !f.includes('.override.')).sort();
+const NS = 'com.docker.stack.namespace';
+
+let node: LabNode;
+let conn: EngineConnection;
+let home: string;
+
+async function nodeExec(args: string[], input?: string): Promise<string> {
+  const r = await labExec(node, args, input !== undefined ? { input } : {});
+  if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+async function nodeDocker(args: string[]): Promise<string> {
+  return nodeExec(['docker', ...args]);
+}
+
+type Kind = 'service' | 'network' | 'secret' | 'config';
+
+/** every stack-labelled object of a kind, inspected in one exec */
+async function inspectLabelled(kind: Kind): Promise<Array<Record<string, unknown>>> {
+  const out = await nodeExec(['sh', '-c', `ids=$(docker ${kind} ls -q --filter label=${NS}); [ -z "$ids" ] && echo '[]' || docker ${kind} inspect $ids`]);
+  return JSON.parse(out) as Array<Record<string, unknown>>;
+}
+
+const labelsOf = (o: Record<string, unknown>): Record<string, string> => ((o.Spec as { Labels?: Record<string, string> } | undefined)?.Labels ?? (o.Labels as Record<string, string> | undefined) ?? {});
+
+/** normalized services, networks, secrets and configs of every stack, keyed by stack name */
+async function snapshotAll(): Promise<Map<string, Record<string, unknown>>> {
+  const [services, networks, secrets, configs] = await Promise.all((['service', 'network', 'secret', 'config'] as const).map(inspectLabelled));
+  const allNets = JSON.parse(await nodeExec(['sh', '-c', 'docker network inspect $(docker network ls -q)'])) as Array<{ Id: string; Name: string }>;
+  const netName = new Map(allNets.map((n) => [n.Id, n.Name]));
+  const byStack = new Map<string, { services: unknown[]; networks: unknown[]; secrets: unknown[]; configs: unknown[] }>();
+  const bucket = (o: Record<string, unknown>) => {
+    const st = labelsOf(o)[NS];
+    if (!byStack.has(st)) byStack.set(st, { services: [], networks: [], secrets: [], configs: [] });
+    return byStack.get(st)!;
+  };
+  for (const s of services) {
+    const spec = s.Spec as { TaskTemplate: { Networks?: Array<{ Target: string }>; ContainerSpec: { Secrets?: Array<Record<string, unknown>>; Configs?: Array<Record<string, unknown>> } } };
+    for (const n of spec.TaskTemplate.Networks ?? []) n.Target = netName.get(n.Target) ?? n.Target;
+    for (const r of [...(spec.TaskTemplate.ContainerSpec.Secrets ?? []), ...(spec.TaskTemplate.ContainerSpec.Configs ?? [])]) {
+      delete r.SecretID;
+      delete r.ConfigID;
+    }
+    bucket(s).services.push({ Spec: spec, EndpointSpec: (s.Endpoint as { Spec?: unknown } | undefined)?.Spec });
+  }
+  for (const n of networks) {
+    const ipam = n.IPAM as { Driver: string; Options: unknown; Config: Array<{ Subnet?: string }> | null };
+    const opts = { ...((n.Options as Record<string, string> | null) ?? {}) };
+    delete opts['com.docker.network.driver.overlay.vxlanid_list'];
+    bucket(n).networks.push({
+      Name: n.Name,
+      Driver: n.Driver,
+      Scope: n.Scope,
+      Internal: n.Internal,
+      Attachable: n.Attachable,
+      Ingress: n.Ingress,
+      EnableIPv6: n.EnableIPv6,
+      Options: opts,
+      Labels: n.Labels,
+      IPAM: { Driver: ipam.Driver, Options: ipam.Options, Config: (ipam.Config ?? []).filter((c) => c.Subnet?.startsWith('10.211.')).map((c) => ({ Subnet: c.Subnet })) },
+    });
+  }
+  for (const o of secrets) bucket(o).secrets.push({ Spec: o.Spec });
+  for (const o of configs) bucket(o).configs.push({ Spec: o.Spec });
+  const sorted = (list: unknown[]) => list.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [st, v] of byStack) {
+    const snap = { services: sorted(v.services), networks: sorted(v.networks), secrets: sorted(v.secrets), configs: sorted(v.configs) };
+    out.set(st, JSON.parse(JSON.stringify(snap).split(st).join('STACK')) as Record<string, unknown>);
+  }
+  return out;
+}
+
+// a per-run prefix: stale objects of earlier runs (e.g. a node's leftover copy of a removed overlay) never mix in
+const RUN = Math.random().toString(36).slice(2, 5).replace(/[^a-z]/g, 'x');
+const MINE = new RegExp(` (s${RUN}[cf]\\d\\d)_|flotilla-fixture-(21|23)`);
+
+/** removes this run's stacks and waits (up to a minute) until nothing of them is left */
+async function removeAll(): Promise<void> {
+  const ghosts = new Set<string>();
+  for (let i = 0; i < 120; i++) {
+    const left = await nodeExec(['sh', '-c', `for k in service secret config network; do docker $k ls --filter label=${NS} --format "$k {{.ID}} {{.Name}}"; done`]);
+    const mine = left.split('\n').filter((l) => MINE.test(l) && !ghosts.has(l));
+    if (!mine.length) return;
+    const stacks = [...new Set(mine.map((l) => MINE.exec(l)?.[1]).filter(Boolean))];
+    if (stacks.length) await nodeExec(['sh', '-c', `docker28 stack rm ${stacks.join(' ')} >/dev/null 2>&1; true`]);
+    for (const l of mine) {
+      const [kind, id] = l.split(' ');
+      const r = await labExec(node, ['docker', kind, 'rm', id]);
+      if (r.code !== 0 && /not found/i.test(r.stderr) && kind === 'network') ghosts.add(l);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function composeArgs(file: string): string[] {
+  const override = file.replace(/\.yml$/, '.override.yml');
+  return ['-c', `${NODE_FIX}/${file}`, ...(fs.existsSync(path.join(FIX, override)) ? ['-c', `${NODE_FIX}/${override}`] : [])];
+}
+
+const stackName = (side: 'c' | 'f', i: number) => `s${RUN}${side}${String(i).padStart(2, '0')}`;
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: n }, async () => {
+    for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
+  }));
+}
+
+describeLab('stack deploy: Flotilla vs docker CLI', () => {
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-stacks-'));
+    process.env.FLOTILLA_HOME = home;
+    node = (await ensureLabSwarm()).manager;
+    await ensureNodeBusybox(node.name);
+    // the docker CLI 28 of this machine, copied into the node (its own CLI is Debian's 20.10)
+    const has = await run('docker', ['exec', node.name, 'test', '-x', '/usr/local/bin/docker28']);
+    if (has.code !== 0) {
+      const r = await run('docker', ['cp', '/usr/local/bin/docker', `${node.name}:/usr/local/bin/docker28`]);
+      if (r.code !== 0) throw new Error(r.stderr);
+    }
+    await nodeExec(['rm', '-rf', NODE_FIX]);
+    const cp = await run('docker', ['cp', FIX, `${node.name}:${NODE_FIX}`]);
+    if (cp.code !== 0) throw new Error(cp.stderr);
+    // what 22-external.yml expects to find
+    await nodeDocker(['network', 'create', '-d', 'overlay', '--attachable', 'flotilla-fixture-ext-net']).catch(() => undefined);
+    await nodeExec(['docker', 'secret', 'create', 'flotilla-fixture-ext-secret', '-'], 'external\n').catch(() => undefined);
+    conn = await connectEngine({ kind: 'ssh', user: 'root', host: node.ip, port: 22, identityFile: node.identity });
+  });
+
+  afterAll(async () => {
+    await nodeDocker(['network', 'rm', 'flotilla-fixture-ext-net']).catch(() => undefined);
+    await nodeDocker(['secret', 'rm', 'flotilla-fixture-ext-secret']).catch(() => undefined);
+    await conn?.close();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it(`deploys ${files.length} fixtures identically`, { timeout: 600_000 }, async () => {
+    expect(files.length).toBeGreaterThanOrEqual(30);
+    const errors = new Map<string, string>();
+    await removeAll();
+    // phase 1: the docker CLI, inside the manager, with an empty environment like a fresh shell
+    await pool(files.map((f, i) => [f, i] as const), 4, async ([f, i]) => {
+      const r = await labExec(node, ['env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/root', 'sh', '-c', `cd ${NODE_FIX} && docker28 stack deploy --detach=true --resolve-image never ${composeArgs(f).join(' ')} ${stackName('c', i)}`]);
+      if (r.code !== 0) errors.set(f, `docker stack deploy failed: ${r.stderr.trim()}`);
+    });
+    const cliSnap = await snapshotAll();
+    await removeAll();
+    // phase 2: Flotilla over SSH
+    await pool(files.map((f, i) => [f, i] as const), 4, async ([f, i]) => {
+      const override = path.join(FIX, f.replace(/\.yml$/, '.override.yml'));
+      const srcs = [path.join(FIX, f), ...(fs.existsSync(override) ? [override] : [])].map((x) => ({ file: x, content: fs.readFileSync(x, 'utf8') }));
+      const loaded = loadStack({ files: srcs, env: { HOME: '/root' } });
+      if (!loaded.config) {
+        errors.set(f, `flotilla could not load it: ${JSON.stringify(loaded.diagnostics)}`);
+        return;
+      }
+      await deployStack(conn.docker, { stack: stackName('f', i), config: loaded.config, resolveImage: 'never', wait: false }).catch((e: Error) => errors.set(f, `flotilla deploy failed: ${e.message}`));
+    });
+    const flSnap = await snapshotAll();
+    await removeAll();
+    const results = new Map(files.map((f, i) => [f, { cli: cliSnap.get(stackName('c', i)) ?? {}, flotilla: flSnap.get(stackName('f', i)) ?? {} }]));
+    const diffSpecs = (a: unknown, b: unknown) => {
+      const fa = flatten(a);
+      const fb = flatten(b);
+      return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => JSON.stringify(fa[k]) !== JSON.stringify(fb[k])).map((k) => ({ path: k, from: fa[k], to: fb[k] }));
+    };
+    const problems: string[] = [];
+    for (const f of files) {
+      const r = results.get(f)!;
+      const cli = r.cli as { services?: unknown[] };
+      if (errors.has(f)) problems.push(`${f}: ${errors.get(f)}`);
+      else if (!cli.services?.length) problems.push(`${f}: the CLI created no services`);
+      else {
+        const changes = diffSpecs(r.cli, r.flotilla).map((c) => `${c.path}: cli ${JSON.stringify(c.from)} flotilla ${JSON.stringify(c.to)}`);
+        if (JSON.stringify(r.cli) !== JSON.stringify(r.flotilla)) problems.push(`${f}:\n  ${changes.join('\n  ') || 'ordering differs'}`);
+      }
+    }
+    expect(problems.join('\n')).toBe('');
+  });
+});
