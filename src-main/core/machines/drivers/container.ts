@@ -35,13 +35,18 @@ async function withLocal<T>(fn: (docker: Docker) => Promise<T>): Promise<T> {
   }
 }
 
-async function ensureNetwork(docker: Docker, name: string, subnet: string | undefined, ctx: DriverContext): Promise<void> {
-  try {
-    await docker.getNetwork(name).inspect();
-    return;
-  } catch {
-    /* create it */
-  }
+let netChain: Promise<unknown> = Promise.resolve();
+
+/** Creates the machines network once (parallel creates in one process take turns: Docker's duplicate check races). */
+function ensureNetwork(docker: Docker, name: string, subnet: string | undefined, ctx: DriverContext): Promise<void> {
+  const p = netChain.then(() => ensureNetworkNow(docker, name, subnet, ctx));
+  netChain = p.catch(() => undefined);
+  return p;
+}
+
+async function ensureNetworkNow(docker: Docker, name: string, subnet: string | undefined, ctx: DriverContext): Promise<void> {
+  const same = (await docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
+  if (same.length) return;
   ctx.log(`creating network ${name}${subnet ? ` (${subnet})` : ''}`);
   try {
     await docker.createNetwork({
@@ -52,19 +57,22 @@ async function ensureNetwork(docker: Docker, name: string, subnet: string | unde
       ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
     });
   } catch (e) {
-    // a concurrent create won the race
+    // another process won the race
     if (!/already exists/i.test((e as Error).message)) throw e;
   }
 }
 
 /** Removes the machines network when no container uses it any more (it is ours: labelled). */
 async function dropNetworkIfEmpty(docker: Docker, name: string): Promise<void> {
-  try {
-    const n = (await docker.getNetwork(name).inspect()) as { Containers?: Record<string, unknown>; Labels?: Record<string, string> };
-    if (n.Labels?.['io.flotilla.owner'] !== 'machines') return;
-    if (Object.keys(n.Containers ?? {}).length === 0) await docker.getNetwork(name).remove();
-  } catch {
-    /* gone already, or in use by a container being created right now */
+  const same = (await docker.listNetworks({ filters: { name: [name] } }).catch(() => [])).filter((n) => n.Name === name);
+  for (const s of same) {
+    try {
+      const n = (await docker.getNetwork(s.Id).inspect()) as { Containers?: Record<string, unknown>; Labels?: Record<string, string> };
+      if (n.Labels?.['io.flotilla.owner'] !== 'machines') continue;
+      if (Object.keys(n.Containers ?? {}).length === 0) await docker.getNetwork(s.Id).remove();
+    } catch {
+      /* gone already, or in use by a container being created right now */
+    }
   }
 }
 
