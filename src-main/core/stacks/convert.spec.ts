@@ -93,3 +93,15 @@ describe('networks, secrets, configs', () => {
     expect(convertConfigs('st', c, read)).toEqual([{ Name: 'fixed', Labels: { 'com.docker.stack.namespace': 'st' }, Data: Buffer.from('/w/c.txt').toString('base64'), Templating: { Name: 'golang' } }]);
   });
 });
+
+describe('plan diff', () => {
+  it('ignores daemon defaults and empty values, reports real changes', async () => {
+    const { diffSpecs } = await import('./plan');
+    const current = { Mode: { Replicated: { Replicas: 2 } }, EndpointSpec: { Mode: 'vip' }, UpdateConfig: { Parallelism: 1, FailureAction: 'pause', MaxFailureRatio: 0 }, TaskTemplate: { ContainerSpec: { Image: 'x:1@sha256:abc', Env: ['A=1'] }, ForceUpdate: 0 } };
+    const desired = { Mode: { Replicated: { Replicas: 3 } }, EndpointSpec: {}, UpdateConfig: { Parallelism: 1 }, TaskTemplate: { ContainerSpec: { Image: 'x:1', Env: ['A=2'] } } };
+    expect(diffSpecs(current, desired)).toEqual([
+      { path: 'Mode.Replicated.Replicas', from: 2, to: 3 },
+      { path: 'TaskTemplate.ContainerSpec.Env', from: ['A=1'], to: ['A=2'] },
+    ]);
+  });
+});

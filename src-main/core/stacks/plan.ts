@@ -38,7 +38,13 @@ const DAEMON_DEFAULTS: Record<string, unknown> = {
   'TaskTemplate.ContainerSpec.Privileges.NoNewPrivileges': false,
   'EndpointSpec.Mode': 'vip',
   'Mode.Replicated.Replicas': 1,
+  'UpdateConfig.FailureAction': 'pause',
+  'UpdateConfig.Order': 'stop-first',
+  'RollbackConfig.FailureAction': 'pause',
+  'RollbackConfig.Order': 'stop-first',
 };
+
+const isEmpty = (v: unknown) => v === undefined || v === null || v === 0 || v === false || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0);
 
 export function diffSpecs(current: unknown, desired: unknown): FieldChange[] {
   const a = flatten(current);
@@ -48,7 +54,8 @@ export function diffSpecs(current: unknown, desired: unknown): FieldChange[] {
     const from = a[k];
     const to = b[k];
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
-    if (to === undefined && (DAEMON_DEFAULTS[k] === from || from === null || (typeof from === 'object' && from && !Object.keys(from).length))) continue;
+    if (isEmpty(from) && isEmpty(to)) continue;
+    if (to === undefined && DAEMON_DEFAULTS[k] === from) continue;
     if (/PublishMode$/.test(k) && to === undefined && from === 'ingress') continue;
     if (/Protocol$/.test(k) && to === undefined && from === 'tcp') continue;
     if (k.endsWith('ContainerSpec.Image') && typeof from === 'string' && typeof to === 'string' && from.replace(/@sha256:.*$/, '') === to) continue;
@@ -77,6 +84,12 @@ export async function planStack(docker: Docker, stack: string, config: ComposeCo
   }
   const existing = (await docker.listServices(filter)) as unknown as Array<{ Spec: Record<string, unknown> & { Name: string; Labels?: Record<string, string> } }>;
   const byName = new Map(existing.map((s) => [s.Spec.Name, s.Spec]));
+  // the engine stores network IDs in the attachments; show them by name like the file does
+  const netNames = new Map(((await docker.listNetworks()) as Array<{ Id: string; Name: string }>).map((n) => [n.Id, n.Name]));
+  for (const spec of byName.values()) {
+    const tt = spec.TaskTemplate as { Networks?: Array<{ Target: string }> } | undefined;
+    for (const n of tt?.Networks ?? []) n.Target = netNames.get(n.Target) ?? n.Target;
+  }
   for (const spec of await convertServices(docker, stack, config, true)) {
     const cur = byName.get(spec.Name);
     if (!cur) {
