@@ -204,8 +204,13 @@ describeLab('swarm operations on the lab', () => {
     try {
       const n2Id = Object.values(watcher.model().nodes).find((n) => n.hostname === n2.name)!.id;
       await until('model sees tasks', async () => Object.values(watcher.model().tasks).filter((t) => t.serviceId === id && t.state === 'running').length === 3);
+      // every node's container-event source is up before the restart
+      const n2Events = () => sources.filter((s): s is Extract<ModelEvent, { type: 'source' }> => s.type === 'source' && s.source === `node ${n2.name}`);
+      await until('all node sources connected', async () => nodes.every((n) => sources.some((s) => s.type === 'source' && s.source === `node ${n.name}` && s.connected)), 60_000, 200);
       await nodeExec(n2, ['systemctl', 'restart', 'docker'], { timeoutMs: 120_000 });
-      await until('source lost and back', async () => sources.some((s) => s.type === 'source' && !s.connected) && sources.at(-1)?.type === 'source' && (sources.at(-1) as { connected: boolean }).connected, 90_000);
+      await until('source lost and back', async () => n2Events().some((s) => !s.connected) && n2Events().at(-1)?.connected === true, 90_000).catch((e: Error) => {
+        throw new Error(`${e.message}; sources seen: ${JSON.stringify(sources)}`);
+      });
       // after the restart the task on n2 was replaced (live-restore is off): the model matches the oracle again
       await until('model matches the oracle', async () => {
         const oracle = (await nodeDockerOk(n1, ['service', 'ps', name, '--filter', 'desired-state=running', '--format', '{{.ID}} {{.CurrentState}}', '--no-trunc'])).split('\n').filter((l) => l.includes('Running')).map((l) => l.split(' ')[0]).sort();

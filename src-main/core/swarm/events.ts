@@ -195,6 +195,9 @@ export class ClusterWatcher {
       if (!want.has(id)) {
         c.abort();
         this.nodeSources.delete(id);
+        const n = this.raw.nodes.find((x) => x.ID === id);
+        const state = n?.Status?.State;
+        this.emit({ type: 'source', source: `node ${n?.Description?.Hostname ?? id}`, connected: false, error: n ? `the managers see the node ${state}` : 'the node left the swarm', at: Date.now() });
       }
     }
     for (const [id, n] of want) {
