@@ -4,22 +4,27 @@ import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type React
 import { VIEWS, applyTheme, useUi, type ViewId } from './stores/ui';
 import { EnginesView } from './views/EnginesView';
 import { BoardView } from './views/board/BoardView';
-import { PendingView } from './views/PendingView';
+import { MachinesView } from './views/machines/MachinesView';
+import { ClusterView } from './views/cluster/ClusterView';
+import { ServicesView } from './views/services/ServicesView';
+import { StacksView } from './views/stacks/StacksView';
+import { LogsView } from './views/logs/LogsView';
+import { TerminalsView } from './views/terminals/TerminalsView';
 
-const PENDING: Record<Exclude<ViewId, 'engines' | 'board'>, string> = {
-  machines: 'Create, start and stop machines (containers, VirtualBox, Hyper-V, QEMU) with live progress.',
-  cluster: 'Nodes with role, availability and status; drain, promote, demote and label them.',
-  services: 'Services with running/desired replicas, update status, scaling and rollbacks.',
-  stacks: 'Deploy stacks from a compose file with validation in the editor.',
-  logs: 'Follow service and task logs live, with search.',
-  terminals: 'Shells into nodes and tasks.',
+const VIEW_COMPONENTS: Record<ViewId, () => ReactElement> = {
+  engines: EnginesView,
+  machines: MachinesView,
+  cluster: ClusterView,
+  board: BoardView,
+  services: ServicesView,
+  stacks: StacksView,
+  logs: LogsView,
+  terminals: TerminalsView,
 };
 
 function CurrentView({ view }: { view: ViewId }): ReactElement {
-  if (view === 'engines') return <EnginesView />;
-  if (view === 'board') return <BoardView />;
-  const label = VIEWS.find((v) => v.id === view)?.label ?? view;
-  return <PendingView title={label} what={PENDING[view]} />;
+  const View = VIEW_COMPONENTS[view];
+  return <View />;
 }
 
 const THEME_LABEL = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' } as const;

@@ -2,7 +2,7 @@
 import type { BroadcastName, BroadcastPayload } from '../api/contract';
 import { flotillaHome } from '../core/paths';
 import { EngineDirectory } from './engine-directory';
-import { labStatus } from '../core/lab';
+import { labKnownHostsFile, labStatus } from '../core/lab';
 
 export interface Services {
   readonly home: string;
@@ -27,7 +27,7 @@ export function createServices(opts: { transport: Services['transport']; home?: 
       url: n.ssh,
       source: 'lab' as const,
       transport: 'ssh' as const,
-      target: { kind: 'ssh' as const, user: 'root', host: n.ip, port: 22, identityFile: n.identity },
+      target: { kind: 'ssh' as const, user: 'root', host: n.ip, port: 22, identityFile: n.identity, knownHostsFile: labKnownHostsFile(labName) },
     })),
   );
   return {

@@ -8,12 +8,13 @@ import type { LabNode } from '../../api/domains/lab';
 import { FlotillaError } from '../../api/errors';
 import { docker, run, sleep, withFileLock } from './exec';
 import { BUSYBOX_IMAGE, ensureHostBusybox, ensureNodeBusybox, ensureNodeImage, labCacheDir, NODE_IMAGES, type LabImageKind } from './image';
-import { ensureLabKey, removeLabKey, type LabKey } from './keys';
+import { ensureLabKey, forgetLabHostKey, removeLabKey, type LabKey } from './keys';
 import { checkLabName, DEFAULT_LAB, DEFAULT_SUBNET, maxNodes, nodeIndex, nodeIp, nodeName, parseCidr } from './subnet';
 
 export type { LabNode } from '../../api/domains/lab';
 export { BUSYBOX_IMAGE, NODE_IMAGES, labCacheDir, type LabImageKind } from './image';
 export { DEFAULT_LAB, DEFAULT_SUBNET, nodeIp, nodeName } from './subnet';
+export { labKnownHostsFile } from './keys';
 
 /** Label on every container, volume and network the lab makes; its value is the lab's name. */
 export const LAB_LABEL = 'io.flotilla.lab';
@@ -223,6 +224,7 @@ async function ensureContainer(spec: NodeSpec, key: LabKey, cgroupV2: boolean, p
     if (labels[IMAGE_LABEL] !== spec.kind) await run('docker', ['volume', 'rm', '-f', volume]);
   }
   progress(`${spec.container}: creating at ${spec.ip}`);
+  await forgetLabHostKey(spec.lab, spec.ip); // the new container makes a new host key
   await docker(['volume', 'create', '--label', `${LAB_LABEL}=${spec.lab}`, volume]);
   await docker([
     'create', '--name', spec.container, '--hostname', spec.container, '--network', spec.lab, '--ip', spec.ip,
