@@ -3,6 +3,7 @@
 // the teardown: it stops the server (the lab stays up for the next run; `flotilla lab down` removes it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +16,8 @@ export interface E2eState {
   token: string;
   port: number;
   lab: { name: string; nodes: { name: string; ip: string }[]; error?: string };
+  /** FLOTILLA_HOME of the server: a fresh machine store per run (machines the tests click into being live here) */
+  home: string;
 }
 
 function log(line: string): void {
@@ -55,10 +58,33 @@ function labUp(name: string): E2eState['lab'] {
   return { name, nodes: [], error };
 }
 
-function startServe(labName: string): Promise<{ child: ChildProcess; url: string }> {
+/** FLOTILLA_HOME for the run: the machines a previous run left there are removed (with their containers), then the folder. */
+function freshHome(labName: string): string {
+  const home = process.env.FLOTILLA_E2E_HOME ?? path.join(os.tmpdir(), `flotilla-e2e-${labName}`);
+  if (fs.existsSync(home)) {
+    const env = { ...process.env, FLOTILLA_HOME: home };
+    const ls = spawnSync(process.execPath, [cli, '--json', 'machine', 'ls'], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
+    let names: string[] = [];
+    try {
+      names = (JSON.parse(ls.stdout) as { name: string }[]).map((m) => m.name);
+    } catch {
+      names = [];
+    }
+    if (names.length) {
+      log(`removing ${names.length} machine(s) an earlier run left in ${home}: ${names.join(' ')}`);
+      const rm = spawnSync(process.execPath, [cli, 'machine', 'rm', '-f', ...names], { cwd: root, stdio: 'inherit', env, timeout: 300_000 });
+      if (rm.status !== 0) throw new Error(`could not remove the machines an earlier e2e run left in ${home}; remove them with FLOTILLA_HOME=${home} flotilla machine rm -f NAME`);
+    }
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  return home;
+}
+
+function startServe(labName: string, home: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
     cwd: root,
-    env: { ...process.env, FLOTILLA_LAB_NAME: labName },
+    env: { ...process.env, FLOTILLA_LAB_NAME: labName, FLOTILLA_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -92,9 +118,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   build();
   const labName = process.env.FLOTILLA_LAB_NAME ?? 'flab';
   const lab = labUp(labName);
-  const { child, url } = await startServe(labName);
+  const home = freshHome(labName);
+  const { child, url } = await startServe(labName, home);
   const u = new URL(url);
-  const state: E2eState = { url, token: u.searchParams.get('token') ?? '', port: Number(u.port), lab };
+  const state: E2eState = { url, token: u.searchParams.get('token') ?? '', port: Number(u.port), lab, home };
   fs.writeFileSync(path.join(artifacts, 'server.json'), JSON.stringify(state, null, 2));
   process.env.FLOTILLA_E2E_STATE = JSON.stringify(state);
   log(`flotilla serve is at http://127.0.0.1:${state.port}/ (pid ${child.pid})`);
