@@ -11,6 +11,10 @@ import { e2eState } from './state';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'bin', 'flotilla.mjs');
 
+/** the swarm every spec shares (cockpit-1 makes it by clicking; the others reuse it or make it with the CLI).
+ * FLOTILLA_E2E_SWARM changes it, so two checkouts on one machine do not share containers (flotilla-NAME-m1...). */
+export const E2E_SWARM = process.env.FLOTILLA_E2E_SWARM ?? 'e2e';
+
 export interface MachineSwarm {
   manager: string;
   workers: string[];
@@ -30,7 +34,7 @@ export function flotillaCli(args: string[], timeoutMs = 600_000): string {
   return r.stdout;
 }
 
-export function ensureMachineSwarm(name = 'e2e', workers = 2): MachineSwarm {
+export function ensureMachineSwarm(name = E2E_SWARM, workers = 2): MachineSwarm {
   const want = [`${name}-m1`, ...Array.from({ length: workers }, (_, i) => `${name}-w${i + 1}`)];
   const ls = JSON.parse(flotillaCli(['--json', 'machine', 'ls'], 120_000)) as { name: string; state: string; swarm: string }[];
   const ready = want.every((m) => ls.some((x) => x.name === m && x.state === 'running' && x.swarm !== ''));
