@@ -1,5 +1,5 @@
 // Vitest 5's reporter uses Map.groupBy (Node 21+); this machine runs Node 20.
-import './test/support/node20-polyfills';
+import './test/support/node20-polyfills.ts';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

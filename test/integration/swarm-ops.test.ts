@@ -138,7 +138,11 @@ describeLab('swarm operations on the lab', () => {
     });
     try {
       await sw.updateService(manager, name, { image: 'flotilla-lab/busybox:v2' });
-      await until('update completed in the model', async () => model.services[id]?.updateStatus?.state === 'completed' && model.services[id].replicas.running === 6, 150_000, 250);
+      await until('update completed in the model', async () => model.services[id]?.updateStatus?.state === 'completed' && model.services[id].replicas.running === 6, 150_000, 250).catch(async (e: Error) => {
+        const oracle = await nodeDocker(n1, ['service', 'ps', name, '--no-trunc', '--format', '{{.Name}} {{.Image}} {{.CurrentState}} {{.Error}}']);
+        const status = await nodeDocker(n1, ['service', 'inspect', name, '--format', '{{json .UpdateStatus}}']);
+        throw new Error(`${e.message}; model: ${JSON.stringify(model.services[id])}; docker UpdateStatus: ${status.stdout.trim()}; tasks:\n${oracle.stdout}`);
+      });
       const last = samples.at(-1)!;
       expect(last).toEqual({ old: 0, new: 6 });
       // in order: old tasks only go away, new ones only come; never more than 2 tasks down at once (parallelism 2)

@@ -121,6 +121,22 @@ async function leave(node: LabNode): Promise<void> {
 }
 
 /**
+ * Demotes a node, retrying while raft is still settling: right after a promotion the manager answers
+ * "update out of sequence" (a concurrent node update) or "context deadline exceeded" (the new member
+ * has not caught up yet) for a few seconds; both clear by themselves.
+ */
+async function demote(manager: LabNode, nodeId: string, name: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const r = await nodeDocker(manager, ['node', 'demote', nodeId], { timeoutMs: 60_000 });
+    if (r.code === 0) return;
+    if (!/out of sequence|deadline exceeded|rpc error/i.test(r.stderr) || Date.now() > deadline)
+      throw new Error(`docker node demote ${name} on ${manager.name} failed (exit ${r.code}): ${r.stderr.trim()}`);
+    await sleep(2000);
+  }
+}
+
+/**
  * Makes the lab one healthy swarm, whatever state earlier tests left it in: node 1 is the manager (advertising
  * its lab IP), the others are workers of that swarm; nodes in another or a broken swarm are reset, stale
  * (Down) node entries removed, drained nodes made active again. Idempotent and quick when all is well.
@@ -143,7 +159,7 @@ export async function ensureLabSwarm(nodes: LabNode[] = labNodes()): Promise<Lab
       const s = await nodeSwarmState(w);
       const row = members.find((r) => r.ID === s.nodeId);
       if (s.state === 'active' && row) {
-        if (s.isManager || row.ManagerStatus) await nodeDockerOk(manager, ['node', 'demote', s.nodeId]);
+        if (s.isManager || row.ManagerStatus) await demote(manager, s.nodeId, w.name);
         continue;
       }
       if (s.state !== 'inactive') await leave(w);

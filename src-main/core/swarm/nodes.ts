@@ -41,10 +41,28 @@ export async function inspectNode(manager: EngineConnection, ref: string): Promi
   return resolveNode(manager, ref);
 }
 
+/**
+ * Updates a node's spec at the version we read. When someone else updated the node in between (the CLI,
+ * another window, the swarm itself right after a promotion), the engine answers "update out of sequence":
+ * read the node again and apply the same change to the fresh spec, a few times.
+ */
 async function updateNode(manager: EngineConnection, n: RawNode, change: (spec: NonNullable<RawNode['Spec']>) => void): Promise<Node> {
-  const spec = structuredClone(n.Spec ?? {});
-  change(spec);
-  await engineCall(() => manager.docker.getNode(n.ID).update({ _query: { version: n.Version?.Index ?? 0 }, _body: spec }), { kind: 'node', ref: n.Description?.Hostname ?? n.ID });
+  let current = n;
+  for (let attempt = 1; ; attempt++) {
+    const spec = structuredClone(current.Spec ?? {});
+    change(spec);
+    try {
+      const node = current;
+      await engineCall(() => manager.docker.getNode(node.ID).update({ _query: { version: node.Version?.Index ?? 0 }, _body: spec }), { kind: 'node', ref: node.Description?.Hostname ?? node.ID });
+      break;
+    } catch (e) {
+      // "context deadline exceeded": raft could not commit in time (a new manager still catching up);
+      // the change may or may not have landed, so read again and re-apply (the change is idempotent)
+      if (attempt >= 8 || !/out of sequence|deadline exceeded/i.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+      current = (await engineCall(() => manager.docker.getNode(n.ID).inspect(), { kind: 'node', ref: n.Description?.Hostname ?? n.ID })) as RawNode;
+    }
+  }
   return toNode((await engineCall(() => manager.docker.getNode(n.ID).inspect())) as RawNode);
 }
 
@@ -69,13 +87,33 @@ export async function roleChangeReport(manager: EngineConnection, ref: string, r
   return { node: n, report };
 }
 
+/**
+ * A promoted node counts toward quorum at once, but votes only once it has caught up with the raft log:
+ * until then a two-manager swarm cannot commit anything. Wait (up to 90 s) until the managers report the
+ * new one reachable, so the next change is not refused with "context deadline exceeded".
+ */
+async function waitReachable(manager: EngineConnection, id: string, last: Node): Promise<Node> {
+  const deadline = Date.now() + 90_000;
+  let n = last;
+  while (Date.now() < deadline) {
+    const raw = (await engineCall(() => manager.docker.getNode(id).inspect()).catch(() => undefined)) as RawNode | undefined;
+    if (raw) {
+      n = toNode(raw);
+      if (raw.ManagerStatus?.Reachability === 'reachable') return n;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return n; // still catching up: the node view says so (reachability), and the next change retries
+}
+
 export async function setRole(manager: EngineConnection, ref: string, role: 'manager' | 'worker'): Promise<{ node: Node; quorum: QuorumReport }> {
   const { node, report, refuse } = await roleChangeReport(manager, ref, role);
   if (refuse) throw new FlotillaError('PRECONDITION', refuse);
   if ((node.Spec?.Role ?? 'worker') === role) return { node: toNode(node), quorum: report };
-  const updated = await updateNode(manager, node, (s) => {
+  let updated = await updateNode(manager, node, (s) => {
     s.Role = role;
   });
+  if (role === 'manager') updated = await waitReachable(manager, node.ID, updated);
   return { node: updated, quorum: report };
 }
 
