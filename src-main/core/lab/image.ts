@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
 import { pipe, run, runOk, withFileLock } from './exec';
+import { appRoot } from '../paths';
 
 export type LabImageKind = 'docker' | 'nodocker';
 
@@ -38,6 +39,8 @@ export async function ensureNodeImage(kind: LabImageKind, progress: (line: strin
   const cache = labCacheDir();
   await withFileLock(path.join(cache, 'build.lock'), async () => {
     if (await imageExists(ref)) return; // someone else built it while we waited
+    const route = buildRoute();
+    if (route === 'dockerfile') return buildWithDockerfile(kind, ref, progress);
     const variant = kind === 'docker' ? 'debian' : 'debian-nodocker';
     const rootfs = path.join(cache, `rootfs-${variant}`);
     const marker = `${rootfs}.complete`;
@@ -61,6 +64,32 @@ export async function ensureNodeImage(kind: LabImageKind, progress: (line: strin
     await pipe(['tar', ['-C', rootfs, '-c', '.']], ['docker', ['import', '-c', 'CMD ["/sbin/init"]', '-c', 'STOPSIGNAL SIGRTMIN+3', '-', ref]], 1_800_000);
   });
   return ref;
+}
+
+/**
+ * How the node image is built: FLOTILLA_LAB_BUILD=debootstrap|dockerfile, else debootstrap where it can
+ * run (root with debootstrap installed: works with only a Debian mirror, as on the build machines), else
+ * the Dockerfile in assets/lab (needs a registry that serves debian:bookworm).
+ */
+export function buildRoute(env: NodeJS.ProcessEnv = process.env, canDebootstrap = process.getuid?.() === 0 && hasDebootstrap()): 'debootstrap' | 'dockerfile' {
+  const asked = env.FLOTILLA_LAB_BUILD;
+  if (asked === 'debootstrap' || asked === 'dockerfile') return asked;
+  if (asked) throw new FlotillaError('BAD_INPUT', `FLOTILLA_LAB_BUILD=${asked} is not a lab build route: use debootstrap or dockerfile (or unset it)`);
+  return canDebootstrap ? 'debootstrap' : 'dockerfile';
+}
+
+function hasDebootstrap(): boolean {
+  return ['/usr/sbin/debootstrap', '/usr/bin/debootstrap'].some((p) => existsSync(p));
+}
+
+export async function buildWithDockerfile(kind: LabImageKind, ref: string, progress: (line: string) => void): Promise<void> {
+  const dir = path.join(appRoot(), 'assets', 'lab');
+  progress(`building ${ref} from ${path.join(dir, 'Dockerfile')} (needs a registry with debian:bookworm)`);
+  const r = await run('docker', ['build', '--build-arg', `DOCKER=${kind === 'docker' ? 1 : 0}`, '-t', ref, dir], { timeoutMs: 1_800_000 });
+  if (r.code !== 0) {
+    const tail = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
+    throw new FlotillaError('UNREACHABLE', `building the lab image ${ref} from its Dockerfile failed: ${tail} — where no registry answers, build it with debootstrap instead (as root, apt-get install debootstrap; FLOTILLA_LAB_BUILD=debootstrap)`);
+  }
 }
 
 /** Makes a debootstrapped tree fit to be many hosts: no machine-id, no shared SSH host keys, root's .ssh ready. */
