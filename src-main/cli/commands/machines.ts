@@ -339,15 +339,16 @@ function registerOneClickSwarm(program: Command): void {
     .option('-d, --driver <name>', 'one-click: machine driver (default: a usable hypervisor, else container)')
     .option('--managers <n>', 'one-click: number of manager machines', intArg('managers', 1, 9), 1)
     .option('--workers <n>', 'one-click: number of worker machines', intArg('workers', 0, 19), 0)
+    .option('-o, --opt <key=value>', 'one-click: any driver option by its flag name (repeat), e.g. qemu-image=test', collect)
     .option('-v, --verbose', 'one-click: show the raw provisioning log')
     .description('build a swarm: from engines (--manager URL --worker URL), or one click: `swarm create NAME --driver container --managers M --workers W`')
     .action(
-      action(async (name: string | undefined, o: { manager?: string[]; worker?: string[]; driver?: string; managers: number; workers: number; verbose?: boolean }, cmd: Command) => {
+      action(async (name: string | undefined, o: { manager?: string[]; worker?: string[]; driver?: string; managers: number; workers: number; opt?: string[]; verbose?: boolean }, cmd: Command) => {
         const g = globals(cmd);
         if (name) {
           if (o.manager?.length) throw new FlotillaError('BAD_INPUT', 'give either NAME (one-click machines) or --manager URLs, not both');
           const driver = o.driver ?? (await defaultDriverName());
-          const r = await m.createMachineSwarm(store(), { name, driver, managers: o.managers, workers: o.workers }, printEvent(g.json, Boolean(o.verbose)));
+          const r = await m.createMachineSwarm(store(), { name, driver, managers: o.managers, workers: o.workers, options: driverOptions({ opt: o.opt }) }, printEvent(g.json, Boolean(o.verbose)));
           output(cmd, r, () => `swarm ${name} (${r.clusterId.slice(0, 12)}) ready: managers ${r.managers.join(', ')}; workers ${r.workers.join(', ') || 'none'}\nUse it: flotilla --machine ${r.managers[0]} node ls`);
           return;
         }
