@@ -165,10 +165,8 @@ describe('a one-click swarm of two QEMU VMs', () => {
   it('runs a 4-replica service on both nodes, and draining the worker moves its tasks to the manager', async () => {
     // no registry here: the busybox workload image is loaded into both engines over TLS
     await timed('image load into both engines', async () => {
-      for (const n of names) {
-        const r = await run('sh', ['-c', `${DOCKER} save ${IMAGE} | ${DOCKER} --context ${n} load`], 300_000);
-        expect(r.code, r.stderr).toBe(0);
-      }
+      const loads = await Promise.all(names.map((n) => run('sh', ['-c', `${DOCKER} save ${IMAGE} | ${DOCKER} --context ${n} load`], 300_000)));
+      for (const r of loads) expect(r.code, r.stderr).toBe(0);
     });
     await docker(['--context', manager, 'service', 'create', '--detach', '--name', service, '--replicas', '4', '--stop-grace-period', '1s', IMAGE, 'sleep', '1d']);
     const running = async (): Promise<string[]> =>
