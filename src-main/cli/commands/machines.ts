@@ -44,7 +44,29 @@ function driverOptions(o: Record<string, unknown>): Record<string, string | numb
   }
   const map: Record<string, string> = { genericIpAddress: 'generic-ip-address', genericSshUser: 'generic-ssh-user', genericSshPort: 'generic-ssh-port', genericSshKey: 'generic-ssh-key', genericEnginePort: 'generic-engine-port', containerImage: 'container-image', containerNetwork: 'container-network', containerSubnet: 'container-subnet' };
   for (const [k, flag] of Object.entries(map)) if (o[k] !== undefined) out[flag] = o[k] as string;
+  // every registered driver's own flags (`--qemu-accel tcg`, `--hyperv-virtual-switch NAME`, ...)
+  for (const d of listDrivers()) {
+    for (const x of d.options()) {
+      const v = o[camel(x.flag)];
+      if (v !== undefined && out[x.flag] === undefined) out[x.flag] = v as string | boolean;
+    }
+  }
   return out;
+}
+
+const camel = (flag: string): string => flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Adds each registered driver's options to `cmd` as flags of their own, the docker-machine way. */
+function addDriverFlags(cmd: Command): void {
+  const known = new Set(cmd.options.map((x) => x.long));
+  for (const d of listDrivers()) {
+    for (const x of d.options()) {
+      const long = `--${x.flag}`;
+      if (known.has(long)) continue;
+      known.add(long);
+      cmd.option(x.type === 'boolean' ? long : `${long} <value>`, `${d.name}: ${x.description}${x.default !== undefined ? ` (default ${String(x.default)})` : ''}`);
+    }
+  }
 }
 
 function registerMachineVerbs(program: Command): void {
@@ -104,6 +126,8 @@ function registerMachineVerbs(program: Command): void {
         output(cmd, { name, state: 'running', url: m.machineUrl(cfg), dockerVersion: cfg.dockerVersion }, () => `Machine ${name} is ready at ${m.machineUrl(cfg)} (Docker ${cfg.dockerVersion}).\nUse it: eval $(flotilla machine env ${name})   or   docker --context ${name} info`);
       }),
     );
+  const create = machine.commands.find((c) => c.name() === 'create');
+  if (create) addDriverFlags(create);
 
   machine
     .command('provision')
@@ -339,15 +363,16 @@ function registerOneClickSwarm(program: Command): void {
     .option('-d, --driver <name>', 'one-click: machine driver (default: a usable hypervisor, else container)')
     .option('--managers <n>', 'one-click: number of manager machines', intArg('managers', 1, 9), 1)
     .option('--workers <n>', 'one-click: number of worker machines', intArg('workers', 0, 19), 0)
+    .option('-o, --opt <key=value>', 'one-click: any driver option by its flag name (repeat), e.g. qemu-image=test', collect)
     .option('-v, --verbose', 'one-click: show the raw provisioning log')
     .description('build a swarm: from engines (--manager URL --worker URL), or one click: `swarm create NAME --driver container --managers M --workers W`')
     .action(
-      action(async (name: string | undefined, o: { manager?: string[]; worker?: string[]; driver?: string; managers: number; workers: number; verbose?: boolean }, cmd: Command) => {
+      action(async (name: string | undefined, o: { manager?: string[]; worker?: string[]; driver?: string; managers: number; workers: number; opt?: string[]; verbose?: boolean }, cmd: Command) => {
         const g = globals(cmd);
         if (name) {
           if (o.manager?.length) throw new FlotillaError('BAD_INPUT', 'give either NAME (one-click machines) or --manager URLs, not both');
           const driver = o.driver ?? (await defaultDriverName());
-          const r = await m.createMachineSwarm(store(), { name, driver, managers: o.managers, workers: o.workers }, printEvent(g.json, Boolean(o.verbose)));
+          const r = await m.createMachineSwarm(store(), { name, driver, managers: o.managers, workers: o.workers, options: driverOptions({ opt: o.opt }) }, printEvent(g.json, Boolean(o.verbose)));
           output(cmd, r, () => `swarm ${name} (${r.clusterId.slice(0, 12)}) ready: managers ${r.managers.join(', ')}; workers ${r.workers.join(', ') || 'none'}\nUse it: flotilla --machine ${r.managers[0]} node ls`);
           return;
         }

@@ -8,7 +8,7 @@ import { writeMachineCerts } from './certs';
 import { opContext, readPublicKey, type EventSink, type OpContext } from './context';
 import { removeMachineContext, writeMachineContext } from './contexts';
 import { containerDriver, containerName } from './drivers/container';
-import { getDriver } from './drivers/index';
+import { getDriver, slowFactorOf } from './drivers/index';
 import type { HostEndpoint, MachineSpec } from './drivers/types';
 import { forgetHost } from './known-hosts';
 import { validateMachineName } from './names';
@@ -192,6 +192,7 @@ export async function provisionMachine(store: MachineStore, name: string, sink: 
       serverPem: { ca: ca.cert, cert: server.cert, key: server.key },
       engine: cfg.engine,
       driverName: cfg.driver,
+      slow: slowFactorOf(cfg.driver, cfg.driverData),
       log: (l) => ctx.log(l),
       step: (s, d) => ctx.step(s, d),
       signal,
@@ -254,7 +255,7 @@ async function afterPowerOn(store: MachineStore, name: string, ep: HostEndpoint,
   }
   if (cfg.state === 'ready') {
     ctx.step('waiting for Docker', `tcp://${ep.docker.host}:${ep.docker.port}`);
-    await waitForTls({ ...ep.docker, ...tlsFilesOf(store, cfg) }, 90_000, signal);
+    await waitForTls({ ...ep.docker, ...tlsFilesOf(store, cfg) }, 90_000 * slowFactorOf(cfg.driver, cfg.driverData), signal);
   }
   return cfg;
 }

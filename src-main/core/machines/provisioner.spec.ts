@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boot2dockerProfile, mergeDaemonJson, systemdDropIn } from './provisioner';
+import { createQemuDriver, TCG_SLOW_FACTOR } from './drivers/qemu';
+import { PROVISION_TIMEOUTS, boot2dockerProfile, mergeDaemonJson, provisionTimeouts, systemdDropIn } from './provisioner';
 
 const engine = { labels: ['tier=web'], registryMirrors: ['https://mirror.example'], insecureRegistries: ['10.0.0.1:5000'], tlsSans: [] };
 
@@ -25,5 +26,34 @@ describe('provisioner config', () => {
     expect(p).toContain("DOCKER_HOST='-H tcp://0.0.0.0:2376'");
     expect(p).toContain('--label provider=virtualbox');
     expect(p).toContain('--insecure-registry 10.0.0.1:5000');
+  });
+});
+
+describe('provisioner timeouts', () => {
+  it('keeps the defaults for normal hosts (slow factor 1, missing, below 1 or not a number)', () => {
+    const defaults = { ssh: 120_000, connect: 15_000, query: 15_000, command: 120_000, install: 900_000, restart: 120_000, tls: 90_000 };
+    expect(PROVISION_TIMEOUTS).toEqual(defaults);
+    for (const f of [undefined, 1, 0.5, 0, -3, Number.NaN, Number.POSITIVE_INFINITY]) expect(provisionTimeouts(f)).toEqual(defaults);
+  });
+
+  it('scales every wait by the slow factor', () => {
+    const t = provisionTimeouts(5);
+    expect(t).toEqual({ ssh: 600_000, connect: 75_000, query: 75_000, command: 600_000, install: 4_500_000, restart: 600_000, tls: 450_000 });
+    expect(provisionTimeouts(1.5).restart).toBe(180_000);
+  });
+
+  it('explicit ssh / docker waits win over the factor', () => {
+    const t = provisionTimeouts(5, { sshTimeoutMs: 1000, dockerTimeoutMs: 2000 });
+    expect(t.ssh).toBe(1000);
+    expect(t.tls).toBe(2000);
+    expect(t.restart).toBe(600_000);
+  });
+
+  it('a qemu VM under tcg waits TCG_SLOW_FACTOR times longer (minutes for the Docker restart), kvm/hvf keep the defaults', () => {
+    const q = createQemuDriver({ stateDir: '/nonexistent' });
+    expect(TCG_SLOW_FACTOR).toBeGreaterThanOrEqual(4);
+    expect(provisionTimeouts(q.slowFactor?.({ driverVersion: 1, vm: { accel: 'tcg' } })).restart).toBe(120_000 * TCG_SLOW_FACTOR);
+    expect(provisionTimeouts(q.slowFactor?.({ driverVersion: 1, vm: { accel: 'kvm' } }))).toEqual(PROVISION_TIMEOUTS);
+    expect(provisionTimeouts(q.slowFactor?.({ driverVersion: 1, vm: { accel: 'hvf' } }))).toEqual(PROVISION_TIMEOUTS);
   });
 });

@@ -19,9 +19,43 @@ export interface ProvisionInput {
   log(line: string): void;
   step(name: string, detail?: string): void;
   signal?: AbortSignal;
-  /** seconds to wait for ssh / docker (default 120 / 90) */
+  /**
+   * how many times longer than the defaults to wait, for slow hosts (the driver's `slowFactor`: a qemu VM
+   * under tcg software emulation is several times slower); every timeout below is multiplied by it
+   */
+  slow?: number;
+  /** milliseconds to wait for ssh / docker (default 120 s / 90 s, times `slow`) */
   sshTimeoutMs?: number;
   dockerTimeoutMs?: number;
+}
+
+/** The provisioner's waits on a normal host, in milliseconds. */
+export const PROVISION_TIMEOUTS = {
+  /** until SSH answers */
+  ssh: 120_000,
+  /** the SSH connection itself (handshake and authentication) */
+  connect: 15_000,
+  /** a quick query (sudo check, `command -v dockerd`, reading daemon.json) */
+  query: 15_000,
+  /** each configuration command */
+  command: 120_000,
+  /** installing Docker from packages */
+  install: 900_000,
+  /** `systemctl restart docker` (or the boot2docker init script) */
+  restart: 120_000,
+  /** until the engine answers over TLS after the restart */
+  tls: 90_000,
+} as const;
+
+export type ProvisionTimeouts = { -readonly [K in keyof typeof PROVISION_TIMEOUTS]: number };
+
+/** The defaults scaled for a host `slow` times slower than normal (1 or less, or not a number: the defaults). */
+export function provisionTimeouts(slow = 1, overrides: { sshTimeoutMs?: number; dockerTimeoutMs?: number } = {}): ProvisionTimeouts {
+  const f = Number.isFinite(slow) && slow > 1 ? slow : 1;
+  const t = Object.fromEntries(Object.entries(PROVISION_TIMEOUTS).map(([k, v]) => [k, Math.round(v * f)])) as ProvisionTimeouts;
+  if (overrides.sshTimeoutMs !== undefined) t.ssh = overrides.sshTimeoutMs;
+  if (overrides.dockerTimeoutMs !== undefined) t.tls = overrides.dockerTimeoutMs;
+  return t;
 }
 
 export interface ProvisionResult {
@@ -86,24 +120,26 @@ function installCommands(os: DetectedOs): string[] {
   }
 }
 
-async function sudo(s: SshSession, user: string): Promise<string> {
+async function sudo(s: SshSession, user: string, timeoutMs: number): Promise<string> {
   if (user === 'root') return '';
-  const r = await s.exec('sudo -n true', { timeoutMs: 15_000 });
+  const r = await s.exec('sudo -n true', { timeoutMs });
   if (r.code !== 0) throw new FlotillaError('AUTH', `user ${user} on ${s.target.host} cannot run sudo without a password: use root or allow passwordless sudo`);
   return 'sudo ';
 }
 
 export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
   const { log, step } = p;
+  const T = provisionTimeouts(p.slow, { sshTimeoutMs: p.sshTimeoutMs, dockerTimeoutMs: p.dockerTimeoutMs });
+  if (T.command > PROVISION_TIMEOUTS.command) log(`slow host: waiting up to ${Math.round(T.ssh / 1000)} s for SSH, ${Math.round(T.restart / 1000)} s for the Docker restart, ${Math.round(T.tls / 1000)} s for TLS`);
   step('waiting for SSH', `${p.ssh.user}@${p.ssh.host}:${p.ssh.port}`);
-  await waitForSsh(p.ssh, p.sshTimeoutMs ?? 120_000, p.signal);
+  await waitForSsh(p.ssh, T.ssh, p.signal);
   return withSsh(
     p.ssh,
     async (s) => {
-      const S = await sudo(s, p.ssh.user);
+      const S = await sudo(s, p.ssh.user, T.query);
       const run = async (cmd: string, opts: { stdin?: string; timeoutMs?: number; quiet?: boolean } = {}) => {
         if (!opts.quiet) log(`$ ${cmd}`);
-        const out = await s.run(cmd, { stdin: opts.stdin, timeoutMs: opts.timeoutMs ?? 120_000, signal: p.signal, onData: (c) => log(c.trimEnd()) });
+        const out = await s.run(cmd, { stdin: opts.stdin, timeoutMs: opts.timeoutMs ?? T.command, signal: p.signal, onData: (c) => log(c.trimEnd()) });
         return out;
       };
       step('detecting the operating system');
@@ -123,12 +159,12 @@ export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
         await run(`${S}hostname ${q(p.machineName)} 2>/dev/null || true; echo ${q(p.machineName)} | ${S}tee /etc/hostname >/dev/null; grep -q ' ${p.machineName}$' /etc/hosts || echo '127.0.1.1 ${p.machineName}' | ${S}tee -a /etc/hosts >/dev/null`);
       }
 
-      const has = await s.exec('command -v dockerd || test -x /usr/bin/dockerd || test -x /usr/sbin/dockerd', { timeoutMs: 15_000 });
+      const has = await s.exec('command -v dockerd || test -x /usr/bin/dockerd || test -x /usr/sbin/dockerd', { timeoutMs: T.query });
       if (has.code !== 0) {
         step('installing Docker', os.family === 'debian' ? 'apt-get install docker.io' : 'from Docker\'s repository');
         const cmds = installCommands(os);
         if (!cmds.length) throw new FlotillaError('UNSUPPORTED', `${os.name} has no Docker and Flotilla cannot install it there`);
-        for (const c of cmds) await run(`${S}sh -c ${q(c)}`, { timeoutMs: 900_000 });
+        for (const c of cmds) await run(`${S}sh -c ${q(c)}`, { timeoutMs: T.install });
       } else log('Docker is installed');
 
       step('installing TLS certificates');
@@ -141,34 +177,34 @@ export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
         step('configuring the engine', 'boot2docker profile');
         await run(`${S}tee ${dir}/profile >/dev/null`, { stdin: boot2dockerProfile(p.engine, p.driverName) });
         step('restarting Docker');
-        await run(`${S}/etc/init.d/docker restart`);
+        await run(`${S}/etc/init.d/docker restart`, { timeoutMs: T.restart });
       } else {
         const dir = '/etc/docker/flotilla';
         await run(`${S}mkdir -p ${dir} && ${S}chmod 700 ${dir}`);
         await run(`${S}tee ${dir}/ca.pem >/dev/null`, { stdin: p.serverPem.ca });
         await run(`${S}tee ${dir}/server.pem >/dev/null`, { stdin: p.serverPem.cert });
-        await s.run(`umask 077; ${S}tee ${dir}/server-key.pem >/dev/null && ${S}chmod 600 ${dir}/server-key.pem`, { stdin: p.serverPem.key, timeoutMs: 30_000 });
+        await s.run(`umask 077; ${S}tee ${dir}/server-key.pem >/dev/null && ${S}chmod 600 ${dir}/server-key.pem`, { stdin: p.serverPem.key, timeoutMs: 2 * T.query });
         log(`wrote ${dir}/{ca,server,server-key}.pem`);
 
         step('configuring the engine', 'TLS on 2376, labels, registry mirrors, insecure registries');
-        const existing = (await s.exec(`${S}cat /etc/docker/daemon.json 2>/dev/null`, { timeoutMs: 15_000 })).stdout;
+        const existing = (await s.exec(`${S}cat /etc/docker/daemon.json 2>/dev/null`, { timeoutMs: T.query })).stdout;
         const daemon = mergeDaemonJson(existing, p.engine, p.driverName);
         await run(`${S}tee /etc/docker/daemon.json >/dev/null`, { stdin: JSON.stringify(daemon, null, 2) + '\n' });
         const dockerd = (await run('command -v dockerd || ls /usr/bin/dockerd /usr/sbin/dockerd 2>/dev/null | head -1', { quiet: true })).trim().split('\n')[0] || '/usr/bin/dockerd';
-        const containerd = (await s.exec('systemctl is-enabled containerd 2>/dev/null && test -e /lib/systemd/system/containerd.service -o -e /usr/lib/systemd/system/containerd.service', { timeoutMs: 15_000 })).code === 0;
+        const containerd = (await s.exec('systemctl is-enabled containerd 2>/dev/null && test -e /lib/systemd/system/containerd.service -o -e /usr/lib/systemd/system/containerd.service', { timeoutMs: T.query })).code === 0;
         await run(`${S}mkdir -p /etc/systemd/system/docker.service.d && ${S}tee /etc/systemd/system/docker.service.d/10-flotilla.conf >/dev/null`, { stdin: systemdDropIn(dockerd, containerd) });
         step('restarting Docker');
-        await run(`${S}systemctl daemon-reload && ${S}systemctl enable docker.socket docker >/dev/null 2>&1; ${S}systemctl restart docker`, { timeoutMs: 120_000 }).catch(async (e: unknown) => {
-          const st = await s.exec(`${S}systemctl status docker --no-pager -l | tail -20; ${S}journalctl -u docker --no-pager -n 20`, { timeoutMs: 15_000 });
+        await run(`${S}systemctl daemon-reload && ${S}systemctl enable docker.socket docker >/dev/null 2>&1; ${S}systemctl restart docker`, { timeoutMs: T.restart }).catch(async (e: unknown) => {
+          const st = await s.exec(`${S}systemctl status docker --no-pager -l | tail -20; ${S}journalctl -u docker --no-pager -n 20`, { timeoutMs: T.query });
           log(st.stdout);
           throw e;
         });
       }
       step('checking TLS', `tcp://${p.docker.host}:${p.docker.port}`);
-      const dockerVersion = await waitForTls({ ...p.docker, ...p.tls }, p.dockerTimeoutMs ?? 90_000, p.signal);
+      const dockerVersion = await waitForTls({ ...p.docker, ...p.tls }, T.tls, p.signal);
       log(`engine ${dockerVersion} answers over TLS at tcp://${p.docker.host}:${p.docker.port}`);
       return { os, dockerVersion };
     },
-    { timeoutMs: 15_000, signal: p.signal },
+    { timeoutMs: T.connect, signal: p.signal },
   );
 }

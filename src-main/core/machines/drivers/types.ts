@@ -71,4 +71,10 @@ export interface MachineDriver {
   /** removes the host and everything the driver made for it (container, VM, disks, networks it owns) */
   remove(data: DriverData, ctx: DriverContext): Promise<void>;
   state(data: DriverData, signal?: AbortSignal): Promise<MachineState>;
+  /**
+   * How many times longer than on a normal host the provisioner waits for this host (SSH, each command,
+   * the Docker restart, the first TLS answer). Leave it out (or return 1) for the provisioner's defaults;
+   * qemu returns more than 1 for a VM under tcg software emulation.
+   */
+  slowFactor?(data: DriverData): number;
 }

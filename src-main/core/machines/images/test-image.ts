@@ -73,7 +73,10 @@ function bundleFor(dir: string): KernelBundle {
     initrd: path.join(dir, 'initrd.img'),
     disk: path.join(dir, 'rootfs.raw'),
     diskFormat: 'raw',
-    append: 'console=ttyS0 root=/dev/vda rw net.ifnames=0 panic=-1',
+    // apparmor=0: the Debian cloud kernel enables AppArmor, but the image has no AppArmor userspace
+    // (apparmor_parser), and dockerd then refuses to start any container ("AppArmor enabled on system
+    // but the docker-default profile could not be loaded"); real cloud images ship apparmor instead
+    append: 'console=ttyS0 root=/dev/vda rw net.ifnames=0 panic=-1 apparmor=0',
     sshUser: 'root',
   };
 }

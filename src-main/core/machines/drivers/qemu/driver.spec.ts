@@ -39,6 +39,9 @@ describe('qemu prerequisites', () => {
     expect(checks[1]).toEqual({ name: 'qemu-img installed', ok: true, detail: 'qemu-img at /opt/q/qemu-img' });
     expect(checks[2]?.name).toBe('accelerator usable');
     expect(checks[2]?.detail).toMatch(/^tcg: no hardware acceleration/);
+    // VMs still run under tcg, but minutes slower: not ok (so qemu is not the default driver), with a remedy
+    expect(checks[2]?.ok).toBe(false);
+    expect(checks[2]?.remedy).toBe('VMs still work with tcg, only slower');
     expect(runner.calls.map((c) => c.line)).toEqual(['/opt/q/qemu-system-x86_64 --version', '/opt/q/qemu-system-x86_64 -accel help']);
   });
 

@@ -10,7 +10,7 @@ import { FlotillaError } from '../../../../api/errors';
 import { flotillaHome } from '../../../paths';
 import { execFileRunner, sleep, type Runner } from '../../boot/runner';
 import { ensureCloudImage, CLOUD_IMAGES, type CloudImageSource } from '../../images/cloud-image';
-import { ensureTestImage, findCloudKernel, qemuImageCacheDir } from '../../images/test-image';
+import { ensureTestImage, findCloudKernel, findTestImage, qemuImageCacheDir } from '../../images/test-image';
 import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
 import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeResult } from './accel';
 import { overlayArgs, qemuArgs, type Accel, type BootMedia, type QemuVmConfig } from './args';
@@ -18,6 +18,9 @@ import { findBinary, freePort, hostArch, isAlive, parseQemuVersion, portIsFree, 
 import { DEFAULT_NETWORK, DEFAULT_SUBNET, NetworkRegistry, randomMac } from './network';
 import { withQmp } from './qmp';
 import { writeSeed } from './seed';
+
+/** how many times longer the provisioner waits for a VM under tcg software emulation */
+export const TCG_SLOW_FACTOR = 5;
 
 export interface QemuDriverOptions {
   /** driver-wide state: private network registry, accelerator probe cache (default <flotillaHome>/qemu) */
@@ -138,9 +141,11 @@ export class QemuDriver implements MachineDriver {
     );
     if (qemu) {
       const choice = await this.chooseAccel('auto', qemu, accelHelp);
+      // ok only with hardware acceleration: VMs still run under tcg, but minutes slower, so the wizard
+      // shows the remedy and qemu is not picked as the default driver
       checks.push({
         name: 'accelerator usable',
-        ok: choice.accel !== 'tcg' || !choice.warning?.includes('present but'),
+        ok: choice.accel !== 'tcg',
         detail: choice.warning ? `${choice.accel}: ${choice.warning}` : `${choice.accel} (hardware acceleration)`,
         ...(choice.accel === 'tcg'
           ? { remedy: platform === 'linux' ? 'enable virtualization (VT-x/AMD-V) in the firmware, load kvm_intel or kvm_amd, add yourself to the kvm group; VMs still work with tcg, only slower' : 'VMs still work with tcg, only slower' }
@@ -190,8 +195,9 @@ export class QemuDriver implements MachineDriver {
     const source = str(spec.options['qemu-image'], 'debian-12');
     const cacheDir = this.o.imageCacheDir ?? qemuImageCacheDir(this.o.env);
     if (source === 'test') {
-      ctx.step('test image', 'building the Debian test image (first time only, a few minutes)');
-      const b = await ensureTestImage({ cacheDir, log: ctx.log, signal: ctx.signal });
+      const cached = await findTestImage({ cacheDir });
+      ctx.step('test image', cached ? `cached in ${path.dirname(cached.disk)}` : 'building the Debian test image (first time only, a few minutes)');
+      const b = cached ?? (await ensureTestImage({ cacheDir, log: ctx.log, signal: ctx.signal }));
       return { boot: { kind: 'kernel', kernel: b.kernel, initrd: b.initrd, append: b.append }, base: b.disk, format: b.diskFormat, user: b.sshUser, source, kernel: b.kernel };
     }
     let cloud: CloudImageSource | undefined = CLOUD_IMAGES[source]?.[this.arch];
@@ -429,6 +435,16 @@ export class QemuDriver implements MachineDriver {
     } catch {
       return 'unknown';
     }
+  }
+
+  /**
+   * Software emulation runs guest code several times slower than a real host (measured here: dockerd's
+   * first start and `systemctl restart docker` take minutes on a loaded 2-core host), so the provisioner
+   * waits TCG_SLOW_FACTOR times longer for a tcg VM. Hardware-accelerated VMs keep the defaults.
+   */
+  slowFactor(data: DriverData): number {
+    const vm = (data as Partial<QemuDriverData>).vm;
+    return vm?.accel === 'tcg' ? TCG_SLOW_FACTOR : 1;
   }
 
   private async waitExit(pid: number, timeoutMs: number): Promise<boolean> {

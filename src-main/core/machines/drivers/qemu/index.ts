@@ -1,3 +1,3 @@
-// The qemu machine driver: `createQemuDriver(opts?)` is what the integrator registers.
-export { createQemuDriver, QemuDriver, type QemuDriverData, type QemuDriverOptions } from './driver';
+// The qemu machine driver: `createQemuDriver(opts?)`, registered by ../index.ts.
+export { createQemuDriver, QemuDriver, TCG_SLOW_FACTOR, type QemuDriverData, type QemuDriverOptions } from './driver';
 export { QmpClient, withQmp } from './qmp';
