@@ -159,3 +159,56 @@ test('(5) promote a worker by clicking: it shows as a reachable manager; demote 
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('labels-dialog')).toBeHidden();
 });
+
+test('the create wizard makes one machine with live steps; stop, start and remove it by clicking', async ({ page }) => {
+  test.setTimeout(600_000);
+  const solo = `${E2E_SWARM}-solo`;
+  const state = e2eState();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(state.url);
+  await page.getByRole('button', { name: /^Machines/ }).click();
+  await expect(page.getByTestId('machines-table')).toBeVisible();
+
+  // page 1: the driver with its detected prerequisites; Enter goes on
+  await page.getByTestId('new-machine').click();
+  const dialog = page.getByTestId('create-machine-dialog');
+  await dialog.getByTestId('driver-container').click();
+  await expect(dialog.getByTestId('driver-container')).toContainText('local Docker engine');
+  await shot(page, '10-wizard-driver');
+  await dialog.getByTestId('wizard-next').press('Enter');
+  // page 2: name, size, count and roles
+  await dialog.getByTestId('machine-name').fill(solo);
+  await expect(dialog.getByText(`will create ${solo}`)).toBeVisible();
+  await shot(page, '11-wizard-machine');
+  await dialog.getByTestId('wizard-next').click();
+  await expect(dialog).toBeHidden();
+
+  const op = page.getByTestId('op-card').filter({ hasText: `New machine ${solo}` });
+  await expect(op.locator(`[data-testid="op-machine"][data-machine="${solo}"]`)).toBeVisible();
+  await expect(op).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
+  if ((await op.getAttribute('data-status')) === 'failed') throw new Error(`New machine failed: ${await op.getByTestId('op-error').textContent()}`);
+
+  const row = page.locator(`[data-testid="machine-row"][data-machine="${solo}"]`);
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  // details: inspect shows the size and the certificates
+  await row.getByRole('button', { name: solo, exact: true }).click();
+  await expect(page.getByTestId('machine-details')).toContainText('1 CPU · 1024 MB · 20 GB disk');
+  await shot(page, '12-machine-details');
+  await row.getByRole('button', { name: solo, exact: true }).click();
+
+  await row.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(row).toHaveAttribute('data-state', 'stopped', { timeout: 120_000 });
+  await row.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+
+  await row.getByRole('button', { name: `remove ${solo}` }).click();
+  const confirm = page.getByTestId('remove-machine-dialog');
+  await expect(confirm).toContainText('cannot be undone');
+  await shot(page, '13-remove-confirm');
+  await confirm.getByRole('button', { name: `Remove ${solo}` }).click();
+  await expect(row).toHaveCount(0, { timeout: 120_000 });
+  const left = execFileSync('docker', ['ps', '-a', '--filter', `name=^${containerName(solo)}$`, '--format', '{{.Names}}'], { encoding: 'utf8' }).trim();
+  expect(left).toBe('');
+  // the swarm is untouched
+  for (const m of all) await expect(page.locator(`[data-testid="machine-row"][data-machine="${m}"]`)).toHaveAttribute('data-state', 'running');
+});

@@ -51,7 +51,8 @@ function RaftPanel({ h, nodes }: { h: RaftHealth; nodes: readonly BoardNode[] })
         <span className={`badge ${h.tone}`}>{h.quorum ? 'quorum' : 'no quorum'}</span> {h.summary}
         <div className="muted small">
           {h.leader ? `leader ${h.leader} · ` : ''}
-          {nodes.length} node{nodes.length === 1 ? '' : 's'}, {ready} ready{drained ? `, ${drained} drained` : ''}
+          {nodes.length} node{nodes.length === 1 ? '' : 's'}, {ready} ready
+          {drained ? `, ${drained} drained` : ''}
           {paused ? `, ${paused} paused` : ''}
         </div>
       </div>
@@ -67,8 +68,15 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; onAva
   const { n, busy } = props;
   const labels = Object.entries(n.labels);
   return (
-    <tr className={`node-row avail-${n.availability} status-${n.status}${props.highlight ? ' highlight' : ''}`} data-testid="node-row" data-hostname={n.hostname} data-role={n.role} data-status={n.status} data-availability={n.availability}>
-      <td>
+    <tr
+      className={`node-row avail-${n.availability} status-${n.status}${props.highlight ? ' highlight' : ''}`}
+      data-testid="node-row"
+      data-hostname={n.hostname}
+      data-role={n.role}
+      data-status={n.status}
+      data-availability={n.availability}
+    >
+      <td className="nowrap">
         <b className="node-host">{n.hostname}</b>
         {n.leader && (
           <span className="badge info" title="the raft leader" data-testid="leader-badge">
@@ -183,7 +191,11 @@ export function ClusterView(): ReactElement {
     setBusy((b) => ({ ...b, [n.id]: label }));
     setActionError(undefined);
     api
-      .invoke('swarm.nodes.setAvailability', { engineId, node: n.id, availability })
+      .invoke('swarm.nodes.setAvailability', {
+        engineId,
+        node: n.id,
+        availability,
+      })
       .catch((e: Error) => setActionError(`${label} ${n.hostname} failed: ${e.message}`))
       .finally(() => setBusy(({ [n.id]: _, ...rest }) => rest));
   };
@@ -206,8 +218,7 @@ export function ClusterView(): ReactElement {
     ) : undefined;
 
   let body: ReactElement;
-  if (!engineId && (loading || enginesStatus !== 'ready'))
-    body = <StateMessage kind="loading" title="Looking for a swarm manager among the engines…" />;
+  if (!engineId && (loading || enginesStatus !== 'ready')) body = <StateMessage kind="loading" title="Looking for a swarm manager among the engines…" />;
   else if (!engineId)
     body = (
       <StateMessage title="No swarm to show" testId="cluster-empty">
@@ -250,27 +261,29 @@ export function ClusterView(): ReactElement {
             </button>
           </div>
         )}
-        <table className="data-table nodes-table" data-testid="nodes-table">
-          <thead>
-            <tr>
-              <th>Node</th>
-              <th>Role</th>
-              <th>Availability</th>
-              <th>Status</th>
-              <th>Engine</th>
-              <th>Address</th>
-              <th className="num">CPU</th>
-              <th className="num">Memory</th>
-              <th>Labels</th>
-              <th aria-label="actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {nodes.map((n) => (
-              <NodeRow key={n.id} n={n} busy={busy[n.id]} highlight={highlight === n.id} onAvailability={(a) => setAvailability(n, a)} onDialog={setDialog} />
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="data-table nodes-table" data-testid="nodes-table">
+            <thead>
+              <tr>
+                <th>Node</th>
+                <th>Role</th>
+                <th>Availability</th>
+                <th>Status</th>
+                <th>Engine</th>
+                <th>Address</th>
+                <th className="num">CPU</th>
+                <th className="num">Memory</th>
+                <th>Labels</th>
+                <th aria-label="actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {nodes.map((n) => (
+                <NodeRow key={n.id} n={n} busy={busy[n.id]} highlight={highlight === n.id} onAvailability={(a) => setAvailability(n, a)} onDialog={setDialog} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       </>
     );
 

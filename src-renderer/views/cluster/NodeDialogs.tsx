@@ -72,7 +72,7 @@ export function RoleDialog({ engineId, node, role, onClose }: { engineId: string
             <div>
               <h4>After</h4>
               <p>
-                <b>{report.managersAfter}</b> manager{report.managersAfter === 1 ? '' : 's'}: majority <b>{report.majority}</b>, tolerates <b>{report.tolerates}</b> failure{report.tolerates === 1 ? '' : 's'}
+                <b>{report.managersAfter}</b> manager{report.managersAfter === 1 ? '' : 's'}: majority floor({report.managersAfter}/2)+1 = <b>{report.majority}</b>, tolerates <b>{report.tolerates}</b> failure{report.tolerates === 1 ? '' : 's'}
               </p>
             </div>
           </div>

@@ -84,7 +84,7 @@ export const OperationCard = memo(function OperationCard({ op }: { op: Operation
                   <span className="muted">not started yet</span>
                 )}
               </span>
-              {mp && mp.steps.length > 1 && (
+              {mp && mp.steps.length > 1 && op.status !== 'done' && (
                 <span className="op-trail" aria-label={`steps done on ${m}`}>
                   {mp.steps.slice(0, -1).map((s, i) => (
                     <span key={i} className="op-trail-step" title={s.detail ?? s.name}>
