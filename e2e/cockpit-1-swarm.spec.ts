@@ -153,6 +153,15 @@ test('(5) promote a worker by clicking: it shows as a reachable manager; demote 
   expect(Object.values(seen).filter((n) => n.status === 'Ready')).toHaveLength(3);
   await shot(page, '9-demoted');
 
+  // drain a worker by clicking: marked drained; then activate it again (left as found)
+  const w2 = page.locator(`[data-testid="node-row"][data-hostname="${workers[1]}"]`);
+  await w2.getByRole('group', { name: `availability of ${workers[1]}` }).getByRole('button', { name: 'Drain' }).click();
+  await expect(w2).toHaveAttribute('data-availability', 'drain', { timeout: 30_000 });
+  await expect(w2.getByTestId('node-availability')).toHaveText('drained');
+  await shot(page, '9b-drained');
+  await w2.getByRole('group', { name: `availability of ${workers[1]}` }).getByRole('button', { name: 'Active' }).click();
+  await expect(w2).toHaveAttribute('data-availability', 'active', { timeout: 30_000 });
+
   // Escape closes a dialog without doing anything
   await row.getByRole('button', { name: `labels of ${worker}` }).click();
   await expect(page.getByTestId('labels-dialog')).toBeVisible();

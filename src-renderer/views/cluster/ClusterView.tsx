@@ -93,8 +93,23 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; onAva
           </span>
         )}
       </td>
-      <td>
-        <span className={`badge ${n.availability === 'active' ? '' : 'warn'} avail-badge`} data-testid="node-availability">
+      <td className="nowrap">
+        <span className="seg" role="group" aria-label={`availability of ${n.hostname}`}>
+          {(['active', 'pause', 'drain'] as const).map((a) => (
+            <button
+              key={a}
+              type="button"
+              className="btn small"
+              aria-pressed={n.availability === a}
+              disabled={Boolean(busy) || n.availability === a}
+              title={a === 'active' ? 'take tasks again' : a === 'pause' ? 'keep its tasks, take no new ones' : 'move its tasks to other nodes'}
+              onClick={() => props.onAvailability(a)}
+            >
+              {a === 'active' ? 'Active' : a === 'pause' ? 'Pause' : 'Drain'}
+            </button>
+          ))}
+        </span>
+        <span className={`avail-state avail-${n.availability}`} data-testid="node-availability">
           {n.availability === 'drain' ? 'drained' : n.availability === 'pause' ? 'paused' : 'active'}
         </span>
       </td>
@@ -127,13 +142,7 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; onAva
           </span>
         ) : (
           <>
-            <span className="seg" role="group" aria-label={`availability of ${n.hostname}`}>
-              {(['active', 'pause', 'drain'] as const).map((a) => (
-                <button key={a} type="button" className="btn small" aria-pressed={n.availability === a} disabled={n.availability === a} onClick={() => props.onAvailability(a)}>
-                  {a === 'active' ? 'Activate' : a === 'pause' ? 'Pause' : 'Drain'}
-                </button>
-              ))}
-            </span>
+
             {n.role === 'worker' ? (
               <button type="button" className="btn small" onClick={() => props.onDialog({ kind: 'role', node: n, role: 'manager' })} aria-label={`promote ${n.hostname}`}>
                 Promote

@@ -72,7 +72,7 @@ export const OperationCard = memo(function OperationCard({ op }: { op: Operation
                 {phase === 'working' ? <span className="spinner" /> : PHASE_ICON[phase]}
               </span>
               <span className="op-mname">{m}</span>
-              {mp?.role && <span className={`badge ${mp.role === 'manager' ? 'info' : ''}`}>{mp.role}</span>}
+              <span className="op-role">{mp?.role && <span className={`badge ${mp.role === 'manager' ? 'info' : ''}`}>{mp.role}</span>}</span>
               <span className="op-phase">{PHASE_LABEL[phase]}</span>
               <span className="op-step" title={current?.detail}>
                 {current ? (
