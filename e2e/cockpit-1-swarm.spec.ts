@@ -33,7 +33,12 @@ test('(1) New swarm by clicking: live per-machine progress, then three Ready nod
   const state = e2eState();
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(state.url);
-  await page.getByRole('button', { name: /^Machines/ }).click();
+  // no swarm yet: Cluster says so and where to make one (and its engine list is loaded now, so seeing the
+  // swarm later proves the host's engines.changed broadcast reached the page)
+  await page.getByRole('button', { name: /^Cluster/ }).click();
+  await expect(page.getByTestId('cluster-empty')).toBeVisible({ timeout: 60_000 });
+  await shot(page, '0-cluster-empty');
+  await page.getByTestId('cluster-empty').getByRole('button', { name: /Go to Machines/ }).click();
   await expect(page.getByRole('heading', { name: 'Machines', level: 1 })).toBeVisible();
   // global-setup gives a fresh machine store: the empty state says what to do
   await expect(page.getByTestId('machines-empty')).toBeVisible();
@@ -86,6 +91,9 @@ test('(1) New swarm by clicking: live per-machine progress, then three Ready nod
     await expect(row).toContainText(m === manager ? 'manager' : 'worker');
   }
   await shot(page, '5-swarm-ready');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, '5-swarm-ready-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Cluster: the new swarm shows up without a reload (engines.changed), with three Ready nodes
   await page.getByRole('button', { name: 'See its nodes in Cluster' }).click();
@@ -169,7 +177,7 @@ test('(5) promote a worker by clicking: it shows as a reachable manager; demote 
   await expect(page.getByTestId('labels-dialog')).toBeHidden();
 });
 
-test('the create wizard makes one machine with live steps; stop, start and remove it by clicking', async ({ page }) => {
+test('the create wizard makes one machine with live steps; stop, start, new certificates and remove it by clicking', async ({ page }) => {
   test.setTimeout(600_000);
   const solo = `${E2E_SWARM}-solo`;
   const state = e2eState();
@@ -209,6 +217,14 @@ test('the create wizard makes one machine with live steps; stop, start and remov
   await expect(row).toHaveAttribute('data-state', 'stopped', { timeout: 120_000 });
   await row.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(row).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
+
+  // new certificates: a stream with its own steps, then the machine answers over TLS again
+  await row.getByRole('button', { name: 'New certs' }).click();
+  const certs = page.getByTestId('op-card').filter({ hasText: `New certificates for ${solo}` });
+  await expect(certs).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
+  if ((await certs.getAttribute('data-status')) === 'failed') throw new Error(`New certs failed: ${await certs.getByTestId('op-error').textContent()}`);
+  await expect(row).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await expect(row.getByTestId('machine-docker')).toHaveText(/^v?\d+\.\d+/);
 
   await row.getByRole('button', { name: `remove ${solo}` }).click();
   const confirm = page.getByTestId('remove-machine-dialog');

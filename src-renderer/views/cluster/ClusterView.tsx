@@ -234,7 +234,7 @@ export function ClusterView(): ReactElement {
         <p>None of the engines Flotilla knows is a swarm manager. Make a swarm of three machines in one click, or add an engine that is a manager.</p>
         <p>
           <button className="btn primary" onClick={() => useUi.getState().setView('machines')}>
-            Go to Machines → New swarm
+            Go to Machines
           </button>{' '}
           <button className="btn" onClick={() => useUi.getState().setView('engines')}>
             See the engines
