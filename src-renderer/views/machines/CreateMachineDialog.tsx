@@ -3,7 +3,7 @@
 import { useCallback, useMemo, useState, type ReactElement } from 'react';
 import { Dialog } from './Dialog';
 import { DriverPicker } from './DriverPicker';
-import { createPlan, freeMachineName, toleratedFailures } from './format';
+import { createPlan, driverOptionValues, freeMachineName, toleratedFailures } from './format';
 import { driverUsable, useDrivers, useMachines, useOperations } from './machines-store';
 
 export function CreateMachineDialog({ onClose }: { onClose(): void }): ReactElement {
@@ -19,19 +19,21 @@ export function CreateMachineDialog({ onClose }: { onClose(): void }): ReactElem
   const [count, setCount] = useState(1);
   const [swarm, setSwarm] = useState(false);
   const [managers, setManagers] = useState(1);
+  const [raw, setRaw] = useState<Record<string, string | boolean>>({});
   const pick = useCallback((d: string) => setDriver(d), []);
 
   const chosen = drivers.find((d) => d.name === driver);
   const driverProblem = !driver ? 'choose a driver' : chosen && !driverUsable(chosen) ? `the ${driver} driver needs setup first: see the missing items` : undefined;
   const plan = createPlan({ name, count, swarm, managers }, taken);
-  const problem = page === 1 ? driverProblem : plan.problem;
+  const opts = driverOptionValues(chosen?.options ?? [], raw);
+  const problem = page === 1 ? driverProblem : (plan.problem ?? opts.problem);
 
   const submit = (): void => {
     if (problem) return;
     if (page === 1) return setPage(2);
     const ops = useOperations.getState();
-    if (plan.kind === 'swarm') ops.swarmCreate({ name, driver, managers: plan.managers, workers: plan.workers });
-    else for (const n of plan.names) ops.machineCreate({ name: n, driver, cpus, memoryMb, diskGb });
+    if (plan.kind === 'swarm') ops.swarmCreate({ name, driver, managers: plan.managers, workers: plan.workers, options: opts.options });
+    else for (const n of plan.names) ops.machineCreate({ name: n, driver, cpus, memoryMb, diskGb, options: opts.options });
     onClose();
   };
 
@@ -81,6 +83,32 @@ export function CreateMachineDialog({ onClose }: { onClose(): void }): ReactElem
             </label>
           </div>
           {driver === 'container' && !swarm && <p className="muted small">The container driver shares this computer's CPUs and memory; the sizes are recorded but not enforced.</p>}
+          {chosen && chosen.options.length > 0 && (
+            <details className="driver-opts" open={driver === 'generic'}>
+              <summary>{driver} driver options</summary>
+              <div className="form-grid">
+                {chosen.options.map((o) =>
+                  o.type === 'boolean' ? (
+                    <label key={o.flag} className="check" title={o.description}>
+                      <input type="checkbox" checked={raw[o.flag] === undefined ? Boolean(o.default) : Boolean(raw[o.flag])} onChange={(e) => setRaw({ ...raw, [o.flag]: e.target.checked })} /> {o.flag}
+                    </label>
+                  ) : (
+                    <label key={o.flag}>
+                      {o.flag}
+                      <input
+                        className="input"
+                        inputMode={o.type === 'number' ? 'numeric' : undefined}
+                        value={typeof raw[o.flag] === 'string' ? (raw[o.flag] as string) : ''}
+                        placeholder={o.default !== undefined ? String(o.default) : ''}
+                        onChange={(e) => setRaw({ ...raw, [o.flag]: e.target.value })}
+                      />
+                      <small>{o.description}</small>
+                    </label>
+                  ),
+                )}
+              </div>
+            </details>
+          )}
           <fieldset className="roles">
             <legend>How many, and their roles</legend>
             <label>

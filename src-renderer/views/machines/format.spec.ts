@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlan, freeMachineName, freeSwarmName, hostOfUrl, machineNameProblem, stateTone, toleratedFailures } from './format';
+import { createPlan, driverOptionValues, freeMachineName, freeSwarmName, hostOfUrl, machineNameProblem, stateTone, toleratedFailures } from './format';
 
 describe('machines view helpers', () => {
   it('takes the host out of engine URLs', () => {
@@ -46,5 +46,20 @@ describe('machines view helpers', () => {
 
   it('knows raft fault tolerance', () => {
     expect([0, 1, 2, 3, 4, 5, 7].map(toleratedFailures)).toEqual([0, 0, 0, 1, 1, 2, 3]);
+  });
+});
+
+describe('driver options', () => {
+  const defs = [
+    { flag: 'generic-ip-address', description: 'address', type: 'string' as const },
+    { flag: 'generic-ssh-port', description: 'port', type: 'number' as const, default: 22 },
+    { flag: 'flag-on', description: 'b', type: 'boolean' as const, default: false },
+  ];
+  it('keeps what was typed, keyed by flag; empty fields take the driver default', () => {
+    expect(driverOptionValues(defs, { 'generic-ip-address': ' 10.0.0.5 ', 'generic-ssh-port': '2222', 'flag-on': true })).toEqual({ options: { 'generic-ip-address': '10.0.0.5', 'generic-ssh-port': 2222, 'flag-on': true } });
+    expect(driverOptionValues(defs, { 'generic-ssh-port': '', 'flag-on': false })).toEqual({ options: {} });
+  });
+  it('names a number field that is not a number', () => {
+    expect(driverOptionValues(defs, { 'generic-ssh-port': 'twenty' }).problem).toBe('generic-ssh-port must be a number, not "twenty"');
   });
 });

@@ -95,3 +95,34 @@ export function createPlan(p: { name: string; count: number; swarm: boolean; man
 export function toleratedFailures(managers: number): number {
   return managers <= 0 ? 0 : Math.floor((managers - 1) / 2);
 }
+
+export interface DriverOptionDef {
+  flag: string;
+  description: string;
+  type: 'string' | 'number' | 'boolean';
+  default?: string | number | boolean;
+}
+
+/**
+ * The wizard's driver option fields (text as typed) to the `options` the host takes, keyed by flag.
+ * Empty fields are left out (the driver's default applies); numbers must be numbers.
+ */
+export function driverOptionValues(defs: readonly DriverOptionDef[], raw: Readonly<Record<string, string | boolean>>): { options: Record<string, string | number | boolean>; problem?: string } {
+  const options: Record<string, string | number | boolean> = {};
+  for (const d of defs) {
+    const v = raw[d.flag];
+    if (v === undefined || v === '') continue;
+    if (d.type === 'boolean') {
+      if (typeof v === 'boolean' && v !== d.default) options[d.flag] = v;
+      continue;
+    }
+    const text = String(v).trim();
+    if (!text) continue;
+    if (d.type === 'number') {
+      const n = Number(text);
+      if (!Number.isFinite(n)) return { options, problem: `${d.flag} must be a number, not "${text}"` };
+      options[d.flag] = n;
+    } else options[d.flag] = text;
+  }
+  return { options };
+}

@@ -36,7 +36,7 @@ api.onBroadcast('machines.changed', () => {
 
 interface OpsState {
   ops: Operation[];
-  swarmCreate(input: { name: string; driver?: string; managers: number; workers: number }): string;
+  swarmCreate(input: InputOf<'machines.swarmCreate'> & { managers: number; workers: number }): string;
   machineCreate(input: InputOf<'machines.create'>): string;
   regenerateCerts(name: string): string;
   cancel(id: string): void;
