@@ -175,6 +175,10 @@ test('(5) promote a worker by clicking: it shows as a reachable manager; demote 
   await expect(page.getByTestId('labels-dialog')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('labels-dialog')).toBeHidden();
+
+  // a node that is a machine opens an SSH terminal in the Terminals view
+  await page.locator(`[data-testid="node-row"][data-hostname="${manager}"]`).getByRole('button', { name: 'SSH', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Terminals', level: 1 })).toBeVisible();
 });
 
 test('the create wizard makes one machine with live steps; stop, start, new certificates and remove it by clicking', async ({ page }) => {

@@ -13,6 +13,7 @@ import { useUi } from '../../stores/ui';
 import type { BoardNode } from '../board/types';
 import { formatMemory, raftHealth, sortNodes, type RaftHealth } from './raft';
 import { LabelsDialog, RemoveNodeDialog, RoleDialog } from './NodeDialogs';
+import { useMachines } from '../machines/machines-store';
 import '../machines/machines.css';
 import './cluster.css';
 
@@ -64,7 +65,7 @@ function statusTone(status: string): string {
   return status === 'ready' ? 'ok' : status === 'down' || status === 'disconnected' ? 'err' : 'warn';
 }
 
-function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; onAvailability(a: Availability): void; onDialog(d: DialogState): void }): ReactElement {
+function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machine: boolean; onAvailability(a: Availability): void; onDialog(d: DialogState): void }): ReactElement {
   const { n, busy } = props;
   const labels = Object.entries(n.labels);
   return (
@@ -152,6 +153,16 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; onAva
                 Demote
               </button>
             )}
+            {props.machine && (
+              <button
+                type="button"
+                className="btn small"
+                title={`a shell on machine ${n.hostname} over SSH`}
+                onClick={() => useNav.getState().open({ view: 'terminals', target: { kind: 'machine', machine: n.hostname } })}
+              >
+                SSH
+              </button>
+            )}
             <button type="button" className="btn small" onClick={() => props.onDialog({ kind: 'labels', node: n })} aria-label={`labels of ${n.hostname}`}>
               Labels
             </button>
@@ -190,6 +201,12 @@ export function ClusterView(): ReactElement {
   }, []);
 
   const nodes = useMemo(() => sortNodes(model.nodes), [model.nodes]);
+  // nodes that are Flotilla machines get an SSH button (a machine's hostname is its name)
+  const machineList = useMachines((s) => s.list);
+  const machineNames = useMemo(() => new Set(machineList.map((m) => m.name)), [machineList]);
+  useEffect(() => {
+    if (useMachines.getState().status === 'idle') void useMachines.getState().load();
+  }, []);
   const health = useMemo(() => raftHealth(model.nodes), [model.nodes]);
   const managerNodeId = engineId ? rows[engineId]?.info?.swarm?.nodeId : undefined;
   const live = status === 'live' && watched === engineId;
@@ -288,7 +305,7 @@ export function ClusterView(): ReactElement {
             </thead>
             <tbody>
               {nodes.map((n) => (
-                <NodeRow key={n.id} n={n} busy={busy[n.id]} highlight={highlight === n.id} onAvailability={(a) => setAvailability(n, a)} onDialog={setDialog} />
+                <NodeRow key={n.id} n={n} busy={busy[n.id]} machine={machineNames.has(n.hostname)} highlight={highlight === n.id} onAvailability={(a) => setAvailability(n, a)} onDialog={setDialog} />
               ))}
             </tbody>
           </table>
