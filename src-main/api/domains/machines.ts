@@ -81,12 +81,32 @@ const DriverInfo = z.object({
   prerequisites: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string(), remedy: z.string().optional() })),
 });
 
+/** One-click swarm progress: per machine (`machine` is NAME-m1, NAME-w2...) or for the whole swarm
+ * (`machine` is the swarm NAME, e.g. the 'forming the swarm' step); the last event has done=true and the result. */
+export const SwarmCreateEvent = MachineEvent.extend({
+  result: z.object({ managers: z.array(z.string()), workers: z.array(z.string()), clusterId: z.string() }).optional(),
+});
+export type SwarmCreateEvent = z.infer<typeof SwarmCreateEvent>;
+
+export const SwarmCreateInput = z
+  .object({
+    /** machines are named NAME-m1..NAME-mM and NAME-w1..NAME-wW */
+    name: Name,
+    /** default: a hypervisor driver when one is usable, else `container` */
+    driver: z.string().optional(),
+    managers: z.number().int().min(1).max(9).default(1),
+    workers: z.number().int().min(0).max(19).default(2),
+    options: z.record(z.string(), OptionValue).default({}),
+  })
+  .strict();
+
 const Shell = z.enum(['bash', 'fish', 'powershell', 'cmd']);
 const Ok = z.object({ name: z.string(), state: MachineState });
 
 export const machinesContract = {
   'machines.ls': request('every machine with its state, URL, swarm role and Docker version (queried in parallel)', z.object({ timeoutMs: z.number().int().min(100).max(120_000).default(10_000) }).strict(), z.array(MachineSummary)),
   'machines.create': stream('create and provision a machine: progress events {step, detail, log}, the last one has done=true', CreateMachineInput, MachineEvent),
+  'machines.swarmCreate': stream('one-click swarm: machines NAME-m1.. and NAME-w1.. created in parallel, then one swarm (init on m1, join the rest); per-machine, per-step progress, the last event has done=true and the result', SwarmCreateInput, SwarmCreateEvent),
   'machines.provision': stream('re-provision a machine (retries an interrupted create)', MachineRef, MachineEvent),
   'machines.regenerateCerts': stream('new server certificate (and with clientCerts a new CA and client cert), then re-provision', MachineRef.extend({ clientCerts: z.boolean().default(false) }), MachineEvent),
   'machines.start': request('start a machine', MachineRef, Ok),

@@ -28,13 +28,18 @@ export function machinesHandlers(s: Services): HandlersFor<typeof machinesContra
     }
     return out;
   });
-  const changed = (name?: string) => s.broadcast('machines.changed', { name });
+  // machines are engines too (see the provider above): when one appears, goes or changes power, the engine
+  // list changes, so views that draw engines or swarms (the board, the cluster) reload without a refresh
+  const changed = (name?: string, engines = true) => {
+    s.broadcast('machines.changed', { name });
+    if (engines) s.broadcast('engines.changed', { reason: name ? `machine ${name} changed` : 'machines changed' });
+  };
   const stateOf = async (name: string) => ({ name, state: await machineState(await store.load(name)).catch(() => 'unknown' as const) });
   return {
     'machines.ls': async ({ timeoutMs }) => m.listMachines(store, { timeoutMs }),
     'machines.create': async (input, emit, { signal }) => {
       const driver = input.driver ?? (await defaultDriverName());
-      changed(input.name);
+      changed(input.name, false);
       try {
         await m.createMachine(
           store,
@@ -53,6 +58,17 @@ export function machinesHandlers(s: Services): HandlersFor<typeof machinesContra
         emit({ machine: input.name, step: 'done', done: true });
       } finally {
         changed(input.name);
+      }
+    },
+    'machines.swarmCreate': async ({ name, driver, managers, workers, options }, emit, { signal }) => {
+      const d = driver ?? (await defaultDriverName());
+      changed(undefined, false);
+      try {
+        const result = await m.createMachineSwarm(store, { name, driver: d, managers, workers, options }, emit, signal);
+        emit({ machine: name, step: 'done', detail: `swarm ${name} ready: ${result.managers.length} manager(s), ${result.workers.length} worker(s)`, done: true, result });
+      } finally {
+        // machines and their engines appear (or a failed run leaves some): every view reloads its engines
+        changed();
       }
     },
     'machines.provision': async ({ name }, emit, { signal }) => {
