@@ -1,0 +1,213 @@
+// The Stacks view on the container-machine swarm: type a stack with a mistake and see the marker on its
+// line, fix it, Plan (services to create), Deploy until converged, its tasks on the Board, a second deploy,
+// History with a diff and a rollback, then remove the stack so the swarm is left as found.
+// The docker CLI inside the manager machine is the oracle. Screenshots: e2e/artifacts/workbench-1-*.png.
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { test, expect, type Page } from '@playwright/test';
+import { e2eState, artifactsDir } from './support/state';
+import { ensureMachineSwarm, type MachineSwarm } from './support/machine-swarm';
+import { ensureWorkloadImages, IMAGE_V1 } from './support/images';
+import { containerName } from '../src-main/core/machines/drivers/container';
+
+const STACK = 'wbone';
+let swarm: MachineSwarm;
+
+function inManager(args: string[]): string {
+  const r = spawnSync('docker', ['exec', containerName(swarm.manager), 'docker', ...args], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')} in ${swarm.manager}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+const stackServices = (): string[] =>
+  inManager(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${STACK}`, '--format', '{{.Name}}'])
+    .split('\n')
+    .filter(Boolean);
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({
+    path: path.join(artifactsDir, `workbench-1-${name}.png`),
+  });
+}
+
+/** the line numbers (gutter) beside Monaco's rendered error squiggles */
+async function squiggleLines(page: Page): Promise<number[]> {
+  const gutter = await Promise.all(
+    (await page.locator('.compose-editor .margin .line-numbers').all()).map(async (l) => ({ y: (await l.boundingBox())?.y ?? -100, n: Number(await l.textContent()) })),
+  );
+  const lines: number[] = [];
+  for (const sq of await page.locator('.compose-editor .squiggly-error').all()) {
+    const y = (await sq.boundingBox())?.y ?? -200;
+    lines.push(gutter.find((g) => Math.abs(g.y - y) < 4)?.n ?? -1);
+  }
+  return lines;
+}
+
+const COMPOSE = `version: "3.9"
+
+services:
+  web:
+    image: ${IMAGE_V1}
+    command: ["sleep", "86400"]
+    deploy:
+      replicas: 2
+  worker:
+    image: ${IMAGE_V1}
+    command: ["sleep", "86400"]
+`;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  swarm = ensureMachineSwarm();
+  await ensureWorkloadImages(swarm.machines);
+  if (stackServices().length) inManager(['stack', 'rm', STACK]); // a stopped earlier run
+});
+
+test.afterAll(() => {
+  if (swarm && stackServices().length) inManager(['stack', 'rm', STACK]);
+});
+
+test('write, check, plan, deploy, see on the board, history and rollback, remove a stack', async ({ page }) => {
+  test.setTimeout(280_000);
+  const state = e2eState();
+  await page.goto(`${state.url}#stacks`);
+  await expect(page.getByRole('heading', { name: 'Stacks', level: 1 })).toBeVisible();
+
+  // the swarm of NAME-m1 (several swarms may be listed)
+  const picker = page.getByRole('combobox', { name: 'swarm' });
+  if (await picker.isVisible().catch(() => false)) {
+    const value = await picker.locator('option', { hasText: swarm.manager }).getAttribute('value');
+    await picker.selectOption(value ?? '');
+  }
+  await expect(page.locator('.view-header .sub')).toContainText(swarm.manager);
+  await expect(page.getByTestId('stack-list')).toBeVisible();
+  await shot(page, '1-empty');
+
+  // 1. open a compose file (upload in browser mode), then type a mistake into it: replicas: two (line 8)
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open file…' }).click();
+  await (
+    await chooser
+  ).setFiles({
+    name: 'docker-compose.yml',
+    mimeType: 'application/yaml',
+    buffer: Buffer.from(COMPOSE),
+  });
+  await page.getByRole('textbox', { name: 'stack name' }).fill(STACK);
+  const editor = page.getByTestId('compose-editor');
+  await expect(editor.locator('.view-line', { hasText: 'replicas: 2' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('validation-status'), (await page.getByTestId('problems').textContent().catch(() => '')) ?? '').toHaveText('valid');
+  await editor.locator('.view-line', { hasText: 'replicas: 2' }).locator('span', { hasText: /^2$/ }).last().dblclick();
+  await page.keyboard.type('two');
+  const problem = page.getByTestId('problem').filter({ hasText: 'replicas' });
+  await expect(problem).toHaveAttribute('data-line', '8');
+  await expect(problem).toHaveAttribute('data-severity', 'error');
+  await expect(problem).toContainText('services.web.deploy.replicas');
+  await expect.poll(() => squiggleLines(page)).toEqual([8]);
+  await expect(page.getByRole('button', { name: 'Deploy', exact: true })).toBeDisabled();
+  await shot(page, '2-mistake');
+
+  // 2. fix it by typing: the marker goes away as the text changes
+  await editor.locator('.view-line', { hasText: 'replicas: two' }).locator('span', { hasText: /^two$/ }).last().dblclick();
+  await page.keyboard.type('2');
+  await expect(page.getByTestId('validation-status')).toHaveText('valid');
+  await expect(page.getByTestId('problem')).toHaveCount(0);
+  await expect.poll(() => squiggleLines(page)).toEqual([]);
+  await shot(page, '3-fixed');
+
+  // 3. Plan (Ctrl+Enter in the editor): both services and the default network to create
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const plan = page.getByTestId('plan');
+  await expect(plan.locator('[data-kind="service"][data-action="create"]')).toHaveCount(2);
+  await expect(plan).toContainText(`${STACK}_web`);
+  await expect(plan).toContainText(`${STACK}_worker`);
+  await expect(plan.locator('[data-kind="network"][data-action="create"]')).toContainText(`${STACK}_default`);
+  await shot(page, '4-plan');
+
+  // 4. Deploy (no registry here: images are not resolved) until every service converged
+  await page.getByRole('combobox', { name: 'resolve image' }).selectOption('never');
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  const run = page.getByTestId('run');
+  await expect(run).toHaveAttribute('data-status', 'converged', {
+    timeout: 120_000,
+  });
+  await expect(run.locator('[data-testid="run-service"][data-state="converged"]')).toHaveCount(2);
+  await expect(page.getByTestId('run-summary')).toContainText('converged');
+  await expect(run.locator(`[data-service="${STACK}_web"]`)).toContainText('2/2');
+  expect(stackServices().sort()).toEqual([`${STACK}_web`, `${STACK}_worker`]);
+  await expect(page.getByTestId('stack-item').filter({ hasText: STACK })).toContainText('2 svc');
+  await page.getByTestId('stack-item').filter({ hasText: STACK }).click();
+  await expect(page.getByTestId('stack-service').filter({ hasText: 'web' })).toContainText('2/2');
+  await expect(page.getByTestId('stack-service').filter({ hasText: 'worker' })).toContainText('1/1');
+  await shot(page, '5-deployed');
+
+  // 5. its tasks on the Board. A fresh page: the live cluster model (swarm.model) sends its snapshot on
+  // subscribe but no diffs yet for services made after it (see e2e/README.md, board.spec.ts)
+  await page.goto(`${state.url}#board`);
+  await page.reload();
+  const boardPicker = page.getByRole('combobox', { name: 'swarm manager' });
+  if (await boardPicker.isVisible().catch(() => false)) {
+    const value = await boardPicker.locator('option', { hasText: swarm.manager }).getAttribute('value');
+    await boardPicker.selectOption(value ?? '');
+  }
+  const cards = page.getByTestId('task-card');
+  await expect(cards.filter({ hasText: `${STACK}_web` })).toHaveCount(2);
+  await expect(cards.filter({ hasText: `${STACK}_worker` })).toHaveCount(1);
+  await shot(page, '6-board');
+
+  // back in Stacks, the stack opens in the editor from its deployment (the page was reloaded)
+  await page.getByRole('button', { name: /^Stacks/ }).click();
+  await page.getByTestId('stack-item').filter({ hasText: STACK }).click();
+  await page.getByTestId('stack-detail').getByRole('button', { name: 'Open in editor' }).click();
+  await expect(page.getByRole('textbox', { name: 'stack name' })).toHaveValue(STACK);
+  await expect(page.getByTestId('validation-status')).toHaveText('valid');
+  await page.getByRole('combobox', { name: 'resolve image' }).selectOption('never');
+
+  // 6. a second deploy (3 web replicas), then History: two deployments and their diff
+  await page.getByRole('button', { name: /^Stacks/ }).click();
+  await editor.locator('.view-line', { hasText: 'replicas: 2' }).locator('span', { hasText: /^2$/ }).last().dblclick();
+  await page.keyboard.type('3');
+  await expect(page.getByTestId('validation-status')).toHaveText('valid');
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(run).toHaveAttribute('data-status', 'converged', {
+    timeout: 120_000,
+  });
+  await expect(run.locator(`[data-service="${STACK}_web"]`)).toContainText('3/3');
+  await page.getByTestId('tab-history').click();
+  const entries = page.getByTestId('history-entry');
+  await expect(entries).toHaveCount(2);
+  await entries
+    .first()
+    .getByRole('button', { name: /Diff with #1/ })
+    .click();
+  const diff = page.getByTestId('history-diff');
+  await expect(diff.locator('.diff-del')).toContainText('replicas: 2');
+  await expect(diff.locator('.diff-add')).toContainText('replicas: 3');
+  await shot(page, '7-history');
+
+  // 7. roll back to the first deployment: web goes back to 2 replicas, a third entry is kept
+  await entries.last().getByRole('button', { name: 'Roll back to this one…' }).click();
+  await entries
+    .last()
+    .getByRole('button', { name: `Roll back ${STACK} to #1` })
+    .click();
+  await expect(run).toHaveAttribute('data-status', 'converged', {
+    timeout: 120_000,
+  });
+  await expect(run.locator(`[data-service="${STACK}_web"]`)).toContainText('2/2');
+  expect(inManager(['service', 'inspect', `${STACK}_web`, '--format', '{{.Spec.Mode.Replicated.Replicas}}'])).toBe('2');
+  await page.getByTestId('tab-history').click();
+  await expect(entries).toHaveCount(3);
+  await shot(page, '8-rolled-back');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, '9-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // 8. remove the stack (confirmed): the swarm is left as found
+  await page.getByTestId('stack-detail').getByRole('button', { name: 'Remove…' }).click();
+  await page.getByTestId('confirm-remove').click();
+  await expect(page.getByTestId('stack-item').filter({ hasText: STACK })).toHaveCount(0);
+  await expect.poll(stackServices).toEqual([]);
+  await shot(page, '10-removed');
+});
