@@ -70,6 +70,19 @@ test.afterAll(() => {
 test('write, check, plan, deploy, see on the board, history and rollback, remove a stack', async ({ page }) => {
   test.setTimeout(280_000);
   const state = e2eState();
+  // Monaco and its workers come from the app itself: no CSP violation, no request to another origin
+  const origin = new URL(state.url).origin;
+  const violations: string[] = [];
+  const foreign: string[] = [];
+  page.on('console', (m) => {
+    if (process.env.DEBUG_CONSOLE) console.log('CONSOLE', m.type(), m.text().slice(0, 300));
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
+  page.on('request', (r) => {
+    if (process.env.DEBUG_CONSOLE) console.log('REQ', r.url().slice(0, 150));
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== origin && !(u.protocol === 'ws:' && u.host === new URL(origin).host)) foreign.push(r.url());
+  });
   await page.goto(`${state.url}#stacks`);
   await expect(page.getByRole('heading', { name: 'Stacks', level: 1 })).toBeVisible();
 
@@ -104,6 +117,8 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   await expect(problem).toHaveAttribute('data-severity', 'error');
   await expect(problem).toContainText('services.web.deploy.replicas');
   await expect.poll(() => squiggleLines(page)).toEqual([8]);
+  await expect(page.locator('.compose-editor .monaco-editor')).toBeVisible();
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => /editor\.worker|yaml\.worker/.test(e.name)))).toBe(true);
   await expect(page.getByRole('button', { name: 'Deploy', exact: true })).toBeDisabled();
   await shot(page, '2-mistake');
 
@@ -114,6 +129,20 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   await expect(page.getByTestId('problem')).toHaveCount(0);
   await expect.poll(() => squiggleLines(page)).toEqual([]);
   await shot(page, '3-fixed');
+
+  // completion from the bundled compose schema (monaco-yaml): keys of deploy: on a new line under it
+  await editor.locator('.view-line', { hasText: 'replicas: 2' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Space');
+  const suggest = page.locator('.compose-editor .suggest-widget');
+  await expect(suggest).toContainText('placement');
+  await expect(suggest).toContainText('update_config');
+  await expect(suggest.locator('.monaco-list-row', { hasText: 'placement' }).locator('.label-name')).toBeVisible();
+  await shot(page, '3b-completion');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('ControlOrMeta+Z');
+  await expect(page.getByTestId('validation-status')).toHaveText('valid');
 
   // 3. Plan (Ctrl+Enter in the editor): both services and the default network to create
   await editor.locator('.view-lines').click();
@@ -210,4 +239,6 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   await expect(page.getByTestId('stack-item').filter({ hasText: STACK })).toHaveCount(0);
   await expect.poll(stackServices).toEqual([]);
   await shot(page, '10-removed');
+  expect(violations).toEqual([]);
+  expect(foreign).toEqual([]);
 });

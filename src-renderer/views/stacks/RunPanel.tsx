@@ -23,6 +23,14 @@ export function RunPanel(): ReactElement {
         )}
       </div>
       {run.error && <pre className="run-error">{run.error}</pre>}
+      {run.kind === 'rollback' && run.status === 'converged' && run.history !== undefined && (
+        <div className="panel-sub">
+          The swarm now runs deployment #{run.history}; the editor still shows your text.{' '}
+          <button className="btn small" onClick={() => void workbench.getState().openDeployment(run.stack, run.history ?? 0)}>
+            Open #{run.history} in the editor
+          </button>
+        </div>
+      )}
       <ul className="run-services">
         {run.services.map((s) => {
           const pct = s.desired ? Math.min(100, Math.round((100 * s.running) / s.desired)) : s.state === 'converged' ? 100 : 0;

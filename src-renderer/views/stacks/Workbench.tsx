@@ -121,15 +121,12 @@ export default function Workbench(): ReactElement {
         </label>
         <label className="wb-field">
           File
-          <input className="input mono" aria-label="file name" value={doc.fileName} onChange={(e) => workbench.getState().rename({ fileName: e.target.value })} size={16} />
+          <input className="input mono" aria-label="file name" value={doc.fileName} onChange={(e) => workbench.getState().rename({ fileName: e.target.value })} size={14} />
         </label>
         <span className={`wb-status ${errors ? 'err' : 'ok'}`} data-testid="validation-status">
           {validation.status === 'checking' ? 'checking…' : errors ? `${errors} error${errors === 1 ? '' : 's'}` : validation.status === 'done' ? 'valid' : ''}
         </span>
         <span className="wb-spacer" />
-        <button className="btn" onClick={() => void openFromDisk()} title="Open a compose file (Ctrl+O in the editor)">
-          Open…
-        </button>
         <button className="btn" onClick={() => void save()} title="Save (Electron) or download (browser) the file (Ctrl+S)">
           {window.flotillaFiles ? 'Save…' : 'Download'}
         </button>

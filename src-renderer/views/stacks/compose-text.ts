@@ -152,7 +152,7 @@ export function markerRange(d: DiagnosticLike, text: string): MarkerRange {
   if (start === 1) start = (/\S/.exec(lineText)?.index ?? 0) + 1;
   const rest = lineText.slice(start - 1);
   const lead = rest.startsWith('- ') ? 2 : 0;
-  const token = /^[^\s:#]+/.exec(rest.slice(lead))?.[0].length ?? 0;
+  const token = tokenLength(rest.slice(lead));
   let end = start + lead + token;
   if (end <= start) end = Math.max(start + 1, lineText.length + 1);
   return {
@@ -164,4 +164,13 @@ export function markerRange(d: DiagnosticLike, text: string): MarkerRange {
     endColumn: end,
     code: d.path,
   };
+}
+
+/** a quoted scalar, a `key:`'s key, or a plain value up to a comment */
+function tokenLength(s: string): number {
+  const quoted = /^(["'])(?:\\.|(?!\1).)*\1?/.exec(s);
+  if (quoted) return quoted[0].length;
+  const key = /^([^\s:#][^:#]*?):(?:\s|$)/.exec(s);
+  if (key) return key[1].length;
+  return s.replace(/\s+#.*$/, '').trimEnd().length;
 }

@@ -19,8 +19,8 @@ declare global {
 }
 
 window.MonacoEnvironment = {
-  getWorker(_id, label) {
-    return label === 'yaml' ? new YamlWorker() : new EditorWorker();
+  getWorker() {
+    return new EditorWorker(); // the yaml worker is made by monacoForYaml below
   },
 };
 
@@ -30,6 +30,29 @@ const SCHEMAS: Record<SchemaVersion, JSONSchema> = {
 };
 
 let yaml: MonacoYaml | undefined;
+
+interface LegacyWorkerOptions {
+  label?: string;
+  createData?: unknown;
+  host?: Record<string, (...args: unknown[]) => unknown>;
+  keepIdleModels?: boolean;
+}
+
+// monaco-yaml 5.5 asks for its worker the pre-0.55 way (createWebWorker({moduleId, label, createData}));
+// Monaco 0.55 takes the Worker itself, and the worker reads its create data from its second message
+// (as monaco-editor/esm/vs/common/workers.js does for Monaco's own languages).
+const monacoForYaml = {
+  ...monaco,
+  editor: {
+    ...monaco.editor,
+    createWebWorker: (opts: LegacyWorkerOptions) => {
+      const worker = new YamlWorker();
+      worker.postMessage('ignore');
+      worker.postMessage(opts.createData);
+      return monaco.editor.createWebWorker({ worker, host: opts.host, keepIdleModels: opts.keepIdleModels });
+    },
+  },
+} as unknown as typeof monaco;
 
 /** the compose schema for one model, chosen by the file's version */
 export function setComposeSchema(modelUri: string, version: SchemaVersion): void {
@@ -41,7 +64,7 @@ export function setComposeSchema(modelUri: string, version: SchemaVersion): void
     },
   ];
   if (!yaml)
-    yaml = configureMonacoYaml(monaco, {
+    yaml = configureMonacoYaml(monacoForYaml, {
       enableSchemaRequest: false,
       validate: false,
       hover: true,
