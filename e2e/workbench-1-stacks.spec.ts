@@ -242,3 +242,62 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   expect(violations).toEqual([]);
   expect(foreign).toEqual([]);
 });
+
+test('variables, attached secret files, plan with them, and download', async ({ page }) => {
+  const state = e2eState();
+  await page.goto(`${state.url}#stacks`);
+  const picker = page.getByRole('combobox', { name: 'swarm' });
+  if (await picker.isVisible().catch(() => false)) {
+    const value = await picker.locator('option', { hasText: swarm.manager }).getAttribute('value');
+    await picker.selectOption(value ?? '');
+  }
+  const compose = [
+    'version: "3.9"',
+    'services:',
+    '  app:',
+    '    image: ${IMAGE:?set the image to run}',
+    '    command: ["sleep", "${NAP:-86400}"]',
+    '    secrets: [db_password]',
+    'secrets:',
+    '  db_password:',
+    '    file: ./db_password.txt',
+    '',
+  ].join('\n');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open file…' }).click();
+  await (await chooser).setFiles({ name: 'shop.yml', mimeType: 'application/yaml', buffer: Buffer.from(compose) });
+  await page.getByRole('textbox', { name: 'stack name' }).fill('wbvars');
+
+  // the required variable is missing: an error at its line, flagged in the variables panel
+  await expect(page.getByTestId('problem').first()).toHaveAttribute('data-line', '4');
+  await expect(page.getByTestId('problem').first()).toContainText('set the image to run');
+  await page.getByTestId('tab-variables').click();
+  await expect(page.getByTestId('variable').filter({ hasText: 'IMAGE' })).toHaveAttribute('data-status', 'missing-required');
+  await expect(page.getByTestId('variable').filter({ hasText: 'NAP' })).toHaveAttribute('data-status', 'default');
+  await shot(page, '11-variables-missing');
+  await page.getByRole('textbox', { name: 'value of IMAGE' }).fill(IMAGE_V1);
+  await expect(page.getByTestId('variable').filter({ hasText: 'IMAGE' })).toHaveAttribute('data-status', 'set');
+  await expect(page.getByTestId('validation-status')).toHaveText('valid');
+
+  // the secret's file is attached from the browser, and Plan reads it from the request
+  await page.getByTestId('tab-files').click();
+  const attach = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach…' }).click();
+  await (await attach).setFiles({ name: 'db_password.txt', mimeType: 'text/plain', buffer: Buffer.from('s3cret') });
+  await expect(page.getByTestId('files')).toContainText('attached');
+  await shot(page, '12-files');
+  await page.getByRole('button', { name: 'Plan', exact: true }).click();
+  const plan = page.getByTestId('plan');
+  await expect(plan.locator('[data-kind="secret"][data-action="create"]')).toContainText('wbvars_db_password');
+  await expect(plan.locator('[data-kind="service"][data-action="create"]')).toContainText('wbvars_app');
+  await shot(page, '13-plan-with-secret');
+
+  // Ctrl+S downloads the file as written
+  const download = page.waitForEvent('download');
+  await page.getByTestId('compose-editor').locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+S');
+  const d = await download;
+  expect(d.suggestedFilename()).toBe('shop.yml');
+  const fs = await import('node:fs/promises');
+  expect(await fs.readFile(await d.path(), 'utf8')).toBe(compose);
+});

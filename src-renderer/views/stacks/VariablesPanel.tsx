@@ -24,7 +24,7 @@ export function VariablesPanel(): ReactElement {
     );
   return (
     <div data-testid="variables">
-      <div className="panel-sub">Values for interpolation (the docker CLI takes them from its environment; here you set them). Flotilla never reads a .env file unless asked.</div>
+      <div className="panel-sub">Values for interpolation: the docker CLI takes them from its shell environment, here you set them. A .env file is not read, as with docker stack deploy.</div>
       <table className="vars">
         <thead>
           <tr>
@@ -59,7 +59,7 @@ export function VariablesPanel(): ReactElement {
                   </button>
                 )}
               </td>
-              <td className="mono var-used">{used[r.name] ?? (r.status === 'default' ? r.defaultValue : '')}</td>
+              <td className="mono var-used" title={used[r.name] ?? r.defaultValue ?? ''}>{used[r.name] ?? (r.status === 'default' ? r.defaultValue : '')}</td>
             </tr>
           ))}
         </tbody>
