@@ -18,8 +18,9 @@ function inManager(args: string[]): string {
   if (r.status !== 0) throw new Error(`docker ${args.join(' ')} in ${swarm.manager}: ${r.stderr}`);
   return r.stdout.trim();
 }
-const stackServices = (): string[] =>
-  inManager(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${STACK}`, '--format', '{{.Name}}'])
+const FAILING = 'wbfail';
+const stackServices = (stack = STACK): string[] =>
+  inManager(['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', '{{.Name}}'])
     .split('\n')
     .filter(Boolean);
 
@@ -60,11 +61,13 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   swarm = ensureMachineSwarm();
   await ensureWorkloadImages(swarm.machines);
-  if (stackServices().length) inManager(['stack', 'rm', STACK]); // a stopped earlier run
+  for (const st of [STACK, FAILING]) if (stackServices(st).length) inManager(['stack', 'rm', st]); // a stopped earlier run
 });
 
 test.afterAll(() => {
-  if (swarm && stackServices().length) inManager(['stack', 'rm', STACK]);
+  if (!swarm) return;
+  if (stackServices().length) inManager(['stack', 'rm', STACK]);
+  if (stackServices(FAILING).length) inManager(['stack', 'rm', FAILING]);
 });
 
 test('write, check, plan, deploy, see on the board, history and rollback, remove a stack', async ({ page }) => {
@@ -300,4 +303,36 @@ test('variables, attached secret files, plan with them, and download', async ({ 
   expect(d.suggestedFilename()).toBe('shop.yml');
   const fs = await import('node:fs/promises');
   expect(await fs.readFile(await d.path(), 'utf8')).toBe(compose);
+});
+
+test('a deploy that cannot converge shows the failing tasks’ errors', async ({ page }) => {
+  test.setTimeout(200_000);
+  const state = e2eState();
+  await page.goto(`${state.url}#stacks`);
+  const picker = page.getByRole('combobox', { name: 'swarm' });
+  if (await picker.isVisible().catch(() => false)) {
+    const value = await picker.locator('option', { hasText: swarm.manager }).getAttribute('value');
+    await picker.selectOption(value ?? '');
+  }
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open file…' }).click();
+  const compose = 'version: "3.9"\nservices:\n  ghost:\n    image: flotilla-lab/busybox:not-here\n    command: ["sleep", "86400"]\n';
+  await (await chooser).setFiles({ name: 'ghost.yml', mimeType: 'application/yaml', buffer: Buffer.from(compose) });
+  await page.getByRole('textbox', { name: 'stack name' }).fill(FAILING);
+  await expect(page.getByTestId('validation-status')).toHaveText('valid');
+  await page.getByRole('combobox', { name: 'resolve image' }).selectOption('never');
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  const run = page.getByTestId('run');
+  await expect(run).toHaveAttribute('data-status', 'failed', { timeout: 150_000 });
+  const ghost = run.locator(`[data-service="${FAILING}_ghost"]`);
+  await expect(ghost).toHaveAttribute('data-state', 'failed');
+  await expect(ghost.locator('.run-task-error').first()).toContainText(/No such image|not-here/i);
+  await expect(page.getByTestId('run-summary')).toContainText(`${FAILING}_ghost did not converge`);
+  await shot(page, '14-failed');
+
+  await page.getByTestId('stack-item').filter({ hasText: FAILING }).click();
+  await page.getByTestId('stack-detail').getByRole('button', { name: 'Remove…' }).click();
+  await page.getByTestId('confirm-remove').click();
+  await expect(page.getByTestId('stack-item').filter({ hasText: FAILING })).toHaveCount(0);
+  await expect.poll(() => stackServices(FAILING)).toEqual([]);
 });

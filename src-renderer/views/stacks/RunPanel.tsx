@@ -23,6 +23,9 @@ export function RunPanel(): ReactElement {
         )}
       </div>
       {run.error && <pre className="run-error">{run.error}</pre>}
+      {run.status === 'failed' && (
+        <div className="panel-sub">Fix what the task errors name (image, command, placement, resources), then Deploy again; the swarm keeps retrying the tasks meanwhile.</div>
+      )}
       {run.kind === 'rollback' && run.status === 'converged' && run.history !== undefined && (
         <div className="panel-sub">
           The swarm now runs deployment #{run.history}; the editor still shows your text.{' '}
