@@ -88,12 +88,14 @@ export interface WorkbenchState {
   openDeployment(stack: string, n: number): Promise<void>;
 }
 
-export const STARTER = `version: "3.9"
+export const STARTER = `# A new stack: edit it, Plan (Ctrl+Enter) to see what would change, then Deploy.
+version: "3.9"
 
 services:
   web:
-    image: flotilla-lab/busybox:1
-    command: ["httpd", "-f", "-p", "8080"]
+    image: nginx:alpine
+    ports:
+      - "8080:80"
     deploy:
       replicas: 2
 `;
