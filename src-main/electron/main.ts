@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../host';
 import { registerContractIpc, type IpcMainLike } from './ipc';
+import { registerFileDialogs } from './file-dialogs';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,6 +35,7 @@ async function createWindow(): Promise<void> {
   const rendererUrl = process.env.ELECTRON_RENDERER_URL;
   const isOurs = (url: string): boolean => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'));
   registerContractIpc(ipcMain as unknown as IpcMainLike, host.dispatcher, isOurs);
+  registerFileDialogs(isOurs);
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//.test(url)) void shell.openExternal(url);
     return { action: 'deny' };

@@ -22,6 +22,9 @@ export const StackFiles = z.object({
   /** read `.env` beside the first file (the docker CLI never does; the choice is reported in diagnostics) */
   dotEnv: z.boolean().default(false),
   workingDir: z.string().optional(),
+  /** contents (base64) of files that secrets, configs and env_file read, by the path written in the compose file;
+   * read instead of the host's disk (browser mode, where the person attaches them); never kept in history */
+  attachments: z.record(z.string().min(1).max(4096), z.string().max(8_000_000)).default({}),
 });
 
 const EngineStack = z.object({ engineId: z.string().min(1), stack: z.string().min(1).max(200) });
@@ -83,9 +86,9 @@ export const stacksContract = {
   ),
   'stacks.services': request("a stack's services with running/desired counts", EngineStack, z.array(z.object({ id: z.string(), name: z.string(), mode: z.string(), replicas: z.string(), image: z.string(), ports: z.string() }))),
   'stacks.history': request(
-    "a stack's deployments (files and variables kept, never secret contents); with diff: [a, b] also their line diff",
-    EngineStack.extend({ diff: z.tuple([z.number().int(), z.number().int()]).optional() }),
-    z.object({ entries: z.array(HistoryEntry), diff: z.string().optional() }),
+    "a stack's deployments (files and variables kept, never secret contents); with diff: [a, b] also their line diff; with show: n the compose files of deployment n",
+    EngineStack.extend({ diff: z.tuple([z.number().int(), z.number().int()]).optional(), show: z.number().int().min(1).optional() }),
+    z.object({ entries: z.array(HistoryEntry), diff: z.string().optional(), files: z.array(ComposeFile).optional() }),
   ),
   'stacks.rollback': stream('redeploy an earlier deployment of a stack', EngineStack.extend({ to: z.number().int().min(1), wait: z.boolean().default(true) }), StackEvent),
 };

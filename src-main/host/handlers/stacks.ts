@@ -2,10 +2,11 @@ import type { stacksContract } from '../../api/domains/stacks';
 import type { HandlersFor } from '../types';
 import type { Services } from '../services';
 import {
+  StackLoadError,
   deployWithHistory,
   historyDiff,
+  historyKey,
   listStacks,
-  loadOrThrow,
   loadStack,
   planStack,
   removeStack,
@@ -15,14 +16,58 @@ import {
   stackServices,
   stackTasks,
 } from '../../core/stacks';
+import { deployStack } from '../../core/stacks/deploy';
+import { readHistory, recordDeploy } from '../../core/stacks/history';
+import { formatDiagnostic } from '../../core/stacks/loader';
+import type { ComposeConfig } from '../../core/stacks/model';
 import fs from 'node:fs';
+import path from 'node:path';
+
+interface FilesInput {
+  files: Array<{ file: string; content: string }>;
+  variables: Record<string, string>;
+  dotEnv: boolean;
+  workingDir?: string;
+  attachments: Record<string, string>;
+}
+
+/** reads attached files (by the path written in the compose file, resolved as the loader resolves it) before the disk */
+function attachedReader(input: FilesInput): (p: string) => Buffer {
+  const first = input.files[0];
+  const workingDir = input.workingDir ?? (first && first.file !== '-' ? path.dirname(path.resolve(first.file)) : process.cwd());
+  const attached = new Map(Object.entries(input.attachments).map(([k, v]) => [path.resolve(workingDir, k), Buffer.from(v, 'base64')]));
+  return (p) => attached.get(path.resolve(p)) ?? fs.readFileSync(p);
+}
+
+function load(input: FilesInput) {
+  const read = attachedReader(input);
+  const r = loadStack({
+    files: input.files,
+    env: input.variables,
+    dotEnv: input.dotEnv,
+    workingDir: input.workingDir,
+    readFile: (p) => read(p).toString('utf8'),
+  });
+  return { ...r, read };
+}
+
+function loadOrThrow(input: FilesInput) {
+  const r = load(input);
+  if (!r.config) throw new StackLoadError(r.diagnostics);
+  return r as typeof r & { config: ComposeConfig };
+}
 
 export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> {
   const docker = async (engineId: string) => (await s.engines.connect(engineId)).docker;
   return {
     'stacks.validate': async (input) => {
-      const r = loadStack({ files: input.files, env: input.variables, dotEnv: input.dotEnv, workingDir: input.workingDir });
-      return { diagnostics: r.diagnostics, version: r.version, variables: r.variables, dotEnvFile: r.dotEnvFile };
+      const r = load(input);
+      return {
+        diagnostics: r.diagnostics,
+        version: r.version,
+        variables: r.variables,
+        dotEnvFile: r.dotEnvFile,
+      };
     },
     'stacks.config': async (input) => {
       const r = loadOrThrow(input);
@@ -30,12 +75,47 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
     },
     'stacks.plan': async (input) => {
       const r = loadOrThrow(input);
-      const items = await planStack(await docker(input.engineId), input.stack, r.config, { prune: input.prune, readFile: (p) => fs.readFileSync(p) });
+      const items = await planStack(await docker(input.engineId), input.stack, r.config, { prune: input.prune, readFile: r.read });
       return { items, diagnostics: r.diagnostics };
     },
     'stacks.deploy': async (input, emit, { signal }) => {
-      const res = await deployWithHistory(await docker(input.engineId), { ...input, home: s.home, signal, onEvent: emit });
-      emit({ type: 'done', history: res.history, services: res.services });
+      const d = await docker(input.engineId);
+      if (!Object.keys(input.attachments).length) {
+        const res = await deployWithHistory(d, {
+          ...input,
+          home: s.home,
+          signal,
+          onEvent: emit,
+        });
+        emit({ type: 'done', history: res.history, services: res.services });
+        return;
+      }
+      // attached files are read from the request, not the disk; history keeps only their paths (sha256 "unreadable")
+      const loaded = loadOrThrow(input);
+      for (const diag of loaded.diagnostics) if (diag.severity === 'warning') emit({ type: 'warning', message: formatDiagnostic(diag) });
+      const res = await deployStack(d, {
+        ...input,
+        config: loaded.config,
+        readFile: loaded.read,
+        signal,
+        onEvent: emit,
+      });
+      const entry = await recordDeploy(s.home, {
+        stack: input.stack,
+        engine: await historyKey(d),
+        sources: input.files.map((f) => f.file),
+        contents: input.files,
+        workingDir: loaded.workingDir,
+        variables: loaded.variables,
+        dotEnvFile: loaded.dotEnvFile,
+        options: {
+          prune: input.prune,
+          resolveImage: input.resolveImage,
+          withRegistryAuth: input.withRegistryAuth,
+        },
+        config: loaded.config,
+      });
+      emit({ type: 'done', history: entry.n, services: res.services });
     },
     'stacks.rm': async ({ engineId, stacks }) => {
       const d = await docker(engineId);
@@ -47,12 +127,23 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
     'stacks.ls': async ({ engineId }) => listStacks(await docker(engineId)),
     'stacks.ps': async ({ engineId, stack, filters }) => stackTasks(await docker(engineId), stack, filters),
     'stacks.services': async ({ engineId, stack }) => stackServices(await docker(engineId), stack),
-    'stacks.history': async ({ engineId, stack, diff }) => {
+    'stacks.history': async ({ engineId, stack, diff, show }) => {
       const d = await docker(engineId);
-      return { entries: await stackHistory(d, s.home, stack), diff: diff ? await historyDiff(d, s.home, stack, diff[0], diff[1]) : undefined };
+      return {
+        entries: await stackHistory(d, s.home, stack),
+        diff: diff ? await historyDiff(d, s.home, stack, diff[0], diff[1]) : undefined,
+        files: show ? readHistory(s.home, await historyKey(d), stack, show).contents : undefined,
+      };
     },
     'stacks.rollback': async ({ engineId, stack, to, wait }, emit, { signal }) => {
-      const res = await rollbackStack(await docker(engineId), { home: s.home, stack, to, wait, signal, onEvent: emit });
+      const res = await rollbackStack(await docker(engineId), {
+        home: s.home,
+        stack,
+        to,
+        wait,
+        signal,
+        onEvent: emit,
+      });
       emit({ type: 'done', history: res.history, services: res.services });
     },
   };
