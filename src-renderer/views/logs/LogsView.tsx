@@ -50,10 +50,14 @@ function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail: string
     }
     setState({ status: 'connecting' });
     const opts = { follow: true, timestamps: true, tail: tail === 'all' ? ('all' as const) : Number(tail), ...(since ? { since } : {}) };
+    let live = false;
     const handlers = {
       onEvent: (l: { stream: 'stdout' | 'stderr'; line: string; timestamp?: string; taskId?: string }) => {
         feed.push({ stream: l.stream, text: l.line, timestamp: l.timestamp, taskId: l.taskId });
-        setState((s) => (s.status === 'live' ? s : { status: 'live' }));
+        if (!live) {
+          live = true; // one state change for the first line, none for the next thousands
+          setState({ status: 'live' });
+        }
       },
       onError: (e: Error) => setState({ status: 'error', error: e.message }),
       onEnd: () => setState({ status: 'ended' }),
@@ -404,7 +408,7 @@ export function LogsView(): ReactElement {
             </select>
           </label>
           <select className="select" aria-label="streams" value={streams} onChange={(e) => setStreams(e.target.value as Streams)}>
-            <option value="all">stdout and stderr</option>
+            <option value="all">stdout + stderr</option>
             <option value="stdout">stdout only</option>
             <option value="stderr">stderr only</option>
           </select>
