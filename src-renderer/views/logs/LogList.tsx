@@ -18,7 +18,8 @@ export interface RowSource {
 
 export interface Prefix {
   label: string;
-  colour: string;
+  /** palette index (task-colours.ts): drawn with the .tc-N class */
+  tone: number;
 }
 
 export interface LogListProps {
@@ -36,23 +37,27 @@ export interface LogListProps {
   scrollToIndex?: number;
 }
 
-function colour(c: string | number | undefined): string | undefined {
-  if (c === undefined) return undefined;
-  return typeof c === 'number' ? `var(--ansi-${c})` : c;
+/** palette colours and attributes as classes (cheap to apply), only 256/true colours inline */
+function classOf(s: AnsiStyle): string | undefined {
+  let c = '';
+  const fg = s.inverse ? s.bg : s.fg;
+  const bg = s.inverse ? s.fg : s.bg;
+  if (typeof fg === 'number') c += ` fg-${fg}`;
+  if (typeof bg === 'number') c += ` bg-${bg}`;
+  if (s.inverse && fg === undefined) c += ' fg-inv';
+  if (s.inverse && bg === undefined) c += ' bg-inv';
+  if (s.bold) c += ' b';
+  if (s.dim) c += ' dim';
+  if (s.italic) c += ' i';
+  if (s.underline) c += ' u';
+  return c ? c.slice(1) : undefined;
 }
 
 function styleOf(s: AnsiStyle): CSSProperties | undefined {
-  if (!s.fg && s.fg !== 0 && !s.bg && s.bg !== 0 && !s.bold && !s.dim && !s.italic && !s.underline && !s.inverse) return undefined;
-  const fg = colour(s.inverse ? s.bg : s.fg) ?? (s.inverse ? 'var(--log-bg)' : undefined);
-  const bg = colour(s.inverse ? s.fg : s.bg) ?? (s.inverse ? 'var(--fg)' : undefined);
-  return {
-    color: fg,
-    background: bg,
-    fontWeight: s.bold ? 700 : undefined,
-    opacity: s.dim ? 0.7 : undefined,
-    fontStyle: s.italic ? 'italic' : undefined,
-    textDecoration: s.underline ? 'underline' : undefined,
-  };
+  const fg = s.inverse ? s.bg : s.fg;
+  const bg = s.inverse ? s.fg : s.bg;
+  if (typeof fg !== 'string' && typeof bg !== 'string') return undefined;
+  return { color: typeof fg === 'string' ? fg : undefined, background: typeof bg === 'string' ? bg : undefined };
 }
 
 function clock(ts: string): string {
@@ -64,20 +69,18 @@ function clock(ts: string): string {
 
 interface RowProps {
   entry: LogEntry;
-  top: number;
   showTimestamps: boolean;
   prefix?: Prefix;
   matcher?: Matcher;
   current: boolean;
 }
 
-const LogRow = memo(function LogRow({ entry, top, showTimestamps, prefix, matcher, current }: RowProps): ReactElement {
+const LogRow = memo(function LogRow({ entry, showTimestamps, prefix, matcher, current }: RowProps): ReactElement {
   const segs = parseAnsi(entry.text);
   const marked = matcher ? markSegments(segs, matcher.ranges(stripAnsi(entry.text))) : segs;
   return (
     <div
       className={`log-row ${entry.stream}${current ? ' current' : ''}`}
-      style={{ top }}
       data-seq={entry.seq}
       data-testid="log-row"
       title={entry.stream === 'stderr' ? 'stderr' : undefined}
@@ -88,18 +91,18 @@ const LogRow = memo(function LogRow({ entry, top, showTimestamps, prefix, matche
         </span>
       )}
       {prefix && (
-        <span className="log-prefix" style={{ color: prefix.colour, borderColor: prefix.colour }}>
+        <span className={`log-prefix tc-${prefix.tone}`}>
           {prefix.label}
         </span>
       )}
       <span className="log-text">
         {marked.map((s, i) =>
           'mark' in s && s.mark ? (
-            <mark key={i} style={styleOf(s.style)}>
+            <mark key={i} className={classOf(s.style)} style={styleOf(s.style)}>
               {s.text}
             </mark>
           ) : (
-            <span key={i} style={styleOf(s.style)}>
+            <span key={i} className={classOf(s.style)} style={styleOf(s.style)}>
               {s.text}
             </span>
           ),
@@ -153,18 +156,24 @@ export function LogList(props: LogListProps): ReactElement {
   // while following, draw the bottom rows even before the scroll position caught up
   const visible = Math.ceil(view.height / ROW_HEIGHT);
   const [start, end] = follow ? [Math.max(0, count - visible - OVERSCAN), count] : [first, last];
+  // keys recycle by position in the window: when lines stream past, React rewrites a row's text rather
+  // than tearing down one element and building another for every new line
+  const pool = Math.max(1, end - start);
   for (let i = start; i < end; i++) {
     const e = rows.entryAt(i);
     if (!e) continue;
     items.push(
-      <LogRow key={e.seq} entry={e} top={i * ROW_HEIGHT} showTimestamps={props.showTimestamps} prefix={props.prefixOf?.(e)} matcher={props.matcher} current={e.seq === props.currentSeq} />,
+      <LogRow key={i % pool} entry={e} showTimestamps={props.showTimestamps} prefix={props.prefixOf?.(e)} matcher={props.matcher} current={e.seq === props.currentSeq} />,
     );
   }
 
   return (
     <div className="log-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label="log lines" data-testid="log-scroller">
       <div className="log-sizer" style={{ height: count * ROW_HEIGHT }}>
-        {items}
+        {/* one transform moves the window of rows; the rows themselves carry no position */}
+        <div className="log-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
+          {items}
+        </div>
       </div>
     </div>
   );

@@ -15,7 +15,7 @@ import { LogList, type Prefix, type RowSource } from './LogList';
 import { SeqIndex } from './seq-index';
 import { parseQuery } from './search';
 import { stripAnsi } from './ansi';
-import { taskColour } from './task-colours';
+import { taskTone } from './task-colours';
 import { downloadText, logText } from './download';
 import type { LogEntry } from './ring-buffer';
 import './ansi-palette.css';
@@ -132,7 +132,7 @@ export function LogsView(): ReactElement {
         const svc = t ? services.get(t.serviceId) : undefined;
         const node = t?.nodeId ? nodes.get(t.nodeId) : undefined;
         const label = t && svc ? `${svc.name}.${t.slot ?? node?.hostname ?? t.id.slice(0, 6)}` : e.taskId.slice(0, 12);
-        p = { label: node ? `${label}@${node.hostname}` : label, colour: taskColour(e.taskId) };
+        p = { label: node ? `${label}@${node.hostname}` : label, tone: taskTone(e.taskId) };
         cache.set(e.taskId, p);
       }
       return p;
