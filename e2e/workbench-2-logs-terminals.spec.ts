@@ -69,6 +69,8 @@ test('logs: follow a service, new lines arrive, search; terminals: exec into a t
   // ---- step 1: pick the service and follow its logs ----
   const servicePicker = page.getByLabel('service', { exact: true });
   await expect(servicePicker.locator('option', { hasText: service })).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByRole('heading', { name: 'Pick a service' })).toBeVisible();
+  await shot(page, '0-logs-pick-a-service');
   await servicePicker.selectOption({ label: service });
   const rows = page.getByTestId('log-row');
   await expect(rows.filter({ hasText: /tick \d+ from/ }).first()).toBeVisible({ timeout: 60_000 });
@@ -115,6 +117,8 @@ test('logs: follow a service, new lines arrive, search; terminals: exec into a t
   await expect(page.getByRole('heading', { name: 'Terminals', level: 1 })).toBeVisible();
   const execButton = page.locator(`[data-testid="exec-task"][data-service="${service}"]`).first();
   await expect(execButton).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator(`[data-testid="ssh-machine"][data-machine="${sw.manager}"]`)).toBeEnabled();
+  await shot(page, '5-terminal-launcher');
   await execButton.click();
   await expect(page.getByTestId('terminal-tab')).toHaveCount(1);
   await expect.poll(() => screenText(page), { timeout: 60_000 }).toMatch(/[#$]\s*$/m);
@@ -124,7 +128,7 @@ test('logs: follow a service, new lines arrive, search; terminals: exec into a t
   await page.keyboard.type('echo "héllo → wörld ✓"');
   await page.keyboard.press('Enter');
   await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/^héllo → wörld ✓\s*$/m);
-  await shot(page, '5-exec-terminal');
+  await shot(page, '6-exec-terminal');
 
   // ---- step 4: an SSH terminal on the manager machine, docker info ----
   await page.getByRole('tab', { name: '+ New terminal' }).click();
@@ -138,10 +142,10 @@ test('logs: follow a service, new lines arrive, search; terminals: exec into a t
   await page.keyboard.press('Enter');
   await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/Swarm: active/);
   expect(machineDocker(sw.manager, ['info', '--format', '{{.Swarm.LocalNodeState}}']).trim()).toBe('active');
-  await shot(page, '6-ssh-docker-info');
+  await shot(page, '7-ssh-docker-info');
   await page.getByTestId('theme-toggle').click(); // light -> dark: the terminal follows
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await shot(page, '7-ssh-dark');
+  await shot(page, '8-ssh-dark');
 
   // ---- step 5: closing the tabs closes the channels ----
   await page.getByRole('button', { name: /^close / }).first().click();
