@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHost, type Host } from '../../src-main/host';
 import type { HostMessage } from '../../src-main/api/protocol';
 import { TerminalEvent } from '../../src-main/api/domains/terminals';
+import { LogLine } from '../../src-main/api/domains/swarm';
 import { describeLab, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, type LabNode } from '../support/lab';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,7 +83,7 @@ describeLab('terminals on the lab', () => {
   });
 
   afterAll(async () => {
-    await nodeDocker(n1, ['rm', '-f', container]);
+    await nodeDocker(n1, ['rm', '-f', container, `${container}-logs`]);
     await host?.close();
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
@@ -130,6 +131,26 @@ describeLab('terminals on the lab', () => {
     expect(t.open).toBe(0);
     await expect(t.write('echo gone\n')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     t.close();
+  });
+
+  it("swarm.containers.logs (the Logs view's container target): stdout and stderr apart, followed until disposed", async () => {
+    const name = `${container}-logs`;
+    await nodeDockerOk(n1, ['run', '-d', '--name', name, LAB_BUSYBOX, 'sh', '-c', 'echo out-1; echo err-1 >&2; sleep 2; echo out-2; sleep 3600']);
+    const lines: LogLine[] = [];
+    const conn = host.dispatcher.connect((m: HostMessage) => {
+      if (m.t === 'event') lines.push(LogLine.parse(m.event));
+    });
+    conn.receive({ t: 'subscribe', id: 1, method: 'swarm.containers.logs', params: { engineId: `lab:${n1.name}`, container: name, follow: true, timestamps: true } });
+    for (let i = 0; i < 100 && !lines.some((l) => l.line === 'out-2'); i++) await sleep(100);
+    expect(lines.map((l) => `${l.stream}:${l.line}`)).toEqual(expect.arrayContaining(['stdout:out-1', 'stderr:err-1', 'stdout:out-2']));
+    expect(lines.every((l) => /^\d{4}-\d\d-\d\dT/.test(l.timestamp ?? ''))).toBe(true);
+    // the oracle agrees on what the container wrote
+    const oracle = await nodeDocker(n1, ['logs', name]);
+    expect(oracle.stdout).toContain('out-2');
+    expect(oracle.stderr).toContain('err-1');
+    conn.receive({ t: 'dispose', id: 1 });
+    expect(conn.open).toBe(0);
+    conn.close();
   });
 
   it('refuses bad input and unknown targets in plain words', async () => {
