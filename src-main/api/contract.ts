@@ -8,6 +8,7 @@ import { labContract } from './domains/lab';
 import { swarmContract } from './domains/swarm';
 import { stacksContract } from './domains/stacks';
 import { machinesContract } from './domains/machines';
+import { terminalsContract } from './domains/terminals';
 
 export const contract = {
   ...systemContract,
@@ -16,6 +17,7 @@ export const contract = {
   ...swarmContract,
   ...stacksContract,
   ...machinesContract,
+  ...terminalsContract,
 };
 export type Contract = typeof contract;
 

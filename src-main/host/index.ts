@@ -7,6 +7,7 @@ import { labHandlers } from './handlers/lab';
 import { swarmHandlers } from './handlers/swarm';
 import { stacksHandlers } from './handlers/stacks';
 import { machinesHandlers } from './handlers/machines';
+import { terminalsHandlers } from './handlers/terminals';
 
 export interface Host {
   readonly services: Services;
@@ -23,6 +24,7 @@ export function createHost(opts: { transport: Services['transport']; home?: stri
     ...swarmHandlers(services),
     ...stacksHandlers(services),
     ...machinesHandlers(services),
+    ...terminalsHandlers(services),
   };
   const dispatcher = new Dispatcher(handlers as unknown as AnyHandlers);
   services.setBroadcaster((name, payload) => dispatcher.broadcast(name, payload));

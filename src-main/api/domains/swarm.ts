@@ -267,6 +267,7 @@ export const swarmContract = {
 
   'swarm.tasks.list': request('tasks, optionally of one service or node, newest first', z.object({ ...EngineId, service: Ref.optional(), node: Ref.optional() }).strict(), z.array(Task)),
   'swarm.tasks.logs': stream('one task container logs, read from the node that runs it', z.object({ ...EngineId, task: Ref, ...LogOptions }).strict(), LogLine),
+  'swarm.containers.logs': stream('one container logs on the engine `engineId` (any container, not only one of a task)', z.object({ ...EngineId, container: Ref, ...LogOptions }).strict(), LogLine),
   'swarm.exec': request('run a command in a task container (of a task or a service) on its node; output and exit code', z.object({ ...EngineId, target: Ref, cmd: z.array(z.string()).min(1), user: z.string().optional(), workdir: z.string().optional(), env: z.array(z.string()).optional() }).strict(), z.object({ stdout: z.string(), stderr: z.string(), exitCode: z.number(), taskId: z.string(), nodeId: z.string() })),
 
   'swarm.secrets.list': request('secrets (never their content)', z.object({ ...EngineId }).strict(), z.array(SecretSummary)),

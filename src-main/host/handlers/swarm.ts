@@ -88,6 +88,7 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
       return sw.listTasks(m, { serviceId, nodeId });
     },
     'swarm.tasks.logs': async ({ engineId, task, ...o }, emit, { signal }) => sw.taskLogs(await cluster(engineId), task, { ...o, signal }, emit),
+    'swarm.containers.logs': async ({ engineId, container, ...o }, emit, { signal }) => sw.containerLogs(await conn(engineId), container, { ...o, signal }, emit),
     'swarm.exec': async ({ engineId, target, cmd, user, workdir, env }, { signal }) => sw.execInTask(await cluster(engineId), target, { cmd, user, workdir, env, signal }),
 
     'swarm.secrets.list': async ({ engineId }) => sw.listSecrets(await conn(engineId)),

@@ -1,0 +1,24 @@
+// The logs as a text file: what the ring holds (ANSI escapes removed), one line each with its time,
+// task and stream, the way `docker service logs --timestamps` prints them.
+import type { LogEntry } from './ring-buffer';
+import { stripAnsi } from './ansi';
+
+export function logText(entries: Iterable<LogEntry>, prefixOf?: (e: LogEntry) => string | undefined): string {
+  const out: string[] = [];
+  for (const e of entries) {
+    const prefix = prefixOf?.(e);
+    out.push(`${e.timestamp ? `${e.timestamp} ` : ''}${prefix ? `${prefix} ` : ''}${e.stream === 'stderr' ? '[stderr] ' : ''}${stripAnsi(e.text)}`);
+  }
+  return out.join('\n') + (out.length ? '\n' : '');
+}
+
+export function downloadText(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
