@@ -11,7 +11,8 @@ export type LogTarget =
 export type TerminalTarget =
   | { kind: 'machine'; machine: string }
   | { kind: 'engine-host'; engineId: string; name?: string }
-  | { kind: 'task'; engineId: string; taskId: string; name?: string };
+  | { kind: 'task'; engineId: string; taskId: string; name?: string }
+  | { kind: 'container'; engineId: string; containerId: string; name?: string };
 
 export type Intent =
   | { view: 'services'; serviceId: string }

@@ -25,12 +25,14 @@ interface Tab {
 function toContract(t: NavTarget): TerminalTarget {
   if (t.kind === 'machine') return { kind: 'machine', machine: t.machine };
   if (t.kind === 'engine-host') return { kind: 'engine-host', engineId: t.engineId };
+  if (t.kind === 'container') return { kind: 'container', engineId: t.engineId, containerId: t.containerId };
   return { kind: 'task', engineId: t.engineId, taskId: t.taskId };
 }
 
 function navLabel(t: NavTarget): string {
   if (t.kind === 'machine') return t.machine;
   if (t.kind === 'engine-host') return t.name ?? t.engineId.replace(/^\w+:/, '');
+  if (t.kind === 'container') return t.name ?? `container ${t.containerId.slice(0, 12)}`;
   return t.name ?? `task ${t.taskId.slice(0, 12)}`;
 }
 
