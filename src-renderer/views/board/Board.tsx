@@ -1,14 +1,14 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
-import type { BoardFilters, BoardModel, BoardService } from './types';
+import type { BoardFilters, BoardModel, BoardNode, BoardService } from './types';
 import { NO_FILTERS } from './types';
 import { buildBoard, serviceColor, type UpdateProgress } from './model';
 import { NodeColumn } from './NodeColumn';
 
 const FLIP_LIMIT = 600; // beyond this many cards, measuring every card each change costs more than the animation is worth
 
-function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
+export function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
   const pct = p.total ? Math.round((100 * p.updated) / p.total) : 0;
   const label: Record<string, string> = {
     updating: 'updating',
@@ -64,9 +64,13 @@ export interface BoardProps {
   initialFilters?: Partial<BoardFilters>;
   /** animations off for benches and reduced-motion users */
   animate?: boolean;
+  /** node actions in the column headers (stable callback: columns are memoized on it) */
+  onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
+  /** open a card's service (stable callback) */
+  onOpenTask?: (serviceId: string) => void;
 }
 
-export function Board({ model, now, initialFilters, animate = true }: BoardProps): ReactElement {
+export function Board({ model, now, initialFilters, animate = true, onAvailability, onOpenTask }: BoardProps): ReactElement {
   const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
   const [groupByStack, setGroupByStack] = useState(false);
   const [compact, setCompact] = useState(false);
@@ -206,6 +210,8 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
             groupByStack={groupByStack}
             showLabels={showLabels}
             onToggle={onToggle}
+            onAvailability={onAvailability}
+            onOpenTask={onOpenTask}
           />
         ))}
       </div>

@@ -1,7 +1,7 @@
 // One node's column: its header (hostname, role, availability, status, resources, labels) and cards.
 // Memoized with a shallow comparison of its cards, so unchanged columns are skipped entirely.
-import { memo, type ReactElement } from 'react';
-import type { BoardService } from './types';
+import { memo, useState, type ReactElement } from 'react';
+import type { BoardNode, BoardService } from './types';
 import type { NodeColumn as Column, TaskCardInfo } from './model';
 import { isUpdating } from './model';
 import { TaskCard } from './TaskCard';
@@ -20,6 +20,10 @@ export interface NodeColumnProps {
   groupByStack: boolean;
   showLabels: boolean;
   onToggle(key: string): void;
+  /** drain / activate from the header; absent on the demo and in benches */
+  onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
+  /** a card was opened (click or Enter): show its service */
+  onOpenTask?: (serviceId: string) => void;
 }
 
 function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
@@ -37,6 +41,7 @@ function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): Rea
             updating={!!s && isUpdating(s)}
             now={p.now}
             compact={p.compact}
+            onOpen={p.onOpenTask}
           />
         );
       })}
@@ -55,6 +60,41 @@ function Summary({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): R
           {p.services.get(id)?.name ?? id.slice(0, 12)} <b>{n}</b>
         </span>
       ))}
+    </div>
+  );
+}
+
+/** drain or activate the node, with its pending state and error in the header */
+function NodeActions({ node, act }: { node: BoardNode; act: NonNullable<NodeColumnProps['onAvailability']> }): ReactElement {
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+  const run = (availability: BoardNode['availability'], verb: string): void => {
+    setBusy(verb);
+    setError(undefined);
+    act(node, availability).then(
+      () => setBusy(undefined),
+      (e: unknown) => {
+        setBusy(undefined);
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+  };
+  return (
+    <div className="node-actions">
+      {node.availability === 'active' ? (
+        <button className="btn small" disabled={!!busy} onClick={() => run('drain', 'Draining')} title={`Drain ${node.hostname}: its tasks move to other nodes and no new ones come`} data-testid="node-drain">
+          {busy ?? 'Drain'}
+        </button>
+      ) : (
+        <button className="btn small" disabled={!!busy} onClick={() => run('active', 'Activating')} title={`Activate ${node.hostname}: it takes tasks again`} data-testid="node-activate">
+          {busy ?? 'Activate'}
+        </button>
+      )}
+      {error && (
+        <div className="node-action-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }
@@ -92,6 +132,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
             </span>
           </div>
         )}
+        {n && p.onAvailability && <NodeActions node={n} act={p.onAvailability} />}
         {n && p.showLabels && labels.length > 0 && (
           <div className="node-labels">
             {labels.map(([k, v]) => (
@@ -143,6 +184,8 @@ export const NodeColumn = memo(NodeColumnImpl, (a, b) => {
     a.compact === b.compact &&
     a.groupByStack === b.groupByStack &&
     a.showLabels === b.showLabels &&
-    a.onToggle === b.onToggle
+    a.onToggle === b.onToggle &&
+    a.onAvailability === b.onAvailability &&
+    a.onOpenTask === b.onOpenTask
   );
 });
