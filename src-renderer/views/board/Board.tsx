@@ -1,63 +1,28 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
-import {
-  useCallback,
-  useDeferredValue,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactElement,
-  type RefObject,
-} from "react";
-import type {
-  BoardFilters,
-  BoardModel,
-  BoardNode,
-  BoardService,
-} from "./types";
-import { NO_FILTERS } from "./types";
-import { buildBoard, serviceColor, type UpdateProgress } from "./model";
-import { NodeColumn } from "./NodeColumn";
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import type { BoardFilters, BoardModel, BoardNode, BoardService } from './types';
+import { NO_FILTERS } from './types';
+import { buildBoard, serviceColor, type UpdateProgress } from './model';
+import { NodeColumn } from './NodeColumn';
 
 const FLIP_LIMIT = 600; // beyond this many cards, measuring every card each change costs more than the animation is worth
 
-export function ProgressBar({
-  p,
-  service,
-}: {
-  p: UpdateProgress;
-  service?: BoardService;
-}): ReactElement {
+export function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
   const pct = p.total ? Math.round((100 * p.updated) / p.total) : 0;
   const label: Record<string, string> = {
-    updating: "updating",
-    paused: "update paused",
-    rollback_started: "rolling back",
-    rollback_paused: "rollback paused",
-    rollback_completed: "rolled back",
+    updating: 'updating',
+    paused: 'update paused',
+    rollback_started: 'rolling back',
+    rollback_paused: 'rollback paused',
+    rollback_completed: 'rolled back',
   };
-  const tone = p.state.startsWith("rollback")
-    ? "warn"
-    : p.state.includes("paused")
-      ? "err"
-      : "info";
+  const tone = p.state.startsWith('rollback') ? 'warn' : p.state.includes('paused') ? 'err' : 'info';
   return (
-    <div
-      className={`update-progress tone-${tone}`}
-      data-testid="update-progress"
-      data-service={service?.name}
-    >
+    <div className={`update-progress tone-${tone}`} data-testid="update-progress" data-service={service?.name}>
       <span className="up-name">{service?.name ?? p.serviceId}</span>
       <span className="up-state">{label[p.state] ?? p.state}</span>
-      <div
-        className="bar"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={p.total}
-        aria-valuenow={p.updated}
-      >
+      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.updated}>
         <div style={{ width: `${pct}%` }} />
       </div>
       <span className="up-count">
@@ -69,11 +34,7 @@ export function ProgressBar({
 }
 
 /** FLIP: cards keyed by service slot glide from where they were to where they are now. */
-function useFlip(
-  container: RefObject<HTMLDivElement | null>,
-  dep: unknown,
-  enabled: boolean,
-): void {
+function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enabled: boolean): void {
   const last = useRef(new Map<string, DOMRect>());
   useLayoutEffect(() => {
     const root = container.current;
@@ -82,37 +43,15 @@ function useFlip(
       return;
     }
     const next = new Map<string, DOMRect>();
-    for (const el of root.querySelectorAll<HTMLElement>("[data-flip]")) {
+    for (const el of root.querySelectorAll<HTMLElement>('[data-flip]')) {
       const key = el.dataset.flip as string;
       const r = el.getBoundingClientRect();
       next.set(key, r);
       const prev = last.current.get(key);
-      if (
-        prev &&
-        (Math.abs(prev.left - r.left) > 2 || Math.abs(prev.top - r.top) > 2) &&
-        typeof el.animate === "function"
-      ) {
-        el.animate(
-          [
-            {
-              transform: `translate(${prev.left - r.left}px, ${prev.top - r.top}px)`,
-            },
-            { transform: "none" },
-          ],
-          { duration: 350, easing: "ease-out" },
-        );
-      } else if (
-        !prev &&
-        last.current.size > 0 &&
-        typeof el.animate === "function"
-      ) {
-        el.animate(
-          [
-            { opacity: 0, transform: "scale(0.92)" },
-            { opacity: 1, transform: "none" },
-          ],
-          { duration: 250, easing: "ease-out" },
-        );
+      if (prev && (Math.abs(prev.left - r.left) > 2 || Math.abs(prev.top - r.top) > 2) && typeof el.animate === 'function') {
+        el.animate([{ transform: `translate(${prev.left - r.left}px, ${prev.top - r.top}px)` }, { transform: 'none' }], { duration: 350, easing: 'ease-out' });
+      } else if (!prev && last.current.size > 0 && typeof el.animate === 'function') {
+        el.animate([{ opacity: 0, transform: 'scale(0.92)' }, { opacity: 1, transform: 'none' }], { duration: 250, easing: 'ease-out' });
       }
     }
     last.current = next;
@@ -126,44 +65,22 @@ export interface BoardProps {
   /** animations off for benches and reduced-motion users */
   animate?: boolean;
   /** node actions in the column headers (stable callback: columns are memoized on it) */
-  onAvailability?: (
-    node: BoardNode,
-    availability: BoardNode["availability"],
-  ) => Promise<void>;
+  onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
   /** open a card's service (stable callback) */
   onOpenTask?: (serviceId: string) => void;
 }
 
-export function Board({
-  model,
-  now,
-  initialFilters,
-  animate = true,
-  onAvailability,
-  onOpenTask,
-}: BoardProps): ReactElement {
-  const [filters, setFilters] = useState<BoardFilters>({
-    ...NO_FILTERS,
-    ...initialFilters,
-  });
+export function Board({ model, now, initialFilters, animate = true, onAvailability, onOpenTask }: BoardProps): ReactElement {
+  const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
   const [groupByStack, setGroupByStack] = useState(false);
   const [compact, setCompact] = useState(false);
   const [showLabels, setShowLabels] = useState(true);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const text = useDeferredValue(filters.text);
 
-  const view = useMemo(
-    () => buildBoard(model, { ...filters, text }),
-    [model, filters, text],
-  );
-  const services = useMemo(
-    () => new Map(model.services.map((s) => [s.id, s])),
-    [model.services],
-  );
-  const colors = useMemo(
-    () => new Map(model.services.map((s) => [s.id, serviceColor(s.name)])),
-    [model.services],
-  );
+  const view = useMemo(() => buildBoard(model, { ...filters, text }), [model, filters, text]);
+  const services = useMemo(() => new Map(model.services.map((s) => [s.id, s])), [model.services]);
+  const colors = useMemo(() => new Map(model.services.map((s) => [s.id, serviceColor(s.name)])), [model.services]);
 
   const onToggle = useCallback(
     (key: string) =>
@@ -175,45 +92,29 @@ export function Board({
       }),
     [],
   );
-  const allCollapsed =
-    view.columns.length > 0 && view.columns.every((c) => collapsed.has(c.key));
-  const toggleAll = (): void =>
-    setCollapsed(
-      allCollapsed ? new Set() : new Set(view.columns.map((c) => c.key)),
-    );
+  const allCollapsed = view.columns.length > 0 && view.columns.every((c) => collapsed.has(c.key));
+  const toggleAll = (): void => setCollapsed(allCollapsed ? new Set() : new Set(view.columns.map((c) => c.key)));
 
   // '/' jumps to the filter, Escape clears it
   const filterRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const typing =
-        e.target instanceof HTMLInputElement ||
-        e.target instanceof HTMLSelectElement ||
-        e.target instanceof HTMLTextAreaElement;
-      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         filterRef.current?.focus();
       }
     };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const reduced =
-    typeof matchMedia === "function" &&
-    matchMedia("(prefers-reduced-motion: reduce)").matches;
-  useFlip(
-    scroller,
-    view,
-    animate && !reduced && view.totals.shown <= FLIP_LIMIT,
-  );
+  const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+  useFlip(scroller, view, animate && !reduced && view.totals.shown <= FLIP_LIMIT);
 
-  const set = (p: Partial<BoardFilters>): void =>
-    setFilters((f) => ({ ...f, ...p }));
-  const stackServices = model.services
-    .filter((s) => !filters.stack || (s.stack ?? "") === filters.stack)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const set = (p: Partial<BoardFilters>): void => setFilters((f) => ({ ...f, ...p }));
+  const stackServices = model.services.filter((s) => !filters.stack || (s.stack ?? '') === filters.stack).sort((a, b) => a.name.localeCompare(b.name));
 
   return (
     <div className="board">
@@ -226,17 +127,12 @@ export function Board({
           value={filters.text}
           onChange={(e) => set({ text: e.target.value })}
           onKeyDown={(e) => {
-            if (e.key === "Escape") set({ text: "" });
+            if (e.key === 'Escape') set({ text: '' });
           }}
           title="Filter (press / to jump here, Escape to clear)"
           aria-label="filter tasks"
         />
-        <select
-          className="select"
-          value={filters.stack}
-          onChange={(e) => set({ stack: e.target.value, service: "" })}
-          aria-label="stack"
-        >
+        <select className="select" value={filters.stack} onChange={(e) => set({ stack: e.target.value, service: '' })} aria-label="stack">
           <option value="">All stacks</option>
           {view.stacks.map((s) => (
             <option key={s} value={s}>
@@ -244,12 +140,7 @@ export function Board({
             </option>
           ))}
         </select>
-        <select
-          className="select"
-          value={filters.service}
-          onChange={(e) => set({ service: e.target.value })}
-          aria-label="service"
-        >
+        <select className="select" value={filters.service} onChange={(e) => set({ service: e.target.value })} aria-label="service">
           <option value="">All services</option>
           {stackServices.map((s) => (
             <option key={s.id} value={s.id}>
@@ -258,70 +149,41 @@ export function Board({
           ))}
         </select>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={filters.runningOnly}
-            onChange={(e) => set({ runningOnly: e.target.checked })}
-          />{" "}
-          Running only
+          <input type="checkbox" checked={filters.runningOnly} onChange={(e) => set({ runningOnly: e.target.checked })} /> Running only
         </label>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={groupByStack}
-            onChange={(e) => setGroupByStack(e.target.checked)}
-          />{" "}
-          Group by stack
+          <input type="checkbox" checked={groupByStack} onChange={(e) => setGroupByStack(e.target.checked)} /> Group by stack
         </label>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={compact}
-            onChange={(e) => setCompact(e.target.checked)}
-          />{" "}
-          Compact
+          <input type="checkbox" checked={compact} onChange={(e) => setCompact(e.target.checked)} /> Compact
         </label>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={showLabels}
-            onChange={(e) => setShowLabels(e.target.checked)}
-          />{" "}
-          Labels
+          <input type="checkbox" checked={showLabels} onChange={(e) => setShowLabels(e.target.checked)} /> Labels
         </label>
         <button className="btn small" onClick={toggleAll}>
-          {allCollapsed ? "Expand all" : "Collapse all"}
+          {allCollapsed ? 'Expand all' : 'Collapse all'}
         </button>
       </div>
 
       {view.progress.length > 0 && (
         <div className="update-list">
           {view.progress.map((p) => (
-            <ProgressBar
-              key={p.serviceId}
-              p={p}
-              service={services.get(p.serviceId)}
-            />
+            <ProgressBar key={p.serviceId} p={p} service={services.get(p.serviceId)} />
           ))}
         </div>
       )}
 
       <div className="legend" aria-label="services">
         {model.services.length === 0 && (
-          <span className="legend-empty">
-            No services yet: deploy one (Services or Stacks, or `docker service
-            create` on a manager) and its tasks appear here live.
-          </span>
+          <span className="legend-empty">No services yet: deploy one (Services or Stacks, or `docker service create` on a manager) and its tasks appear here live.</span>
         )}
         {view.legend.map(({ service, color, shown }) => (
           <button
             key={service.id}
-            className={`legend-item${filters.service === service.id ? " active" : ""}${shown === 0 ? " none" : ""}`}
-            style={{ ["--svc" as string]: color }}
-            onClick={() =>
-              set({ service: filters.service === service.id ? "" : service.id })
-            }
-            title={`${service.stack ? `${service.stack} / ` : ""}${service.name}: ${service.replicas.running}/${service.replicas.desired} running. Click to show only this service.`}
+            className={`legend-item${filters.service === service.id ? ' active' : ''}${shown === 0 ? ' none' : ''}`}
+            style={{ ['--svc' as string]: color }}
+            onClick={() => set({ service: filters.service === service.id ? '' : service.id })}
+            title={`${service.stack ? `${service.stack} / ` : ''}${service.name}: ${service.replicas.running}/${service.replicas.desired} running. Click to show only this service.`}
           >
             <span className="swatch" aria-hidden="true" />
             {service.name}
@@ -331,11 +193,7 @@ export function Board({
           </button>
         ))}
         <span className="board-totals" data-testid="board-totals">
-          {view.totals.nodes} nodes ·{" "}
-          {view.totals.shown === view.totals.tasks
-            ? view.totals.tasks
-            : `${view.totals.shown} of ${view.totals.tasks}`}{" "}
-          tasks
+          {view.totals.nodes} nodes · {view.totals.shown === view.totals.tasks ? view.totals.tasks : `${view.totals.shown} of ${view.totals.tasks}`} tasks
         </span>
       </div>
 

@@ -1,34 +1,23 @@
 // The Board view: the live cluster model of the chosen swarm (useSwarmTarget, shared by every view),
 // with drain / activate in the node headers and a card click that opens the task's service.
-import { useCallback, type ReactElement } from "react";
-import { api } from "../../api";
-import { useNav } from "../../stores/nav";
-import { ViewHeader } from "../../components/ViewHeader";
-import { Board } from "./Board";
-import { makeModel } from "./fixture";
-import {
-  LostSources,
-  SwarmPicker,
-  clusterGate,
-  useCoarseNow,
-  useLiveCluster,
-} from "./live";
-import type { BoardNode } from "./types";
-import "./board.css";
+import { useCallback, type ReactElement } from 'react';
+import { api } from '../../api';
+import { useNav } from '../../stores/nav';
+import { ViewHeader } from '../../components/ViewHeader';
+import { Board } from './Board';
+import { makeModel } from './fixture';
+import { LostSources, SwarmPicker, clusterGate, useCoarseNow, useLiveCluster } from './live';
+import type { BoardNode } from './types';
+import './board.css';
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
-const DEMO = new URLSearchParams(location.search).get("demo") === "board";
+const DEMO = new URLSearchParams(location.search).get('demo') === 'board';
 
 let demo: ReturnType<typeof makeModel> | undefined;
 function demoModel(): ReturnType<typeof makeModel> {
   const q = new URLSearchParams(location.search);
-  const num = (k: string, d: number, max: number): number =>
-    Math.min(max, Math.max(1, Number(q.get(k)) || d));
-  demo ??= makeModel({
-    nodes: num("nodes", 12, 200),
-    tasks: num("tasks", 90, 5000),
-    now: Date.now(),
-  });
+  const num = (k: string, d: number, max: number): number => Math.min(max, Math.max(1, Number(q.get(k)) || d));
+  demo ??= makeModel({ nodes: num('nodes', 12, 200), tasks: num('tasks', 90, 5000), now: Date.now() });
   return demo;
 }
 
@@ -38,34 +27,20 @@ export function BoardView(): ReactElement {
   const engineId = live.target.engineId;
 
   const onAvailability = useCallback(
-    async (
-      node: BoardNode,
-      availability: BoardNode["availability"],
-    ): Promise<void> => {
+    async (node: BoardNode, availability: BoardNode['availability']): Promise<void> => {
       if (!engineId) return;
-      await api.invoke("swarm.nodes.setAvailability", {
-        engineId,
-        node: node.id,
-        availability,
-      });
+      await api.invoke('swarm.nodes.setAvailability', { engineId, node: node.id, availability });
     },
     [engineId],
   );
-  const onOpenTask = useCallback(
-    (serviceId: string) =>
-      useNav.getState().open({ view: "services", serviceId }),
-    [],
-  );
+  const onOpenTask = useCallback((serviceId: string) => useNav.getState().open({ view: 'services', serviceId }), []);
 
   let body: ReactElement;
-  const gate = DEMO ? undefined : clusterGate(live, "the board");
+  const gate = DEMO ? undefined : clusterGate(live, 'the board');
   if (DEMO)
     body = (
       <>
-        <div className="demo-banner">
-          Demo data: a synthetic cluster (remove ?demo=board from the address to
-          see your swarm).
-        </div>
+        <div className="demo-banner">Demo data: a synthetic cluster (remove ?demo=board from the address to see your swarm).</div>
         <Board model={demoModel()} now={now} />
       </>
     );
@@ -74,24 +49,13 @@ export function BoardView(): ReactElement {
     body = (
       <>
         <LostSources lost={live.cluster.lost} />
-        <Board
-          model={live.cluster.model}
-          now={now}
-          onAvailability={onAvailability}
-          onOpenTask={onOpenTask}
-        />
+        <Board model={live.cluster.model} now={now} onAvailability={onAvailability} onOpenTask={onOpenTask} />
       </>
     );
 
   return (
     <>
-      <ViewHeader
-        title="Board"
-        sub={
-          !DEMO && live.engineName ? `swarm via ${live.engineName}` : undefined
-        }
-        actions={DEMO ? undefined : <SwarmPicker live={live} />}
-      />
+      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.engineName}` : undefined} actions={DEMO ? undefined : <SwarmPicker live={live} />} />
       <div className="view-body board-body">{body}</div>
     </>
   );

@@ -1,15 +1,13 @@
 // One node's column: its header (hostname, role, availability, status, resources, labels) and cards.
 // Memoized with a shallow comparison of its cards, so unchanged columns are skipped entirely.
-import { memo, useState, type ReactElement } from "react";
-import type { BoardNode, BoardService } from "./types";
-import type { NodeColumn as Column, TaskCardInfo } from "./model";
-import { isUpdating } from "./model";
-import { TaskCard } from "./TaskCard";
+import { memo, useState, type ReactElement } from 'react';
+import type { BoardNode, BoardService } from './types';
+import type { NodeColumn as Column, TaskCardInfo } from './model';
+import { isUpdating } from './model';
+import { TaskCard } from './TaskCard';
 
 function gib(n?: number): string {
-  return n
-    ? `${(n / 1024 ** 3).toFixed(n >= 10 * 1024 ** 3 ? 0 : 1)} GiB`
-    : "? GiB";
+  return n ? `${(n / 1024 ** 3).toFixed(n >= 10 * 1024 ** 3 ? 0 : 1)} GiB` : '? GiB';
 }
 
 export interface NodeColumnProps {
@@ -23,21 +21,12 @@ export interface NodeColumnProps {
   showLabels: boolean;
   onToggle(key: string): void;
   /** drain / activate from the header; absent on the demo and in benches */
-  onAvailability?: (
-    node: BoardNode,
-    availability: BoardNode["availability"],
-  ) => Promise<void>;
+  onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
   /** a card was opened (click or Enter): show its service */
   onOpenTask?: (serviceId: string) => void;
 }
 
-function Cards({
-  cards,
-  p,
-}: {
-  cards: TaskCardInfo[];
-  p: NodeColumnProps;
-}): ReactElement {
+function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
   return (
     <>
       {cards.map(({ task, oldImage }) => {
@@ -47,7 +36,7 @@ function Cards({
             key={task.id}
             task={task}
             serviceName={s?.name ?? task.serviceId.slice(0, 12)}
-            color={p.colors.get(task.serviceId) ?? "var(--fg-faint)"}
+            color={p.colors.get(task.serviceId) ?? 'var(--fg-faint)'}
             oldImage={oldImage}
             updating={!!s && isUpdating(s)}
             now={p.now}
@@ -61,24 +50,13 @@ function Cards({
 }
 
 /** collapsed column: one chip per service with its count */
-function Summary({
-  cards,
-  p,
-}: {
-  cards: TaskCardInfo[];
-  p: NodeColumnProps;
-}): ReactElement {
+function Summary({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
   const per = new Map<string, number>();
-  for (const c of cards)
-    per.set(c.task.serviceId, (per.get(c.task.serviceId) ?? 0) + 1);
+  for (const c of cards) per.set(c.task.serviceId, (per.get(c.task.serviceId) ?? 0) + 1);
   return (
     <div className="svc-chips">
       {[...per].map(([id, n]) => (
-        <span
-          key={id}
-          className="svc-chip"
-          style={{ ["--svc" as string]: p.colors.get(id) ?? "var(--fg-faint)" }}
-        >
+        <span key={id} className="svc-chip" style={{ ['--svc' as string]: p.colors.get(id) ?? 'var(--fg-faint)' }}>
           {p.services.get(id)?.name ?? id.slice(0, 12)} <b>{n}</b>
         </span>
       ))}
@@ -87,16 +65,10 @@ function Summary({
 }
 
 /** drain or activate the node, with its pending state and error in the header */
-function NodeActions({
-  node,
-  act,
-}: {
-  node: BoardNode;
-  act: NonNullable<NodeColumnProps["onAvailability"]>;
-}): ReactElement {
+function NodeActions({ node, act }: { node: BoardNode; act: NonNullable<NodeColumnProps['onAvailability']> }): ReactElement {
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
-  const run = (availability: BoardNode["availability"], verb: string): void => {
+  const run = (availability: BoardNode['availability'], verb: string): void => {
     setBusy(verb);
     setError(undefined);
     act(node, availability).then(
@@ -109,25 +81,13 @@ function NodeActions({
   };
   return (
     <div className="node-actions">
-      {node.availability === "active" ? (
-        <button
-          className="btn small"
-          disabled={!!busy}
-          onClick={() => run("drain", "Draining")}
-          title={`Drain ${node.hostname}: its tasks move to other nodes and no new ones come`}
-          data-testid="node-drain"
-        >
-          {busy ?? "Drain"}
+      {node.availability === 'active' ? (
+        <button className="btn small" disabled={!!busy} onClick={() => run('drain', 'Draining')} title={`Drain ${node.hostname}: its tasks move to other nodes and no new ones come`} data-testid="node-drain">
+          {busy ?? 'Drain'}
         </button>
       ) : (
-        <button
-          className="btn small"
-          disabled={!!busy}
-          onClick={() => run("active", "Activating")}
-          title={`Activate ${node.hostname}: it takes tasks again`}
-          data-testid="node-activate"
-        >
-          {busy ?? "Activate"}
+        <button className="btn small" disabled={!!busy} onClick={() => run('active', 'Activating')} title={`Activate ${node.hostname}: it takes tasks again`} data-testid="node-activate">
+          {busy ?? 'Activate'}
         </button>
       )}
       {error && (
@@ -142,84 +102,58 @@ function NodeActions({
 function NodeColumnImpl(p: NodeColumnProps): ReactElement {
   const { column, collapsed } = p;
   const n = column.node;
-  const down = n && n.status !== "ready";
-  const cls = `node-col${n?.availability === "drain" ? " drained" : ""}${n?.availability === "pause" ? " paused" : ""}${down ? " down" : ""}${collapsed ? " collapsed" : ""}`;
+  const down = n && n.status !== 'ready';
+  const cls = `node-col${n?.availability === 'drain' ? ' drained' : ''}${n?.availability === 'pause' ? ' paused' : ''}${down ? ' down' : ''}${collapsed ? ' collapsed' : ''}`;
   const labels = n ? Object.entries(n.labels) : [];
   return (
-    <section
-      className={cls}
-      data-testid="node-column"
-      data-node={n?.hostname ?? "unplaced"}
-      aria-label={n ? `node ${n.hostname}` : "tasks not placed on a node"}
-    >
+    <section className={cls} data-testid="node-column" data-node={n?.hostname ?? 'unplaced'} aria-label={n ? `node ${n.hostname}` : 'tasks not placed on a node'}>
       <header className="node-head">
         <div className="node-title">
-          <button
-            className="collapse-btn"
-            onClick={() => p.onToggle(column.key)}
-            aria-expanded={!collapsed}
-            aria-label={collapsed ? "expand" : "collapse"}
-          >
-            {collapsed ? "▸" : "▾"}
+          <button className="collapse-btn" onClick={() => p.onToggle(column.key)} aria-expanded={!collapsed} aria-label={collapsed ? 'expand' : 'collapse'}>
+            {collapsed ? '▸' : '▾'}
           </button>
-          <span
-            className={`dot ${down ? "tone-err" : "tone-ok"}`}
-            aria-hidden="true"
-          />
-          <h3 title={n?.id}>{n ? n.hostname : "Not placed yet"}</h3>
+          <span className={`dot ${down ? 'tone-err' : 'tone-ok'}`} aria-hidden="true" />
+          <h3 title={n?.id}>{n ? n.hostname : 'Not placed yet'}</h3>
           <span className="node-count" title="cards shown / tasks on this node">
-            {column.counts.shown === column.counts.total
-              ? column.counts.total
-              : `${column.counts.shown}/${column.counts.total}`}
+            {column.counts.shown === column.counts.total ? column.counts.total : `${column.counts.shown}/${column.counts.total}`}
           </span>
         </div>
-        {n && n.availability !== "active" && (
-          <div
-            className={`avail-banner avail-${n.availability}`}
-            data-testid="availability"
-          >
-            {n.availability === "drain"
-              ? "Drained · no tasks"
-              : "Paused · no new tasks"}
+        {n && n.availability !== 'active' && (
+          <div className={`avail-banner avail-${n.availability}`} data-testid="availability">
+            {n.availability === 'drain' ? 'Drained · no tasks' : 'Paused · no new tasks'}
           </div>
         )}
         {n && (
           <div className="node-badges">
-            <span className={`badge ${n.role === "manager" ? "info" : ""}`}>
-              {n.leader ? "leader" : n.role}
-            </span>
-            <span className={`badge ${down ? "err" : "ok"}`}>{n.status}</span>
+            <span className={`badge ${n.role === 'manager' ? 'info' : ''}`}>{n.leader ? 'leader' : n.role}</span>
+            <span className={`badge ${down ? 'err' : 'ok'}`}>{n.status}</span>
             <span className="node-res">
-              {n.cpus ?? "?"} CPU · {gib(n.memoryBytes)}
+              {n.cpus ?? '?'} CPU · {gib(n.memoryBytes)}
             </span>
           </div>
         )}
-        {n && p.onAvailability && (
-          <NodeActions node={n} act={p.onAvailability} />
-        )}
+        {n && p.onAvailability && <NodeActions node={n} act={p.onAvailability} />}
         {n && p.showLabels && labels.length > 0 && (
           <div className="node-labels">
             {labels.map(([k, v]) => (
               <span key={k} className="label-chip mono">
                 {k}
-                {v ? `=${v}` : ""}
+                {v ? `=${v}` : ''}
               </span>
             ))}
           </div>
         )}
-        {column.counts.failed > 0 && (
-          <div className="node-failed">{column.counts.failed} failed</div>
-        )}
+        {column.counts.failed > 0 && <div className="node-failed">{column.counts.failed} failed</div>}
       </header>
       <div className="node-body">
         {collapsed ? (
           <Summary cards={column.cards} p={p} />
         ) : column.cards.length === 0 ? (
-          <div className="node-empty">{"No tasks"}</div>
+          <div className="node-empty">{'No tasks'}</div>
         ) : p.groupByStack ? (
           column.groups.map((g) => (
-            <div className="stack-group" key={g.stack || "-"}>
-              <div className="stack-name">{g.stack || "no stack"}</div>
+            <div className="stack-group" key={g.stack || '-'}>
+              <div className="stack-name">{g.stack || 'no stack'}</div>
               <Cards cards={g.cards} p={p} />
             </div>
           ))
@@ -233,9 +167,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
 
 function sameCards(a: TaskCardInfo[], b: TaskCardInfo[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++)
-    if (a[i].task !== b[i].task || a[i].oldImage !== b[i].oldImage)
-      return false;
+  for (let i = 0; i < a.length; i++) if (a[i].task !== b[i].task || a[i].oldImage !== b[i].oldImage) return false;
   return true;
 }
 

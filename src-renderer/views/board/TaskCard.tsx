@@ -1,33 +1,28 @@
 // One task on the board. Memoized: it re-renders only when its task object (or old-image flag,
 // colour, or the coarse clock) changes, so a 20-task diff touches 20 cards.
-import { memo, type ReactElement } from "react";
-import type { BoardTask } from "./types";
-import { age, shortImage } from "./model";
+import { memo, type ReactElement } from 'react';
+import type { BoardTask } from './types';
+import { age, shortImage } from './model';
 
 const ICON: Record<string, string> = {
-  running: "●",
-  complete: "✓",
-  failed: "✕",
-  rejected: "⊘",
-  shutdown: "■",
-  orphaned: "?",
-  remove: "■",
-  preparing: "◐",
-  starting: "◐",
-  ready: "◐",
+  running: '●',
+  complete: '✓',
+  failed: '✕',
+  rejected: '⊘',
+  shutdown: '■',
+  orphaned: '?',
+  remove: '■',
+  preparing: '◐',
+  starting: '◐',
+  ready: '◐',
 };
 /** state -> css tone */
-export function stateTone(
-  state: string,
-): "ok" | "err" | "warn" | "muted" | "info" {
-  if (state === "running") return "ok";
-  if (state === "failed" || state === "rejected" || state === "orphaned")
-    return "err";
-  if (state === "shutdown" || state === "complete" || state === "remove")
-    return "muted";
-  if (state === "preparing" || state === "starting" || state === "ready")
-    return "info";
-  return "warn"; // new pending assigned accepted
+export function stateTone(state: string): 'ok' | 'err' | 'warn' | 'muted' | 'info' {
+  if (state === 'running') return 'ok';
+  if (state === 'failed' || state === 'rejected' || state === 'orphaned') return 'err';
+  if (state === 'shutdown' || state === 'complete' || state === 'remove') return 'muted';
+  if (state === 'preparing' || state === 'starting' || state === 'ready') return 'info';
+  return 'warn'; // new pending assigned accepted
 }
 
 export interface TaskCardProps {
@@ -42,61 +37,45 @@ export interface TaskCardProps {
   onOpen?: (serviceId: string) => void;
 }
 
-export const TaskCard = memo(function TaskCard({
-  task,
-  serviceName,
-  color,
-  oldImage,
-  updating,
-  now,
-  compact,
-  onOpen,
-}: TaskCardProps): ReactElement {
+export const TaskCard = memo(function TaskCard({ task, serviceName, color, oldImage, updating, now, compact, onOpen }: TaskCardProps): ReactElement {
   const tone = stateTone(task.state);
-  const slotName =
-    task.slot !== undefined ? `${serviceName}.${task.slot}` : serviceName;
-  const problem = task.error || (tone === "err" ? task.message : undefined);
-  const cls = `task-card st-${tone}${updating ? (oldImage ? " old-image" : " new-image") : ""}${compact ? " compact" : ""}`;
+  const slotName = task.slot !== undefined ? `${serviceName}.${task.slot}` : serviceName;
+  const problem = task.error || (tone === 'err' ? task.message : undefined);
+  const cls = `task-card st-${tone}${updating ? (oldImage ? ' old-image' : ' new-image') : ''}${compact ? ' compact' : ''}`;
   return (
     <div
       className={cls}
-      style={{ ["--svc" as string]: color }}
+      style={{ ['--svc' as string]: color }}
       data-testid="task-card"
       data-task-id={task.id}
-      data-flip={
-        task.slot !== undefined ? `${task.serviceId}.${task.slot}` : task.id
-      }
+      data-flip={task.slot !== undefined ? `${task.serviceId}.${task.slot}` : task.id}
       data-state={task.state}
       data-image={shortImage(task.image)}
       tabIndex={onOpen ? 0 : undefined}
-      role={onOpen ? "button" : undefined}
+      role={onOpen ? 'button' : undefined}
       onClick={onOpen ? () => onOpen(task.serviceId) : undefined}
       onKeyDown={
         onOpen
           ? (e) => {
-              if (e.key === "Enter" || e.key === " ") {
+              if (e.key === 'Enter' || e.key === ' ') {
                 e.preventDefault();
                 onOpen(task.serviceId);
               }
             }
           : undefined
       }
-      title={`${slotName} · ${task.state}${task.message ? ` · ${task.message}` : ""}\n${task.image}`}
+      title={`${slotName} · ${task.state}${task.message ? ` · ${task.message}` : ''}\n${task.image}`}
     >
       <div className="task-top">
         <span className="task-name">{slotName}</span>
         <span className={`task-state tone-${tone}`}>
-          <span aria-hidden="true">{ICON[task.state] ?? "○"}</span> {task.state}
+          <span aria-hidden="true">{ICON[task.state] ?? '○'}</span> {task.state}
         </span>
       </div>
       {!compact && (
         <div className="task-meta">
           <span className="task-image mono">{shortImage(task.image)}</span>
-          {updating && (
-            <span className={`img-tag ${oldImage ? "old" : "new"}`}>
-              {oldImage ? "old" : "new"}
-            </span>
-          )}
+          {updating && <span className={`img-tag ${oldImage ? 'old' : 'new'}`}>{oldImage ? 'old' : 'new'}</span>}
           <span className="task-age">{age(task.updatedAt, now)}</span>
         </div>
       )}

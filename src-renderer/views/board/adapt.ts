@@ -1,13 +1,7 @@
 // Applying the 'swarm.model' stream to the board's model: a snapshot replaces it, a diff upserts and
 // removes by id. Everything not named in a diff keeps its object identity (that is what lets cards skip).
-import type {
-  ModelEvent,
-  Node,
-  Service,
-  Task,
-  ModelChange,
-} from "../../../src-main/api/domains/swarm";
-import type { BoardModel, BoardNode, BoardService, BoardTask } from "./types";
+import type { ModelEvent, Node, Service, Task, ModelChange } from '../../../src-main/api/domains/swarm';
+import type { BoardModel, BoardNode, BoardService, BoardTask } from './types';
 
 export function toBoardNode(n: Node): BoardNode {
   return n;
@@ -45,11 +39,7 @@ export function toBoardTask(t: Task): BoardTask {
   };
 }
 
-export function merge<T extends { id: string }>(
-  list: T[],
-  upsert: T[],
-  remove: string[],
-): T[] {
+export function merge<T extends { id: string }>(list: T[], upsert: T[], remove: string[]): T[] {
   if (!upsert.length && !remove.length) return list;
   const gone = new Set(remove);
   const byId = new Map(upsert.map((x) => [x.id, x]));
@@ -66,46 +56,30 @@ export function merge<T extends { id: string }>(
   return out;
 }
 
-export function applyChanges(
-  model: BoardModel,
-  changes: ModelChange[],
-): BoardModel {
-  const up = {
-    node: [] as BoardNode[],
-    service: [] as BoardService[],
-    task: [] as BoardTask[],
-  };
-  const rm = {
-    node: [] as string[],
-    service: [] as string[],
-    task: [] as string[],
-  };
+export function applyChanges(model: BoardModel, changes: ModelChange[]): BoardModel {
+  const up = { node: [] as BoardNode[], service: [] as BoardService[], task: [] as BoardTask[] };
+  const rm = { node: [] as string[], service: [] as string[], task: [] as string[] };
   for (const c of changes) {
-    if (c.op === "remove") rm[c.kind].push(c.id);
-    else if (c.kind === "node") up.node.push(toBoardNode(c.value));
-    else if (c.kind === "service") up.service.push(toBoardService(c.value));
+    if (c.op === 'remove') rm[c.kind].push(c.id);
+    else if (c.kind === 'node') up.node.push(toBoardNode(c.value));
+    else if (c.kind === 'service') up.service.push(toBoardService(c.value));
     else up.task.push(toBoardTask(c.value));
   }
   const nodes = merge(model.nodes, up.node, rm.node);
   const services = merge(model.services, up.service, rm.service);
   const tasks = merge(model.tasks, up.task, rm.task);
-  if (
-    nodes === model.nodes &&
-    services === model.services &&
-    tasks === model.tasks
-  )
-    return model;
+  if (nodes === model.nodes && services === model.services && tasks === model.tasks) return model;
   return { nodes, services, tasks };
 }
 
 export function applyModelEvent(model: BoardModel, e: ModelEvent): BoardModel {
-  if (e.type === "snapshot") {
+  if (e.type === 'snapshot') {
     return {
       nodes: Object.values(e.model.nodes).map(toBoardNode),
       services: Object.values(e.model.services).map(toBoardService),
       tasks: Object.values(e.model.tasks).map(toBoardTask),
     };
   }
-  if (e.type === "diff") return applyChanges(model, e.changes);
+  if (e.type === 'diff') return applyChanges(model, e.changes);
   return model;
 }

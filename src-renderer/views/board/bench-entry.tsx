@@ -1,10 +1,10 @@
 // The board bench's renderer half (bundled by bench/board.ts and run in jsdom): mounts the Board on a
 // 50-node / 1,000-task model, then times applying 20-task changes against full re-renders.
-import { flushSync } from "react-dom";
-import { createRoot } from "react-dom/client";
-import { Board } from "./Board";
-import { changeTasks, makeModel } from "./fixture";
-import type { BoardModel } from "./types";
+import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
+import { Board } from './Board';
+import { changeTasks, makeModel } from './fixture';
+import type { BoardModel } from './types';
 
 export interface BoardBenchResult {
   nodes: number;
@@ -24,16 +24,10 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 
-export function runBoardBench(opts: {
-  nodes: number;
-  tasks: number;
-  change: number;
-  runs: number;
-  warmup: number;
-}): BoardBenchResult {
+export function runBoardBench(opts: { nodes: number; tasks: number; change: number; runs: number; warmup: number }): BoardBenchResult {
   const base = makeModel({ nodes: opts.nodes, tasks: opts.tasks, seed: 1 });
   const now = base.tasks[0].updatedAt;
-  const el = document.createElement("div");
+  const el = document.createElement('div');
   document.body.appendChild(el);
   const root = createRoot(el);
   const render = (m: BoardModel): number => {
@@ -57,11 +51,7 @@ export function runBoardBench(opts: {
   const full: number[] = [];
   for (let i = 0; i < opts.warmup + opts.runs; i++) {
     model = changeTasks(model, opts.change, 5000 + i);
-    model = {
-      nodes: model.nodes.map((n) => ({ ...n })),
-      services: model.services.map((s) => ({ ...s })),
-      tasks: model.tasks.map((t) => ({ ...t })),
-    };
+    model = { nodes: model.nodes.map((n) => ({ ...n })), services: model.services.map((s) => ({ ...s })), tasks: model.tasks.map((t) => ({ ...t })) };
     const ms = render(model);
     if (i >= opts.warmup) full.push(ms);
   }

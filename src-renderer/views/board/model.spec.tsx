@@ -1,365 +1,199 @@
 // @vitest-environment jsdom
 // The board's model -> columns logic, and that a small change re-renders only the cards it touches.
-import { describe, expect, it, vi } from "vitest";
-import { act, Profiler } from "react";
-import { createRoot } from "react-dom/client";
-import type * as ModelModule from "./model";
+import { describe, expect, it, vi } from 'vitest';
+import { act, Profiler } from 'react';
+import { createRoot } from 'react-dom/client';
+import type * as ModelModule from './model';
 
 // every card render calls age() once: counting its calls counts card renders
 const renders = vi.hoisted(() => ({ cards: 0 }));
-vi.mock("./model", async (importOriginal) => {
+vi.mock('./model', async (importOriginal) => {
   const real = await importOriginal<typeof ModelModule>();
-  return {
-    ...real,
-    age: (from: number, now: number) => (renders.cards++, real.age(from, now)),
-  };
+  return { ...real, age: (from: number, now: number) => (renders.cards++, real.age(from, now)) };
 });
 
-import {
-  buildBoard,
-  visibleTasks,
-  shortImage,
-  sameImage,
-  serviceColor,
-  age,
-} from "./model";
-import { applyModelEvent } from "./adapt";
-import { changeTasks, makeModel } from "./fixture";
-import { Board } from "./Board";
-import {
-  NO_FILTERS,
-  type BoardModel,
-  type BoardNode,
-  type BoardService,
-  type BoardTask,
-} from "./types";
+import { buildBoard, visibleTasks, shortImage, sameImage, serviceColor, age } from './model';
+import { applyModelEvent } from './adapt';
+import { changeTasks, makeModel } from './fixture';
+import { Board } from './Board';
+import { NO_FILTERS, type BoardModel, type BoardNode, type BoardService, type BoardTask } from './types';
 
-const node = (
-  id: string,
-  hostname: string,
-  p: Partial<BoardNode> = {},
-): BoardNode => ({
+const node = (id: string, hostname: string, p: Partial<BoardNode> = {}): BoardNode => ({
   id,
   hostname,
-  role: "worker",
+  role: 'worker',
   leader: false,
-  availability: "active",
-  status: "ready",
+  availability: 'active',
+  status: 'ready',
   labels: {},
   ...p,
 });
-const svc = (
-  id: string,
-  name: string,
-  p: Partial<BoardService> = {},
-): BoardService => ({
+const svc = (id: string, name: string, p: Partial<BoardService> = {}): BoardService => ({
   id,
   name,
-  mode: "replicated",
+  mode: 'replicated',
   replicas: { desired: 2, running: 2 },
-  image: "busybox:1@sha256:bbb",
+  image: 'busybox:1@sha256:bbb',
   ...p,
 });
-const task = (
-  id: string,
-  serviceId: string,
-  slot: number,
-  nodeId: string | undefined,
-  p: Partial<BoardTask> = {},
-): BoardTask => ({
+const task = (id: string, serviceId: string, slot: number, nodeId: string | undefined, p: Partial<BoardTask> = {}): BoardTask => ({
   id,
   serviceId,
   slot,
   nodeId,
-  image: "busybox:1@sha256:bbb",
-  state: "running",
-  desiredState: "running",
+  image: 'busybox:1@sha256:bbb',
+  state: 'running',
+  desiredState: 'running',
   updatedAt: 1000,
   ...p,
 });
 
 const model: BoardModel = {
-  nodes: [
-    node("w2", "worker-10"),
-    node("w1", "worker-2", { availability: "drain" }),
-    node("m1", "mgr-1", { role: "manager", leader: true }),
-  ],
-  services: [
-    svc("s1", "shop_web", { stack: "shop" }),
-    svc("s2", "cache"),
-    svc("s3", "shop_api", {
-      stack: "shop",
-      updateStatus: { state: "updating" },
-      image: "api:2@sha256:new",
-    }),
-  ],
+  nodes: [node('w2', 'worker-10'), node('w1', 'worker-2', { availability: 'drain' }), node('m1', 'mgr-1', { role: 'manager', leader: true })],
+  services: [svc('s1', 'shop_web', { stack: 'shop' }), svc('s2', 'cache'), svc('s3', 'shop_api', { stack: 'shop', updateStatus: { state: 'updating' }, image: 'api:2@sha256:new' })],
   tasks: [
-    task("t1", "s1", 1, "m1"),
-    task("t2", "s1", 2, "w2"),
-    task("t3", "s2", 1, "w2", {
-      state: "failed",
-      desiredState: "shutdown",
-      error: "task: non-zero exit (1)",
-      updatedAt: 2000,
-    }),
-    task("t3old", "s2", 1, "w2", {
-      state: "failed",
-      desiredState: "shutdown",
-      error: "older",
-      updatedAt: 1500,
-    }),
-    task("t4", "s2", 2, "w2", { state: "shutdown", desiredState: "shutdown" }),
-    task("t5", "s2", 2, "m1"),
-    task("t6", "s3", 1, "w2", { image: "api:1@sha256:old" }),
-    task("t7", "s3", 2, "m1", { image: "api:2@sha256:new" }),
-    task("t8", "s1", 3, undefined, { state: "pending" }),
+    task('t1', 's1', 1, 'm1'),
+    task('t2', 's1', 2, 'w2'),
+    task('t3', 's2', 1, 'w2', { state: 'failed', desiredState: 'shutdown', error: 'task: non-zero exit (1)', updatedAt: 2000 }),
+    task('t3old', 's2', 1, 'w2', { state: 'failed', desiredState: 'shutdown', error: 'older', updatedAt: 1500 }),
+    task('t4', 's2', 2, 'w2', { state: 'shutdown', desiredState: 'shutdown' }),
+    task('t5', 's2', 2, 'm1'),
+    task('t6', 's3', 1, 'w2', { image: 'api:1@sha256:old' }),
+    task('t7', 's3', 2, 'm1', { image: 'api:2@sha256:new' }),
+    task('t8', 's1', 3, undefined, { state: 'pending' }),
   ],
 };
 
-describe("board model -> columns", () => {
-  it("makes one column per node, managers and the leader first, hostnames in natural order, plus an unplaced column", () => {
+describe('board model -> columns', () => {
+  it('makes one column per node, managers and the leader first, hostnames in natural order, plus an unplaced column', () => {
     const v = buildBoard(model, NO_FILTERS);
-    expect(v.columns.map((c) => c.node?.hostname ?? "unplaced")).toEqual([
-      "mgr-1",
-      "worker-2",
-      "worker-10",
-      "unplaced",
-    ]);
-    expect(v.columns[3].cards.map((c) => c.task.id)).toEqual(["t8"]);
+    expect(v.columns.map((c) => c.node?.hostname ?? 'unplaced')).toEqual(['mgr-1', 'worker-2', 'worker-10', 'unplaced']);
+    expect(v.columns[3].cards.map((c) => c.task.id)).toEqual(['t8']);
   });
 
-  it("shows desired-running tasks and only the newest failure of a slot with nothing running", () => {
-    expect(
-      visibleTasks(model.tasks)
-        .map((t) => t.id)
-        .sort(),
-    ).toEqual(["t1", "t2", "t3", "t5", "t6", "t7", "t8"]);
-    const w2 = buildBoard(model, NO_FILTERS).columns.find(
-      (c) => c.node?.id === "w2",
-    );
-    expect(w2?.cards.map((c) => c.task.id)).toEqual(["t3", "t6", "t2"]); // no stack first, then shop_api, shop_web
+  it('shows desired-running tasks and only the newest failure of a slot with nothing running', () => {
+    expect(visibleTasks(model.tasks).map((t) => t.id).sort()).toEqual(['t1', 't2', 't3', 't5', 't6', 't7', 't8']);
+    const w2 = buildBoard(model, NO_FILTERS).columns.find((c) => c.node?.id === 'w2');
+    expect(w2?.cards.map((c) => c.task.id)).toEqual(['t3', 't6', 't2']); // no stack first, then shop_api, shop_web
     expect(w2?.counts).toEqual({ shown: 3, total: 3, running: 2, failed: 1 });
   });
 
-  it("sorts cards by stack, service name and slot, and groups them by stack", () => {
+  it('sorts cards by stack, service name and slot, and groups them by stack', () => {
     const m1 = buildBoard(model, NO_FILTERS).columns[0];
-    expect(m1.cards.map((c) => c.task.id)).toEqual(["t5", "t7", "t1"]);
+    expect(m1.cards.map((c) => c.task.id)).toEqual(['t5', 't7', 't1']);
     expect(m1.groups.map((g) => [g.stack, g.cards.length])).toEqual([
-      ["", 1],
-      ["shop", 2],
+      ['', 1],
+      ['shop', 2],
     ]);
   });
 
-  it("keeps an empty column for a drained node", () => {
-    const w1 = buildBoard(model, NO_FILTERS).columns.find(
-      (c) => c.node?.id === "w1",
-    );
+  it('keeps an empty column for a drained node', () => {
+    const w1 = buildBoard(model, NO_FILTERS).columns.find((c) => c.node?.id === 'w1');
     expect(w1?.cards).toEqual([]);
-    expect(w1?.node?.availability).toBe("drain");
+    expect(w1?.node?.availability).toBe('drain');
   });
 
-  it("filters by stack, service, running only and every word of the free text", () => {
+  it('filters by stack, service, running only and every word of the free text', () => {
     const ids = (f: Partial<typeof NO_FILTERS>): string[] =>
       buildBoard(model, { ...NO_FILTERS, ...f })
         .columns.flatMap((c) => c.cards.map((x) => x.task.id))
         .sort();
-    expect(ids({ stack: "shop" })).toEqual(["t1", "t2", "t6", "t7", "t8"]);
-    expect(ids({ service: "s2" })).toEqual(["t3", "t5"]);
-    expect(ids({ runningOnly: true })).toEqual(["t1", "t2", "t5", "t6", "t7"]);
-    expect(ids({ text: "non-zero" })).toEqual(["t3"]);
-    expect(ids({ text: "shop worker-10" })).toEqual(["t2", "t6"]);
-    expect(ids({ text: "shop_web.2" })).toEqual(["t2"]);
+    expect(ids({ stack: 'shop' })).toEqual(['t1', 't2', 't6', 't7', 't8']);
+    expect(ids({ service: 's2' })).toEqual(['t3', 't5']);
+    expect(ids({ runningOnly: true })).toEqual(['t1', 't2', 't5', 't6', 't7']);
+    expect(ids({ text: 'non-zero' })).toEqual(['t3']);
+    expect(ids({ text: 'shop worker-10' })).toEqual(['t2', 't6']);
+    expect(ids({ text: 'shop_web.2' })).toEqual(['t2']);
     // counts per node still tell how many tasks there are in all
-    const w2 = buildBoard(model, { ...NO_FILTERS, service: "s2" }).columns.find(
-      (c) => c.node?.id === "w2",
-    );
+    const w2 = buildBoard(model, { ...NO_FILTERS, service: 's2' }).columns.find((c) => c.node?.id === 'w2');
     expect(w2?.counts.shown).toBe(1);
     expect(w2?.counts.total).toBe(3);
   });
 
-  it("marks old-image tasks and reports rolling-update progress", () => {
+  it('marks old-image tasks and reports rolling-update progress', () => {
     const v = buildBoard(model, NO_FILTERS);
     const all = v.columns.flatMap((c) => c.cards);
-    expect(all.find((c) => c.task.id === "t6")?.oldImage).toBe(true);
-    expect(all.find((c) => c.task.id === "t7")?.oldImage).toBe(false);
-    expect(v.progress).toEqual([
-      {
-        serviceId: "s3",
-        state: "updating",
-        updated: 1,
-        total: 2,
-        message: undefined,
-      },
-    ]);
-    const withCount = buildBoard(
-      {
-        ...model,
-        services: model.services.map((s) =>
-          s.id === "s3"
-            ? {
-                ...s,
-                updateStatus: { state: "paused", progress: { n: 0, m: 2 } },
-              }
-            : s,
-        ),
-      },
-      NO_FILTERS,
-    );
-    expect(withCount.progress[0]).toMatchObject({
-      state: "paused",
-      updated: 0,
-      total: 2,
-    });
+    expect(all.find((c) => c.task.id === 't6')?.oldImage).toBe(true);
+    expect(all.find((c) => c.task.id === 't7')?.oldImage).toBe(false);
+    expect(v.progress).toEqual([{ serviceId: 's3', state: 'updating', updated: 1, total: 2, message: undefined }]);
+    const withCount = buildBoard({ ...model, services: model.services.map((s) => (s.id === 's3' ? { ...s, updateStatus: { state: 'paused', progress: { n: 0, m: 2 } } } : s)) }, NO_FILTERS);
+    expect(withCount.progress[0]).toMatchObject({ state: 'paused', updated: 0, total: 2 });
   });
 
-  it("gives a legend with stable colours, sorted by stack then name", () => {
+  it('gives a legend with stable colours, sorted by stack then name', () => {
     const v = buildBoard(model, NO_FILTERS);
-    expect(v.legend.map((l) => l.service.name)).toEqual([
-      "cache",
-      "shop_api",
-      "shop_web",
-    ]);
-    expect(v.legend[0].color).toBe(serviceColor("cache"));
-    expect(serviceColor("cache")).not.toBe(serviceColor("shop_web"));
-    expect(v.stacks).toEqual(["shop"]);
+    expect(v.legend.map((l) => l.service.name)).toEqual(['cache', 'shop_api', 'shop_web']);
+    expect(v.legend[0].color).toBe(serviceColor('cache'));
+    expect(serviceColor('cache')).not.toBe(serviceColor('shop_web'));
+    expect(v.stacks).toEqual(['shop']);
   });
 
-  it("formats images and ages", () => {
-    expect(shortImage("docker.io/library/nginx@sha256:abc")).toBe(
-      "nginx:latest",
-    );
-    expect(shortImage("flotilla-lab/busybox:2@sha256:abc")).toBe(
-      "flotilla-lab/busybox:2",
-    );
-    expect(shortImage("localhost:5000/app")).toBe("localhost:5000/app:latest");
-    expect(sameImage("a:1@sha256:x", "a:1@sha256:y")).toBe(false);
-    expect(sameImage("a:1", "a:1@sha256:y")).toBe(true);
-    expect(age(0, 59_000)).toBe("59s");
-    expect(age(0, 3 * 3600_000)).toBe("3h");
+  it('formats images and ages', () => {
+    expect(shortImage('docker.io/library/nginx@sha256:abc')).toBe('nginx:latest');
+    expect(shortImage('flotilla-lab/busybox:2@sha256:abc')).toBe('flotilla-lab/busybox:2');
+    expect(shortImage('localhost:5000/app')).toBe('localhost:5000/app:latest');
+    expect(sameImage('a:1@sha256:x', 'a:1@sha256:y')).toBe(false);
+    expect(sameImage('a:1', 'a:1@sha256:y')).toBe(true);
+    expect(age(0, 59_000)).toBe('59s');
+    expect(age(0, 3 * 3600_000)).toBe('3h');
   });
 });
 
-describe("applying swarm.model events", () => {
-  it("keeps the identity of everything a diff does not touch", () => {
+describe('applying swarm.model events', () => {
+  it('keeps the identity of everything a diff does not touch', () => {
     const snap = applyModelEvent(
       { nodes: [], services: [], tasks: [] },
       {
-        type: "snapshot",
+        type: 'snapshot',
         at: 1,
         model: {
-          nodes: {
-            n1: {
-              id: "n1",
-              hostname: "h1",
-              role: "manager",
-              leader: true,
-              availability: "active",
-              status: "ready",
-              engineVersion: "28",
-              addr: "10.0.0.1",
-              cpus: 2,
-              memoryBytes: 1,
-              labels: {},
-            },
-          },
+          nodes: { n1: { id: 'n1', hostname: 'h1', role: 'manager', leader: true, availability: 'active', status: 'ready', engineVersion: '28', addr: '10.0.0.1', cpus: 2, memoryBytes: 1, labels: {} } },
           services: {},
           tasks: {
-            a: {
-              id: "a",
-              serviceId: "s",
-              slot: 1,
-              image: "x",
-              state: "running",
-              desiredState: "running",
-              timestamps: {
-                created: "2026-01-01T00:00:00Z",
-                updated: "2026-01-01T00:00:05Z",
-                status: "2026-01-01T00:00:04Z",
-              },
-            },
-            b: {
-              id: "b",
-              serviceId: "s",
-              slot: 0,
-              nodeId: "n1",
-              image: "x",
-              state: "running",
-              desiredState: "running",
-              timestamps: { created: "", updated: "", status: "" },
-            },
+            a: { id: 'a', serviceId: 's', slot: 1, image: 'x', state: 'running', desiredState: 'running', timestamps: { created: '2026-01-01T00:00:00Z', updated: '2026-01-01T00:00:05Z', status: '2026-01-01T00:00:04Z' } },
+            b: { id: 'b', serviceId: 's', slot: 0, nodeId: 'n1', image: 'x', state: 'running', desiredState: 'running', timestamps: { created: '', updated: '', status: '' } },
           },
         },
       },
     );
     expect(snap.tasks.map((t) => [t.id, t.slot, t.updatedAt])).toEqual([
-      ["a", 1, Date.parse("2026-01-01T00:00:04Z")],
-      ["b", undefined, 0],
+      ['a', 1, Date.parse('2026-01-01T00:00:04Z')],
+      ['b', undefined, 0],
     ]);
     const next = applyModelEvent(snap, {
-      type: "diff",
+      type: 'diff',
       at: 2,
       changes: [
-        {
-          op: "upsert",
-          kind: "task",
-          value: {
-            id: "c",
-            serviceId: "s",
-            slot: 2,
-            image: "x",
-            state: "new",
-            desiredState: "running",
-            timestamps: { created: "", updated: "", status: "" },
-          },
-        },
-        { op: "remove", kind: "task", id: "a" },
+        { op: 'upsert', kind: 'task', value: { id: 'c', serviceId: 's', slot: 2, image: 'x', state: 'new', desiredState: 'running', timestamps: { created: '', updated: '', status: '' } } },
+        { op: 'remove', kind: 'task', id: 'a' },
       ],
     });
-    expect(next.tasks.map((t) => t.id)).toEqual(["b", "c"]);
+    expect(next.tasks.map((t) => t.id)).toEqual(['b', 'c']);
     expect(next.tasks[0]).toBe(snap.tasks[1]);
     expect(next.nodes).toBe(snap.nodes);
-    expect(
-      applyModelEvent(next, {
-        type: "source",
-        source: "h1",
-        connected: false,
-        at: 3,
-      }),
-    ).toBe(next);
+    expect(applyModelEvent(next, { type: 'source', source: 'h1', connected: false, at: 3 })).toBe(next);
   });
 });
 
-describe("rendering", () => {
-  it("re-renders only the cards of changed tasks", async () => {
-    (
-      globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
-    ).IS_REACT_ACT_ENVIRONMENT = true;
+describe('rendering', () => {
+  it('re-renders only the cards of changed tasks', async () => {
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
     const big = makeModel({ nodes: 10, tasks: 200 });
-    const el = document.createElement("div");
+    const el = document.createElement('div');
     document.body.appendChild(el);
     const root = createRoot(el);
     let commits = 0;
     const render = async (m: BoardModel): Promise<void> => {
-      await act(async () =>
-        root.render(
-          <Profiler id="b" onRender={() => commits++}>
-            <Board model={m} now={big.tasks[0].updatedAt} animate={false} />
-          </Profiler>,
-        ),
-      );
+      await act(async () => root.render(<Profiler id="b" onRender={() => commits++}><Board model={m} now={big.tasks[0].updatedAt} animate={false} /></Profiler>));
     };
     renders.cards = 0;
     await render(big);
-    expect(el.querySelectorAll('[data-testid="node-column"]').length).toBe(
-      10 + 1,
-    ); // one pending column
+    expect(el.querySelectorAll('[data-testid="node-column"]').length).toBe(10 + 1); // one pending column
     const cards = el.querySelectorAll('[data-testid="task-card"]').length;
     expect(cards).toBe(visibleTasks(big.tasks).length);
     const drained = el.querySelector('[data-node="node-5"]');
-    expect(drained?.className).toContain("drained");
-    expect(
-      drained?.querySelector('[data-testid="availability"]')?.textContent,
-    ).toMatch(/drained/i);
+    expect(drained?.className).toContain('drained');
+    expect(drained?.querySelector('[data-testid="availability"]')?.textContent).toMatch(/drained/i);
 
     expect(renders.cards).toBe(cards);
 

@@ -1,12 +1,6 @@
 // Pure logic of the board: cluster model -> columns (one per node), cards, legend and update progress.
 // No React here, so it is unit-tested directly and cheap to recompute.
-import type {
-  BoardFilters,
-  BoardModel,
-  BoardNode,
-  BoardService,
-  BoardTask,
-} from "./types";
+import type { BoardFilters, BoardModel, BoardNode, BoardService, BoardTask } from './types';
 
 export interface TaskCardInfo {
   task: BoardTask;
@@ -50,22 +44,16 @@ export interface BoardView {
   totals: { nodes: number; tasks: number; shown: number };
 }
 
-const ACTIVE_DESIRED = new Set(["running", "ready", "accepted"]);
-const FAILED = new Set(["failed", "rejected"]);
-const UPDATING = new Set([
-  "updating",
-  "paused",
-  "rollback_started",
-  "rollback_paused",
-]);
+const ACTIVE_DESIRED = new Set(['running', 'ready', 'accepted']);
+const FAILED = new Set(['failed', 'rejected']);
+const UPDATING = new Set(['updating', 'paused', 'rollback_started', 'rollback_paused']);
 
 /** `repo/name:tag@sha256:...` -> `repo/name:tag` (the digest only matters for comparison, not display) */
 export function shortImage(image: string): string {
-  const at = image.indexOf("@");
+  const at = image.indexOf('@');
   let s = at >= 0 ? image.slice(0, at) : image;
-  if (s.startsWith("docker.io/library/"))
-    s = s.slice("docker.io/library/".length);
-  if (!/:[^/]+$/.test(s)) s += ":latest";
+  if (s.startsWith('docker.io/library/')) s = s.slice('docker.io/library/'.length);
+  if (!/:[^/]+$/.test(s)) s += ':latest';
   return s;
 }
 
@@ -82,31 +70,14 @@ function cachedShort(image: string): string {
 /** Same image? Compare digests when both have one, else name:tag. */
 export function sameImage(a: string, b: string): boolean {
   if (a === b) return true;
-  const ia = a.indexOf("@");
-  const ib = b.indexOf("@");
+  const ia = a.indexOf('@');
+  const ib = b.indexOf('@');
   if (ia >= 0 && ib >= 0) return a.slice(ia) === b.slice(ib);
   return cachedShort(a) === cachedShort(b);
 }
 
 /** distinct hues, readable on light and dark; a service keeps its colour across redeploys (picked by name) */
-const PALETTE = [
-  "#2563eb",
-  "#db2777",
-  "#16a34a",
-  "#ea580c",
-  "#7c3aed",
-  "#0891b2",
-  "#ca8a04",
-  "#dc2626",
-  "#4f46e5",
-  "#059669",
-  "#c026d3",
-  "#65a30d",
-  "#0284c7",
-  "#9333ea",
-  "#e11d48",
-  "#0d9488",
-];
+const PALETTE = ['#2563eb', '#db2777', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#ca8a04', '#dc2626', '#4f46e5', '#059669', '#c026d3', '#65a30d', '#0284c7', '#9333ea', '#e11d48', '#0d9488'];
 
 /** A stable colour per service name (stays the same across redeploys, unlike the id). */
 export function serviceColor(name: string): string {
@@ -127,13 +98,11 @@ export function isUpdating(s: BoardService): boolean {
  * task of a slot that has nothing running (so crash loops show their error instead of vanishing).
  */
 export function visibleTasks(tasks: BoardTask[]): BoardTask[] {
-  const slotKey = (t: BoardTask): string =>
-    `${t.serviceId}/${t.slot ?? t.nodeId ?? t.id}`;
+  const slotKey = (t: BoardTask): string => `${t.serviceId}/${t.slot ?? t.nodeId ?? t.id}`;
   const runningSlots = new Set<string>();
   const newestFailed = new Map<string, BoardTask>();
   for (const t of tasks) {
-    if (t.state === "running" && t.desiredState === "running")
-      runningSlots.add(slotKey(t));
+    if (t.state === 'running' && t.desiredState === 'running') runningSlots.add(slotKey(t));
     if (FAILED.has(t.state)) {
       const k = slotKey(t);
       const cur = newestFailed.get(k);
@@ -143,38 +112,22 @@ export function visibleTasks(tasks: BoardTask[]): BoardTask[] {
   return tasks.filter((t) => {
     if (ACTIVE_DESIRED.has(t.desiredState)) return true;
     const k = slotKey(t);
-    return (
-      FAILED.has(t.state) && newestFailed.get(k) === t && !runningSlots.has(k)
-    );
+    return FAILED.has(t.state) && newestFailed.get(k) === t && !runningSlots.has(k);
   });
 }
 
 const hostnames = new Intl.Collator(undefined, { numeric: true });
 function nodeOrder(a: BoardNode, b: BoardNode): number {
-  if (a.role !== b.role) return a.role === "manager" ? -1 : 1;
+  if (a.role !== b.role) return a.role === 'manager' ? -1 : 1;
   if (a.leader !== b.leader) return a.leader ? -1 : 1;
   return hostnames.compare(a.hostname, b.hostname);
 }
 
-function matchesText(
-  text: string,
-  t: BoardTask,
-  s: BoardService | undefined,
-  n: BoardNode | undefined,
-): boolean {
+function matchesText(text: string, t: BoardTask, s: BoardService | undefined, n: BoardNode | undefined): boolean {
   if (!text) return true;
-  const hay = [
-    s?.name,
-    s?.stack,
-    t.image,
-    t.state,
-    t.error,
-    t.id,
-    n?.hostname,
-    t.slot === undefined ? "" : `${s?.name}.${t.slot}`,
-  ]
+  const hay = [s?.name, s?.stack, t.image, t.state, t.error, t.id, n?.hostname, t.slot === undefined ? '' : `${s?.name}.${t.slot}`]
     .filter(Boolean)
-    .join(" ")
+    .join(' ')
     .toLowerCase();
   // every word must match somewhere
   return text
@@ -184,54 +137,40 @@ function matchesText(
     .every((w) => hay.includes(w));
 }
 
-export function buildBoard(
-  model: BoardModel,
-  filters: BoardFilters,
-): BoardView {
+export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView {
   const services = new Map(model.services.map((s) => [s.id, s]));
   const nodes = new Map(model.nodes.map((n) => [n.id, n]));
   const visible = visibleTasks(model.tasks);
 
   const byNode = new Map<string, TaskCardInfo[]>();
-  const totalByNode = new Map<
-    string,
-    { total: number; running: number; failed: number }
-  >();
+  const totalByNode = new Map<string, { total: number; running: number; failed: number }>();
   const shownPerService = new Map<string, number>();
   let shown = 0;
 
   for (const t of visible) {
     const s = services.get(t.serviceId);
-    const key = t.nodeId && nodes.has(t.nodeId) ? t.nodeId : "";
+    const key = t.nodeId && nodes.has(t.nodeId) ? t.nodeId : '';
     const tot = totalByNode.get(key) ?? { total: 0, running: 0, failed: 0 };
     tot.total++;
-    if (t.state === "running") tot.running++;
+    if (t.state === 'running') tot.running++;
     if (FAILED.has(t.state)) tot.failed++;
     totalByNode.set(key, tot);
 
-    if (filters.stack && (s?.stack ?? "") !== filters.stack) continue;
+    if (filters.stack && (s?.stack ?? '') !== filters.stack) continue;
     if (filters.service && t.serviceId !== filters.service) continue;
-    if (filters.runningOnly && t.state !== "running") continue;
-    if (!matchesText(filters.text.trim(), t, s, nodes.get(t.nodeId ?? "")))
-      continue;
+    if (filters.runningOnly && t.state !== 'running') continue;
+    if (!matchesText(filters.text.trim(), t, s, nodes.get(t.nodeId ?? ''))) continue;
 
     const oldImage = !!s && !sameImage(t.image, s.image);
     let list = byNode.get(key);
     if (!list) byNode.set(key, (list = []));
     list.push({ task: t, oldImage });
     shown++;
-    shownPerService.set(
-      t.serviceId,
-      (shownPerService.get(t.serviceId) ?? 0) + 1,
-    );
+    shownPerService.set(t.serviceId, (shownPerService.get(t.serviceId) ?? 0) + 1);
   }
 
   // services ranked once by stack then name, so sorting a thousand cards compares numbers, not strings
-  const legendOrder = [...model.services].sort(
-    (a, b) =>
-      (a.stack ?? "").localeCompare(b.stack ?? "") ||
-      a.name.localeCompare(b.name),
-  );
+  const legendOrder = [...model.services].sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name));
   const rank = new Map(legendOrder.map((s, i) => [s.id, i]));
   const cardOrder = (a: TaskCardInfo, b: TaskCardInfo): number =>
     (rank.get(a.task.serviceId) ?? -1) - (rank.get(b.task.serviceId) ?? -1) ||
@@ -241,7 +180,7 @@ export function buildBoard(
   const group = (cards: TaskCardInfo[]): StackGroup[] => {
     const groups: StackGroup[] = [];
     for (const c of cards) {
-      const stack = services.get(c.task.serviceId)?.stack ?? "";
+      const stack = services.get(c.task.serviceId)?.stack ?? '';
       const last = groups[groups.length - 1];
       if (last && last.stack === stack) last.cards.push(c);
       else groups.push({ stack, cards: [c] });
@@ -251,63 +190,29 @@ export function buildBoard(
   const column = (key: string, node?: BoardNode): NodeColumn => {
     const cards = (byNode.get(key) ?? []).sort(cardOrder);
     const tot = totalByNode.get(key) ?? { total: 0, running: 0, failed: 0 };
-    return {
-      node,
-      key: key || "unplaced",
-      cards,
-      groups: group(cards),
-      counts: { shown: cards.length, ...tot },
-    };
+    return { node, key: key || 'unplaced', cards, groups: group(cards), counts: { shown: cards.length, ...tot } };
   };
 
   const columns = [...model.nodes].sort(nodeOrder).map((n) => column(n.id, n));
-  if (byNode.has("")) columns.push(column(""));
+  if (byNode.has('')) columns.push(column(''));
 
-  const legend = legendOrder.map((service) => ({
-    service,
-    color: serviceColor(service.name),
-    shown: shownPerService.get(service.id) ?? 0,
-  }));
+  const legend = legendOrder.map((service) => ({ service, color: serviceColor(service.name), shown: shownPerService.get(service.id) ?? 0 }));
 
   const progress: UpdateProgress[] = [];
   for (const s of model.services) {
     const st = s.updateStatus?.state;
-    if (!st || st === "completed") continue;
+    if (!st || st === 'completed') continue;
     // everything but 'completed' stays visible, so a paused or rolled-back update is noticed
-    const tasks = visible.filter(
-      (t) => t.serviceId === s.id && ACTIVE_DESIRED.has(t.desiredState),
-    );
+    const tasks = visible.filter((t) => t.serviceId === s.id && ACTIVE_DESIRED.has(t.desiredState));
     // the core's count (tasks on the new spec) when it has one, else running tasks on the new image
     const counted = s.updateStatus?.progress;
-    const updated = counted
-      ? counted.n
-      : tasks.filter(
-          (t) => t.state === "running" && sameImage(t.image, s.image),
-        ).length;
-    const total = counted
-      ? counted.m
-      : s.mode === "replicated"
-        ? s.replicas.desired
-        : tasks.length;
-    progress.push({
-      serviceId: s.id,
-      state: st,
-      updated: Math.min(updated, total),
-      total,
-      message: s.updateStatus?.message,
-    });
+    const updated = counted ? counted.n : tasks.filter((t) => t.state === 'running' && sameImage(t.image, s.image)).length;
+    const total = counted ? counted.m : s.mode === 'replicated' ? s.replicas.desired : tasks.length;
+    progress.push({ serviceId: s.id, state: st, updated: Math.min(updated, total), total, message: s.updateStatus?.message });
   }
 
-  const stacks = [
-    ...new Set(model.services.map((s) => s.stack ?? "").filter(Boolean)),
-  ].sort();
-  return {
-    columns,
-    legend,
-    progress,
-    stacks,
-    totals: { nodes: model.nodes.length, tasks: visible.length, shown },
-  };
+  const stacks = [...new Set(model.services.map((s) => s.stack ?? '').filter(Boolean))].sort();
+  return { columns, legend, progress, stacks, totals: { nodes: model.nodes.length, tasks: visible.length, shown } };
 }
 
 /** Rough age for a card: 5s, 3m, 2h, 4d. */

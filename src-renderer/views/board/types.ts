@@ -4,9 +4,9 @@
 export interface BoardNode {
   id: string;
   hostname: string;
-  role: "manager" | "worker";
+  role: 'manager' | 'worker';
   leader: boolean;
-  availability: "active" | "pause" | "drain";
+  availability: 'active' | 'pause' | 'drain';
   status: string; // ready | down | unknown | disconnected
   engineVersion?: string;
   addr?: string;
@@ -34,7 +34,7 @@ export interface BoardService {
   id: string;
   name: string;
   stack?: string;
-  mode: "replicated" | "global" | string;
+  mode: 'replicated' | 'global' | string;
   replicas: { desired: number; running: number };
   image: string;
   updateStatus?: BoardUpdateStatus;
@@ -72,9 +72,4 @@ export interface BoardFilters {
   runningOnly: boolean;
 }
 
-export const NO_FILTERS: BoardFilters = {
-  stack: "",
-  service: "",
-  text: "",
-  runningOnly: false,
-};
+export const NO_FILTERS: BoardFilters = { stack: '', service: '', text: '', runningOnly: false };
