@@ -13,6 +13,7 @@ function gib(n?: number): string {
 export interface NodeColumnProps {
   column: Column;
   services: Map<string, BoardService>;
+  /** service id -> colour class (svc-cN) */
   colors: Map<string, string>;
   now: number;
   collapsed: boolean;
@@ -36,7 +37,7 @@ function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): Rea
             key={task.id}
             task={task}
             serviceName={s?.name ?? task.serviceId.slice(0, 12)}
-            color={p.colors.get(task.serviceId) ?? 'var(--fg-faint)'}
+            colorClass={p.colors.get(task.serviceId) ?? 'svc-none'}
             oldImage={oldImage}
             updating={!!s && isUpdating(s)}
             now={p.now}
@@ -56,7 +57,7 @@ function Summary({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): R
   return (
     <div className="svc-chips">
       {[...per].map(([id, n]) => (
-        <span key={id} className="svc-chip" style={{ ['--svc' as string]: p.colors.get(id) ?? 'var(--fg-faint)' }}>
+        <span key={id} className={`svc-chip ${p.colors.get(id) ?? 'svc-none'}`}>
           {p.services.get(id)?.name ?? id.slice(0, 12)} <b>{n}</b>
         </span>
       ))}
