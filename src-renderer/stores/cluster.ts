@@ -47,7 +47,12 @@ export function createClusterStore(api: FlotillaApi): StoreApi<ClusterState> {
             set({ status: 'error', error: err.message });
           },
           onEnd: () => {
+            // the host ended the stream (it restarted, or the watcher stopped): subscribe again for a fresh snapshot
             dispose = undefined;
+            if (get().engineId !== engineId || get().status === 'idle') return;
+            setTimeout(() => {
+              if (get().engineId === engineId && get().status !== 'idle' && !dispose) get().watch(engineId);
+            }, 1000);
           },
         });
       } catch (e) {
