@@ -20,9 +20,14 @@ export interface ClusterState {
   stop(): void;
 }
 
-/** a task meant to run that is between states (pending excluded: it can wait for a node indefinitely) */
+/** a task meant to run that is between states (pending excluded: it can wait for a node indefinitely), a
+ * task still running that should stop, or a service rolling: news must come, silence means a quiet stream */
 function midTransition(m: BoardModel): boolean {
-  return m.tasks.some((t) => t.desiredState === 'running' && ['assigned', 'accepted', 'preparing', 'ready', 'starting'].includes(t.state));
+  const between = ['new', 'assigned', 'accepted', 'preparing', 'ready', 'starting'];
+  return (
+    m.tasks.some((t) => (['running', 'ready', 'accepted'].includes(t.desiredState) && between.includes(t.state)) || (t.desiredState === 'shutdown' && t.state === 'running')) ||
+    m.services.some((s) => s.updateStatus?.state === 'updating' || s.updateStatus?.state === 'rollback_started')
+  );
 }
 
 const EMPTY: BoardModel = { nodes: [], services: [], tasks: [] };
