@@ -13,25 +13,57 @@ export interface ClusterState {
   model: BoardModel;
   /** sources (the manager, node engines) that dropped, with why; the model resyncs when they return */
   lost: Record<string, string>;
-  watch(engineId: string): void;
+  /** follow this swarm's model (no-op if already); `keep` re-subscribes keeping the model on screen */
+  watch(engineId: string, keep?: boolean): void;
+  /** subscribe again (a fresh snapshot), keeping the current model on screen until it arrives */
+  resync(): void;
   stop(): void;
+}
+
+/** a task meant to run that is between states (pending excluded: it can wait for a node indefinitely), a
+ * task still running that should stop, or a service rolling: news must come, silence means a quiet stream */
+function midTransition(m: BoardModel): boolean {
+  const between = ['new', 'assigned', 'accepted', 'preparing', 'ready', 'starting'];
+  return (
+    m.tasks.some((t) => (['running', 'ready', 'accepted'].includes(t.desiredState) && between.includes(t.state)) || (t.desiredState === 'shutdown' && t.state === 'running')) ||
+    m.services.some((s) => s.updateStatus?.state === 'updating' || s.updateStatus?.state === 'rollback_started')
+  );
 }
 
 const EMPTY: BoardModel = { nodes: [], services: [], tasks: [] };
 
-export function createClusterStore(api: FlotillaApi): StoreApi<ClusterState> {
+export function createClusterStore(api: FlotillaApi, opts: { stuckMs?: number } = {}): StoreApi<ClusterState> {
   let dispose: (() => void) | undefined;
+  let lastEventAt = 0;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+  const stuckMs = opts.stuckMs ?? 30_000;
   return createStore<ClusterState>((set, get) => ({
     status: 'idle',
     model: EMPTY,
     lost: {},
-    watch(engineId) {
-      if (get().engineId === engineId && get().status !== 'error' && dispose) return;
+    resync() {
+      const engineId = get().engineId;
+      if (!engineId) return;
       dispose?.();
-      set({ engineId, status: 'loading', error: undefined, model: EMPTY, lost: {} });
+      dispose = undefined;
+      get().watch(engineId, true);
+    },
+    watch(engineId: string, keep = false) {
+      if (!keep && get().engineId === engineId && get().status !== 'error' && dispose) return;
+      dispose?.();
+      if (keep) set({ engineId, error: undefined });
+      else set({ engineId, status: 'loading', error: undefined, model: EMPTY, lost: {} });
+      lastEventAt = Date.now();
+      // Safety net: a task seen mid-transition with no news for this long means the stream went quiet
+      // (seen in e2e runs after a drain: the swarm had the tasks running, the stream never said so).
+      watchdog ??= setInterval(() => {
+        const st = get();
+        if (st.status === 'live' && Date.now() - lastEventAt > stuckMs && midTransition(st.model)) st.resync();
+      }, Math.max(1000, stuckMs / 3));
       try {
         dispose = api.subscribe('swarm.model', { engineId }, {
           onEvent: (e) => {
+            lastEventAt = Date.now();
             if (e.type === 'source') {
               const lost = { ...get().lost };
               if (e.connected) delete lost[e.source];
@@ -47,7 +79,12 @@ export function createClusterStore(api: FlotillaApi): StoreApi<ClusterState> {
             set({ status: 'error', error: err.message });
           },
           onEnd: () => {
+            // the host ended the stream (it restarted, or the watcher stopped): subscribe again for a fresh snapshot
             dispose = undefined;
+            if (get().engineId !== engineId || get().status === 'idle') return;
+            setTimeout(() => {
+              if (get().engineId === engineId && get().status !== 'idle' && !dispose) get().watch(engineId);
+            }, 1000);
           },
         });
       } catch (e) {
@@ -58,6 +95,8 @@ export function createClusterStore(api: FlotillaApi): StoreApi<ClusterState> {
     stop() {
       dispose?.();
       dispose = undefined;
+      if (watchdog) clearInterval(watchdog);
+      watchdog = undefined;
       set({ status: 'idle' });
     },
   }));

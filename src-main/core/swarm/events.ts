@@ -18,6 +18,8 @@ export interface WatcherOptions {
   /** reconnect backoff bounds (ms) */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** a listing the manager has not answered by then is abandoned and retried (ms, default 10 s) */
+  requestTimeoutMs?: number;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -94,7 +96,7 @@ export class ClusterWatcher {
     private readonly cluster: Cluster,
     opts: WatcherOptions = {},
   ) {
-    this.opts = { resyncMs: 15_000, settleMs: 400, backoffMinMs: 250, backoffMaxMs: 5_000, ...opts };
+    this.opts = { resyncMs: 15_000, settleMs: 400, backoffMinMs: 250, backoffMaxMs: 5_000, requestTimeoutMs: 10_000, ...opts };
   }
 
   /** Loads the first full model and starts the sources; resolves once the first snapshot exists. */
@@ -166,16 +168,19 @@ export class ClusterWatcher {
 
   private async load(d: Dirty): Promise<void> {
     const docker = this.cluster.manager.docker;
+    // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the model
+    const o = { abortSignal: AbortSignal.any([this.ac.signal, AbortSignal.timeout(this.opts.requestTimeoutMs)]) };
     try {
       const [nodes, services, tasks] = await Promise.all([
-        d.nodes ? (docker.listNodes() as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
-        d.services ? (docker.listServices() as Promise<RawService[]>) : Promise.resolve(this.raw.services),
-        d.tasks || d.services ? (docker.listTasks() as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
+        d.nodes ? (docker.listNodes(o) as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
+        d.services ? (docker.listServices(o) as Promise<RawService[]>) : Promise.resolve(this.raw.services),
+        d.tasks || d.services ? (docker.listTasks(o) as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
       ]);
       this.raw = { nodes, services, tasks };
       this.loaded = true;
     } catch (e) {
-      // the manager is restarting or unreachable: keep the last model; the source loop resyncs later
+      // the manager is restarting, unreachable or too slow: keep the last model; the timers and the source loop retry
+      if (!this.ac.signal.aborted) log.warn(`swarm model: listing from the manager failed (${(e as Error).message}); keeping the last model and retrying`);
       this.dirty = { nodes: this.dirty.nodes || d.nodes, services: this.dirty.services || d.services, tasks: this.dirty.tasks || d.tasks };
       if (!this.loaded) throw e;
       return;

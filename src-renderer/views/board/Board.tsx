@@ -1,14 +1,14 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
-import type { BoardFilters, BoardModel, BoardService } from './types';
+import type { BoardFilters, BoardModel, BoardNode, BoardService } from './types';
 import { NO_FILTERS } from './types';
-import { buildBoard, serviceColor, type UpdateProgress } from './model';
+import { buildBoard, serviceColorClass, type UpdateProgress } from './model';
 import { NodeColumn } from './NodeColumn';
 
 const FLIP_LIMIT = 600; // beyond this many cards, measuring every card each change costs more than the animation is worth
 
-function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
+export function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
   const pct = p.total ? Math.round((100 * p.updated) / p.total) : 0;
   const label: Record<string, string> = {
     updating: 'updating',
@@ -64,9 +64,13 @@ export interface BoardProps {
   initialFilters?: Partial<BoardFilters>;
   /** animations off for benches and reduced-motion users */
   animate?: boolean;
+  /** node actions in the column headers (stable callback: columns are memoized on it) */
+  onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
+  /** open a card's service (stable callback) */
+  onOpenTask?: (serviceId: string) => void;
 }
 
-export function Board({ model, now, initialFilters, animate = true }: BoardProps): ReactElement {
+export function Board({ model, now, initialFilters, animate = true, onAvailability, onOpenTask }: BoardProps): ReactElement {
   const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
   const [groupByStack, setGroupByStack] = useState(false);
   const [compact, setCompact] = useState(false);
@@ -76,7 +80,9 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
 
   const view = useMemo(() => buildBoard(model, { ...filters, text }), [model, filters, text]);
   const services = useMemo(() => new Map(model.services.map((s) => [s.id, s])), [model.services]);
-  const colors = useMemo(() => new Map(model.services.map((s) => [s.id, serviceColor(s.name)])), [model.services]);
+  // keyed by ids and names only, so a service's status change (progress, replicas) does not redraw every column
+  const colorKey = model.services.map((s) => `${s.id}=${s.name}`).join('\n');
+  const colors = useMemo(() => new Map(model.services.map((s) => [s.id, serviceColorClass(s.name)])), [colorKey]);
 
   const onToggle = useCallback(
     (key: string) =>
@@ -89,7 +95,17 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
     [],
   );
   const allCollapsed = view.columns.length > 0 && view.columns.every((c) => collapsed.has(c.key));
-  const toggleAll = (): void => setCollapsed(allCollapsed ? new Set() : new Set(view.columns.map((c) => c.key)));
+  // the toolbar and legend are memoized on what they show; their callbacks read the latest view from here
+  const latest = useRef(view);
+  latest.current = view;
+  const toggleAll = useCallback(
+    () =>
+      setCollapsed((c) => {
+        const cols = latest.current.columns;
+        return cols.length > 0 && cols.every((x) => c.has(x.key)) ? new Set() : new Set(cols.map((x) => x.key));
+      }),
+    [],
+  );
 
   // '/' jumps to the filter, Escape clears it
   const filterRef = useRef<HTMLInputElement>(null);
@@ -109,11 +125,14 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
   const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
   useFlip(scroller, view, animate && !reduced && view.totals.shown <= FLIP_LIMIT);
 
-  const set = (p: Partial<BoardFilters>): void => setFilters((f) => ({ ...f, ...p }));
-  const stackServices = model.services.filter((s) => !filters.stack || (s.stack ?? '') === filters.stack).sort((a, b) => a.name.localeCompare(b.name));
+  const set = useCallback((p: Partial<BoardFilters>): void => setFilters((f) => ({ ...f, ...p })), []);
 
-  return (
-    <div className="board">
+  // rebuilt only when what it shows changes (a live model changes many times a second; the selects are costly to diff)
+  const servicesKey = model.services.map((s) => `${s.id}=${s.name}=${s.stack ?? ''}`).join('\n');
+  const stacksKey = view.stacks.join('\n');
+  const toolbar = useMemo(() => {
+    const stackServices = model.services.filter((s) => !filters.stack || (s.stack ?? '') === filters.stack).sort((a, b) => a.name.localeCompare(b.name));
+    return (
       <div className="board-toolbar" role="toolbar" aria-label="board filters">
         <input
           className="input"
@@ -160,20 +179,18 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
           {allCollapsed ? 'Expand all' : 'Collapse all'}
         </button>
       </div>
+    );
+  }, [filters, servicesKey, stacksKey, groupByStack, compact, showLabels, allCollapsed]);
 
-      {view.progress.length > 0 && (
-        <div className="update-list">
-          {view.progress.map((p) => (
-            <ProgressBar key={p.serviceId} p={p} service={services.get(p.serviceId)} />
-          ))}
-        </div>
-      )}
-
+  const legendKey = view.legend.map((l) => `${l.service.id}|${l.service.name}|${l.service.stack ?? ''}|${l.service.replicas.running}/${l.service.replicas.desired}|${l.shown}`).join('\n');
+  const { nodes: totalNodes, tasks: totalTasks, shown: totalShown } = view.totals;
+  const legend = useMemo(
+    () => (
       <div className="legend" aria-label="services">
-        {model.services.length === 0 && (
+        {latest.current.legend.length === 0 && (
           <span className="legend-empty">No services yet: deploy one (Services or Stacks, or `docker service create` on a manager) and its tasks appear here live.</span>
         )}
-        {view.legend.map(({ service, color, shown }) => (
+        {latest.current.legend.map(({ service, color, shown }) => (
           <button
             key={service.id}
             className={`legend-item${filters.service === service.id ? ' active' : ''}${shown === 0 ? ' none' : ''}`}
@@ -189,9 +206,26 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
           </button>
         ))}
         <span className="board-totals" data-testid="board-totals">
-          {view.totals.nodes} nodes · {view.totals.shown === view.totals.tasks ? view.totals.tasks : `${view.totals.shown} of ${view.totals.tasks}`} tasks
+          {totalNodes} nodes · {totalShown === totalTasks ? totalTasks : `${totalShown} of ${totalTasks}`} tasks
         </span>
       </div>
+    ),
+    [legendKey, filters.service, set, totalNodes, totalShown, totalTasks],
+  );
+
+  return (
+    <div className="board">
+      {toolbar}
+
+      {view.progress.length > 0 && (
+        <div className="update-list">
+          {view.progress.map((p) => (
+            <ProgressBar key={p.serviceId} p={p} service={services.get(p.serviceId)} />
+          ))}
+        </div>
+      )}
+
+      {legend}
 
       <div className="board-columns" ref={scroller} data-testid="board-columns">
         {view.columns.map((c) => (
@@ -206,6 +240,8 @@ export function Board({ model, now, initialFilters, animate = true }: BoardProps
             groupByStack={groupByStack}
             showLabels={showLabels}
             onToggle={onToggle}
+            onAvailability={onAvailability}
+            onOpenTask={onOpenTask}
           />
         ))}
       </div>

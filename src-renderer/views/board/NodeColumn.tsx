@@ -1,7 +1,7 @@
 // One node's column: its header (hostname, role, availability, status, resources, labels) and cards.
 // Memoized with a shallow comparison of its cards, so unchanged columns are skipped entirely.
-import { memo, type ReactElement } from 'react';
-import type { BoardService } from './types';
+import { memo, useState, type ReactElement } from 'react';
+import type { BoardNode, BoardService } from './types';
 import type { NodeColumn as Column, TaskCardInfo } from './model';
 import { isUpdating } from './model';
 import { TaskCard } from './TaskCard';
@@ -13,6 +13,7 @@ function gib(n?: number): string {
 export interface NodeColumnProps {
   column: Column;
   services: Map<string, BoardService>;
+  /** service id -> colour class (svc-cN) */
   colors: Map<string, string>;
   now: number;
   collapsed: boolean;
@@ -20,6 +21,10 @@ export interface NodeColumnProps {
   groupByStack: boolean;
   showLabels: boolean;
   onToggle(key: string): void;
+  /** drain / activate from the header; absent on the demo and in benches */
+  onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
+  /** a card was opened (click or Enter): show its service */
+  onOpenTask?: (serviceId: string) => void;
 }
 
 function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
@@ -32,11 +37,12 @@ function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): Rea
             key={task.id}
             task={task}
             serviceName={s?.name ?? task.serviceId.slice(0, 12)}
-            color={p.colors.get(task.serviceId) ?? 'var(--fg-faint)'}
+            colorClass={p.colors.get(task.serviceId) ?? 'svc-none'}
             oldImage={oldImage}
             updating={!!s && isUpdating(s)}
             now={p.now}
             compact={p.compact}
+            onOpen={p.onOpenTask}
           />
         );
       })}
@@ -51,10 +57,45 @@ function Summary({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): R
   return (
     <div className="svc-chips">
       {[...per].map(([id, n]) => (
-        <span key={id} className="svc-chip" style={{ ['--svc' as string]: p.colors.get(id) ?? 'var(--fg-faint)' }}>
+        <span key={id} className={`svc-chip ${p.colors.get(id) ?? 'svc-none'}`}>
           {p.services.get(id)?.name ?? id.slice(0, 12)} <b>{n}</b>
         </span>
       ))}
+    </div>
+  );
+}
+
+/** drain or activate the node, with its pending state and error in the header */
+function NodeActions({ node, act }: { node: BoardNode; act: NonNullable<NodeColumnProps['onAvailability']> }): ReactElement {
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+  const run = (availability: BoardNode['availability'], verb: string): void => {
+    setBusy(verb);
+    setError(undefined);
+    act(node, availability).then(
+      () => setBusy(undefined),
+      (e: unknown) => {
+        setBusy(undefined);
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+  };
+  return (
+    <div className="node-actions">
+      {node.availability === 'active' ? (
+        <button className="btn small" disabled={!!busy} onClick={() => run('drain', 'Draining')} title={`Drain ${node.hostname}: its tasks move to other nodes and no new ones come`} data-testid="node-drain">
+          {busy ?? 'Drain'}
+        </button>
+      ) : (
+        <button className="btn small" disabled={!!busy} onClick={() => run('active', 'Activating')} title={`Activate ${node.hostname}: it takes tasks again`} data-testid="node-activate">
+          {busy ?? 'Activate'}
+        </button>
+      )}
+      {error && (
+        <div className="node-action-error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }
@@ -92,6 +133,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
             </span>
           </div>
         )}
+        {n && p.onAvailability && <NodeActions node={n} act={p.onAvailability} />}
         {n && p.showLabels && labels.length > 0 && (
           <div className="node-labels">
             {labels.map(([k, v]) => (
@@ -143,6 +185,8 @@ export const NodeColumn = memo(NodeColumnImpl, (a, b) => {
     a.compact === b.compact &&
     a.groupByStack === b.groupByStack &&
     a.showLabels === b.showLabels &&
-    a.onToggle === b.onToggle
+    a.onToggle === b.onToggle &&
+    a.onAvailability === b.onAvailability &&
+    a.onOpenTask === b.onOpenTask
   );
 });

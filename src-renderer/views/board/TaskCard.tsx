@@ -28,26 +28,42 @@ export function stateTone(state: string): 'ok' | 'err' | 'warn' | 'muted' | 'inf
 export interface TaskCardProps {
   task: BoardTask;
   serviceName: string;
-  color: string;
+  /** the service's colour class (svc-cN, see board.css) */
+  colorClass: string;
   oldImage: boolean;
   updating: boolean;
   now: number;
   compact: boolean;
+  /** opens the task's service (click or Enter on the card) */
+  onOpen?: (serviceId: string) => void;
 }
 
-export const TaskCard = memo(function TaskCard({ task, serviceName, color, oldImage, updating, now, compact }: TaskCardProps): ReactElement {
+export const TaskCard = memo(function TaskCard({ task, serviceName, colorClass, oldImage, updating, now, compact, onOpen }: TaskCardProps): ReactElement {
   const tone = stateTone(task.state);
   const slotName = task.slot !== undefined ? `${serviceName}.${task.slot}` : serviceName;
   const problem = task.error || (tone === 'err' ? task.message : undefined);
-  const cls = `task-card st-${tone}${updating ? (oldImage ? ' old-image' : ' new-image') : ''}${compact ? ' compact' : ''}`;
+  const cls = `task-card ${colorClass} st-${tone}${updating ? (oldImage ? ' old-image' : ' new-image') : ''}${compact ? ' compact' : ''}`;
   return (
     <div
       className={cls}
-      style={{ ['--svc' as string]: color }}
       data-testid="task-card"
       data-task-id={task.id}
       data-flip={task.slot !== undefined ? `${task.serviceId}.${task.slot}` : task.id}
       data-state={task.state}
+      data-image={shortImage(task.image)}
+      tabIndex={onOpen ? 0 : undefined}
+      role={onOpen ? 'button' : undefined}
+      onClick={onOpen ? () => onOpen(task.serviceId) : undefined}
+      onKeyDown={
+        onOpen
+          ? (e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onOpen(task.serviceId);
+              }
+            }
+          : undefined
+      }
       title={`${slotName} · ${task.state}${task.message ? ` · ${task.message}` : ''}\n${task.image}`}
     >
       <div className="task-top">

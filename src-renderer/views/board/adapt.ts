@@ -8,7 +8,18 @@ export function toBoardNode(n: Node): BoardNode {
 }
 
 export function toBoardService(s: Service): BoardService {
-  return { id: s.id, name: s.name, stack: s.stack, mode: s.mode, replicas: s.replicas, image: s.image, updateStatus: s.updateStatus };
+  return {
+    id: s.id,
+    name: s.name,
+    stack: s.stack,
+    mode: s.mode,
+    replicas: s.replicas,
+    image: s.image,
+    updateStatus: s.updateStatus,
+    ports: s.ports,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
 }
 
 export function toBoardTask(t: Task): BoardTask {
@@ -24,6 +35,7 @@ export function toBoardTask(t: Task): BoardTask {
     error: t.error || undefined,
     message: t.message,
     updatedAt: Number.isFinite(updated) ? updated : 0,
+    containerId: t.containerId,
   };
 }
 

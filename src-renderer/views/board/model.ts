@@ -79,14 +79,24 @@ export function sameImage(a: string, b: string): boolean {
 /** distinct hues, readable on light and dark; a service keeps its colour across redeploys (picked by name) */
 const PALETTE = ['#2563eb', '#db2777', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#ca8a04', '#dc2626', '#4f46e5', '#059669', '#c026d3', '#65a30d', '#0284c7', '#9333ea', '#e11d48', '#0d9488'];
 
-/** A stable colour per service name (stays the same across redeploys, unlike the id). */
-export function serviceColor(name: string): string {
+/** A stable palette index per service name (stays the same across redeploys, unlike the id). */
+export function serviceColorIndex(name: string): number {
   let h = 2166136261;
   for (let i = 0; i < name.length; i++) {
     h ^= name.charCodeAt(i);
     h = Math.imul(h, 16777619);
   }
-  return PALETTE[(h >>> 0) % PALETTE.length];
+  return (h >>> 0) % PALETTE.length;
+}
+
+/** A stable colour per service name. */
+export function serviceColor(name: string): string {
+  return PALETTE[serviceColorIndex(name)];
+}
+
+/** The card's colour as a class (board.css sets --svc per class): no inline style to parse per card. */
+export function serviceColorClass(name: string): string {
+  return `svc-c${serviceColorIndex(name)}`;
 }
 
 export function isUpdating(s: BoardService): boolean {

@@ -23,6 +23,13 @@ export interface BoardUpdateStatus {
   progress?: { n: number; m: number };
 }
 
+export interface BoardPort {
+  published?: number;
+  target: number;
+  protocol: string;
+  mode: string;
+}
+
 export interface BoardService {
   id: string;
   name: string;
@@ -31,6 +38,10 @@ export interface BoardService {
   replicas: { desired: number; running: number };
   image: string;
   updateStatus?: BoardUpdateStatus;
+  /** published ports (the Services view shows them; the board does not) */
+  ports?: BoardPort[];
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface BoardTask {
@@ -45,6 +56,7 @@ export interface BoardTask {
   error?: string;
   message?: string;
   updatedAt: number; // ms since epoch
+  containerId?: string;
 }
 
 export interface BoardModel {

@@ -1,7 +1,61 @@
-// The Services view (being built).
-import type { ReactElement } from 'react';
-import { PendingView } from '../PendingView';
+// The Services view: the services of the chosen swarm (live from the cluster model), a Create service
+// form, and a detail page per service. Other views open a detail page with useNav().open({view:'services', serviceId}).
+import { useEffect, useState, type ReactElement } from 'react';
+import { useNav } from '../../stores/nav';
+import { ViewHeader } from '../../components/ViewHeader';
+import { LostSources, SwarmPicker, clusterGate, useCoarseNow, useLiveCluster } from '../board/live';
+import { ServiceList } from './ServiceList';
+import { CreateServiceForm } from './CreateServiceForm';
+import { ServiceDetail } from './ServiceDetail';
+import './services.css';
+
+type Page = { kind: 'list' } | { kind: 'create' } | { kind: 'detail'; serviceId: string };
 
 export function ServicesView(): ReactElement {
-  return <PendingView title="Services" what="This view is being built." />;
+  const live = useLiveCluster();
+  const now = useCoarseNow(10_000);
+  const [page, setPage] = useState<Page>({ kind: 'list' });
+  const intent = useNav((s) => s.intent);
+
+  // "open this service" from another view (the board's cards, stacks, logs)
+  useEffect(() => {
+    const i = useNav.getState().take('services');
+    if (i) setPage({ kind: 'detail', serviceId: i.serviceId });
+  }, [intent]);
+
+  const engineId = live.target.engineId;
+  // a swarm switch leaves the pages of the old one
+  useEffect(() => setPage((p) => (p.kind === 'detail' ? { kind: 'list' } : p)), [engineId]);
+
+  const gate = clusterGate(live, 'this list');
+  let body: ReactElement;
+  if (gate) body = gate;
+  else if (page.kind === 'create' && engineId)
+    body = <CreateServiceForm engineId={engineId} onCancel={() => setPage({ kind: 'list' })} onCreated={(id) => setPage({ kind: 'detail', serviceId: id })} />;
+  else if (page.kind === 'detail' && engineId)
+    body = <ServiceDetail engineId={engineId} serviceId={page.serviceId} model={live.cluster.model} now={now} onBack={() => setPage({ kind: 'list' })} />;
+  else body = <ServiceList model={live.cluster.model} now={now} onOpen={(id) => setPage({ kind: 'detail', serviceId: id })} onCreate={() => setPage({ kind: 'create' })} />;
+
+  return (
+    <>
+      <ViewHeader
+        title="Services"
+        sub={live.engineName ? `swarm via ${live.engineName}` : undefined}
+        actions={
+          <>
+            <SwarmPicker live={live} />
+            {!gate && page.kind !== 'create' && (
+              <button className="btn primary" onClick={() => setPage({ kind: 'create' })} data-testid="create-service" title="Create a service (N)">
+                Create service
+              </button>
+            )}
+          </>
+        }
+      />
+      <div className="view-body services-body">
+        {!gate && <LostSources lost={live.cluster.lost} />}
+        {body}
+      </div>
+    </>
+  );
 }
