@@ -174,10 +174,8 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   await expect(page.getByTestId('stack-service').filter({ hasText: 'worker' })).toContainText('1/1');
   await shot(page, '5-deployed');
 
-  // 5. its tasks on the Board. A fresh page: the live cluster model (swarm.model) sends its snapshot on
-  // subscribe but no diffs yet for services made after it (see e2e/README.md, board.spec.ts)
-  await page.goto(`${state.url}#board`);
-  await page.reload();
+  // 5. its tasks on the Board, live (no reload: the board follows the cluster model's diffs)
+  await page.getByRole('button', { name: /^Board/ }).click();
   const boardPicker = page.getByRole('combobox', { name: 'swarm manager' });
   if (await boardPicker.isVisible().catch(() => false)) {
     const value = await boardPicker.locator('option', { hasText: swarm.manager }).getAttribute('value');
@@ -188,7 +186,7 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   await expect(cards.filter({ hasText: `${STACK}_worker` })).toHaveCount(1);
   await shot(page, '6-board');
 
-  // back in Stacks, the stack opens in the editor from its deployment (the page was reloaded)
+  // back in Stacks, the stack opens in the editor from its deployment
   await page.getByRole('button', { name: /^Stacks/ }).click();
   await page.getByTestId('stack-item').filter({ hasText: STACK }).click();
   await page.getByTestId('stack-detail').getByRole('button', { name: 'Open in editor' }).click();

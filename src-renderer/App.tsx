@@ -90,7 +90,7 @@ export function App(): ReactElement {
           <span>Ctrl+1…8 switch views</span>
         </div>
       </nav>
-      <main className="main" aria-live="polite">
+      <main className="app-main" aria-live="polite">
         <CurrentView view={view} />
       </main>
     </div>

@@ -5,6 +5,7 @@
 import type { EngineConnection } from '../engine';
 import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
 import { log } from '../log';
+import { FlotillaError } from '../../api/errors';
 import type { Cluster } from './cluster';
 import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
 import { requireManager } from './swarm';
@@ -121,6 +122,19 @@ export class ClusterWatcher {
     return () => this.listeners.delete(fn);
   }
 
+  private readonly fatalListeners = new Set<(e: Error) => void>();
+
+  /** called once when the watcher gives up (its manager connection was closed) */
+  onFatal(fn: (e: Error) => void): () => void {
+    this.fatalListeners.add(fn);
+    return () => this.fatalListeners.delete(fn);
+  }
+
+  private fatal(e: Error): void {
+    for (const fn of this.fatalListeners) fn(e);
+    this.stop();
+  }
+
   stop(): void {
     this.ac.abort();
     for (const c of this.nodeSources.values()) c.abort();
@@ -180,6 +194,12 @@ export class ClusterWatcher {
       this.loaded = true;
     } catch (e) {
       // the manager is restarting, unreachable or too slow: keep the last model; the timers and the source loop retry
+      if (!this.ac.signal.aborted && /engine connection was closed/.test((e as Error).message)) {
+        // the connection itself is gone (its engine was removed or stopped): retrying it cannot help; end
+        // the model so the subscriber starts over on a fresh connection
+        this.fatal(e as Error);
+        return;
+      }
       if (!this.ac.signal.aborted) log.warn(`swarm model: listing from the manager failed (${(e as Error).message}); keeping the last model and retrying`);
       this.dirty = { nodes: this.dirty.nodes || d.nodes, services: this.dirty.services || d.services, tasks: this.dirty.tasks || d.tasks };
       if (!this.loaded) throw e;
@@ -229,7 +249,7 @@ export class ClusterWatcher {
           signal,
           (e) => {
             this.lastEventAt = Date.now();
-            void this.markDirty(dirtyFor(e));
+            this.markDirty(dirtyFor(e)).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
           },
           () => {
             backoff = this.opts.backoffMinMs;
@@ -261,11 +281,16 @@ export class ClusterWatcher {
       await sleep(this.opts.settleMs, this.ac.signal);
       if (this.ac.signal.aborted) break;
       const now = Date.now();
-      if (now - lastFull >= this.opts.resyncMs) {
-        lastFull = now;
-        await this.refresh(true);
-      } else if (isSettling(this.current) && now - this.lastEventAt < 120_000) {
-        await this.markDirty({ tasks: true, nodes: true });
+      try {
+        if (now - lastFull >= this.opts.resyncMs) {
+          lastFull = now;
+          await this.refresh(true);
+        } else if (isSettling(this.current) && now - this.lastEventAt < 120_000) {
+          await this.markDirty({ tasks: true, nodes: true });
+        }
+      } catch (e) {
+        // this loop is the model's safety net: one failed refresh must not end it
+        log.warn(`swarm model: refresh failed (${(e as Error).message}); retrying`);
       }
     }
   }
@@ -277,9 +302,10 @@ export async function watchClusterModel(cluster: Cluster, signal: AbortSignal, o
   try {
     await w.start();
     w.subscribe(onEvent);
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
+      w.onFatal((e) => reject(new FlotillaError('UNREACHABLE', `the swarm model lost its manager connection (${e.message}); subscribe again`)));
     });
   } finally {
     w.stop();

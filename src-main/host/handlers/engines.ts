@@ -13,7 +13,10 @@ export function enginesHandlers(s: Services): HandlersFor<typeof enginesContract
         const conn = await s.engines.connect(id);
         return { ...base, ...(await engineInfo(conn, signal)) };
       } catch (e) {
-        await s.engines.drop(id);
+        // The pooled connection is NOT dropped here: other streams (swarm.model, logs, terminals) share it,
+        // and closing it under them froze the live model whenever one info call failed or was cancelled.
+        // Nothing needs dropping anyway: TLS and socket connections dial per request, SSH tunnels reconnect,
+        // and a connection that could not be made at all is never pooled.
         return { ...base, reachable: false, error: (e as Error).message };
       }
     },

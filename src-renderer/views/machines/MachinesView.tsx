@@ -16,6 +16,13 @@ import { CreateMachineDialog } from './CreateMachineDialog';
 import { MachineDetails } from './MachineDetails';
 import { Dialog } from './Dialog';
 import './machines.css';
+import { useSwarmChoice } from '../../stores/swarm-target';
+
+/** the cluster views follow one chosen swarm: make it the new one (its first manager machine, NAME-m1) */
+function showSwarm(name: string, view: 'cluster' | 'board'): void {
+  useSwarmChoice.getState().choose(`machine:${name}-m1`);
+  useUi.getState().setView(view);
+}
 
 type Power = 'machines.start' | 'machines.stop' | 'machines.restart';
 
@@ -193,10 +200,10 @@ export function MachinesView(): ReactElement {
         {swarmsReady.length > 0 && (
           <div className="next-step" role="status">
             Swarm {swarmsReady[0].name} is ready.{' '}
-            <button type="button" className="btn small" onClick={() => useUi.getState().setView('cluster')}>
+            <button type="button" className="btn small" onClick={() => showSwarm(swarmsReady[0].name, 'cluster')}>
               See its nodes in Cluster
             </button>{' '}
-            <button type="button" className="btn small" onClick={() => useUi.getState().setView('board')}>
+            <button type="button" className="btn small" onClick={() => showSwarm(swarmsReady[0].name, 'board')}>
               Open the Board
             </button>
           </div>

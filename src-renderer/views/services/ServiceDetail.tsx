@@ -214,7 +214,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
           <button className="btn" onClick={() => setConfirm('rollback')} disabled={!!busy} title="Back to the previous spec">
             Rollback
           </button>
-          <button className="btn danger" onClick={() => setConfirm('remove')} disabled={!!busy} data-testid="service-remove">
+          <button className="btn danger-outline" onClick={() => setConfirm('remove')} disabled={!!busy} data-testid="service-remove">
             Remove
           </button>
         </div>
