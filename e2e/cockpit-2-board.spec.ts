@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { test, expect, type Page } from '@playwright/test';
 import { e2eState, artifactsDir } from './support/state';
-import { ensureMachineSwarm, type MachineSwarm } from './support/machine-swarm';
+import { ensureMachineSwarm, type MachineSwarm, preferSwarm } from './support/machine-swarm';
 import { ensureWorkloadImages, IMAGE_V1, IMAGE_V2 } from './support/images';
 import { containerName } from '../src-main/core/machines/drivers/container';
 
@@ -70,6 +70,10 @@ test.afterAll(() => {
     const a = dm(['node', 'inspect', '--format', '{{.Spec.Availability}}', m]);
     if (a.ok && a.out !== 'active') dm(['node', 'update', '--availability', 'active', m]);
   }
+});
+
+test.beforeEach(async ({ page }) => {
+  if (swarm) await preferSwarm(page, swarm.manager);
 });
 
 test('services and the board by clicking: create, spread, drain, rolling update, remove', async ({ page }) => {

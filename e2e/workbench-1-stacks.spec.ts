@@ -6,7 +6,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { test, expect, type Page } from '@playwright/test';
 import { e2eState, artifactsDir } from './support/state';
-import { ensureMachineSwarm, type MachineSwarm } from './support/machine-swarm';
+import { ensureMachineSwarm, type MachineSwarm, preferSwarm } from './support/machine-swarm';
 import { ensureWorkloadImages, IMAGE_V1 } from './support/images';
 import { containerName } from '../src-main/core/machines/drivers/container';
 
@@ -68,6 +68,10 @@ test.afterAll(() => {
   if (!swarm) return;
   if (stackServices().length) inManager(['stack', 'rm', STACK]);
   if (stackServices(FAILING).length) inManager(['stack', 'rm', FAILING]);
+});
+
+test.beforeEach(async ({ page }) => {
+  if (swarm) await preferSwarm(page, swarm.manager);
 });
 
 test('write, check, plan, deploy, see on the board, history and rollback, remove a stack', async ({ page }) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { test, expect, type Page } from '@playwright/test';
 import { e2eState, artifactsDir } from './support/state';
-import { ensureMachineSwarm, flotillaCli, type MachineSwarm } from './support/machine-swarm';
+import { ensureMachineSwarm, flotillaCli, type MachineSwarm, preferSwarm } from './support/machine-swarm';
 import { ensureWorkloadImages, IMAGE_V1 } from './support/images';
 import { containerName } from '../src-main/core/machines/drivers/container';
 
@@ -48,6 +48,10 @@ test.afterAll(() => {
   } catch {
     /* already gone */
   }
+});
+
+test.beforeEach(async ({ page }) => {
+  if (swarm) await preferSwarm(page, swarm.manager);
 });
 
 test('logs: follow a service, new lines arrive, search; terminals: exec into a task, SSH into a machine', async ({ page }) => {

@@ -4,6 +4,7 @@
 // container --managers 1 --workers 2` (machines NAME-m1, NAME-w1, NAME-w2). Idempotent: an existing
 // complete swarm is reused; a partial one is finished by the same command.
 import { spawnSync } from 'node:child_process';
+import type { Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { e2eState } from './state';
@@ -40,4 +41,12 @@ export function ensureMachineSwarm(name = E2E_SWARM, workers = 2): MachineSwarm 
   const ready = want.every((m) => ls.some((x) => x.name === m && x.state === 'running' && x.swarm !== ''));
   if (!ready) flotillaCli(['swarm', 'create', name, '--driver', 'container', '--managers', '1', '--workers', String(workers)]);
   return { manager: want[0], workers: want.slice(1), machines: want };
+}
+
+/**
+ * Makes the page's cluster views start on this swarm (the choice the swarm pickers remember). Where the
+ * lab's own swarm is listed too (CI), a fresh page would otherwise show whichever manager comes first.
+ */
+export async function preferSwarm(page: Page, manager: string): Promise<void> {
+  await page.addInitScript((id) => localStorage.setItem('flotilla.swarmEngine', id), `machine:${manager}`);
 }
