@@ -164,20 +164,31 @@ export class ClusterWatcher {
       this.again = true;
       return this.refreshing;
     }
-    this.refreshing = (async () => {
-      try {
-        do {
-          this.again = false;
-          const d = this.dirty;
-          this.dirty = { nodes: false, services: false, tasks: false };
-          if (!d.nodes && !d.services && !d.tasks) break;
-          await this.load(d);
-        } while (this.again && !this.ac.signal.aborted);
-      } finally {
-        this.refreshing = undefined;
-      }
+    const d0 = this.dirty;
+    if (!d0.nodes && !d0.services && !d0.tasks) return Promise.resolve(); // e.g. a network event: nothing to list
+    // The loop's own promise is cleared when it settles. (It used to clear itself in a `finally` inside the
+    // async function: when the loop ended without awaiting, that ran before the assignment, so `refreshing`
+    // kept a settled promise forever and every later refresh was skipped: the model froze after the first
+    // network event, e.g. on any stack deploy.)
+    const run = (async () => {
+      await Promise.resolve();
+      do {
+        this.again = false;
+        const d = this.dirty;
+        this.dirty = { nodes: false, services: false, tasks: false };
+        if (!d.nodes && !d.services && !d.tasks) break;
+        await this.load(d);
+      } while (this.again && !this.ac.signal.aborted);
     })();
-    return this.refreshing;
+    this.refreshing = run;
+    const clear = (): void => {
+      if (this.refreshing !== run) return;
+      this.refreshing = undefined;
+      // marked dirty after the loop's last check: run again rather than wait for the next event
+      if (this.again && !this.ac.signal.aborted) this.refresh(false).catch((e: Error) => log.warn(`swarm model: refresh failed (${e.message})`));
+    };
+    run.then(clear, clear);
+    return run;
   }
 
   private async load(d: Dirty): Promise<void> {
