@@ -190,7 +190,8 @@ test('write, check, plan, deploy, see on the board, history and rollback, remove
   await expect(cards.filter({ hasText: `${STACK}_worker` })).toHaveCount(1);
   await shot(page, '6-board');
 
-  // back in Stacks, the stack opens in the editor from its deployment
+  // a fresh page (as after a restart): back in Stacks, the stack opens in the editor from its deployment
+  await page.reload();
   await page.getByRole('button', { name: /^Stacks/ }).click();
   await page.getByTestId('stack-item').filter({ hasText: STACK }).click();
   await page.getByTestId('stack-detail').getByRole('button', { name: 'Open in editor' }).click();

@@ -2,7 +2,7 @@
 // manager, the rest workers) from any state earlier tests leave behind, and leaveLabSwarm undoes it.
 // The docker CLI inside the nodes is the oracle. The lab is left as one swarm for the files that follow.
 import { beforeAll, expect, it } from 'vitest';
-import { describeLab, ensureLabSwarm, labNodes, leaveLabSwarm, nodeDockerOk, nodeSwarmState, type LabNode } from '../support/lab';
+import { describeLab, ensureLabSwarm, labNodes, leaveLabSwarm, nodeDockerOk, nodeSwarmState, waitReachable, type LabNode } from '../support/lab';
 
 interface Row {
   ID: string;
@@ -58,6 +58,7 @@ describeLab('lab swarm helpers', () => {
     await nodeDockerOk(manager, ['node', 'update', '--availability', 'drain', before.nodeIds[manager.name]]);
     if (workers.length > 1) {
       await nodeDockerOk(manager, ['node', 'promote', before.nodeIds[first.name]]);
+      await waitReachable(manager, before.nodeIds[first.name]); // a 2-manager swarm commits nothing until then
     }
     await nodeDockerOk(last, ['swarm', 'leave', '--force']);
     await nodeDockerOk(last, ['swarm', 'init', '--advertise-addr', last.ip]); // now the manager of a swarm of its own

@@ -37,16 +37,36 @@ type Kind = 'service' | 'network' | 'secret' | 'config';
 
 /** every stack-labelled object of a kind, inspected in one exec */
 async function inspectLabelled(kind: Kind): Promise<Array<Record<string, unknown>>> {
-  const out = await nodeExec(['sh', '-c', `ids=$(docker ${kind} ls -q --filter label=${NS}); [ -z "$ids" ] && echo '[]' || docker ${kind} inspect $ids`]);
-  return JSON.parse(out) as Array<Record<string, unknown>>;
+  // ls then inspect is not atomic: an object of a stack being removed (the engine removes networks a moment
+  // after `stack rm` returns) can vanish in between; list again then
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await nodeExec(['sh', '-c', `ids=$(docker ${kind} ls -q --filter label=${NS}); [ -z "$ids" ] && echo '[]' || docker ${kind} inspect $ids`]);
+      return JSON.parse(out) as Array<Record<string, unknown>>;
+    } catch (e) {
+      if (attempt >= 10 || !/No such/i.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 const labelsOf = (o: Record<string, unknown>): Record<string, string> => ((o.Spec as { Labels?: Record<string, string> } | undefined)?.Labels ?? (o.Labels as Record<string, string> | undefined) ?? {});
 
+async function inspectAllNetworks(): Promise<unknown[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return JSON.parse(await nodeExec(['sh', '-c', 'docker network inspect $(docker network ls -q)'])) as unknown[];
+    } catch (e) {
+      if (attempt >= 10 || !/No such/i.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** normalized services, networks, secrets and configs of every stack, keyed by stack name */
 async function snapshotAll(): Promise<Map<string, Record<string, unknown>>> {
   const [services, networks, secrets, configs] = await Promise.all((['service', 'network', 'secret', 'config'] as const).map(inspectLabelled));
-  const allNets = JSON.parse(await nodeExec(['sh', '-c', 'docker network inspect $(docker network ls -q)'])) as Array<{ Id: string; Name: string }>;
+  const allNets = (await inspectAllNetworks()) as Array<{ Id: string; Name: string }>;
   const netName = new Map(allNets.map((n) => [n.Id, n.Name]));
   const byStack = new Map<string, { services: unknown[]; networks: unknown[]; secrets: unknown[]; configs: unknown[] }>();
   const bucket = (o: Record<string, unknown>) => {

@@ -116,8 +116,25 @@ async function swarmNodes(manager: LabNode): Promise<SwarmNodeRow[]> {
 }
 
 async function leave(node: LabNode): Promise<void> {
-  const r = await nodeDocker(node, ['swarm', 'leave', '--force'], { timeoutMs: 120_000 });
-  if (r.code !== 0 && !/not part of a swarm/i.test(r.stderr)) throw new Error(`docker swarm leave --force on ${node.name} failed: ${r.stderr.trim()}`);
+  // "context deadline exceeded": the managers could not commit in time (raft still settling); retry
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const r = await nodeDocker(node, ['swarm', 'leave', '--force'], { timeoutMs: 120_000 });
+    if (r.code === 0 || /not part of a swarm/i.test(r.stderr)) return;
+    if (!/deadline exceeded/i.test(r.stderr) || Date.now() > deadline) throw new Error(`docker swarm leave --force on ${node.name} failed: ${r.stderr.trim()}`);
+    await sleep(2000);
+  }
+}
+
+/** Waits until the managers report a (just promoted) node reachable: until then raft cannot commit. */
+export async function waitReachable(manager: LabNode, nodeId: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const r = await nodeDocker(manager, ['node', 'inspect', nodeId, '--format', '{{.ManagerStatus.Reachability}}']);
+    if (r.stdout.trim() === 'reachable') return;
+    if (Date.now() > deadline) throw new Error(`node ${nodeId} was promoted but is not reachable after 90 s (docker node ls on ${manager.name})`);
+    await sleep(1000);
+  }
 }
 
 /**
