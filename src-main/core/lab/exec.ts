@@ -86,8 +86,9 @@ export function pipe(a: [string, string[]], b: [string, string[]], timeoutMs = 6
     const done = () => {
       if (codeA === undefined || codeB === undefined || failed) return;
       clearTimeout(timer);
-      if (codeA !== 0) reject(new FlotillaError('INTERNAL', `${a[0]} failed (exit ${codeA}): ${Buffer.concat(errA).toString().trim().slice(-1000)}`));
-      else if (codeB !== 0) reject(new FlotillaError('ENGINE', `${b[0]} ${b[1].slice(0, 4).join(' ')} failed (exit ${codeB}): ${Buffer.concat(errB).toString().trim().slice(-1000)}`));
+      // the consumer's error first: when it fails the producer is killed and says nothing useful
+      if (codeB !== 0) reject(new FlotillaError('ENGINE', `${b[0]} ${b[1].slice(0, 4).join(' ')} failed (exit ${codeB}): ${Buffer.concat(errB).toString().trim().slice(-1000)}`));
+      else if (codeA !== 0) reject(new FlotillaError('INTERNAL', `${a[0]} failed (exit ${codeA}): ${Buffer.concat(errA).toString().trim().slice(-1000)}`));
       else resolve(Buffer.concat(outB).toString('utf8'));
     };
     for (const [p, name] of [[pa, a[0]], [pb, b[0]]] as const) {
@@ -104,6 +105,8 @@ export function pipe(a: [string, string[]], b: [string, string[]], timeoutMs = 6
     });
     pb.on('close', (c) => {
       codeB = c;
+      // a consumer that died leaves the producer blocked on a full pipe: end it, or we wait for the timeout
+      if (codeA === undefined && c !== 0) pa.kill('SIGKILL');
       done();
     });
   });

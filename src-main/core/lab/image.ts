@@ -61,7 +61,9 @@ export async function ensureNodeImage(kind: LabImageKind, progress: (line: strin
       await prepareRootfs(rootfs);
     }
     progress(`importing ${ref}`);
-    await pipe(['tar', ['-C', rootfs, '-c', '.']], ['docker', ['import', '-c', 'CMD ["/sbin/init"]', '-c', 'STOPSIGNAL SIGRTMIN+3', '-', ref]], 1_800_000);
+    // only CMD: engine 20.10 (Debian's docker.io) refuses STOPSIGNAL as an import change; the stop signal
+    // systemd wants is given at `docker run` instead (labFlags)
+    await pipe(['tar', ['-C', rootfs, '-c', '.']], ['docker', ['import', '-c', 'CMD ["/sbin/init"]', '-', ref]], 1_800_000);
   });
   return ref;
 }

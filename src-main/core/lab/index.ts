@@ -197,6 +197,8 @@ function labFlags(cgroupV2: boolean): string[] {
     '--security-opt', 'seccomp=unconfined', '--security-opt', 'apparmor=unconfined', '--security-opt', 'systempaths=unconfined',
     '--device-cgroup-rule', 'a *:* rwm',
     '--tmpfs', '/run', '--tmpfs', '/run/lock',
+    // systemd as PID 1 shuts down cleanly on SIGRTMIN+3 (the image cannot carry it: see ensureNodeImage)
+    '--stop-signal', 'SIGRTMIN+3',
     '-v', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
     // cgroup v2: systemd needs the writable host hierarchy and its own place in it
     ...(cgroupV2 ? ['--cgroupns', 'host'] : []),
