@@ -28,7 +28,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([p, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
 }
 
-async function summarize(store: MachineStore, name: string, dockerHost: string | undefined): Promise<MachineSummary> {
+async function summarize(store: MachineStore, name: string, dockerHost: string | undefined, signal: AbortSignal, timeoutMs: number): Promise<MachineSummary> {
   let cfg: MachineConfig;
   try {
     cfg = await store.load(name);
@@ -38,15 +38,17 @@ async function summarize(store: MachineStore, name: string, dockerHost: string |
   const url = machineUrl(cfg);
   const base: MachineSummary = { name, driver: cfg.driver, state: 'unknown', url, active: Boolean(url) && url === dockerHost, swarm: '', docker: 'Unknown', error: '' };
   try {
-    base.state = await machineState(cfg);
+    base.state = await machineState(cfg, signal);
   } catch (e) {
     return { ...base, state: 'error', error: (e as Error).message };
   }
   if (base.state === 'error') return { ...base, error: cfg.lastError ?? 'the create was interrupted: run `flotilla machine provision` to retry, or rm' };
   if (base.state !== 'running' || !cfg.endpoint) return { ...base, url: base.state === 'running' ? url : '' };
   try {
-    const d = await tlsDocker({ ...cfg.endpoint.docker, ...tlsFilesOf(store, cfg) }, 8_000);
-    const [v, info] = await Promise.all([d.version(), d.info() as Promise<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }>]);
+    const d = await tlsDocker({ ...cfg.endpoint.docker, ...tlsFilesOf(store, cfg) }, Math.min(8_000, timeoutMs));
+    // dockerode takes abortSignal in these options; its types do not say so
+    const ds = d as unknown as { version(o: { abortSignal: AbortSignal }): Promise<{ Version: string }>; info(o: { abortSignal: AbortSignal }): Promise<{ Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } }> };
+    const [v, info] = await Promise.all([ds.version({ abortSignal: signal }), ds.info({ abortSignal: signal })]);
     base.docker = `v${v.Version}`;
     const s = info.Swarm;
     if (s?.LocalNodeState === 'active') base.swarm = s.ControlAvailable ? 'manager' : 'worker';
@@ -63,8 +65,11 @@ export async function listMachines(store: MachineStore, opts: { timeoutMs?: numb
   const ms = opts.timeoutMs ?? 10_000;
   return Promise.all(
     names.map(async (name) => {
-      const r = await withTimeout(summarize(store, name, dockerHost), ms);
+      // the query is aborted at the deadline, so no socket to a silent engine outlives `ls` (the CLI would wait for it)
+      const ac = new AbortController();
+      const r = await withTimeout(summarize(store, name, dockerHost, ac.signal, ms), ms);
       if (r === 'timeout') {
+        ac.abort();
         const cfg = await store.load(name).catch(() => undefined);
         return { name, driver: cfg?.driver ?? 'unknown', state: 'timeout' as const, url: '', active: false, swarm: '', docker: 'Unknown', error: `no answer within ${Math.round(ms / 1000)} s` };
       }
