@@ -314,11 +314,11 @@ function registerMachineVerbs(program: Command): void {
     .command('import')
     .argument('[names...]', 'machines to import (default: all)')
     .option('--from <path>', 'docker-machine store (default ~/.docker/machine or $MACHINE_STORAGE_PATH)')
-    .description('use docker-machine machines from Flotilla (their files are read, never changed)')
+    .description('use docker-machine machines from Flotilla (their files are read, never changed), each with a docker context of its name')
     .action(
       action(async (names: string[], o: { from?: string }, cmd: Command) => {
         const r = await m.importDockerMachines(store(), { storePath: o.from, names });
-        output(cmd, r, () => table(['NAME', 'IMPORTED', 'URL', 'REACHABLE', 'NOTE'], r.map((x) => [x.name, x.imported ? 'yes' : 'no', x.url, x.reachable === undefined ? '' : x.reachable ? `Docker ${x.dockerVersion}` : 'no', x.reason])));
+        output(cmd, r, () => table(['NAME', 'IMPORTED', 'URL', 'REACHABLE', 'CONTEXT', 'NOTE'], r.map((x) => [x.name, x.imported ? 'yes' : 'no', x.url, x.reachable === undefined ? '' : x.reachable ? `Docker ${x.dockerVersion}` : 'no', x.context, x.reason])));
       }),
     );
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
 import { isValidMachineName } from './names';
 import type { MachineStore } from './store';
+import { writeMachineContext } from './contexts';
 import { tlsVersion } from './tls-engine';
 import { CONFIG_VERSION, type MachineConfig } from './types';
 
@@ -24,6 +25,8 @@ export interface ImportResult {
   url?: string;
   reachable?: boolean;
   dockerVersion?: string;
+  /** the docker context made for it (`docker --context NAME`), removed with the machine */
+  context?: string;
 }
 
 export function defaultDockerMachineStore(env: NodeJS.ProcessEnv = process.env): string {
@@ -99,6 +102,16 @@ export async function importDockerMachines(store: MachineStore, opts: { storePat
     } catch {
       r.reachable = false;
     }
+    // docker-machine users switch with `eval $(docker-machine env NAME)`; Flotilla also keeps a context per
+    // machine, made from the machine folder's TLS files (docker copies them into its own store, so the
+    // docker-machine files stay untouched)
+    const tls = { ca: path.join(mdir, 'ca.pem'), cert: path.join(mdir, 'cert.pem'), key: path.join(mdir, 'key.pem') };
+    const missing = (await Promise.all(Object.values(tls).map((f) => fs.access(f).then(() => '', () => f)))).filter(Boolean);
+    const c = missing.length ? { ok: false as const, reason: `its TLS files are missing (${missing.join(', ')})` } : await writeMachineContext(name, ip, enginePort, tls);
+    if (c.ok) {
+      r.context = name;
+      await store.update(name, (x) => (x.context = name));
+    } else r.reason = `no docker context: ${c.reason}`;
     out.push(r);
   }
   return out;

@@ -238,7 +238,8 @@ export async function removeMachine(store: MachineStore, name: string, sink: Eve
   } catch (e) {
     if (!(isFlotillaError(e) && e.code === 'UNSUPPORTED' && driverName === 'container')) warnings.push(`${driverName}: ${(e as Error).message}`);
   }
-  if (!cfg?.imported) await removeMachineContext(name).catch(() => false);
+  // only a context Flotilla made (its description says so) is removed, imported machines' included
+  await removeMachineContext(name).catch(() => false);
   if (cfg?.endpoint) await forgetHost(store.knownHostsFile, cfg.endpoint.ssh.host, cfg.endpoint.ssh.port).catch(() => undefined);
   await store.removeDir(name);
   return { removed: name, warnings };
