@@ -5,7 +5,7 @@ export interface KnownFailure {
   id: string;
   pattern: RegExp;
   code: ErrorCode;
-  message: (ctx: { vm?: string }) => string;
+  message: (ctx: { vm?: string; match?: RegExpExecArray }) => string;
 }
 
 const VTX_REMEDY =
@@ -60,8 +60,16 @@ export const knownFailures: KnownFailure[] = [
     message: ({ vm }) => `VirtualBox has no VM named ${vm ?? 'that'}: it was removed outside Flotilla; remove the machine from Flotilla too`,
   },
   {
+    // createvm when an unregistered VM left its folder behind (VBOX_E_FILE_ERROR)
+    id: 'settings-file-exists',
+    pattern: /Machine settings file '([^']*)' already exists/,
+    code: 'CONFLICT',
+    message: ({ vm, match }) =>
+      `VirtualBox cannot create ${vm ?? 'the VM'}: its settings file ${match?.[1] ? `'${match[1]}' ` : ''}already exists (left by a VM removed without its files): delete that folder, or choose another machine name`,
+  },
+  {
     id: 'name-taken',
-    pattern: /Machine settings file '[^']*' already exists|A machine named '[^']*' already exists/,
+    pattern: /A machine named '[^']*' already exists/,
     code: 'CONFLICT',
     message: ({ vm }) => `a VirtualBox VM named ${vm ?? 'that'} already exists: choose another machine name or remove that VM in VirtualBox`,
   },
@@ -73,5 +81,7 @@ export function matchFailure(text: string): KnownFailure | undefined {
 
 export function failureError(text: string, vm?: string): FlotillaError | undefined {
   const f = matchFailure(text);
-  return f ? new FlotillaError(f.code, f.message(vm ? { vm } : {})) : undefined;
+  if (!f) return undefined;
+  const match = f.pattern.exec(text) ?? undefined;
+  return new FlotillaError(f.code, f.message({ ...(vm ? { vm } : {}), ...(match ? { match } : {}) }));
 }

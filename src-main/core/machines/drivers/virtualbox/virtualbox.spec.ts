@@ -1,4 +1,5 @@
-// The VirtualBox driver against recorded real VBoxManage outputs (test/fixtures/virtualbox, sources in SOURCE.md).
+// The VirtualBox driver against VBoxManage outputs recorded from public reports (test/fixtures/virtualbox, sources in
+// SOURCE.md; the *.handwritten.txt files are docker/machine's hand-written test data, not recordings).
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -37,8 +38,9 @@ function vbox(opts: { version?: string; hostonlyifs?: string; dhcpservers?: stri
     const k = a.slice(0, 2).join(' ');
     if (a[0] === '--version') return { stdout: fx(opts.version ?? 'version.7.1.8.txt') };
     if (a[0] === 'showvminfo') {
-      if (state === 'absent') return { stderr: fx('showvminfo.notfound.stderr'), code: 1 };
-      return { stdout: fx('showvminfo.hostonly-mac.txt') + `VMState="${state}"\n` };
+      if (state === 'absent') return { stderr: fx('unregistervm.notfound.stderr'), code: 1 };
+      // the NIC fragment and the `ip addr show` were recorded on two different VMs: this VM gets the host-only MAC of the recorded ip addr
+      return { stdout: fx('showvminfo.hostonly-mac.txt').replace('macaddress2="08002765B2F2"', 'macaddress2="080027B647FD"') + `VMState="${state}"\n` };
     }
     if (a[0] === 'createvm') state = 'poweroff';
     if (a[0] === 'unregistervm') state = 'absent';
@@ -98,7 +100,7 @@ afterEach(async () => {
 
 describe('parsers on recorded outputs', () => {
   it('reads list hostonlyifs (VirtualBox 5, 6.1 with Wireless:, Windows names)', () => {
-    const two = parseHostOnlyIfs(fx('list-hostonlyifs.two.txt'));
+    const two = parseHostOnlyIfs(fx('list-hostonlyifs.two.handwritten.txt'));
     expect(two.map((i) => [i.name, i.ip, i.netmask, i.networkName])).toEqual([
       ['vboxnet0', '192.168.99.1', '255.255.255.0', 'HostInterfaceNetworking-vboxnet0'],
       ['vboxnet1', '192.168.99.1', '255.255.255.0', 'HostInterfaceNetworking-vboxnet1'],
@@ -107,7 +109,7 @@ describe('parsers on recorded outputs', () => {
     expect(two[1]!.hwaddr).toBe('0a:00:27:00:00:01');
     const v61 = parseHostOnlyIfs(fx('list-hostonlyifs.vbox61.txt'));
     expect(v61.map((i) => [i.name, i.ip, i.status])).toEqual([['vboxnet10', '192.168.66.1', 'Down'], ['vboxnet11', '192.168.67.1', 'Down']]);
-    const win = parseHostOnlyIfs(fx('list-hostonlyifs.windows.txt'));
+    const win = parseHostOnlyIfs(fx('list-hostonlyifs.windows.handwritten.txt'));
     expect(win[0]!.name).toBe('VirtualBox Host-Only Ethernet Adapter');
     expect(win[0]!.networkName).toBe('HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter');
   });
@@ -122,7 +124,7 @@ describe('parsers on recorded outputs', () => {
   });
 
   it('reads showvminfo --machinereadable, the host-only MAC and the IP for that MAC', () => {
-    const vmt = parseMachineReadable(fx('showvminfo.vm_test.txt'));
+    const vmt = parseMachineReadable(fx('showvminfo.vm_test.handwritten.txt'));
     expect(vmt.get('cpus')).toBe('2');
     expect(vmt.get('memory')).toBe('1024');
     expect(vmt.get('SATA-1-0')).toBe('/home/ehazlett/vm/test/disk.vmdk');
@@ -132,11 +134,14 @@ describe('parsers on recorded outputs', () => {
     expect(ms.get('memory')).toBe('2048');
     expect(ms.get('CfgFile')).toBe('C:\\\\Users\\\\ai\\\\.minishift\\\\machines\\\\minishift\\\\minishift\\\\minishift.vbox');
     expect(hostOnlyMac(ms)).toBeUndefined();
-    const mac = hostOnlyMac(parseMachineReadable(fx('showvminfo.hostonly-mac.txt')));
-    expect(mac).toBe('004488aabbcc');
-    expect(ipForMac(fx('ip-addr.txt'), mac!)).toBe('1.2.3.4');
-    expect(ipForMac(fx('ip-addr.txt'), '115599ddeeff')).toBe('5.6.7.8');
-    expect(ipForMac(fx('ip-addr.txt'), '000000000000')).toBeUndefined();
+    const nics = parseMachineReadable(fx('showvminfo.hostonly-mac.txt'));
+    expect(nics.get('hostonlyadapter2')).toBe('VirtualBox Host-Only Ethernet Adapter #2');
+    expect(nics.get('Forwarding(0)')).toBe('ssh,tcp,127.0.0.1,49745,,22');
+    expect(hostOnlyMac(nics)).toBe('08002765b2f2');
+    // recorded `ip addr show` of a VirtualBox VM: eth0 is the NAT NIC, eth1 the host-only one
+    expect(ipForMac(fx('ip-addr.txt'), '080027B647FD')).toBe('192.168.99.101');
+    expect(ipForMac(fx('ip-addr.txt'), '08:00:27:ee:e7:a1')).toBe('10.0.2.15');
+    expect(ipForMac(fx('ip-addr.txt'), hostOnlyMac(nics)!)).toBeUndefined();
   });
 
   it('maps VMState values as docker-machine does', () => {
@@ -252,7 +257,7 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
       `${VBM} startvm fl1 --type headless`,
       `${VBM} showvminfo fl1 --machinereadable`,
     ]);
-    expect(endpoint).toEqual({ ip: '1.2.3.4', ssh: { host: '127.0.0.1', port: 40022, user: 'docker' }, docker: { host: '1.2.3.4', port: 2376 } });
+    expect(endpoint).toEqual({ ip: '192.168.99.101', ssh: { host: '127.0.0.1', port: 40022, user: 'docker' }, docker: { host: '192.168.99.101', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', hostOnlyAdapter: 'vboxnet12', sshPort: 40022, hostOnlyCidr: '192.168.59.1/24', bootImage: 'cloud' });
     expect((await fs.stat(path.join(dir, 'seed.iso'))).size).toBeGreaterThan(0);
     expect(sshCalls).toEqual(['docker@127.0.0.1:40022 ip addr show', 'docker@127.0.0.1:40022 cloud-init status --wait >/dev/null 2>&1; docker --version']);
@@ -276,7 +281,7 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     const base = vbox({ version: 'version.6.1.22.txt' });
     const q = new Player((a) => {
       const k = a.join(' ');
-      if (k === 'list hostonlyifs') return { stdout: lists++ === 0 ? '' : fx('list-hostonlyifs.windows.txt') };
+      if (k === 'list hostonlyifs') return { stdout: lists++ === 0 ? '' : fx('list-hostonlyifs.windows.handwritten.txt') };
       if (k === 'hostonlyif create') return { stderr: fx('hostonlyif-create.failed.stderr'), code: 1 };
       return base.respond(a);
     });
@@ -297,20 +302,20 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
   });
 
   it('treats "error:" on stderr as a failure even with exit code 0', async () => {
-    const p = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : { stderr: fx('showvminfo.notfound.stderr').replace(/^/, 'VBoxManage: error: '), code: 0 }));
+    const p = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : { stderr: fx('unregistervm.notfound.stderr'), code: 0 }));
     const d = createVirtualBoxDriver(deps(p));
     expect(await d.state({ vm: 'unknown' })).toBe('not-found');
     await expect(d.kill({ vm: 'unknown' }, ctx())).rejects.toThrow('VirtualBox has no VM named unknown');
   });
 
   it('reuses a matching host-only adapter and its enabled DHCP server (VirtualBox 6.1.22, no range rule)', async () => {
-    const p = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.two.txt', dhcpservers: 'list-dhcpservers.vbox5.txt' });
+    const p = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.two.handwritten.txt', dhcpservers: 'list-dhcpservers.vbox5.txt' });
     const d = createVirtualBoxDriver(deps(p, { hostInterfaces: () => ({}) }));
-    // two adapters with 192.168.99.1 are recorded: that is an error VirtualBox users must clean up
+    // two adapters with 192.168.99.1 (docker/machine's hand-written layout): an error VirtualBox users must clean up
     await expect(d.create(spec({ 'virtualbox-hostonly-cidr': '192.168.99.1/24' }), ctx())).rejects.toThrow(
       'VirtualBox has several host-only adapters with the address 192.168.99.1 (vboxnet0, vboxnet1): remove the extra ones in VirtualBox\'s Host Network Manager',
     );
-    const q = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.windows.txt', dhcpservers: 'list-dhcpservers.vbox5.txt' });
+    const q = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.windows.handwritten.txt', dhcpservers: 'list-dhcpservers.vbox5.txt' });
     const d2 = createVirtualBoxDriver(deps(q, { hostInterfaces: () => ({}) }));
     await d2.create(spec({ 'virtualbox-hostonly-cidr': '192.168.99.1/24' }), ctx());
     const hostOnlySteps = q.lines.slice(q.lines.indexOf(`${VBM} list hostonlyifs`), q.lines.indexOf(`${VBM} modifyvm fl1 --natpf1 delete ssh`));
@@ -380,10 +385,27 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     const d = createVirtualBoxDriver(deps(p));
     const data: Record<string, unknown> = { vm: 'fl1', hostOnlyCidr: '192.168.59.1/24', sshPort: 40100 };
     expect(await d.state(data)).toBe('stopped');
+    await d.start(data, ctx());
+    p.lines = [];
     const ep = await d.restart(data, ctx());
     expect(ep.ssh.port).toBe(40100);
-    expect(p.lines).toContain(`${VBM} modifyvm fl1 --natpf1 ssh,tcp,127.0.0.1,40100,,22`);
-    expect(p.lines.filter((l) => l.endsWith('startvm fl1 --type headless'))).toHaveLength(1);
+    expect(p.lines).toEqual([
+      `${VBM} showvminfo fl1 --machinereadable`,
+      `${VBM} controlvm fl1 acpipowerbutton`,
+      `${VBM} showvminfo fl1 --machinereadable`,
+      `${VBM} showvminfo fl1 --machinereadable`,
+      `${VBM} list hostonlyifs`,
+      `${VBM} hostonlyif create`,
+      `${VBM} hostonlyif ipconfig vboxnet12 --ip 192.168.59.1 --netmask 255.255.255.0`,
+      `${VBM} list dhcpservers`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
+      `${VBM} dhcpserver add --netname HostInterfaceNetworking-vboxnet12 --ip 192.168.59.2 --netmask 255.255.255.0 --lowerip 192.168.59.100 --upperip 192.168.59.254 --enable`,
+      `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 vboxnet12 --cableconnected2 on`,
+      `${VBM} modifyvm fl1 --natpf1 delete ssh`,
+      `${VBM} modifyvm fl1 --natpf1 ssh,tcp,127.0.0.1,40100,,22`,
+      `${VBM} startvm fl1 --type headless`,
+      `${VBM} showvminfo fl1 --machinereadable`,
+    ]);
     expect(await d.state(data)).toBe('running');
   });
 });
@@ -475,6 +497,18 @@ describe('known failures, each with its message', () => {
     const d = createVirtualBoxDriver(deps(p));
     await expect(d.create(spec(), ctx())).rejects.toThrow('a VirtualBox VM named fl1 already exists: choose another machine name or remove that VM in VirtualBox');
     expect(p.lines).toEqual([`${VBM} --version`, `${VBM} showvminfo fl1 --machinereadable`]);
+  });
+
+  it('name taken at createvm (an unregistered VM left its settings file): recorded VBOX_E_FILE_ERROR mapped, nothing left behind', async () => {
+    const base = vbox();
+    const p = new Player((a) => (a[0] === 'createvm' ? { stderr: fx('createvm.settings-file-exists.stderr'), code: 1 } : base.respond(a)));
+    const d = createVirtualBoxDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow(
+      "VirtualBox cannot create fl1: its settings file 'C:\\Users\\Administrator\\VirtualBox VMs\\vrouter\\vrouter.vbox' already exists (left by a VM removed without its files): delete that folder, or choose another machine name",
+    );
+    expect(p.lines).toEqual([`${VBM} --version`, `${VBM} showvminfo fl1 --machinereadable`, `${VBM} createvm --name fl1 --basefolder ${dir} --ostype Ubuntu_64 --register`]);
+    expect(await fs.readdir(dir)).toEqual([]);
+    expect(matchFailure(fx('createvm.settings-file-exists.stderr'))?.id).toBe('settings-file-exists');
   });
 
   it('no IP after the timeout: a message with what to try, and nothing left behind', async () => {
