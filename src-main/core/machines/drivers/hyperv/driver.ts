@@ -57,6 +57,8 @@ export const MODULE_MISSING =
   'the Hyper-V PowerShell module is not available: turn on Hyper-V with its PowerShell module (as administrator: `Enable-WindowsOptionalFeature -Online -FeatureName Microsoft-Hyper-V-All`, then reboot); Hyper-V needs Windows 10/11 Pro, Enterprise or Education, or Windows Server';
 export const NOT_ADMIN =
   'Hyper-V commands need administrator rights: run Flotilla as administrator, or add your user to the "Hyper-V Administrators" group (`Add-LocalGroupMember -SID S-1-5-32-578 -Member $env:USERNAME` as administrator, then sign out and in)';
+export const QEMU_IMG_MISSING =
+  'install QEMU for Windows (e.g. `winget install SoftwareFreedomConservancy.QEMU`) and add its folder (C:\\Program Files\\qemu) to PATH so qemu-img can convert the cloud image to VHDX, or pass --hyperv-image-url with a .vhdx image (or use --hyperv-boot-image boot2docker)';
 export const NOT_WINDOWS = 'Hyper-V is only available on Windows (10/11 Pro, Enterprise, Education or Server): use the virtualbox or qemu driver on this computer';
 
 export function hyperVOptions(): DriverOption[] {
@@ -263,13 +265,22 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
     await must(`Hyper-V\\Stop-VM -Name ${psq(data.vm)} -TurnOff`, `turning off Hyper-V VM ${data.vm}`);
   }
 
+  /** the default cloud image is qcow2 (.img): Hyper-V needs it as VHDX, which qemu-img makes */
+  const needsQemuImg = (url: string) => !/\.vhdx?$/i.test(new URL(url, 'file:///').pathname);
+  async function qemuImgCheck(): Promise<PrerequisiteCheck> {
+    const r = await runner.run('qemu-img', ['--version']);
+    const v = /qemu-img version (\S+)/.exec(r.stdout)?.[1];
+    return !r.notFound && r.code === 0
+      ? { name: 'qemu-img installed', ok: true, detail: v ? `qemu-img ${v} (converts the cloud image to VHDX)` : 'qemu-img found (converts the cloud image to VHDX)' }
+      : { name: 'qemu-img installed', ok: false, detail: r.notFound ? 'qemu-img not found on PATH; the default cloud image is qcow2 and must be converted to VHDX' : `qemu-img --version failed: ${(r.stderr || r.stdout).trim().slice(0, 200)}`, remedy: QEMU_IMG_MISSING };
+  }
+
   async function convertImage(img: string): Promise<string> {
     if (/\.vhdx?$/i.test(img)) return img;
     const out = img.replace(/\.(img|qcow2)$/i, '') + '.vhdx';
     if (await exists(out)) return out;
     const r = await runner.run('qemu-img', ['convert', '-O', 'vhdx', '-o', 'subformat=dynamic', img, out]);
-    if (r.notFound)
-      throw new FlotillaError('UNSUPPORTED', `the cloud image ${path.basename(img)} is not a VHDX and qemu-img was not found to convert it: install QEMU for Windows (qemu-img in PATH), or pass --hyperv-image-url with a .vhdx image`);
+    if (r.notFound) throw new FlotillaError('UNSUPPORTED', `the cloud image ${path.basename(img)} is not a VHDX and qemu-img was not found to convert it: ${QEMU_IMG_MISSING}`);
     if (r.code !== 0) throw new FlotillaError('INTERNAL', `qemu-img could not convert ${img} to VHDX: ${r.stderr.trim()}`);
     return out;
   }
@@ -295,6 +306,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
         if (!r.hypervAdmin && !r.admin) return out;
         const c = chooseSwitch(await switches());
         out.push(c.ok ? { name: 'virtual switch', ok: true, detail: `"${c.sw.name}" (${c.why})` } : { name: 'virtual switch', ok: false, detail: 'no Default Switch and no External switch', remedy: c.message });
+        out.push(await qemuImgCheck());
       } catch (e) {
         out.push({ name: 'Hyper-V available', ok: false, detail: (e as Error).message });
       }
@@ -314,6 +326,10 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
       ctx.step('Hyper-V switch', `"${sw.name}"`);
 
       const url = boot === 'cloud' ? str(opt(spec, 'hyperv-image-url'), HYPERV_IMAGE_URL) : str(opt(spec, 'hyperv-boot2docker-url'), B2D_URL);
+      if (boot === 'cloud' && needsQemuImg(url)) {
+        const q = await qemuImgCheck(); // before a 600 MB download that could not be used
+        if (!q.ok) throw new FlotillaError('UNSUPPORTED', `cannot use the cloud image ${url} with Hyper-V: ${q.detail}; ${q.remedy ?? ''}`.trim());
+      }
       const sha = str(opt(spec, boot === 'cloud' ? 'hyperv-image-sha256' : 'hyperv-boot2docker-sha256'), '');
       const image = await obtainImage({ kind: boot, url, ...(sha ? { sha256: sha } : boot === 'cloud' && url === HYPERV_IMAGE_URL ? { sha256SumsUrl: HYPERV_IMAGE_SUMS } : {}) }, ctx);
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunOptions, RunResult, Runner } from '../../boot/runner.js';
 import type { DriverContext, MachineSpec } from '../types.js';
-import { createHyperVDriver, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, type HyperVDriverOptions } from './driver.js';
+import { createHyperVDriver, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, type HyperVDriverOptions } from './driver.js';
 import { chooseSwitch, firstIPv4, parseBool, parseStrings, parseSwitches, parseVms } from './parse.js';
 
 const FIX = path.resolve(__dirname, '../../../../../test/fixtures/hyperv');
@@ -32,6 +32,10 @@ interface World {
   vm?: 'absent' | 'Off' | 'Running';
   ips?: string[];
   stopHangs?: boolean;
+  /** false: qemu-img is not installed */
+  qemuImg?: boolean;
+  /** recorded stderr (exit 1) for commands starting with a prefix */
+  fail?: Array<{ prefix: string; stderr: string }>;
 }
 
 class Player implements Runner {
@@ -39,9 +43,12 @@ class Player implements Runner {
   constructor(private w: World) {}
   async run(cmd: string, args: string[], opts?: RunOptions): Promise<RunResult> {
     this.lines.push([cmd, ...args].join(' '));
-    const c = (args[3] ?? '').slice(PS_PREFIX.length);
     const w = this.w;
     const ok = (stdout = ''): RunResult => ({ stdout, stderr: '', code: 0 });
+    if (cmd === 'qemu-img') return w.qemuImg === false ? { stdout: '', stderr: '', code: -1, notFound: true } : ok(fx('qemu-img.version.txt'));
+    const c = (args[3] ?? '').slice(PS_PREFIX.length);
+    const f = w.fail?.find((x) => c.startsWith(x.prefix));
+    if (f) return { stdout: '', stderr: f.stderr, code: 1 };
     if (c === MODULE) return ok(w.module ?? fx('get-module.recorded.txt'));
     if (c === IS_HVADMIN) return ok(w.hvAdmin ?? fx('isinrole-578.recorded.txt'));
     if (c === IS_ADMIN) return ok(w.admin ?? 'True\r\n');
@@ -143,6 +150,7 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
         IS_ADMIN,
         SWITCHES,
         GETVM('fl1'),
+        'QEMU',
         `Hyper-V\\Convert-VHD -Path 'C:/cache/noble.vhdx' -DestinationPath '${dir}/disk.vhdx' -VHDType Dynamic`,
         `Hyper-V\\Resize-VHD -Path '${dir}/disk.vhdx' -SizeBytes 20480MB`,
         `Hyper-V\\New-VM -Name 'fl1' -Path '${dir}' -Generation 2 -SwitchName 'Default Switch' -MemoryStartupBytes 2048MB -NoVHD`,
@@ -157,7 +165,7 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
         GETVM('fl1'),
         IPS('fl1'),
         IPS('fl1'),
-      ].map(line),
+      ].map((c) => (c === 'QEMU' ? 'qemu-img --version' : line(c))), // the default image is qcow2: qemu-img is checked before the download
     );
     expect(endpoint).toEqual({ ip: '172.27.160.5', ssh: { host: '172.27.160.5', port: 22, user: 'docker' }, docker: { host: '172.27.160.5', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' });
@@ -224,7 +232,55 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
   });
 });
 
+describe('switch fallback: exact command lines', () => {
+  it('without a Default Switch, New-VM is given the first External switch (recorded minishift External switch)', async () => {
+    const p = new Player({ switches: fx('switches.external-only.json'), ips: ['ipaddresses.ipv6-then-ipv4.json'] });
+    const d = createHyperVDriver(deps(p, { obtainImage: async () => 'C:/cache/noble.vhdx' }));
+    const { data } = await d.create(spec({ 'hyperv-image-url': 'https://example.invalid/noble.vhdx', 'hyperv-image-sha256': 'ab'.repeat(32) }), ctx());
+    expect(p.lines.slice(0, 8)).toEqual(
+      [
+        MODULE,
+        IS_HVADMIN,
+        IS_ADMIN,
+        SWITCHES,
+        GETVM('fl1'),
+        `Hyper-V\\Convert-VHD -Path 'C:/cache/noble.vhdx' -DestinationPath '${dir}/disk.vhdx' -VHDType Dynamic`,
+        `Hyper-V\\Resize-VHD -Path '${dir}/disk.vhdx' -SizeBytes 20480MB`,
+        `Hyper-V\\New-VM -Name 'fl1' -Path '${dir}' -Generation 2 -SwitchName 'minishift' -MemoryStartupBytes 2048MB -NoVHD`,
+      ].map(line),
+    );
+    expect(data).toMatchObject({ switchName: 'minishift' });
+  });
+});
+
 describe('known failures, each with its message', () => {
+  it('a Hyper-V cmdlet not recognized (recorded PowerShell stderr): the module-missing message with the fix, and the VM removed', async () => {
+    const p = new Player({ fail: [{ prefix: 'Hyper-V\\Resize-VHD', stderr: fx('resize-vhd.not-recognized.stderr') }] });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.create(spec(), ctx())).rejects.toThrow(MODULE_MISSING);
+    expect(p.lines.at(-1)).toBe(line(`Hyper-V\\Resize-VHD -Path '${dir}/disk.vhdx' -SizeBytes 20480MB`));
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('permission denied by Hyper-V (recorded "You do not have the required permission" stderr): the administrator message with the fix', async () => {
+    const p = new Player({ fail: [{ prefix: 'ConvertTo-Json -Compress @(Hyper-V\\Get-VM ', stderr: fx('get-vm.permission.stderr') }] });
+    const d = createHyperVDriver(deps(p));
+    await expect(d.state({ vm: 'fl1' })).rejects.toThrow(NOT_ADMIN);
+    await expect(d.create(spec(), ctx())).rejects.toThrow(NOT_ADMIN);
+    expect(p.lines.at(-1)).toBe(line(GETVM('fl1')));
+  });
+
+  it('qemu-img missing: a failed prerequisite, and create of the default (qcow2) image fails before the download', async () => {
+    const p = new Player({ qemuImg: false });
+    let downloads = 0;
+    const d = createHyperVDriver(deps(p, { obtainImage: async () => { downloads++; return 'C:/cache/noble.img'; } }));
+    expect((await d.prerequisites()).at(-1)).toEqual({ name: 'qemu-img installed', ok: false, detail: 'qemu-img not found on PATH; the default cloud image is qcow2 and must be converted to VHDX', remedy: QEMU_IMG_MISSING });
+    await expect(d.create(spec(), ctx())).rejects.toThrow(`cannot use the cloud image https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img with Hyper-V: qemu-img not found on PATH; the default cloud image is qcow2 and must be converted to VHDX; ${QEMU_IMG_MISSING}`);
+    expect(downloads).toBe(0);
+    expect(p.lines.at(-1)).toBe('qemu-img --version');
+    expect(p.lines.filter((l) => l.includes('New-VM'))).toEqual([]);
+  });
+
   it('not Windows: create fails at once, runs nothing, leaves nothing', async () => {
     const p = new Player({});
     const d = createHyperVDriver(deps(p, { platform: 'linux' }));
@@ -254,7 +310,7 @@ describe('known failures, each with its message', () => {
     const d = createHyperVDriver(deps(p));
     await expect(d.create(spec(), ctx())).rejects.toThrow('no usable Hyper-V virtual switch: there is no "Default Switch" and no External switch (switches here: "DockerNAT" (Internal)). Create an External switch');
     const pre = await d.prerequisites();
-    expect(pre.at(-1)).toMatchObject({ name: 'virtual switch', ok: false });
+    expect(pre.find((c) => c.name === 'virtual switch')).toMatchObject({ ok: false, remedy: expect.stringContaining('New-VMSwitch') });
   });
 
   it('named switch not found', async () => {
@@ -305,6 +361,7 @@ describe('options and prerequisites', () => {
       ['Hyper-V module installed', true, 'the Hyper-V PowerShell module is available'],
       ['administrator rights', true, 'running as an administrator'],
       ['virtual switch', true, '"Default Switch" (the Default Switch (NAT with DHCP, made by Windows))'],
+      ['qemu-img installed', true, 'qemu-img 7.2.22 (converts the cloud image to VHDX)'],
     ]);
   });
 });
