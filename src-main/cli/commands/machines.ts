@@ -6,7 +6,7 @@ import { FlotillaError } from '../../api/errors';
 import { action, globals, output, progress, table, setMachineResolver, intArg } from '../context';
 import { MachineStore } from '../../core/machines/store';
 import * as m from '../../core/machines/commands';
-import { defaultDriverName, getDriver, listDrivers } from '../../core/machines/drivers/index';
+import { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../../core/machines/drivers/index';
 import { detectShell, renderEnv, renderUnset, SHELLS, type Shell } from '../../core/machines/env';
 import type { MachineEvent } from '../../core/machines/types';
 import { createSwarm } from '../../core/swarm';
@@ -328,7 +328,7 @@ function registerMachineVerbs(program: Command): void {
     .action(
       action(async (_o: unknown, cmd: Command) => {
         const def = await defaultDriverName();
-        const list = await Promise.all(listDrivers().map(async (d) => ({ name: d.name, description: d.description, default: d.name === def, options: d.options(), prerequisites: await getDriver(d.name).prerequisites() })));
+        const list = await Promise.all(listDrivers().map(async (d) => ({ name: d.name, description: d.description, default: d.name === def, options: d.options(), prerequisites: await driverPrerequisites(getDriver(d.name)) })));
         output(cmd, list, () => list.map((d) => `${d.name}${d.default ? ' (default)' : ''}: ${d.description}\n${d.prerequisites.map((p) => `  ${p.ok ? 'ok ' : 'NO '} ${p.name}: ${p.detail}${p.remedy && !p.ok ? ` -> ${p.remedy}` : ''}`).join('\n')}\n${d.options.map((x) => `  --${x.flag}  ${x.description}`).join('\n')}`).join('\n\n'));
       }),
     );

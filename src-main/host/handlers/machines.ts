@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { MachineStore } from '../../core/machines/store';
 import * as m from '../../core/machines/commands';
 import { machineState } from '../../core/machines/queries';
-import { defaultDriverName, getDriver, listDrivers } from '../../core/machines/drivers/index';
+import { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../../core/machines/drivers/index';
 import { renderEnv, renderUnset } from '../../core/machines/env';
 import type { EngineTarget } from '../../core/engine';
 import type { MachineConfig } from '../../core/machines/types';
@@ -123,7 +123,7 @@ export function machinesHandlers(s: Services): HandlersFor<typeof machinesContra
     'machines.drivers': async () => {
       const def = await defaultDriverName();
       return Promise.all(
-        listDrivers().map(async (d) => ({ name: d.name, description: d.description, default: d.name === def, options: d.options(), prerequisites: await getDriver(d.name).prerequisites().catch(() => []) })),
+        listDrivers().map(async (d) => ({ name: d.name, description: d.description, default: d.name === def, options: d.options(), prerequisites: await driverPrerequisites(getDriver(d.name)) })),
       );
     },
     'machines.import': async ({ from, names }) => {
