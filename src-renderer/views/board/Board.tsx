@@ -60,7 +60,6 @@ function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enab
 
 export interface BoardProps {
   model: BoardModel;
-  now: number;
   initialFilters?: Partial<BoardFilters>;
   /** animations off for benches and reduced-motion users */
   animate?: boolean;
@@ -70,7 +69,7 @@ export interface BoardProps {
   onOpenTask?: (serviceId: string) => void;
 }
 
-export function Board({ model, now, initialFilters, animate = true, onAvailability, onOpenTask }: BoardProps): ReactElement {
+export function Board({ model, initialFilters, animate = true, onAvailability, onOpenTask }: BoardProps): ReactElement {
   const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
   const [groupByStack, setGroupByStack] = useState(false);
   const [compact, setCompact] = useState(false);
@@ -234,7 +233,6 @@ export function Board({ model, now, initialFilters, animate = true, onAvailabili
             column={c}
             services={services}
             colors={colors}
-            now={now}
             collapsed={collapsed.has(c.key)}
             compact={compact}
             groupByStack={groupByStack}

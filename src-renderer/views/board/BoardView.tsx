@@ -6,7 +6,7 @@ import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { Board } from './Board';
 import { makeModel } from './fixture';
-import { LostSources, SwarmPicker, clusterGate, useCoarseNow, useLiveCluster } from './live';
+import { LostSources, SwarmPicker, clusterGate, useLiveCluster } from './live';
 import type { BoardNode } from './types';
 import './board.css';
 
@@ -23,7 +23,6 @@ function demoModel(): ReturnType<typeof makeModel> {
 
 export function BoardView(): ReactElement {
   const live = useLiveCluster();
-  const now = useCoarseNow();
   const engineId = live.target.engineId;
 
   const onAvailability = useCallback(
@@ -41,7 +40,7 @@ export function BoardView(): ReactElement {
     body = (
       <>
         <div className="demo-banner">Demo data: a synthetic cluster (remove ?demo=board from the address to see your swarm).</div>
-        <Board model={demoModel()} now={now} />
+        <Board model={demoModel()} />
       </>
     );
   else if (gate) body = gate;
@@ -49,7 +48,7 @@ export function BoardView(): ReactElement {
     body = (
       <>
         <LostSources lost={live.cluster.lost} />
-        <Board model={live.cluster.model} now={now} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+        <Board model={live.cluster.model} onAvailability={onAvailability} onOpenTask={onOpenTask} />
       </>
     );
 

@@ -15,7 +15,6 @@ export interface NodeColumnProps {
   services: Map<string, BoardService>;
   /** service id -> colour class (svc-cN) */
   colors: Map<string, string>;
-  now: number;
   collapsed: boolean;
   compact: boolean;
   groupByStack: boolean;
@@ -40,7 +39,6 @@ function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): Rea
             colorClass={p.colors.get(task.serviceId) ?? 'svc-none'}
             oldImage={oldImage}
             updating={!!s && isUpdating(s)}
-            now={p.now}
             compact={p.compact}
             onOpen={p.onOpenTask}
           />
@@ -180,7 +178,6 @@ export const NodeColumn = memo(NodeColumnImpl, (a, b) => {
     a.column.counts.failed === b.column.counts.failed &&
     a.services === b.services &&
     a.colors === b.colors &&
-    a.now === b.now &&
     a.collapsed === b.collapsed &&
     a.compact === b.compact &&
     a.groupByStack === b.groupByStack &&

@@ -1,8 +1,9 @@
 // One task on the board. Memoized: it re-renders only when its task object (or old-image flag,
-// colour, or the coarse clock) changes, so a 20-task diff touches 20 cards.
+// or colour) changes; its age label ticks by itself (Age), so a 20-task diff touches 20 cards.
 import { memo, type ReactElement } from 'react';
 import type { BoardTask } from './types';
-import { age, shortImage } from './model';
+import { shortImage } from './model';
+import { Age } from './Age';
 
 const ICON: Record<string, string> = {
   running: '●',
@@ -32,13 +33,12 @@ export interface TaskCardProps {
   colorClass: string;
   oldImage: boolean;
   updating: boolean;
-  now: number;
   compact: boolean;
   /** opens the task's service (click or Enter on the card) */
   onOpen?: (serviceId: string) => void;
 }
 
-export const TaskCard = memo(function TaskCard({ task, serviceName, colorClass, oldImage, updating, now, compact, onOpen }: TaskCardProps): ReactElement {
+export const TaskCard = memo(function TaskCard({ task, serviceName, colorClass, oldImage, updating, compact, onOpen }: TaskCardProps): ReactElement {
   const tone = stateTone(task.state);
   const slotName = task.slot !== undefined ? `${serviceName}.${task.slot}` : serviceName;
   const problem = task.error || (tone === 'err' ? task.message : undefined);
@@ -76,7 +76,7 @@ export const TaskCard = memo(function TaskCard({ task, serviceName, colorClass, 
         <div className="task-meta">
           <span className="task-image mono">{shortImage(task.image)}</span>
           {updating && <span className={`img-tag ${oldImage ? 'old' : 'new'}`}>{oldImage ? 'old' : 'new'}</span>}
-          <span className="task-age">{age(task.updatedAt, now)}</span>
+          <Age className="task-age" from={task.updatedAt} />
         </div>
       )}
       {problem && <div className="task-error">{problem}</div>}

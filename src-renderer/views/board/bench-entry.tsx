@@ -26,13 +26,12 @@ function pct(xs: number[], p: number): number {
 
 export function runBoardBench(opts: { nodes: number; tasks: number; change: number; runs: number; warmup: number }): BoardBenchResult {
   const base = makeModel({ nodes: opts.nodes, tasks: opts.tasks, seed: 1 });
-  const now = base.tasks[0].updatedAt;
   const el = document.createElement('div');
   document.body.appendChild(el);
   const root = createRoot(el);
   const render = (m: BoardModel): number => {
     const t0 = performance.now();
-    flushSync(() => root.render(<Board model={m} now={now} animate={false} />));
+    flushSync(() => root.render(<Board model={m} animate={false} />));
     return performance.now() - t0;
   };
 
