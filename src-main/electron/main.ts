@@ -1,12 +1,12 @@
 // The Electron window: secure defaults (contextIsolation, sandbox, no nodeIntegration, CSP from the page),
 // one instance, the contract over ipcMain.handle, and a window that remembers its size.
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, screen, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../host';
 import { registerContractIpc, type IpcMainLike } from './ipc';
 import { registerFileDialogs } from './file-dialogs';
-import { loadWindowState, saveWindowState } from './window-state';
+import { debouncedSaver, loadWindowState, placeWindow, saveWindowStateSync, stateToSave } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -14,7 +14,9 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 async function createWindow(): Promise<void> {
   const host = createHost({ transport: 'electron' });
-  const state = await loadWindowState(host.services.home);
+  const primary = screen.getPrimaryDisplay();
+  const areas = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
+  const state = placeWindow(loadWindowState(host.services.home), areas);
   const win = new BrowserWindow({
     width: state.width,
     height: state.height,
@@ -43,7 +45,20 @@ async function createWindow(): Promise<void> {
   win.webContents.on('will-navigate', (e, url) => {
     if (!isOurs(url)) e.preventDefault();
   });
-  win.on('close', () => void saveWindowState(host.services.home, win.getBounds()));
+  if (state.maximized) win.maximize();
+  const saver = debouncedSaver(() => {
+    try {
+      saveWindowStateSync(host.services.home, stateToSave(win.getNormalBounds(), win.isMaximized()));
+    } catch (e) {
+      console.warn(`Could not save the window size to ${host.services.home}/window.json: ${(e as Error).message}`);
+    }
+  });
+  win.on('resize', saver.schedule);
+  win.on('move', saver.schedule);
+  win.on('maximize', saver.schedule);
+  win.on('unmaximize', saver.schedule);
+  // synchronous: the app quits on window-all-closed right after this, before an async write would land
+  win.on('close', saver.flush);
   win.once('ready-to-show', () => win.show());
   app.on('before-quit', () => void host.close());
   if (rendererUrl) await win.loadURL(rendererUrl);
