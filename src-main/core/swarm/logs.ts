@@ -170,8 +170,24 @@ export async function serviceLogs(manager: EngineConnection, ref: string, opts: 
   const svc = await inspectService(manager, ref);
   const s = manager.docker.getService(svc.ID);
   const logs = s.logs.bind(s) as unknown as (o: Record<string, unknown>) => Promise<LogSource>;
-  const res = await engineCall(() => logs(engineLogOpts(opts, true)), { kind: 'service', ref });
-  await pump(res, opts, true, onLine);
+  // the engine ignores `until` for service logs (docker service logs has no --until): ask for timestamps and cut here
+  const until = toEngineTime(opts.until, '--until');
+  const asked: LogOptions = until === undefined ? opts : { ...opts, until: undefined, timestamps: true };
+  const res = await engineCall(() => logs(engineLogOpts(asked, true)), { kind: 'service', ref });
+  await pump(res, asked, true, (l) => {
+    if (until === undefined) return onLine(l);
+    if (l.timestamp && preciseSeconds(l.timestamp) > until) return;
+    if (opts.timestamps) return onLine(l);
+    const { timestamp: _ts, ...rest } = l;
+    onLine(rest);
+  });
+}
+
+/** Seconds since the epoch of an RFC 3339 timestamp, keeping the sub-millisecond digits Date.parse drops. */
+function preciseSeconds(ts: string): number {
+  const frac = /\.(\d+)(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  const whole = Math.floor(Date.parse(ts) / 1000);
+  return frac ? whole + Number(`0.${frac[1]}`) : whole;
 }
 
 /** One container's logs on an engine (a node's own engine for a task's container). */

@@ -136,5 +136,7 @@ export function toTask(t: RawTask, serviceName?: string): Task {
     ...(t.Status.Message ? { message: t.Status.Message } : {}),
     timestamps: { created: t.CreatedAt, updated: t.UpdatedAt, status: t.Status.Timestamp ?? t.UpdatedAt },
     ...(t.Status.ContainerStatus?.ContainerID ? { containerId: t.Status.ContainerStatus.ContainerID } : {}),
+    // a listing knows two points of the timeline: created (state new) and the current state since its timestamp; the live model records every state it sees
+    timeline: t.Status.State === 'new' ? [{ state: 'new', at: t.CreatedAt }] : [{ state: 'new', at: t.CreatedAt }, { state: t.Status.State, at: t.Status.Timestamp ?? t.UpdatedAt }],
   };
 }
