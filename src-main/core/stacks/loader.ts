@@ -151,7 +151,6 @@ export function loadStack(opts: LoadOptions): LoadResult {
       at('version', positions, 'error', `${(e as Error).message}: use a version from 3.0 to 3.13, or leave version out`);
       return result;
     }
-    if (choice.substituted) at('version', positions, 'info', `the schema for version ${v} is not bundled; validated against ${choice.used}`);
     const err = validateSchema(dict, choice.used);
     if (err) {
       at(err.at, positions, 'error', `${err.message}${hint(err.message)}`);

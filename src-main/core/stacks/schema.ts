@@ -25,7 +25,7 @@ export function schemaDir(): string {
   throw new Error('the bundled compose schemas (assets/compose-schemas) are missing: reinstall Flotilla');
 }
 
-/** Versions the CLI knows (3.0 to 3.13) and which of them are bundled here. */
+/** Versions the CLI knows (3.0 to 3.13): each has its own bundled schema, exactly as docker CLI 28 embeds them. */
 export const CLI_VERSIONS = Array.from({ length: 14 }, (_, i) => `3.${i}`);
 
 export function bundledVersions(): string[] {
@@ -34,20 +34,15 @@ export function bundledVersions(): string[] {
 }
 
 export interface SchemaChoice {
-  /** the schema file actually used */
+  /** the schema file used: always the file's own version, as the CLI does */
   used: string;
-  /** set when the file's version is a CLI version whose schema is not bundled: the nearest newer one is used */
-  substituted?: boolean;
 }
 
-/** Chooses the schema for a version; throws the CLI's error for versions the CLI does not know. */
+/** Chooses the schema of exactly this version; throws the CLI's error for versions the CLI does not know. */
 export function chooseSchema(version: string): SchemaChoice {
   if (!CLI_VERSIONS.includes(version)) throw new Error(`unsupported Compose file version: ${version}`);
-  const have = bundledVersions();
-  if (have.includes(version)) return { used: version };
-  const minor = Number(version.split('.')[1]);
-  const newer = have.map((v) => Number(v.split('.')[1])).filter((m) => m >= minor).sort((a, b) => a - b);
-  return { used: `3.${newer[0] ?? 13}`, substituted: true };
+  if (!fs.existsSync(path.join(schemaDir(), `config_schema_v${version}.json`))) throw new Error(`the bundled compose schema for version ${version} (assets/compose-schemas/config_schema_v${version}.json) is missing: reinstall Flotilla`);
+  return { used: version };
 }
 
 // Inline every local $ref (the compose schemas are not recursive) so each error's schemaPath shows which
