@@ -1,5 +1,6 @@
 // The first screen: every engine Flotilla knows (local and lab hosts) with its Docker version,
 // swarm state and a live count of engine events.
+import { formatMemory } from '../components/format-memory';
 import { memo, useEffect, type ReactElement } from 'react';
 import { enginesStore, useEngines } from '../stores';
 import type { EngineRow } from '../stores/engines';
@@ -16,11 +17,7 @@ function swarmBadge(row: EngineRow): ReactElement {
   return <span className="badge err">swarm {sw.state}</span>;
 }
 
-function bytes(n?: number): string {
-  if (!n) return '—';
-  const gib = n / 1024 ** 3;
-  return gib >= 1 ? `${gib.toFixed(1)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`;
-}
+const bytes = formatMemory;
 
 const EngineCard = memo(function EngineCard({ row }: { row: EngineRow }): ReactElement {
   const { summary, info } = row;

@@ -5,10 +5,9 @@ import type { BoardNode, BoardService } from './types';
 import type { NodeColumn as Column, TaskCardInfo } from './model';
 import { isUpdating } from './model';
 import { TaskCard } from './TaskCard';
+import { formatMemory } from '../../components/format-memory';
 
-function gib(n?: number): string {
-  return n ? `${(n / 1024 ** 3).toFixed(n >= 10 * 1024 ** 3 ? 0 : 1)} GiB` : '? GiB';
-}
+const gib = formatMemory;
 
 export interface NodeColumnProps {
   column: Column;

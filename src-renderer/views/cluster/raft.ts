@@ -97,8 +97,4 @@ export function sortNodes(nodes: readonly BoardNode[]): BoardNode[] {
   return [...nodes].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || Number(b.leader) - Number(a.leader) || a.hostname.localeCompare(b.hostname));
 }
 
-export function formatMemory(bytes?: number): string {
-  if (!bytes) return '—';
-  const gib = bytes / 1024 ** 3;
-  return gib >= 1 ? `${gib.toFixed(1)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
-}
+export { formatMemory } from '../../components/format-memory';
