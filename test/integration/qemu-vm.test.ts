@@ -1,6 +1,8 @@
 // One real VM through the qemu driver: the Debian test image (built once, cached), a NoCloud seed with an
 // SSH key, SSH through the forwarded port, `docker version` inside, the private network address from the
-// seed, ACPI power-down through QMP, state, and remove leaving nothing behind.
+// seed (all applied by the image's real cloud-init), ACPI power-down through QMP, start of the stopped VM,
+// restart, stop's fallbacks (QMP quit when the guest ignores ACPI, SIGKILL when QEMU does not answer),
+// kill, state from QMP and the pid file after each, and remove leaving nothing behind. One VM throughout.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriverContext, HostEndpoint } from '../../src-main/core/machines/drivers/types';
 import { createQemuDriver, type QemuDriverData } from '../../src-main/core/machines/drivers/qemu';
+import { isAlive, readPid } from '../../src-main/core/machines/drivers/qemu/host';
+import { withQmp } from '../../src-main/core/machines/drivers/qemu/qmp';
 import { ensureTestImage } from '../../src-main/core/machines/images/test-image';
 
 function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -25,7 +29,10 @@ const stateDir = path.join(work, 'qemu-state');
 const key = path.join(machineDir, 'id_ed25519');
 const netName = `qit-${process.pid}`;
 const driver = createQemuDriver({ stateDir, probeTimeoutMs: 20_000, bootTimeoutMs: 420_000, stopTimeoutMs: 90_000 });
+// the same VM under a driver that waits only a few seconds for an ACPI power-down
+const impatient = createQemuDriver({ stateDir, probeTimeoutMs: 20_000, bootTimeoutMs: 420_000, stopTimeoutMs: 6000 });
 const steps: string[] = [];
+const timings: Record<string, number> = {};
 let ctx: DriverContext;
 let data: QemuDriverData | undefined;
 let endpoint: HostEndpoint;
@@ -50,6 +57,36 @@ function qemuProcesses(): string[] {
         return [];
       }
     });
+}
+
+/** running right after a verb: a live pid in the pid file, QMP says running, state() agrees; returns the pid */
+async function expectRunning(d: QemuDriverData): Promise<number> {
+  const pid = readPid(d.vm.pidFile);
+  expect(pid).toBeDefined();
+  expect(isAlive(pid!)).toBe(true);
+  expect(qemuProcesses()).toEqual([String(pid)]);
+  expect(await withQmp(d.vm.qmpSocket, (c) => c.queryStatus())).toMatchObject({ running: true, status: 'running' });
+  expect(await driver.state(d as unknown as Record<string, unknown>)).toBe('running');
+  return pid!;
+}
+
+/** stopped right after a verb: no process, no pid file, no QMP socket, state() says stopped (the disk is kept) */
+async function expectStopped(d: QemuDriverData): Promise<void> {
+  expect(qemuProcesses()).toEqual([]);
+  expect(fs.existsSync(d.vm.pidFile)).toBe(false);
+  expect(fs.existsSync(d.vm.qmpSocket)).toBe(false);
+  expect(fs.existsSync(d.vm.overlay)).toBe(true);
+  expect(await driver.state(d as unknown as Record<string, unknown>)).toBe('stopped');
+}
+
+/** starts QEMU through the driver but gives up waiting for SSH: a live, still-booting VM for the kill and SIGKILL tests */
+async function launchOnly(d: QemuDriverData): Promise<number> {
+  const ac = new AbortController();
+  const c: DriverContext = { ...ctx, step: (name) => (name === 'waiting for SSH' ? ac.abort() : undefined), signal: ac.signal };
+  await expect(driver.start(d as unknown as Record<string, unknown>, c)).rejects.toThrow(/cancelled/);
+  const pid = readPid(d.vm.pidFile);
+  expect(pid !== undefined && isAlive(pid)).toBe(true);
+  return pid!;
 }
 
 beforeAll(async () => {
@@ -91,6 +128,23 @@ describe('qemu driver with the Debian test image', () => {
     expect(who.stdout.trim().split('\n')).toEqual(['qvm1', 'root']);
   }, 600_000);
 
+  it("was configured by the image's real cloud-init from the NoCloud seed", async () => {
+    // status --wait: the final stage runs after SSH is up
+    const st = await ssh('cloud-init status --wait --long; echo "rc=$?"', 300_000);
+    expect(st.stdout).toMatch(/status: done/);
+    expect(st.stdout).toMatch(/NoCloud/);
+    expect(st.stdout).toMatch(/rc=0/);
+    const ds = await ssh('cat /run/cloud-init/cloud-id; cat /etc/systemd/network/10-cloud-init-*.network; cat /var/lib/cloud/data/instance-id; test -e /usr/local/sbin/flotilla-seed && echo home-made-reader');
+    expect(ds.stdout).toContain('nocloud');
+    // cloud-init's networkd renderer wrote the seed's network-config: the private NIC matched by its MAC, static
+    expect(ds.stdout).toContain(`MACAddress=${data?.vm.privateNet?.mac ?? 'none'}`);
+    expect(ds.stdout).toMatch(/Address=10\.89\.0\.11\/24/);
+    expect(ds.stdout).toMatch(/flotilla-qvm1-[0-9a-f]{8}/);
+    expect(ds.stdout).not.toContain('home-made-reader');
+    const an = await ssh('cloud-init analyze show | tail -n 3');
+    process.stderr.write(`[qemu-vm] cloud-init: ${an.stdout.trim().split('\n').join(' | ')}\n`);
+  }, 360_000);
+
   it('runs Docker inside and has the private address and a grown disk', async () => {
     let v = { code: -1, stdout: '', stderr: '' };
     for (let i = 0; i < 45; i++) {
@@ -116,6 +170,69 @@ describe('qemu driver with the Debian test image', () => {
     expect(await driver.state(data as unknown as Record<string, unknown>)).toBe('stopped');
     expect(qemuProcesses()).toEqual([]);
     expect(fs.existsSync(data.vm.pidFile)).toBe(false);
+  }, 120_000);
+
+  it('starts the stopped VM again (state, QMP and pid file right after)', async () => {
+    if (!data) throw new Error('no VM');
+    const t = Date.now();
+    const ep = await driver.start(data as unknown as Record<string, unknown>, ctx);
+    timings.start = Math.round((Date.now() - t) / 1000);
+    expect(ep).toEqual(endpoint);
+    await expectRunning(data);
+    expect((await ssh('hostname')).stdout.trim()).toBe('qvm1');
+  }, 600_000);
+
+  it('restarts: a new QEMU process, running again, answering SSH', async () => {
+    if (!data) throw new Error('no VM');
+    const before = readPid(data.vm.pidFile);
+    const t = Date.now();
+    await driver.restart(data as unknown as Record<string, unknown>, ctx);
+    timings.restart = Math.round((Date.now() - t) / 1000);
+    const after = await expectRunning(data);
+    expect(after).not.toBe(before);
+    expect(before !== undefined && isAlive(before)).toBe(false);
+    expect((await ssh('hostname')).stdout.trim()).toBe('qvm1');
+  }, 600_000);
+
+  it('stop quits QEMU through QMP when the guest ignores the ACPI power button', async () => {
+    if (!data) throw new Error('no VM');
+    // nothing handles the power button once logind is gone (the image has no acpid)
+    const m = await ssh('systemctl mask --runtime systemd-logind && systemctl stop systemd-logind && systemctl is-active systemd-logind; true');
+    expect(m.stdout.trim()).toBe('inactive');
+    const consoleBefore = fs.readFileSync(data.vm.consoleLog, 'utf8').length;
+    steps.length = 0;
+    const t = Date.now();
+    await impatient.stop(data as unknown as Record<string, unknown>, ctx);
+    timings['stop via QMP quit'] = Math.round((Date.now() - t) / 1000);
+    expect(steps).toEqual(['stopping VM: ACPI power-down', 'stopping VM: the guest did not power off in time: quitting QEMU']);
+    expect(fs.readFileSync(data.vm.consoleLog, 'utf8').slice(consoleBefore)).not.toMatch(/reboot: Power down/);
+    await expectStopped(data);
+  }, 120_000);
+
+  it('stop ends a QEMU that no longer answers QMP with SIGKILL', async () => {
+    if (!data) throw new Error('no VM');
+    const pid = await launchOnly(data);
+    process.kill(pid, 'SIGSTOP'); // frozen: QMP connects but never answers, ACPI and quit both time out
+    steps.length = 0;
+    const t = Date.now();
+    await impatient.stop(data as unknown as Record<string, unknown>, ctx);
+    timings['stop via SIGKILL'] = Math.round((Date.now() - t) / 1000);
+    expect(steps).toEqual(['stopping VM: ACPI power-down', 'stopping VM: the guest did not power off in time: quitting QEMU']);
+    expect(isAlive(pid)).toBe(false);
+    await expectStopped(data);
+  }, 120_000);
+
+  it('kills a running VM at once', async () => {
+    if (!data) throw new Error('no VM');
+    const pid = await launchOnly(data);
+    expect(await driver.state(data as unknown as Record<string, unknown>)).toBe('running');
+    const t = Date.now();
+    await driver.kill(data as unknown as Record<string, unknown>, ctx);
+    timings.kill = Math.round((Date.now() - t) / 1000);
+    expect(Date.now() - t).toBeLessThan(15_000);
+    expect(isAlive(pid)).toBe(false);
+    await expectStopped(data);
+    process.stderr.write(`[qemu-vm] timings (s): ${JSON.stringify(timings)}\n`);
   }, 120_000);
 
   it('removes everything it made', async () => {

@@ -2,6 +2,7 @@
 // booted with the host's Debian cloud kernel (-kernel/-initrd), because no cloud image can be
 // downloaded on the build machines. Built once and cached under ~/.cache/flotilla/qemu-images/<key>/
 // (vmlinuz, initrd.img, rootfs.raw, image.json) behind a file lock so concurrent builds take turns.
+// First boot is configured by real cloud-init from the NoCloud seed, as on a cloud image (firstboot.ts).
 // Needs root (debootstrap, chroot), debootstrap, e2fsprogs (mkfs.ext4 -d) and a linux-image-cloud-amd64.
 import fs from 'node:fs/promises';
 import fss from 'node:fs';
@@ -10,14 +11,16 @@ import path from 'node:path';
 import { FlotillaError } from '../../../api/errors';
 import { execFileRunner, type Runner } from '../boot/runner';
 import { withFileLock } from './lock';
-import { DEFAULT_NETWORK, NETWORK_AWK, SEED_SCRIPT, SEED_UNIT, WAIT_ONLINE_DROPIN } from './firstboot';
+import { CLOUD_CFG, WAIT_ONLINE_DROPIN } from './firstboot';
 
 export const TEST_IMAGE_PACKAGES = [
   'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'docker.io', 'iproute2', 'ca-certificates',
-  'iptables', 'procps', 'sudo', 'kmod', 'e2fsprogs', 'udev',
+  'iptables', 'procps', 'sudo', 'kmod', 'e2fsprogs', 'udev', 'cloud-init',
+  // debootstrap does not resolve virtual packages: python3-cryptography (cloud-init -> oauthlib) needs python3-cffi-backend-api-*
+  'python3-cffi-backend',
 ];
-/** bump when the recipe changes: a new key means a new build */
-export const TEST_IMAGE_RECIPE = 2;
+/** bump when the recipe changes: a new key means a new build (3: real cloud-init instead of flotilla-seed) */
+export const TEST_IMAGE_RECIPE = 3;
 
 /** A kernel + initrd + root disk bundle, what the qemu driver boots with -kernel/-initrd. */
 export interface KernelBundle {
@@ -134,7 +137,11 @@ export async function ensureTestImage(opts: TestImageOptions = {}): Promise<Kern
       // downloaded packages are kept for the next build (a new recipe or kernel)
       const debs = path.join(cacheDir, 'debs');
       await fs.mkdir(debs, { recursive: true });
-      await sh('debootstrap', ['--variant=minbase', `--cache-dir=${debs}`, `--include=${TEST_IMAGE_PACKAGES.join(',')}`, suite, rootfs, mirror]);
+      await sh('debootstrap', ['--variant=minbase', `--cache-dir=${debs}`, `--include=${TEST_IMAGE_PACKAGES.join(',')}`, suite, rootfs, mirror]).catch(async (e: unknown) => {
+        // debootstrap's own output only points at its log: show the log's end instead
+        const tail = await fs.readFile(path.join(rootfs, 'debootstrap/debootstrap.log'), 'utf8').then((t) => t.trim().split('\n').slice(-25).join('\n'), () => '');
+        throw tail ? new FlotillaError('INTERNAL', `building the QEMU test image: debootstrap failed; its log ends with:\n${tail}`) : e;
+      });
       // /lib is a symlink to usr/lib in the rootfs (merged /usr); the modules folder may not exist yet
       await fs.mkdir(path.join(rootfs, 'usr/lib/modules'), { recursive: true });
       await sh('cp', ['-a', path.join('/lib/modules', kver), path.join(rootfs, 'usr/lib/modules', kver)]);
@@ -147,19 +154,17 @@ export async function ensureTestImage(opts: TestImageOptions = {}): Promise<Kern
         await fs.writeFile(file, content, { mode });
         await fs.chmod(file, mode);
       };
-      await put('usr/local/sbin/flotilla-seed', SEED_SCRIPT, 0o755);
-      await put('usr/local/lib/flotilla/network-config.awk', NETWORK_AWK);
-      await put('etc/systemd/system/flotilla-seed.service', SEED_UNIT);
-      await put('etc/systemd/network/99-default.network', DEFAULT_NETWORK);
+      await put('etc/cloud/cloud.cfg.d/99_flotilla.cfg', CLOUD_CFG);
       await put('etc/systemd/system/systemd-networkd-wait-online.service.d/any.conf', WAIT_ONLINE_DROPIN);
       await put('etc/fstab', '/dev/vda / ext4 defaults,errors=remount-ro 0 1\n');
       await put('etc/hostname', 'flotilla\n');
       await put('etc/machine-id', '');
       await put('etc/ssh/sshd_config.d/flotilla.conf', 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n# boot-time probes of a slow (emulated) guest must not lock out the real login\nMaxStartups 100:30:200\n');
-      await put('etc/modules-load.d/flotilla.conf', 'overlay\nbr_netfilter\n');
-      await sh('chroot', [rootfs, 'systemctl', 'enable', 'flotilla-seed.service', 'systemd-networkd.service', 'ssh.service', 'docker.service']);
+      await put('etc/modules-load.d/flotilla.conf', 'overlay\nbr_netfilter\nisofs\n');
+      await sh('chroot', [rootfs, 'systemctl', 'enable', 'cloud-init-local.service', 'cloud-init.service', 'cloud-config.service', 'cloud-final.service', 'systemd-networkd.service', 'ssh.service', 'docker.service']);
       await sh('chroot', [rootfs, 'apt-get', 'clean']);
-      // per-machine identity comes at first boot: host keys (flotilla-seed runs ssh-keygen -A), machine-id
+      // per-machine identity comes at first boot: host keys (cloud-init's ssh module), machine-id, cloud-init's instance state
+      await fs.rm(path.join(rootfs, 'var/lib/cloud'), { recursive: true, force: true });
       for (const f of await fs.readdir(path.join(rootfs, 'etc/ssh'))) {
         if (f.startsWith('ssh_host_')) await fs.rm(path.join(rootfs, 'etc/ssh', f));
       }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { availableAccels, chooseAccel, parseAccelRequest, type ProbeResult } from './accel';
+import { findCloudKernel } from '../../images/test-image';
+import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, probeMediaArgs, PROBE_OK, type ProbeResult } from './accel';
 import type { Accel } from './args';
 
 function recordingProbe(result: ProbeResult): { calls: Accel[]; probe: (a: Accel) => Promise<ProbeResult> } {
@@ -66,4 +67,38 @@ describe('availableAccels', () => {
   it('lists hvf on macOS when QEMU has it', () => {
     expect(availableAccels('Accelerators supported in QEMU binary:\ntcg\nhvf\n', 'darwin')).toEqual(['hvf', 'tcg']);
   });
+});
+
+describe('chooseAccel without anything to probe with', () => {
+  it('uses kvm unprobed only with a visible warning that names why and the way out', async () => {
+    const c = await chooseAccel({ requested: 'auto', available: ['kvm', 'tcg'], probe: undefined, noProbeReason: 'no UEFI firmware to boot the aarch64 image with', platform: 'linux' });
+    expect(c.accel).toBe('kvm');
+    expect(c.warning).toBe('kvm is used without a probe boot (no UEFI firmware to boot the aarch64 image with): if the VM hangs right after starting (as nested virtualization can), use --qemu-accel tcg');
+  });
+
+  it('needs no probe for tcg or a forced accelerator, and so warns about none', async () => {
+    await expect(chooseAccel({ requested: 'tcg', available: ['kvm', 'tcg'], probe: undefined, platform: 'linux' })).resolves.toEqual({ accel: 'tcg' });
+    await expect(chooseAccel({ requested: 'hvf', available: ['hvf', 'tcg'], probe: undefined, platform: 'darwin' })).resolves.toEqual({ accel: 'hvf' });
+  });
+});
+
+describe('probe media', () => {
+  it('boots a kernel without a root disk, or the base disk read-only through -snapshot (with UEFI firmware on aarch64)', () => {
+    expect(probeMediaArgs({ kind: 'kernel', kernel: '/boot/vmlinuz-6.1.0-57-cloud-amd64' })).toEqual(['-kernel', '/boot/vmlinuz-6.1.0-57-cloud-amd64', '-append', 'console=ttyS0 panic=-1 root=/dev/nonexistent']);
+    expect(probeMediaArgs({ kind: 'disk', disk: '/c/debian-12.qcow2', format: 'qcow2' })).toEqual(['-drive', 'file=/c/debian-12.qcow2,format=qcow2,if=virtio,snapshot=on']);
+    expect(probeMediaArgs({ kind: 'disk', disk: '/c/d.qcow2', format: 'qcow2', firmware: '/opt/homebrew/share/qemu/edk2-aarch64-code.fd' })).toEqual(['-bios', '/opt/homebrew/share/qemu/edk2-aarch64-code.fd', '-drive', 'file=/c/d.qcow2,format=qcow2,if=virtio,snapshot=on']);
+  });
+
+  it('counts kernel output as proof, firmware output (which a hanging nested KVM still prints) not', () => {
+    expect(PROBE_OK.test('[    0.000000] Linux version 6.1.0-57-cloud-amd64')).toBe(true);
+    expect(PROBE_OK.test('[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x610f0000]')).toBe(true);
+    expect(PROBE_OK.test('SeaBIOS (version 1.16.2)\nBooting from Hard Disk...\nDecompressing Linux... Parsing ELF... done.\nBooting the kernel.')).toBe(false);
+  });
+
+  it('a real probe boot (the host cloud kernel under tcg) sees kernel output', async () => {
+    const kver = findCloudKernel();
+    if (!kver || !fs.existsSync('/usr/bin/qemu-system-x86_64')) return expect(kver === undefined || !fs.existsSync('/usr/bin/qemu-system-x86_64')).toBe(true);
+    const r = await probeBoot('/usr/bin/qemu-system-x86_64', 'tcg', { kind: 'kernel', kernel: `/boot/vmlinuz-${kver}` }, 60_000);
+    expect(r).toEqual({ ok: true });
+  }, 70_000);
 });

@@ -1,7 +1,9 @@
 // Acceleration choice: kvm (Linux) or hvf (macOS) when present and proven by a probe boot, else tcg
 // (software emulation). A present accelerator can still hang (nested KVM on the build machines hangs
 // right after the kernel is decompressed), so `auto` boots a kernel under it with a timeout and falls
-// back to tcg with a visible warning. `qemu-accel` forces a choice without probing.
+// back to tcg with a visible warning. The probe boots a kernel (the test image's, or the host's Debian cloud
+// kernel) or, without one, the machine's own base disk image (read-only, -snapshot); with nothing to boot
+// the accelerator is used unprobed and a warning says so. `qemu-accel` forces a choice without probing.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +19,11 @@ export interface ProbeResult {
   /** why it failed: "hung for 20 s", "exited with code 1: ..." */
   reason?: string;
 }
+
+/** What a probe boots: a kernel without a root disk, or a bootable disk image (cloud qcow2) in snapshot mode. */
+export type ProbeMedia =
+  | { kind: 'kernel'; kernel: string }
+  | { kind: 'disk'; disk: string; format: string; firmware?: string };
 
 export interface AccelChoice {
   accel: Accel;
@@ -58,7 +65,10 @@ export function availableAccels(accelHelp: string, platform: string = process.pl
 export async function chooseAccel(o: {
   requested: AccelRequest;
   available: Accel[];
-  probe: (a: Accel) => Promise<ProbeResult>;
+  /** undefined when there is nothing to boot a probe with (no kernel, no image): the accelerator is then trusted, with a warning */
+  probe: ((a: Accel) => Promise<ProbeResult>) | undefined;
+  /** why there is no probe, shown in the warning */
+  noProbeReason?: string;
   platform?: string;
 }): Promise<AccelChoice> {
   const hw = hardwareAccelFor(o.platform);
@@ -79,6 +89,12 @@ export async function chooseAccel(o: {
     const why = hw === 'kvm' ? '/dev/kvm is missing or not accessible' : hw === 'hvf' ? 'QEMU has no hvf support' : 'no hardware accelerator on this platform';
     return { accel: 'tcg', warning: `no hardware acceleration (${why}): using tcg software emulation, VMs will be slow` };
   }
+  if (!o.probe) {
+    return {
+      accel: hw,
+      warning: `${hw} is used without a probe boot (${o.noProbeReason ?? 'nothing to boot a probe with'}): if the VM hangs right after starting (as nested virtualization can), use --qemu-accel tcg`,
+    };
+  }
   const r = await o.probe(hw);
   if (r.ok) return { accel: hw };
   return {
@@ -87,22 +103,32 @@ export async function chooseAccel(o: {
   };
 }
 
+/** The probe's media arguments (pure, unit tested). */
+export function probeMediaArgs(media: ProbeMedia): string[] {
+  if (media.kind === 'kernel') return ['-kernel', media.kernel, '-append', 'console=ttyS0 panic=-1 root=/dev/nonexistent'];
+  // snapshot=on: the probe's writes go to a temporary file, the cached base image stays untouched
+  return [...(media.firmware ? ['-bios', media.firmware] : []), '-drive', `file=${media.disk},format=${media.format},if=virtio,snapshot=on`];
+}
+
+/** Kernel output that proves the guest got past the point where a hanging accelerator stops (the decompressor). */
+export const PROBE_OK = /Linux version|Booting Linux|Run \/init|VFS: |Kernel panic|Unable to mount root|systemd\[1\]/;
+
 /**
- * Boots `kernel` (no root disk) under `accel` and waits for the kernel to reach the point where it
- * looks for a root filesystem: a healthy accelerator gets there in a second or two; a hanging one
- * never prints past the decompressor.
+ * Boots `media` under `accel` and waits for kernel output: a healthy accelerator gets there in seconds; a
+ * hanging one never prints past the decompressor. Firmware output alone proves nothing (SeaBIOS runs fine
+ * under the nested KVM that then hangs the kernel).
  */
-export async function probeBoot(qemu: string, accel: Accel, kernel: string, timeoutMs: number, machine = 'pc'): Promise<ProbeResult> {
+export async function probeBoot(qemu: string, accel: Accel, media: ProbeMedia, timeoutMs: number, machine = 'pc'): Promise<ProbeResult> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'flotilla-accel-'));
   const log = path.join(dir, 'console.log');
   const args = [
-    '-machine', machine, '-accel', accel, '-cpu', accel === 'tcg' ? 'max' : 'host', '-m', '256', '-smp', '1',
+    '-machine', machine, '-accel', accel, '-cpu', accel === 'tcg' ? 'max' : 'host', '-m', '512', '-smp', '1',
     '-display', 'none', '-vga', 'none', '-monitor', 'none', '-nodefaults', '-no-reboot',
-    '-kernel', kernel, '-append', 'console=ttyS0 panic=-1 root=/dev/nonexistent', '-serial', `file:${log}`,
+    ...probeMediaArgs(media), '-serial', `file:${log}`,
   ];
   const seen = (): boolean => {
     try {
-      return /VFS: |Kernel panic|Run \/init|Unable to mount root/.test(fs.readFileSync(log, 'utf8'));
+      return PROBE_OK.test(fs.readFileSync(log, 'utf8'));
     } catch {
       return false;
     }

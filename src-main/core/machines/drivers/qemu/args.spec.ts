@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { overlayArgs, qemuArgs, type QemuVmConfig } from './args';
+import { QemuDriver } from './driver';
+import { findAarch64Firmware } from './host';
 
 const base: QemuVmConfig = {
   name: 'n1',
@@ -60,5 +65,35 @@ describe('qemuArgs', () => {
 describe('overlayArgs', () => {
   it('makes a qcow2 overlay with an explicit backing format', () => {
     expect(overlayArgs('/c/rootfs.raw', 'raw', '/m/overlay.qcow2', 20)).toEqual(['create', '-f', 'qcow2', '-F', 'raw', '-b', '/c/rootfs.raw', '/m/overlay.qcow2', '20G']);
+  });
+});
+
+describe('Apple silicon (aarch64 + hvf)', () => {
+  it("finds Homebrew's edk2 firmware beside qemu and passes it with -bios on -machine virt", () => {
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'brew-'));
+    fs.mkdirSync(path.join(prefix, 'bin'));
+    fs.mkdirSync(path.join(prefix, 'share', 'qemu'), { recursive: true });
+    const qemu = path.join(prefix, 'bin', 'qemu-system-aarch64');
+    fs.writeFileSync(qemu, '');
+    const fw = path.join(prefix, 'share', 'qemu', 'edk2-aarch64-code.fd');
+    fs.writeFileSync(fw, '');
+    const d = new QemuDriver({ arch: 'aarch64', platform: 'darwin', qemuBinary: qemu });
+    expect(d.firmwareFor({ kind: 'disk' }, qemu)).toBe(fw);
+    // the kernel bundle (x86 test image) boots without firmware
+    expect(d.firmwareFor({ kind: 'kernel', kernel: 'k', initrd: 'i', append: '' }, qemu)).toBeUndefined();
+    const a = qemuArgs({ ...base, arch: 'aarch64', accel: 'hvf', boot: { kind: 'disk' }, firmware: d.firmwareFor({ kind: 'disk' }, qemu) });
+    expect(a.slice(0, 15)).toEqual(['-name', 'flotilla-n1', '-machine', 'virt', '-accel', 'hvf', '-cpu', 'host', '-smp', '2', '-m', '1024', '-display', 'none', '-vga']);
+    expect(a.slice(a.indexOf('-bios'), a.indexOf('-bios') + 4)).toEqual(['-bios', fw, '-drive', 'file=/m/n1/qemu/overlay.qcow2,format=qcow2,if=virtio,discard=unmap']);
+    expect(a).not.toContain('-kernel');
+    // the probe boots the same disk with the same firmware
+    expect(d.probeMedia({ base: '/c/d.qcow2', format: 'qcow2', firmware: fw }).media).toEqual({ kind: 'disk', disk: '/c/d.qcow2', format: 'qcow2', firmware: fw });
+    fs.rmSync(prefix, { recursive: true });
+  });
+
+  it('refuses an aarch64 cloud disk without firmware, naming the package to install', () => {
+    const d = new QemuDriver({ arch: 'aarch64', platform: 'linux', qemuBinary: '/nonexistent/bin/qemu-system-aarch64' });
+    if (findAarch64Firmware('/nonexistent/bin/qemu-system-aarch64')) return; // this host has firmware installed system-wide
+    expect(() => d.firmwareFor({ kind: 'disk' }, '/nonexistent/bin/qemu-system-aarch64')).toThrow(/qemu-efi-aarch64/);
+    expect(d.probeMedia({ base: '/c/d.qcow2', format: 'qcow2' })).toEqual({ why: 'no UEFI firmware to boot the aarch64 image with' });
   });
 });

@@ -12,9 +12,9 @@ import { execFileRunner, sleep, type Runner } from '../../boot/runner';
 import { ensureCloudImage, CLOUD_IMAGES, type CloudImageSource } from '../../images/cloud-image';
 import { ensureTestImage, findCloudKernel, findTestImage, qemuImageCacheDir } from '../../images/test-image';
 import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
-import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeResult } from './accel';
+import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeMedia, type ProbeResult } from './accel';
 import { overlayArgs, qemuArgs, type Accel, type BootMedia, type QemuVmConfig } from './args';
-import { findBinary, freePort, hostArch, isAlive, parseQemuVersion, portIsFree, readPid, sshBanner, type QemuArch } from './host';
+import { findAarch64Firmware, findBinary, freePort, hostArch, isAlive, parseQemuVersion, portIsFree, readPid, sshBanner, type QemuArch } from './host';
 import { DEFAULT_NETWORK, DEFAULT_SUBNET, NetworkRegistry, randomMac } from './network';
 import { withQmp } from './qmp';
 import { writeSeed } from './seed';
@@ -38,6 +38,8 @@ export interface QemuDriverOptions {
   stopTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   platform?: string;
+  /** guest architecture (default: the host's) */
+  arch?: QemuArch;
 }
 
 /** What the driver keeps in the machine's config.json. */
@@ -85,7 +87,7 @@ export class QemuDriver implements MachineDriver {
   }
 
   private get arch(): QemuArch {
-    return hostArch();
+    return this.o.arch ?? hostArch();
   }
 
   private get networks(): NetworkRegistry {
@@ -156,9 +158,8 @@ export class QemuDriver implements MachineDriver {
   }
 
   /** Probe results are kept a day in <stateDir>/accel-probe.json: a hanging probe costs its full timeout. */
-  private async probe(qemu: string, accel: Accel, kernel: string | undefined): Promise<ProbeResult> {
-    if (!kernel) return { ok: true };
-    const key = `${qemu}|${accel}|${kernel}`;
+  private async probe(qemu: string, accel: Accel, media: ProbeMedia): Promise<ProbeResult> {
+    const key = `${qemu}|${accel}|${media.kind === 'kernel' ? media.kernel : media.disk}`;
     const memo = this.accelMemo.get(key);
     if (memo) return memo;
     const file = path.join(this.stateDir, 'accel-probe.json');
@@ -173,7 +174,7 @@ export class QemuDriver implements MachineDriver {
       this.accelMemo.set(key, hit);
       return hit;
     }
-    const r = await probeBoot(qemu, accel, kernel, this.o.probeTimeoutMs ?? 20_000, this.arch === 'aarch64' ? 'virt' : 'pc');
+    const r = await probeBoot(qemu, accel, media, this.o.probeTimeoutMs ?? 20_000, this.arch === 'aarch64' ? 'virt' : 'pc');
     this.accelMemo.set(key, r);
     cache[key] = { ...r, at: Date.now() };
     await fsp.mkdir(this.stateDir, { recursive: true });
@@ -181,14 +182,32 @@ export class QemuDriver implements MachineDriver {
     return r;
   }
 
-  private async chooseAccel(requested: ReturnType<typeof parseAccelRequest>, qemu: string, accelHelp?: string, kernel?: string): Promise<AccelChoice> {
+  /** What the accelerator probe boots: the image's own kernel, else the host's Debian cloud kernel, else the base disk itself. */
+  probeMedia(img?: { kernel?: string; base: string; format: string; firmware?: string }): { media?: ProbeMedia; why?: string } {
+    if (img?.kernel) return { media: { kind: 'kernel', kernel: img.kernel } };
+    const platform = this.o.platform ?? process.platform;
+    if (this.arch === 'x86_64' && platform === 'linux') {
+      const v = findCloudKernel();
+      if (v) return { media: { kind: 'kernel', kernel: `/boot/vmlinuz-${v}` } };
+    }
+    if (img && (this.arch !== 'aarch64' || img.firmware)) return { media: { kind: 'disk', disk: img.base, format: img.format, ...(img.firmware ? { firmware: img.firmware } : {}) } };
+    if (img) return { why: 'no UEFI firmware to boot the aarch64 image with' };
+    return { why: 'no kernel or image to boot yet; it is probed when a machine is created' };
+  }
+
+  private async chooseAccel(requested: ReturnType<typeof parseAccelRequest>, qemu: string, accelHelp?: string, img?: { kernel?: string; base: string; format: string; firmware?: string }): Promise<AccelChoice> {
     const help = accelHelp ?? (await this.runner.run(qemu, ['-accel', 'help'], { timeoutMs: 15_000 })).stdout;
     const platform = this.o.platform ?? process.platform;
-    const k = kernel ?? (this.arch === 'x86_64' && platform === 'linux' ? (() => {
-      const v = findCloudKernel();
-      return v ? `/boot/vmlinuz-${v}` : undefined;
-    })() : undefined);
-    return chooseAccel({ requested, available: availableAccels(help, platform), probe: (a) => this.probe(qemu, a, k), platform });
+    const { media, why } = this.probeMedia(img);
+    return chooseAccel({ requested, available: availableAccels(help, platform), probe: media ? (a) => this.probe(qemu, a, media) : undefined, ...(why ? { noProbeReason: why } : {}), platform });
+  }
+
+  /** aarch64 boots a cloud disk through UEFI: the firmware is required there, and not used otherwise. */
+  firmwareFor(boot: BootMedia, qemu: string | undefined): string | undefined {
+    if (this.arch !== 'aarch64' || boot.kind !== 'disk') return undefined;
+    const fw = findAarch64Firmware(qemu);
+    if (!fw) throw new FlotillaError('UNSUPPORTED', 'no UEFI firmware for aarch64 VMs (edk2-aarch64-code.fd) was found beside QEMU: brew reinstall qemu (macOS), or sudo apt-get install qemu-efi-aarch64');
+    return fw;
   }
 
   private async resolveImage(spec: MachineSpec, ctx: DriverContext): Promise<{ boot: BootMedia; base: string; format: string; user: string; source: string; kernel?: string }> {
@@ -240,8 +259,9 @@ export class QemuDriver implements MachineDriver {
     let leased = false;
     try {
       const img = await this.resolveImage(spec, ctx);
+      const firmware = this.firmwareFor(img.boot, qemu);
       ctx.step('accelerator', requested === 'auto' ? 'probing' : requested);
-      const choice = await this.chooseAccel(requested, qemu, undefined, img.kernel);
+      const choice = await this.chooseAccel(requested, qemu, undefined, { ...img, ...(firmware ? { firmware } : {}) });
       if (choice.warning) {
         ctx.step('accelerator', `warning: ${choice.warning}`);
         ctx.log(`warning: ${choice.warning}`);
@@ -279,6 +299,7 @@ export class QemuDriver implements MachineDriver {
         consoleLog: path.join(dir, 'console.log'),
         qmpSocket: qmpSocketPath(dir),
         pidFile: path.join(dir, 'qemu.pid'),
+        ...(firmware ? { firmware } : {}),
       };
       const sshUser = str(spec.options['qemu-ssh-user'], img.user);
       await writeSeed(vm.seed, {

@@ -113,3 +113,28 @@ export function sshBanner(host: string, port: number, timeoutMs = 5000): Promise
     s.on('close', () => done(false));
   });
 }
+
+/**
+ * UEFI firmware for aarch64 guests (a cloud disk on `-machine virt` boots only through UEFI): Homebrew's
+ * qemu ships share/qemu/edk2-aarch64-code.fd beside its bin folder; Debian/Ubuntu qemu-efi-aarch64 and
+ * Fedora edk2-aarch64 install theirs under /usr/share.
+ */
+export function findAarch64Firmware(qemuBinary: string | undefined, exists: (p: string) => boolean = fs.existsSync, realpath: (p: string) => string = fs.realpathSync): string | undefined {
+  const prefixes: string[] = [];
+  if (qemuBinary) {
+    prefixes.push(path.dirname(path.dirname(qemuBinary)));
+    try {
+      prefixes.push(path.dirname(path.dirname(realpath(qemuBinary)))); // Homebrew: bin/ is a symlink into Cellar/qemu/<version>/bin
+    } catch {
+      // not resolvable: the plain prefix is enough
+    }
+  }
+  prefixes.push('/opt/homebrew', '/usr/local');
+  const candidates = [
+    ...prefixes.map((p) => path.join(p, 'share', 'qemu', 'edk2-aarch64-code.fd')),
+    '/usr/share/qemu-efi-aarch64/QEMU_EFI.fd',
+    '/usr/share/AAVMF/AAVMF_CODE.fd',
+    '/usr/share/edk2/aarch64/QEMU_EFI.fd',
+  ];
+  return candidates.find((c) => exists(c));
+}

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { NETWORK_AWK } from '../../images/firstboot';
+import { parse } from 'yaml';
 import { freePort, parseQemuVersion, portIsFree } from './host';
 import { mcastFor, NetworkRegistry, parseSubnet, pickAddress, randomMac } from './network';
 import { hostnameFor, networkConfig, seedFiles } from './seed';
@@ -84,14 +83,13 @@ describe('seed', () => {
     expect(files['meta-data']).toBe('instance-id: flotilla-n1-abcd\nlocal-hostname: node-1-lab\n');
   });
 
-  it("writes network-config that the test image's awk turns into systemd-networkd files", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netcfg-'));
-    const cfg = path.join(dir, 'network-config');
-    fs.writeFileSync(cfg, networkConfig(input));
-    fs.writeFileSync(path.join(dir, 'p.awk'), NETWORK_AWK.replaceAll('/etc/systemd/network/', `${dir}/`));
-    execFileSync('awk', ['-f', path.join(dir, 'p.awk'), cfg]);
-    expect(fs.readFileSync(path.join(dir, '10-flotilla-0.network'), 'utf8')).toBe('[Match]\nMACAddress=52:54:00:00:00:01\n\n[Network]\nDHCP=ipv4\n');
-    expect(fs.readFileSync(path.join(dir, '10-flotilla-1.network'), 'utf8')).toBe('[Match]\nMACAddress=52:54:00:00:00:02\n\n[Network]\nAddress=10.89.0.11/24\n');
-    fs.rmSync(dir, { recursive: true });
+  it('writes network-config v2 for cloud-init: the NAT NIC on DHCP, the private NIC static, both matched by MAC', () => {
+    expect(parse(networkConfig(input))).toEqual({
+      version: 2,
+      ethernets: {
+        nat0: { match: { macaddress: '52:54:00:00:00:01' }, dhcp4: true },
+        swarm0: { match: { macaddress: '52:54:00:00:00:02' }, dhcp4: false, addresses: ['10.89.0.11/24'] },
+      },
+    });
   });
 });

@@ -1,6 +1,6 @@
 // The machine's NoCloud seed: the shared user-data/meta-data from machines/boot/cloudinit.ts plus a
 // network-config (v2) that pins the NAT NIC to DHCP and gives the private NIC its static address.
-// Read by cloud-init on cloud images and by the test image's flotilla-seed unit.
+// Read by cloud-init, on cloud images and on the test image alike.
 import fsp from 'node:fs/promises';
 import { buildIso } from '../../boot/iso9660';
 import { metaData, userData } from '../../boot/cloudinit';
