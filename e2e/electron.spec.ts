@@ -6,28 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { electronBinary } from '../scripts/electron-binary.mjs';
 import { artifactsDir, e2eState } from './support/state';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The Electron binary the `electron` package installed, or undefined where its download was skipped. */
-function electronBinary(): string | undefined {
-  if (process.env.ELECTRON_EXEC_PATH) return process.env.ELECTRON_EXEC_PATH;
-  try {
-    const dir = path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json'));
-    const txt = path.join(dir, 'path.txt');
-    if (!fs.existsSync(txt)) return undefined;
-    const bin = path.join(dir, 'dist', fs.readFileSync(txt, 'utf8').trim());
-    return fs.existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const bin = electronBinary();
+const bin = electronBinary(root);
 
 test.describe('the Electron window', () => {
   test.skip(!bin, 'Electron-only: no Electron binary is installed here (it cannot be downloaded on the build machines); the same window is tested in browser mode by the other specs');

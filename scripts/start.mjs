@@ -3,8 +3,8 @@
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args, env = {}) => {
@@ -17,20 +17,7 @@ if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
 }
 run('npm', ['run', '-s', 'build']);
 
-function electronBinary() {
-  try {
-    const require = createRequire(path.join(root, 'package.json'));
-    const dir = path.dirname(require.resolve('electron/package.json'));
-    const txt = path.join(dir, 'path.txt');
-    if (!fs.existsSync(txt)) return undefined;
-    const bin = path.join(dir, 'dist', fs.readFileSync(txt, 'utf8').trim());
-    return fs.existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const bin = process.env.ELECTRON_EXEC_PATH ?? electronBinary();
+const bin = electronBinary(root);
 const extra = process.argv.slice(2);
 if (bin) {
   spawn(bin, [root, ...extra], { cwd: root, stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
