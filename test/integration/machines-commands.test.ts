@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
-import { containerName } from '../../src-main/core/machines/drivers/container';
+import { containerMachineLeftovers } from '../support/machines';
 import { CONFIG_VERSION } from '../../src-main/core/machines/types';
 
 const pexec = promisify(execFile);
@@ -63,16 +63,7 @@ async function serial(file: string): Promise<string> {
   return (await pexec('openssl', ['x509', '-noout', '-serial', '-in', file])).stdout.trim();
 }
 
-async function leftovers(names: string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const n of names) {
-    if ((await docker(['-H', 'unix:///var/run/docker.sock', 'container', 'inspect', containerName(n)])).code === 0) found.push(`container ${containerName(n)}`);
-    if ((await docker(['-H', 'unix:///var/run/docker.sock', 'volume', 'inspect', `${containerName(n)}-docker`])).code === 0) found.push(`volume ${containerName(n)}-docker`);
-    if ((await docker(['context', 'inspect', n])).code === 0) found.push(`context ${n}`);
-    if (await store.exists(n)) found.push(`folder ${n}`);
-  }
-  return found;
-}
+const leftovers = (names: string[]): Promise<string[]> => containerMachineLeftovers(store, dockerConfig, names);
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'fmc-home-'));

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
+import { containerMachineLeftovers } from '../support/machines';
 import * as m from '../../src-main/core/machines/commands';
 import { containerDriver, containerName, MACHINES_NETWORK } from '../../src-main/core/machines/drivers/container';
 import { opContext } from '../../src-main/core/machines/context';
@@ -32,16 +33,7 @@ async function docker(args: string[], timeout = 60_000): Promise<{ code: number;
   }
 }
 
-async function leftovers(names: string[]): Promise<string[]> {
-  const found: string[] = [];
-  for (const n of names) {
-    if ((await docker(['-H', 'unix:///var/run/docker.sock', 'container', 'inspect', containerName(n)])).code === 0) found.push(`container ${containerName(n)}`);
-    if ((await docker(['-H', 'unix:///var/run/docker.sock', 'volume', 'inspect', `${containerName(n)}-docker`])).code === 0) found.push(`volume ${containerName(n)}-docker`);
-    if ((await docker(['context', 'inspect', n])).code === 0) found.push(`context ${n}`);
-    if (await store.exists(n)) found.push(`folder ${n}`);
-  }
-  return found;
-}
+const leftovers = (names: string[]): Promise<string[]> => containerMachineLeftovers(store, dockerConfig, names);
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'fma-home-'));
