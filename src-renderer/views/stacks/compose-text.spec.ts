@@ -5,11 +5,16 @@ import { fileRefs, markerRange, schemaFor, variableRefs, variableRows, versionOf
 describe('schema by version', () => {
   it.each([
     ['version: "3.9"\n', '3.9', '3.9'],
-    ["version: '3.2'\n", '3.2', '3.9'],
-    ['version: 3.8 # comment\n', '3.8', '3.9'],
-    ['version: "3.10"\n', '3.10', '3.13'],
+    ["version: '3.2'\n", '3.2', '3.2'],
+    ['version: 3.8 # comment\n', '3.8', '3.8'],
+    ['version: "3.0"\n', '3.0', '3.0'],
+    ['version: "3.3"\n', '3.3', '3.3'],
+    ['version: "3.10"\n', '3.10', '3.10'],
+    ['version: "3.12"\n', '3.12', '3.12'],
     ['version: "3.13"\n', '3.13', '3.13'],
     ['version: "3"\n', '3', '3.13'],
+    ['version: "3.14"\n', '3.14', '3.13'],
+    ['version: "2.4"\n', '2.4', '3.13'],
     ['services: {}\n', undefined, '3.13'],
     ['services:\n  a:\n    version: "3.1"\n', undefined, '3.13'],
   ])('%j -> version %s, schema %s', (text, version, schema) => {

@@ -3,9 +3,10 @@
 // and where Flotilla's diagnostics go as editor markers.
 import { parseDocument, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 
-/** the bundled compose schemas (assets/compose-schemas), newest last */
-export const SCHEMA_VERSIONS = ['3.9', '3.13'] as const;
+/** the bundled compose schemas (assets/compose-schemas: the docker CLI 28's 3.0 to 3.13), newest last */
+export const SCHEMA_VERSIONS = ['3.0', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '3.7', '3.8', '3.9', '3.10', '3.11', '3.12', '3.13'] as const;
 export type SchemaVersion = (typeof SCHEMA_VERSIONS)[number];
+export const NEWEST_SCHEMA: SchemaVersion = '3.13';
 
 /** the file's `version:` as written at the top level, or undefined */
 export function versionOf(text: string): string | undefined {
@@ -13,12 +14,9 @@ export function versionOf(text: string): string | undefined {
   return m?.[1];
 }
 
-/** the schema the loader validates against: the same version when bundled, else the nearest newer one (3.13 without a version) */
+/** the schema the loader validates against (core/stacks/schema.ts): exactly the file's version, the newest when absent or "3"; a version the CLI does not know (the loader refuses it) gets the newest for completion */
 export function schemaFor(version: string | undefined): SchemaVersion {
-  if (!version || version === '3') return '3.13';
-  const m = /^3\.(\d+)$/.exec(version);
-  if (!m) return '3.13';
-  return Number(m[1]) <= 9 ? '3.9' : '3.13';
+  return SCHEMA_VERSIONS.find((v) => v === version) ?? NEWEST_SCHEMA;
 }
 
 export interface VariableRef {

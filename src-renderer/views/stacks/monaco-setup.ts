@@ -1,15 +1,14 @@
 // Monaco for the compose editor, loaded lazily with the editor: the editor core and its YAML grammar only
 // (not every language), workers bundled by vite (`?worker` files under the app's own origin, so the CSP's
 // worker-src 'self' covers them), and monaco-yaml with the docker CLI's compose schema for completion and
-// hover. Validation is Flotilla's own loader (markers set by the editor), so monaco-yaml does not validate.
+// hover (all 14 of the CLI 28's schemas, 3.0 to 3.13, one per file by its `version`, the newest without one). Validation is Flotilla's own loader (markers set by the editor), so monaco-yaml does not validate.
 import 'monaco-editor/esm/vs/editor/edcore.main.js';
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
 import { configureMonacoYaml, type JSONSchema, type MonacoYaml } from 'monaco-yaml';
 import YamlWorker from './yaml.worker.ts?worker';
-import schema39 from '../../../assets/compose-schemas/config_schema_v3.9.json';
-import schema313 from '../../../assets/compose-schemas/config_schema_v3.13.json';
+import { COMPOSE_SCHEMAS, schemaUri } from './compose-schemas';
 import type { SchemaVersion } from './compose-text';
 
 declare global {
@@ -22,11 +21,6 @@ window.MonacoEnvironment = {
   getWorker() {
     return new EditorWorker(); // the yaml worker is made by monacoForYaml below
   },
-};
-
-const SCHEMAS: Record<SchemaVersion, JSONSchema> = {
-  '3.9': schema39 as JSONSchema,
-  '3.13': schema313 as JSONSchema,
 };
 
 let yaml: MonacoYaml | undefined;
@@ -54,13 +48,13 @@ const monacoForYaml = {
   },
 } as unknown as typeof monaco;
 
-/** the compose schema for one model, chosen by the file's version */
+/** the compose schema for one model: the one of the file's version (compose-text.ts schemaFor) */
 export function setComposeSchema(modelUri: string, version: SchemaVersion): void {
   const schemas = [
     {
-      uri: `https://github.com/docker/cli/blob/master/cli/compose/schema/data/config_schema_v${version}.json`,
+      uri: schemaUri(version),
       fileMatch: [modelUri],
-      schema: SCHEMAS[version],
+      schema: COMPOSE_SCHEMAS[version] as JSONSchema,
     },
   ];
   if (!yaml)
