@@ -204,6 +204,10 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
   async function setupHostOnly(v: VBoxManage, c: HostCidr, cidr: string, vm: string, ctx: DriverContext): Promise<string> {
     ctx.step('Host-only network', cidr);
     const ifs = parseHostOnlyIfs(await v.out(['list', 'hostonlyifs']));
+    // Windows can give several adapters one name (docker/machine#2624): VBoxManage addresses adapters by name, so none of them can be used safely
+    const dup = ifs.find((i, k) => ifs.findIndex((x) => x.name === i.name) !== k);
+    if (dup)
+      throw new FlotillaError('CONFLICT', `VirtualBox lists several host-only adapters named "${dup.name}" (${ifs.filter((i) => i.name === dup.name).map((i) => i.ip || 'no address').join(', ')}), and VBoxManage cannot tell them apart: remove them in VirtualBox's Host Network Manager (or Windows Device Manager, "VirtualBox Host-Only" adapters), then try again`);
     const sameIp = ifs.filter((i) => i.ip === c.ip);
     if (sameIp.length > 1) throw new FlotillaError('CONFLICT', `VirtualBox has several host-only adapters with the address ${c.ip} (${sameIp.map((i) => i.name).join(', ')}): remove the extra ones in VirtualBox's Host Network Manager`);
     // "15.0.0.0" is VirtualBox's misreported mask on some Windows 10 hosts (docker/machine network.go)

@@ -1,5 +1,5 @@
 // The VirtualBox driver against VBoxManage outputs recorded from public reports (test/fixtures/virtualbox, sources in
-// SOURCE.md; the *.handwritten.txt files are docker/machine's hand-written test data, not recordings).
+// SOURCE.md; list-hostonlyifs.two.handwritten.txt is docker/machine's hand-written test data, not a recording).
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -58,6 +58,22 @@ function vbox(opts: { version?: string; hostonlyifs?: string; dhcpservers?: stri
   return player;
 }
 
+/** start's host-only network, NIC, SSH forward and startvm lines on the default vbox() fixtures (new adapter vboxnet12, stale vboxnet0 DHCP server). */
+const hostOnlyStartLines = (sshPort: number): string[] => [
+  `${VBM} showvminfo fl1 --machinereadable`,
+  `${VBM} list hostonlyifs`,
+  `${VBM} hostonlyif create`,
+  `${VBM} hostonlyif ipconfig vboxnet12 --ip 192.168.59.1 --netmask 255.255.255.0`,
+  `${VBM} list dhcpservers`,
+  `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
+  `${VBM} dhcpserver add --netname HostInterfaceNetworking-vboxnet12 --ip 192.168.59.2 --netmask 255.255.255.0 --lowerip 192.168.59.100 --upperip 192.168.59.254 --enable`,
+  `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 vboxnet12 --cableconnected2 on`,
+  `${VBM} modifyvm fl1 --natpf1 delete ssh`,
+  `${VBM} modifyvm fl1 --natpf1 ssh,tcp,127.0.0.1,${sshPort},,22`,
+  `${VBM} startvm fl1 --type headless`,
+  `${VBM} showvminfo fl1 --machinereadable`,
+];
+
 let dir: string;
 let steps: string[];
 let sshCalls: string[] = [];
@@ -99,7 +115,7 @@ afterEach(async () => {
 });
 
 describe('parsers on recorded outputs', () => {
-  it('reads list hostonlyifs (VirtualBox 5, 6.1 with Wireless:, Windows names)', () => {
+  it('reads list hostonlyifs (VirtualBox 5, 6.1 with Wireless:, Windows names, Windows duplicate names)', () => {
     const two = parseHostOnlyIfs(fx('list-hostonlyifs.two.handwritten.txt'));
     expect(two.map((i) => [i.name, i.ip, i.netmask, i.networkName])).toEqual([
       ['vboxnet0', '192.168.99.1', '255.255.255.0', 'HostInterfaceNetworking-vboxnet0'],
@@ -109,26 +125,45 @@ describe('parsers on recorded outputs', () => {
     expect(two[1]!.hwaddr).toBe('0a:00:27:00:00:01');
     const v61 = parseHostOnlyIfs(fx('list-hostonlyifs.vbox61.txt'));
     expect(v61.map((i) => [i.name, i.ip, i.status])).toEqual([['vboxnet10', '192.168.66.1', 'Down'], ['vboxnet11', '192.168.67.1', 'Down']]);
-    const win = parseHostOnlyIfs(fx('list-hostonlyifs.windows.handwritten.txt'));
-    expect(win[0]!.name).toBe('VirtualBox Host-Only Ethernet Adapter');
-    expect(win[0]!.networkName).toBe('HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter');
+    const win = parseHostOnlyIfs(fx('list-hostonlyifs.windows.txt'));
+    expect(win).toEqual([
+      {
+        name: 'VirtualBox Host-Only Ethernet Adapter',
+        guid: '7f5b8ac2-8c0c-4b68-b197-b146e8f22a91',
+        dhcp: true, // Windows' own DHCP client setting for the adapter, not a VirtualBox DHCP server
+        ip: '192.168.56.3',
+        netmask: '255.255.255.0',
+        hwaddr: '0a:00:27:00:00:2d',
+        status: 'Up',
+        networkName: 'HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter',
+      },
+    ]);
+    const same = parseHostOnlyIfs(fx('list-hostonlyifs.same-name.windows.txt'));
+    expect(same.map((i) => [i.name, i.ip])).toEqual([['VirtualBox NDIS 6.0 Miniport Driver', '192.168.99.1'], ['VirtualBox NDIS 6.0 Miniport Driver', '192.168.56.1']]);
   });
 
-  it('reads list dhcpservers in the old and the 6.1 formats', () => {
+  it('reads list dhcpservers in the old (Linux, Windows) and the 6.1 formats', () => {
     const v5 = parseDhcpServers(fx('list-dhcpservers.vbox5.txt'));
     expect(v5).toHaveLength(3);
     expect(v5[0]).toEqual({ networkName: 'HostInterfaceNetworking-vboxnet0', ip: '192.168.88.100', netmask: '255.255.255.0', lower: '192.168.88.102', upper: '192.168.88.254', enabled: true });
     expect(v5[2]!.enabled).toBe(false);
+    expect(parseDhcpServers(fx('list-dhcpservers.windows.txt'))).toEqual([
+      { networkName: 'HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter', ip: '192.168.56.100', netmask: '255.255.255.0', lower: '192.168.56.101', upper: '192.168.56.254', enabled: true },
+      { networkName: 'HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter #2', ip: '192.168.59.99', netmask: '255.255.255.0', lower: '192.168.59.103', upper: '192.168.59.254', enabled: true },
+    ]);
     const v61 = parseDhcpServers(fx('list-dhcpservers.vbox61.txt'));
     expect(v61).toEqual([{ networkName: 'HostInterfaceNetworking-vboxnet0', ip: '10.20.30.2', netmask: '255.255.255.0', lower: '10.20.30.10', upper: '10.20.30.254', enabled: true }]);
   });
 
   it('reads showvminfo --machinereadable, the host-only MAC and the IP for that MAC', () => {
-    const vmt = parseMachineReadable(fx('showvminfo.vm_test.handwritten.txt'));
-    expect(vmt.get('cpus')).toBe('2');
-    expect(vmt.get('memory')).toBe('1024');
-    expect(vmt.get('SATA-1-0')).toBe('/home/ehazlett/vm/test/disk.vmdk');
-    expect(vmt.get('SATA-ImageUUID-1-0')).toBe('12345-abcdefg');
+    // quoted keys ("SATA-1-0"="...") next to plain ones, from a real docker-machine VM on macOS
+    const mac = parseMachineReadable(fx('showvminfo.storage-nics.macos.txt'));
+    expect(mac.get('SATA-1-0')).toBe('/Users/swaschni/.docker/machine/machines/default/disk.vmdk');
+    expect(mac.get('SATA-ImageUUID-1-0')).toBe('01cd15cc-e28b-40b8-aa79-e7d86907221f');
+    expect(mac.get('SATA-29-0')).toBe('none');
+    expect(mac.get('Forwarding(0)')).toBe('ssh,tcp,127.0.0.1,60552,,22');
+    expect(hostOnlyMac(mac)).toBe('080027f3e42d');
+    expect(vmStateOf(mac)).toBe('unknown'); // the fragment has no VMState line
     const ms = parseMachineReadable(fx('showvminfo.minishift-head.txt'));
     expect(ms.get('name')).toBe('minishift');
     expect(ms.get('memory')).toBe('2048');
@@ -244,18 +279,7 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
       `${VBM} modifymedium disk ${dir}/disk.vdi --resize 20480`,
       `${VBM} storageattach fl1 --storagectl SATA --port 0 --device 0 --type hdd --medium ${dir}/disk.vdi`,
       `${VBM} storageattach fl1 --storagectl SATA --port 1 --device 0 --type dvddrive --medium ${dir}/seed.iso`,
-      `${VBM} showvminfo fl1 --machinereadable`,
-      `${VBM} list hostonlyifs`,
-      `${VBM} hostonlyif create`,
-      `${VBM} hostonlyif ipconfig vboxnet12 --ip 192.168.59.1 --netmask 255.255.255.0`,
-      `${VBM} list dhcpservers`,
-      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
-      `${VBM} dhcpserver add --netname HostInterfaceNetworking-vboxnet12 --ip 192.168.59.2 --netmask 255.255.255.0 --lowerip 192.168.59.100 --upperip 192.168.59.254 --enable`,
-      `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 vboxnet12 --cableconnected2 on`,
-      `${VBM} modifyvm fl1 --natpf1 delete ssh`,
-      `${VBM} modifyvm fl1 --natpf1 ssh,tcp,127.0.0.1,40022,,22`,
-      `${VBM} startvm fl1 --type headless`,
-      `${VBM} showvminfo fl1 --machinereadable`,
+      ...hostOnlyStartLines(40022),
     ]);
     expect(endpoint).toEqual({ ip: '192.168.99.101', ssh: { host: '127.0.0.1', port: 40022, user: 'docker' }, docker: { host: '192.168.99.101', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', hostOnlyAdapter: 'vboxnet12', sshPort: 40022, hostOnlyCidr: '192.168.59.1/24', bootImage: 'cloud' });
@@ -281,7 +305,8 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     const base = vbox({ version: 'version.6.1.22.txt' });
     const q = new Player((a) => {
       const k = a.join(' ');
-      if (k === 'list hostonlyifs') return { stdout: lists++ === 0 ? '' : fx('list-hostonlyifs.windows.handwritten.txt') };
+      // the adapter that appears is played from another Windows host's recorded listing (vagrant#13620)
+      if (k === 'list hostonlyifs') return { stdout: lists++ === 0 ? '' : fx('list-hostonlyifs.windows.txt') };
       if (k === 'hostonlyif create') return { stderr: fx('hostonlyif-create.failed.stderr'), code: 1 };
       return base.respond(a);
     });
@@ -308,25 +333,59 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     await expect(d.kill({ vm: 'unknown' }, ctx())).rejects.toThrow('VirtualBox has no VM named unknown');
   });
 
-  it('reuses a matching host-only adapter and its enabled DHCP server (VirtualBox 6.1.22, no range rule)', async () => {
+  it('refuses several adapters with one address (docker/machine\'s hand-written layout)', async () => {
     const p = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.two.handwritten.txt', dhcpservers: 'list-dhcpservers.vbox5.txt' });
     const d = createVirtualBoxDriver(deps(p, { hostInterfaces: () => ({}) }));
-    // two adapters with 192.168.99.1 (docker/machine's hand-written layout): an error VirtualBox users must clean up
     await expect(d.create(spec({ 'virtualbox-hostonly-cidr': '192.168.99.1/24' }), ctx())).rejects.toThrow(
       'VirtualBox has several host-only adapters with the address 192.168.99.1 (vboxnet0, vboxnet1): remove the extra ones in VirtualBox\'s Host Network Manager',
     );
-    const q = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.windows.handwritten.txt', dhcpservers: 'list-dhcpservers.vbox5.txt' });
-    const d2 = createVirtualBoxDriver(deps(q, { hostInterfaces: () => ({}) }));
-    await d2.create(spec({ 'virtualbox-hostonly-cidr': '192.168.99.1/24' }), ctx());
+    expect(p.lines).not.toContain(`${VBM} hostonlyif create`);
+  });
+
+  it('refuses adapters Windows gave one name (recorded docker/machine#2624 listing): VBoxManage could not tell them apart', async () => {
+    const p = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.same-name.windows.txt' });
+    const d = createVirtualBoxDriver(deps(p, { hostInterfaces: () => ({}) }));
+    await expect(d.create(spec({ 'virtualbox-hostonly-cidr': '192.168.99.1/24' }), ctx())).rejects.toThrow(
+      'VirtualBox lists several host-only adapters named "VirtualBox NDIS 6.0 Miniport Driver" (192.168.99.1, 192.168.56.1), and VBoxManage cannot tell them apart: remove them in VirtualBox\'s Host Network Manager',
+    );
+    const i = p.lines.indexOf(`${VBM} list hostonlyifs`);
+    // nothing made on the network side; the VM and its disk are removed again
+    expect(p.lines.slice(i)).toEqual([`${VBM} list hostonlyifs`, `${VBM} controlvm fl1 poweroff`, `${VBM} closemedium disk ${dir}/disk.vdi --delete`, `${VBM} unregistervm fl1 --delete`]);
+  });
+
+  it('Windows: reuses the recorded adapter (192.168.56.3) and its enabled DHCP server, and removes the orphan server of a deleted adapter', async () => {
+    const q = vbox({ version: 'version.6.1.22.txt', hostonlyifs: 'list-hostonlyifs.windows.txt', dhcpservers: 'list-dhcpservers.windows.txt' });
+    const d = createVirtualBoxDriver(deps(q, { hostInterfaces: () => ({}) }));
+    await d.create(spec({ 'virtualbox-hostonly-cidr': '192.168.56.3/24' }), ctx());
     const hostOnlySteps = q.lines.slice(q.lines.indexOf(`${VBM} list hostonlyifs`), q.lines.indexOf(`${VBM} modifyvm fl1 --natpf1 delete ssh`));
     expect(hostOnlySteps).toEqual([
       `${VBM} list hostonlyifs`,
       `${VBM} list dhcpservers`,
-      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
-      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet2`,
-      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet1`,
-      `${VBM} dhcpserver add --netname HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter --ip 192.168.99.2 --netmask 255.255.255.0 --lowerip 192.168.99.100 --upperip 192.168.99.254 --enable`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter #2`,
       `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 VirtualBox Host-Only Ethernet Adapter --cableconnected2 on`,
+    ]);
+  });
+
+  it('Windows: hostonlyif create prints its progress on stderr (recorded toolbox#252) and that is not a failure', async () => {
+    const base = vbox({ version: 'version.6.1.22.txt' });
+    const q = new Player((a) => {
+      const k = a.join(' ');
+      if (k === 'list hostonlyifs') return { stdout: fx('list-hostonlyifs.windows.txt') };
+      if (k === 'list dhcpservers') return { stdout: fx('list-dhcpservers.windows.txt') };
+      if (k === 'hostonlyif create') return { stdout: fx('hostonlyif-create.windows.txt'), stderr: fx('hostonlyif-create.windows.progress.stderr') };
+      return base.respond(a);
+    });
+    const d = createVirtualBoxDriver(deps(q, { hostInterfaces: () => ({}) }));
+    await d.create(spec({ 'virtualbox-hostonly-cidr': '192.168.57.1/24' }), ctx());
+    const hostOnlySteps = q.lines.slice(q.lines.indexOf(`${VBM} list hostonlyifs`), q.lines.indexOf(`${VBM} modifyvm fl1 --natpf1 delete ssh`));
+    expect(hostOnlySteps).toEqual([
+      `${VBM} list hostonlyifs`,
+      `${VBM} hostonlyif create`,
+      `${VBM} hostonlyif ipconfig VirtualBox Host-Only Ethernet Adapter #3 --ip 192.168.57.1 --netmask 255.255.255.0`,
+      `${VBM} list dhcpservers`,
+      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter #2`,
+      `${VBM} dhcpserver add --netname HostInterfaceNetworking-VirtualBox Host-Only Ethernet Adapter #3 --ip 192.168.57.2 --netmask 255.255.255.0 --lowerip 192.168.57.100 --upperip 192.168.57.254 --enable`,
+      `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 VirtualBox Host-Only Ethernet Adapter #3 --cableconnected2 on`,
     ]);
   });
 
@@ -393,18 +452,7 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
       `${VBM} showvminfo fl1 --machinereadable`,
       `${VBM} controlvm fl1 acpipowerbutton`,
       `${VBM} showvminfo fl1 --machinereadable`,
-      `${VBM} showvminfo fl1 --machinereadable`,
-      `${VBM} list hostonlyifs`,
-      `${VBM} hostonlyif create`,
-      `${VBM} hostonlyif ipconfig vboxnet12 --ip 192.168.59.1 --netmask 255.255.255.0`,
-      `${VBM} list dhcpservers`,
-      `${VBM} dhcpserver remove --netname HostInterfaceNetworking-vboxnet0`,
-      `${VBM} dhcpserver add --netname HostInterfaceNetworking-vboxnet12 --ip 192.168.59.2 --netmask 255.255.255.0 --lowerip 192.168.59.100 --upperip 192.168.59.254 --enable`,
-      `${VBM} modifyvm fl1 --nic2 hostonly --nictype2 82540EM --nicpromisc2 deny --hostonlyadapter2 vboxnet12 --cableconnected2 on`,
-      `${VBM} modifyvm fl1 --natpf1 delete ssh`,
-      `${VBM} modifyvm fl1 --natpf1 ssh,tcp,127.0.0.1,40100,,22`,
-      `${VBM} startvm fl1 --type headless`,
-      `${VBM} showvminfo fl1 --machinereadable`,
+      ...hostOnlyStartLines(40100),
     ]);
     expect(await d.state(data)).toBe('running');
   });
