@@ -1,5 +1,6 @@
-// The Hyper-V driver: PowerShell cmdlets, each one `powershell.exe -NoProfile -NonInteractive -Command ...`,
-// answers read as JSON. Generation 2 VMs from a cloud image + cloud-init seed (default), or the legacy
+// The Hyper-V driver: PowerShell cmdlets, each one `powershell.exe -NoProfile -NonInteractive -Command ...`.
+// Queries use the expressions docker-machine/minikube run (plain-text answers; ConvertTo-Json for switches), so the
+// tests can play their publicly recorded answers. Generation 2 VMs from a cloud image + cloud-init seed (default), or the legacy
 // boot2docker ISO on Generation 1 with the magic userdata disk. Every wait has a timeout and a message.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { buildSeedIso } from '../../boot/cloudinit.js';
 import { b2dUserdataTar } from '../../boot/b2d.js';
 import { download } from '../../boot/download.js';
 import { sshExec as realSshExec, waitFirstBoot, type SshExec } from '../../boot/host.js';
-import { chooseSwitch, firstIPv4, parseBool, parseStrings, parseSwitches, parseVms, type VSwitch } from './parse.js';
+import { chooseSwitch, firstIPv4, parseBool, parseState, parseStrings, parseSwitches, type VSwitch } from './parse.js';
 
 export const HYPERV_IMAGE_URL = 'https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img';
 export const HYPERV_IMAGE_SUMS = 'https://cloud-images.ubuntu.com/releases/noble/release/SHA256SUMS';
@@ -59,6 +60,8 @@ export const NOT_ADMIN =
   'Hyper-V commands need administrator rights: run Flotilla as administrator, or add your user to the "Hyper-V Administrators" group (`Add-LocalGroupMember -SID S-1-5-32-578 -Member $env:USERNAME` as administrator, then sign out and in)';
 export const QEMU_IMG_MISSING =
   'install QEMU for Windows (e.g. `winget install SoftwareFreedomConservancy.QEMU`) and add its folder (C:\\Program Files\\qemu) to PATH so qemu-img can convert the cloud image to VHDX, or pass --hyperv-image-url with a .vhdx image (or use --hyperv-boot-image boot2docker)';
+export const VMMS_UNREACHABLE =
+  'Hyper-V could not reach its Virtual Machine Management service, or refused you access to it: check that the service runs (`Get-Service vmms`; as administrator `Start-Service vmms`, or reboot after turning Hyper-V on) and that you are an administrator or in "Hyper-V Administrators"';
 export const NOT_WINDOWS = 'Hyper-V is only available on Windows (10/11 Pro, Enterprise, Education or Server): use the virtualbox or qemu driver on this computer';
 
 export function hyperVOptions(): DriverOption[] {
@@ -157,47 +160,52 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
     return r;
   }
 
-  /** Runs a cmdlet that must succeed; known failures get their own message. */
+  /** The error for a failed cmdlet; known failures get their own message. */
+  function failure(r: RunResult, what: string, timeoutMs?: number): FlotillaError {
+    const err = (r.stderr || r.stdout).trim();
+    if (r.timedOut) return new FlotillaError('TIMEOUT', `${what} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s`);
+    if (/is not recognized as the name of a cmdlet|module could not be loaded/i.test(err)) return new FlotillaError('UNSUPPORTED', MODULE_MISSING);
+    if (/required permission|Access is denied|UnauthorizedAccess/i.test(err)) return new FlotillaError('AUTH', NOT_ADMIN);
+    // FullyQualifiedErrorIds are not translated, unlike the messages (minikube#8512 shows a Spanish one)
+    if (/ObjectNotFound,Microsoft\.HyperV\.PowerShell\.Commands/.test(err)) return new FlotillaError('UNSUPPORTED', VMMS_UNREACHABLE);
+    return new FlotillaError('INTERNAL', `${what} failed: ${err.split(/\r?\n/).slice(0, 4).join(' ')}`);
+  }
+
+  /** Runs a cmdlet that must succeed. */
   async function must(cmd: string, what: string, timeoutMs?: number): Promise<string> {
     const r = await ps(cmd, timeoutMs);
     if (r.code === 0 && !r.timedOut) return r.stdout;
-    const err = (r.stderr || r.stdout).trim();
-    if (r.timedOut) throw new FlotillaError('TIMEOUT', `${what} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s`);
-    if (/is not recognized as the name of a cmdlet|module could not be loaded/i.test(err)) throw new FlotillaError('UNSUPPORTED', MODULE_MISSING);
-    if (/required permission|Access is denied|UnauthorizedAccess/i.test(err)) throw new FlotillaError('AUTH', NOT_ADMIN);
-    throw new FlotillaError('INTERNAL', `${what} failed: ${err.split(/\r?\n/).slice(0, 4).join(' ')}`);
+    throw failure(r, what, timeoutMs);
   }
 
   async function hasModule(): Promise<boolean> {
-    const r = await ps('ConvertTo-Json -Compress @(@(Get-Module -ListAvailable Hyper-V).Name | Get-Unique)');
+    const r = await ps('@(Get-Module -ListAvailable hyper-v).Name | Get-Unique');
     return r.code === 0 && parseStrings(r.stdout).includes('Hyper-V');
   }
 
   async function rights(): Promise<{ hypervAdmin: boolean; admin: boolean }> {
     const who = '([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent())';
-    const a = await ps(`ConvertTo-Json ${who}.IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-578')`);
+    // the SID as a SecurityIdentifier: as a plain string IsInRole takes it for a group name and says False (machine-drivers/machine#24)
+    const a = await ps(`@(${who}).IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-578')`);
     const hypervAdmin = a.code === 0 && parseBool(a.stdout);
     if (hypervAdmin) return { hypervAdmin, admin: false };
-    const b = await ps(`ConvertTo-Json ${who}.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)`);
+    const b = await ps(`@(${who}).IsInRole([Security.Principal.WindowsBuiltInRole] "Administrator")`);
     return { hypervAdmin, admin: b.code === 0 && parseBool(b.stdout) };
   }
 
   async function switches(): Promise<VSwitch[]> {
-    const out = await must(
-      "[Console]::OutputEncoding = [Text.Encoding]::UTF8; ConvertTo-Json -Compress @(Hyper-V\\Get-VMSwitch | Select-Object Id, Name, @{Name='SwitchType';Expression={[string]$_.SwitchType}})",
-      'listing the Hyper-V virtual switches (Get-VMSwitch)',
-    );
+    // minikube's expression without its filter (every switch, so a refusal can list them); SwitchType comes as the enum number
+    const out = await must('[Console]::OutputEncoding = [Text.Encoding]::UTF8; ConvertTo-Json @(Hyper-V\\Get-VMSwitch|Select Id, Name, SwitchType)', 'listing the Hyper-V virtual switches (Get-VMSwitch)');
     return parseSwitches(out);
   }
 
-  async function vmRow(vm: string) {
-    const out = await must(`ConvertTo-Json -Compress @(Hyper-V\\Get-VM -Name ${psq(vm)} -ErrorAction SilentlyContinue | Select-Object Name, @{Name='State';Expression={[string]$_.State}})`, `reading the state of Hyper-V VM ${vm}`);
-    return parseVms(out).find((r) => r.name === vm);
-  }
-
+  /** `( Get-VM ).State` prints "Running", "Off", ...; a missing VM is an error with FullyQualifiedErrorId InvalidParameter. */
   async function state(vm: string): Promise<MachineState> {
-    const row = await vmRow(vm);
-    return row ? toState(row.state) : 'not-found';
+    const r = await ps(`( Hyper-V\\Get-VM -Name ${psq(vm)} ).State`);
+    if (r.code === 0 && !r.timedOut) return toState(parseState(r.stdout));
+    const e = failure(r, `reading the state of Hyper-V VM ${vm}`);
+    if (e.code === 'INTERNAL' && /InvalidParameter,Microsoft\.HyperV\.PowerShell\.Commands\.GetVM/.test(r.stderr)) return 'not-found';
+    throw e;
   }
 
   async function preflight(named?: string): Promise<VSwitch> {
@@ -229,7 +237,8 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
     let seen: string[] = [];
     for (;;) {
       ctx.signal.throwIfAborted();
-      const out = await must(`ConvertTo-Json -Compress @((Hyper-V\\Get-VMNetworkAdapter -VMName ${psq(data.vm)}).IPAddresses)`, `reading the addresses of Hyper-V VM ${data.vm}`);
+      // one address per line; docker-machine took only the first ([0]), often the link-local IPv6 (docker/machine#1203)
+      const out = await must(`(( Hyper-V\\Get-VM -Name ${psq(data.vm)} ).NetworkAdapters[0]).IPAddresses`, `reading the addresses of Hyper-V VM ${data.vm}`);
       seen = parseStrings(out);
       const ip = firstIPv4(seen);
       if (ip) return ip;
@@ -317,7 +326,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
       const vm = spec.name;
       const named = str(opt(spec, 'hyperv-virtual-switch'), '') || undefined;
       const sw = await preflight(named); // fails at once when Hyper-V is absent, before anything is made
-      if (await vmRow(vm)) throw new FlotillaError('CONFLICT', `a Hyper-V VM named ${vm} already exists: choose another machine name or remove that VM in Hyper-V Manager`);
+      if ((await state(vm)) !== 'not-found') throw new FlotillaError('CONFLICT', `a Hyper-V VM named ${vm} already exists: choose another machine name or remove that VM in Hyper-V Manager`);
       const boot = str(opt(spec, 'hyperv-boot-image'), 'cloud');
       if (boot !== 'cloud' && boot !== 'boot2docker') throw new FlotillaError('BAD_INPUT', `--hyperv-boot-image must be "cloud" or "boot2docker", not "${boot}"`);
       const mem = num(opt(spec, 'hyperv-memory'), spec.memoryMb);

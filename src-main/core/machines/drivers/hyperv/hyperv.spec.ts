@@ -1,5 +1,6 @@
-// The Hyper-V driver against recorded outputs (test/fixtures/hyperv, provenance in SOURCE.md):
-// exact PowerShell command lines, switch choice, failures and timeouts.
+// The Hyper-V driver against PowerShell answers recorded in public docker-machine/minikube logs (test/fixtures/hyperv,
+// provenance in SOURCE.md; the *.constructed.* files are not recordings): exact command lines, switch choice,
+// failures and timeouts.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fs from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -7,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunOptions, RunResult, Runner } from '../../boot/runner.js';
 import type { DriverContext, MachineSpec } from '../types.js';
-import { createHyperVDriver, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, type HyperVDriverOptions } from './driver.js';
-import { chooseSwitch, firstIPv4, parseBool, parseStrings, parseSwitches, parseVms } from './parse.js';
+import { createHyperVDriver, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, VMMS_UNREACHABLE, type HyperVDriverOptions } from './driver.js';
+import { chooseSwitch, firstIPv4, parseBool, parseState, parseStrings, parseSwitches } from './parse.js';
 
 const FIX = path.resolve(__dirname, '../../../../../test/fixtures/hyperv');
 const fx = (name: string): string => readFileSync(path.join(FIX, name), 'utf8');
@@ -16,13 +17,15 @@ const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl t@t';
 const line = (cmd: string) => `${PS} -NoProfile -NonInteractive -Command ${PS_PREFIX}${cmd}`;
 
-const MODULE = 'ConvertTo-Json -Compress @(@(Get-Module -ListAvailable Hyper-V).Name | Get-Unique)';
+// the expressions minikube's logs record (module, admin role, switches without minikube's filter, state, addresses); the
+// Hyper-V Administrators check passes the SID as a SecurityIdentifier, where minikube's recorded form passed a string
+const MODULE = '@(Get-Module -ListAvailable hyper-v).Name | Get-Unique';
 const WHO = '([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent())';
-const IS_HVADMIN = `ConvertTo-Json ${WHO}.IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-578')`;
-const IS_ADMIN = `ConvertTo-Json ${WHO}.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)`;
-const SWITCHES = "[Console]::OutputEncoding = [Text.Encoding]::UTF8; ConvertTo-Json -Compress @(Hyper-V\\Get-VMSwitch | Select-Object Id, Name, @{Name='SwitchType';Expression={[string]$_.SwitchType}})";
-const GETVM = (n: string) => `ConvertTo-Json -Compress @(Hyper-V\\Get-VM -Name '${n}' -ErrorAction SilentlyContinue | Select-Object Name, @{Name='State';Expression={[string]$_.State}})`;
-const IPS = (n: string) => `ConvertTo-Json -Compress @((Hyper-V\\Get-VMNetworkAdapter -VMName '${n}').IPAddresses)`;
+const IS_HVADMIN = `@(${WHO}).IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-578')`;
+const IS_ADMIN = `@(${WHO}).IsInRole([Security.Principal.WindowsBuiltInRole] "Administrator")`;
+const SWITCHES = '[Console]::OutputEncoding = [Text.Encoding]::UTF8; ConvertTo-Json @(Hyper-V\\Get-VMSwitch|Select Id, Name, SwitchType)';
+const GETVM = (n: string) => `( Hyper-V\\Get-VM -Name '${n}' ).State`;
+const IPS = (n: string) => `(( Hyper-V\\Get-VM -Name '${n}' ).NetworkAdapters[0]).IPAddresses`;
 
 interface World {
   module?: string;
@@ -52,12 +55,13 @@ class Player implements Runner {
     if (c === MODULE) return ok(w.module ?? fx('get-module.recorded.txt'));
     if (c === IS_HVADMIN) return ok(w.hvAdmin ?? fx('isinrole-578.recorded.txt'));
     if (c === IS_ADMIN) return ok(w.admin ?? 'True\r\n');
-    if (c === SWITCHES) return ok(w.switches ?? fx('switches.default-and-external.json'));
-    if (c.startsWith('ConvertTo-Json -Compress @(Hyper-V\\Get-VM ')) {
+    if (c === SWITCHES) return ok(w.switches ?? fx('switches.default.recorded.json'));
+    if (c.startsWith('( Hyper-V\\Get-VM ')) {
       const st = w.vm ?? 'absent';
-      return ok(st === 'absent' ? '' : fx(st === 'Running' ? 'get-vm.running.json' : 'get-vm.off.json').replace(/"(minikube|DockerDesktopVM)"/, '"fl1"'));
+      if (st === 'absent') return { stdout: '', stderr: fx('get-vm.not-found.stderr'), code: 1 };
+      return ok(fx(st === 'Running' ? 'get-vm-state.running.recorded.txt' : 'get-vm-state.off.recorded.txt'));
     }
-    if (c.startsWith('ConvertTo-Json -Compress @((Hyper-V\\Get-VMNetworkAdapter')) return ok(w.ips?.length ? fx(w.ips.shift()!) : '');
+    if (c.startsWith('(( Hyper-V\\Get-VM ')) return ok(w.ips?.length ? fx(w.ips.shift()!) : ''); // "" is the recorded answer before the VM has an address
     if (c.startsWith('Hyper-V\\New-VM ')) w.vm = 'Off';
     if (c.startsWith('Hyper-V\\Start-VM ')) w.vm = 'Running';
     if (c.startsWith('Hyper-V\\Remove-VM ')) w.vm = 'absent';
@@ -98,35 +102,35 @@ afterEach(async () => {
 });
 
 describe('parsers', () => {
-  it('reads the recorded module and role answers, and JSON ones', () => {
+  it('reads the recorded module, role and state answers', () => {
     expect(parseStrings(fx('get-module.recorded.txt'))).toEqual(['Hyper-V']);
-    expect(parseStrings('["Hyper-V"]')).toEqual(['Hyper-V']);
     expect(parseStrings('')).toEqual([]);
     expect(parseBool(fx('isinrole-578.recorded.txt'))).toBe(false);
-    expect(parseBool('true')).toBe(true);
+    expect(parseBool('True\r\n')).toBe(true);
+    expect(parseState(fx('get-vm-state.running.recorded.txt'))).toBe('Running');
+    expect(parseState(fx('get-vm-state.off.recorded.txt'))).toBe('Off');
+    expect(parseState('')).toBe('');
   });
-  it('reads switches (string or enum-number SwitchType) and VMs', () => {
-    expect(parseSwitches(fx('switches.default-and-external.json'))).toEqual([
-      { id: 'c08cb7b8-9b3c-408e-8e30-5e16a3aeb444', name: 'Default Switch', type: 'Internal' },
-      { id: '00000000-0000-0000-0000-000000000000', name: 'ExternalSwitch', type: 'External' },
-    ]);
-    expect(parseSwitches(fx('switches.external-only.json'))[0]).toMatchObject({ name: 'minishift', type: 'External' });
+  it('reads the recorded ConvertTo-Json of Get-VMSwitch: pretty-printed, SwitchType as the enum number', () => {
+    expect(parseSwitches(fx('switches.default.recorded.json'))).toEqual([{ id: 'c08cb7b8-9b3c-408e-8e30-5e16a3aeb444', name: 'Default Switch', type: 'Internal' }]);
+    expect(parseSwitches(fx('switches.default-and-external.constructed.json')).map((x) => x.type)).toEqual(['Internal', 'External']);
+    expect(parseSwitches('[{"Name":"x","SwitchType":"Private"}]')).toEqual([{ name: 'x', type: 'Private' }]); // PowerShell 7 -EnumsAsStrings form
     expect(parseSwitches('')).toEqual([]);
-    expect(parseVms(fx('get-vm.running.json'))).toEqual([{ name: 'minikube', state: 'Running' }]);
-    expect(parseVms('{"Name":"x","State":3}')).toEqual([{ name: 'x', state: 'Off' }]);
   });
   it('skips link-local IPv6 (and 169.254) when looking for the IPv4', () => {
-    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6-only.json')))).toBeUndefined();
-    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6-then-ipv4.json')))).toBe('172.27.160.5');
+    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6.recorded.txt')))).toBeUndefined();
+    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv4.recorded.txt')))).toBe('10.0.75.128');
+    expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6-then-ipv4.constructed.txt')))).toBe('10.0.75.128');
     expect(firstIPv4(['169.254.10.2', '10.0.0.9'])).toBe('10.0.0.9');
   });
 });
 
 describe('switch choice', () => {
-  const all = parseSwitches(fx('switches.default-and-external.json'));
+  const all = parseSwitches(fx('switches.default-and-external.constructed.json'));
   it('prefers the Default Switch, then External, or takes the named one', () => {
     expect(chooseSwitch(all)).toMatchObject({ ok: true, sw: { name: 'Default Switch' } });
-    expect(chooseSwitch(parseSwitches(fx('switches.external-only.json')))).toMatchObject({ ok: true, sw: { name: 'minishift' } });
+    expect(chooseSwitch(parseSwitches(fx('switches.default.recorded.json')))).toMatchObject({ ok: true, sw: { name: 'Default Switch' } });
+    expect(chooseSwitch(parseSwitches(fx('switches.external-only.constructed.json')))).toMatchObject({ ok: true, sw: { name: 'minishift' } });
     expect(chooseSwitch(all, 'ExternalSwitch')).toMatchObject({ ok: true, sw: { name: 'ExternalSwitch' } });
   });
   it('an unknown name lists the switches', () => {
@@ -140,7 +144,7 @@ describe('switch choice', () => {
 
 describe('create, start, stop, kill, remove: exact command lines', () => {
   it('creates a Generation 2 VM from the cloud image on the Default Switch and finds its IPv4', async () => {
-    const p = new Player({ ips: ['ipaddresses.ipv6-only.json', 'ipaddresses.ipv6-then-ipv4.json'] });
+    const p = new Player({ ips: ['ipaddresses.ipv6.recorded.txt', 'ipaddresses.ipv6-then-ipv4.constructed.txt'] });
     const d = createHyperVDriver(deps(p, { timeouts: { startMs: 0, ipMs: 60_000, stopMs: 1, pollMs: 1 } }));
     const { endpoint, data } = await d.create(spec(), ctx());
     expect(p.lines).toEqual(
@@ -167,9 +171,9 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
         IPS('fl1'),
       ].map((c) => (c === 'QEMU' ? 'qemu-img --version' : line(c))), // the default image is qcow2: qemu-img is checked before the download
     );
-    expect(endpoint).toEqual({ ip: '172.27.160.5', ssh: { host: '172.27.160.5', port: 22, user: 'docker' }, docker: { host: '172.27.160.5', port: 2376 } });
+    expect(endpoint).toEqual({ ip: '10.0.75.128', ssh: { host: '10.0.75.128', port: 22, user: 'docker' }, docker: { host: '10.0.75.128', port: 2376 } });
     expect(data).toMatchObject({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' });
-    expect(sshCalls).toEqual(['docker@172.27.160.5:22 cloud-init status --wait >/dev/null 2>&1; docker --version']);
+    expect(sshCalls).toEqual(['docker@10.0.75.128:22 cloud-init status --wait >/dev/null 2>&1; docker --version']);
     const ud = (await fs.readFile(path.join(dir, 'seed.iso'))).toString('latin1');
     expect(ud).toContain('hv-kvp-daemon');
   });
@@ -178,7 +182,7 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
     const iso = path.join(dir, 'b2d-cache.iso');
     await fs.writeFile(iso, 'iso');
     const written: string[] = [];
-    const p = new Player({ ips: ['ipaddresses.ipv6-then-ipv4.json'] });
+    const p = new Player({ switches: fx('switches.default-and-external.constructed.json'), ips: ['ipaddresses.ipv4.recorded.txt'] });
     const d = createHyperVDriver(deps(p, { obtainImage: async () => iso, writeAtStart: async (f, b) => void written.push(`${f}:${b.length}`), timeouts: { startMs: 0, ipMs: 0, stopMs: 1, pollMs: 1 } }));
     await d.create(spec({ 'hyperv-virtual-switch': 'ExternalSwitch', 'hyperv-boot-image': 'boot2docker', 'hyperv-memory': 1024, 'hyperv-cpu-count': 1, 'hyperv-disk-size': 20000 }), ctx());
     expect(p.lines.slice(5, 14)).toEqual(
@@ -217,14 +221,14 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
   });
 
   it('start on a stopped VM: Start-VM, wait for Running, then the IPv4; restart = stop + start', async () => {
-    const w: World = { vm: 'Off', ips: ['ipaddresses.ipv6-then-ipv4.json', 'ipaddresses.ipv6-then-ipv4.json'] };
+    const w: World = { vm: 'Off', ips: ['ipaddresses.ipv4.recorded.txt', 'ipaddresses.ipv4.recorded.txt'] };
     const p = new Player(w);
     const d = createHyperVDriver(deps(p));
     const data = { vm: 'fl1', switchName: 'Default Switch' };
     expect(await d.state(data)).toBe('stopped');
     p.lines = [];
     const ep = await d.start(data, ctx());
-    expect(ep.ip).toBe('172.27.160.5');
+    expect(ep.ip).toBe('10.0.75.128');
     expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Start-VM -Name 'fl1'`, GETVM('fl1'), IPS('fl1')].map(line));
     p.lines = [];
     await d.restart(data, ctx());
@@ -234,7 +238,7 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
 
 describe('switch fallback: exact command lines', () => {
   it('without a Default Switch, New-VM is given the first External switch (recorded minishift External switch)', async () => {
-    const p = new Player({ switches: fx('switches.external-only.json'), ips: ['ipaddresses.ipv6-then-ipv4.json'] });
+    const p = new Player({ switches: fx('switches.external-only.constructed.json'), ips: ['ipaddresses.ipv4.recorded.txt'] });
     const d = createHyperVDriver(deps(p, { obtainImage: async () => 'C:/cache/noble.vhdx' }));
     const { data } = await d.create(spec({ 'hyperv-image-url': 'https://example.invalid/noble.vhdx', 'hyperv-image-sha256': 'ab'.repeat(32) }), ctx());
     expect(p.lines.slice(0, 8)).toEqual(
@@ -263,11 +267,25 @@ describe('known failures, each with its message', () => {
   });
 
   it('permission denied by Hyper-V (recorded "You do not have the required permission" stderr): the administrator message with the fix', async () => {
-    const p = new Player({ fail: [{ prefix: 'ConvertTo-Json -Compress @(Hyper-V\\Get-VM ', stderr: fx('get-vm.permission.stderr') }] });
+    const p = new Player({ fail: [{ prefix: '( Hyper-V\\Get-VM ', stderr: fx('get-vm.permission.stderr') }] });
     const d = createHyperVDriver(deps(p));
     await expect(d.state({ vm: 'fl1' })).rejects.toThrow(NOT_ADMIN);
     await expect(d.create(spec(), ctx())).rejects.toThrow(NOT_ADMIN);
     expect(p.lines.at(-1)).toBe(line(GETVM('fl1')));
+  });
+
+  it('a missing VM is read from the recorded Get-VM error by its FullyQualifiedErrorId; the VMMS "object was not found" error is not taken for it', async () => {
+    const p = new Player({});
+    const d = createHyperVDriver(deps(p));
+    expect(await d.state({ vm: 'fl1' })).toBe('not-found');
+    await expect(d.kill({ vm: 'fl1' }, ctx())).rejects.toThrow('Hyper-V has no VM named fl1');
+    expect(p.lines).toEqual([GETVM('fl1'), GETVM('fl1')].map(line));
+    const q = new Player({ fail: [{ prefix: '( Hyper-V\\Get-VM ', stderr: fx('get-vm.vmms-object-not-found.stderr') }] });
+    const d2 = createHyperVDriver(deps(q));
+    await expect(d2.state({ vm: 'fl1' })).rejects.toThrow(VMMS_UNREACHABLE);
+    await expect(d2.create(spec(), ctx())).rejects.toThrow(VMMS_UNREACHABLE);
+    expect(q.lines.at(-1)).toBe(line(GETVM('fl1')));
+    expect(await fs.readdir(dir)).toEqual([]);
   });
 
   it('qemu-img missing: a failed prerequisite, and create of the default (qcow2) image fails before the download', async () => {
@@ -306,7 +324,7 @@ describe('known failures, each with its message', () => {
   });
 
   it('no usable switch: the message lists the switches and how to make one', async () => {
-    const p = new Player({ switches: fx('switches.internal-only.json') });
+    const p = new Player({ switches: fx('switches.internal-only.constructed.json') });
     const d = createHyperVDriver(deps(p));
     await expect(d.create(spec(), ctx())).rejects.toThrow('no usable Hyper-V virtual switch: there is no "Default Switch" and no External switch (switches here: "DockerNAT" (Internal)). Create an External switch');
     const pre = await d.prerequisites();
@@ -316,7 +334,7 @@ describe('known failures, each with its message', () => {
   it('named switch not found', async () => {
     const p = new Player({});
     const d = createHyperVDriver(deps(p));
-    await expect(d.create(spec({ 'hyperv-virtual-switch': 'nope' }), ctx())).rejects.toThrow(/Hyper-V virtual switch "nope" was not found; the switches here are: "Default Switch" \(Internal\), "ExternalSwitch" \(External\)/);
+    await expect(d.create(spec({ 'hyperv-virtual-switch': 'nope' }), ctx())).rejects.toThrow('Hyper-V virtual switch "nope" was not found; the switches here are: "Default Switch" (Internal). Pass one of them with --hyperv-virtual-switch');
   });
 
   it('name taken', async () => {
@@ -327,10 +345,10 @@ describe('known failures, each with its message', () => {
   });
 
   it('no IPv4 after the timeout (only link-local IPv6): a message, and the VM and disks are removed', async () => {
-    const p = new Player({ ips: ['ipaddresses.ipv6-only.json'] });
+    const p = new Player({ ips: ['ipaddresses.ipv6.recorded.txt'] });
     const d = createHyperVDriver(deps(p));
     await expect(d.create(spec(), ctx())).rejects.toThrow(
-      'Hyper-V VM fl1 has no IPv4 address 0 s after starting (it reports: fe80::215:5dff:fe0f:2b38): the switch "Default Switch" may have no DHCP server or uplink',
+      'Hyper-V VM fl1 has no IPv4 address 0 s after starting (it reports: fe80::215:5dff:fe00:603): the switch "Default Switch" may have no DHCP server or uplink',
     );
     expect(p.lines.slice(-2)).toEqual([`Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`, `Hyper-V\\Remove-VM -Name 'fl1' -Force`].map(line));
     expect(await fs.readdir(dir)).toEqual([]);

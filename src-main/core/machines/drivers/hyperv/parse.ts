@@ -1,5 +1,5 @@
-// Parsing PowerShell answers. Commands end in ConvertTo-Json; the parsers also accept the plain text the
-// same expressions print without it (that is what public recordings show), so both can be played back.
+// Parsing PowerShell answers: plain text (one value a line) as docker-machine's and minikube's expressions print
+// it, and ConvertTo-Json for the switches (enum SwitchType as a number, or its name).
 
 export interface VSwitch {
   id?: string;
@@ -54,21 +54,9 @@ export function parseSwitches(text: string): VSwitch[] {
   });
 }
 
-export interface VmRow {
-  name: string;
-  state: string;
-}
-
-export function parseVms(text: string): VmRow[] {
-  const j = json(text);
-  if (j === undefined) throw new Error(`unreadable Get-VM answer: ${text.trim().slice(0, 200)}`);
-  return asArray(j).flatMap((x) => {
-    const o = x as Record<string, unknown> | null;
-    if (!o || typeof o.Name !== 'string') return [];
-    const s = o.State;
-    const states: Record<number, string> = { 2: 'Running', 3: 'Off', 6: 'Saved', 9: 'Paused', 4: 'Stopping', 10: 'Starting' };
-    return [{ name: o.Name, state: typeof s === 'string' ? s : typeof s === 'number' ? (states[s] ?? String(s)) : 'Unknown' }];
-  });
+/** The answer of `( Get-VM name ).State`: "Running", "Off", "Saved", ... ("" when nothing was printed). */
+export function parseState(text: string): string {
+  return text.trim().split(/\r?\n/)[0]!.trim();
 }
 
 /** The first usable IPv4: IPv6 (link-local or not) and 169.254.x.x are skipped. */
