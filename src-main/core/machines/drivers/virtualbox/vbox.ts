@@ -62,6 +62,8 @@ export const NOT_INSTALLED =
   'VBoxManage was not found (looked in PATH, VBOX_MSI_INSTALL_PATH, VBOX_INSTALL_PATH, the default install folders and the Windows registry): install VirtualBox from https://www.virtualbox.org/wiki/Downloads, or add its folder to PATH';
 
 export function checkVersion(raw: string): [number, number, number] {
+  // a broken install can print nothing at all (minikube#4099)
+  if (raw.trim() === '') throw new FlotillaError('UNSUPPORTED', 'VBoxManage --version printed nothing, so this VirtualBox install is broken: reinstall VirtualBox 6.1 or later from https://www.virtualbox.org/wiki/Downloads (then reboot, so its drivers load)');
   const v = parseVersion(raw);
   if (!v || !versionAtLeast(v, MIN_VERSION))
     throw new FlotillaError(

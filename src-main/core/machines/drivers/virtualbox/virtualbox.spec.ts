@@ -189,7 +189,8 @@ describe('parsers on recorded outputs', () => {
     expect(checkVersion(fx('version.7.1.8.txt'))).toEqual([7, 1, 8]);
     expect(checkVersion(fx('version.6.1.34.txt'))).toEqual([6, 1, 34]);
     expect(() => checkVersion(fx('version.6.0.0.txt'))).toThrow('VirtualBox "6.0.0r127566" is too old or unreadable: Flotilla needs VirtualBox 6.1 or later; upgrade from https://www.virtualbox.org/wiki/Downloads');
-    expect(() => checkVersion(fx('version.5.0.8.txt'))).toThrow(/too old/);
+    expect(() => checkVersion(fx('version.5.0.14.txt'))).toThrow('VirtualBox "5.0.14r105127" is too old or unreadable');
+    expect(() => checkVersion(fx('version.empty.txt'))).toThrow('VBoxManage --version printed nothing, so this VirtualBox install is broken: reinstall VirtualBox 6.1 or later');
     expect(() => checkVersion(fx('version.4.2.36.txt'))).toThrow(/"4.2.36-104064" is too old/);
     expect(parseVersion('X.Y')).toBeUndefined();
   });
@@ -606,6 +607,12 @@ describe('options and prerequisites', () => {
   it('lists docker-machine style flags', () => {
     const flags = createVirtualBoxDriver(deps(new Player(() => undefined))).options().map((o) => o.flag);
     expect(flags).toEqual(expect.arrayContaining(['virtualbox-cpu-count', 'virtualbox-memory', 'virtualbox-disk-size', 'virtualbox-hostonly-cidr', 'virtualbox-boot2docker-url', 'virtualbox-no-vtx-check']));
+  });
+  it('reads the version from the last line when a wrapper prints more (recorded minikube#9210 output, which minikube refused)', async () => {
+    const p = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.6.1.14.extra-line.txt') } : undefined));
+    const pre = await createVirtualBoxDriver(deps(p)).prerequisites();
+    expect(pre[1]).toEqual({ name: 'VirtualBox version', ok: true, detail: 'VirtualBox 6.1.14r140239' });
+    expect(p.lines).toEqual([`${VBM} --version`]);
   });
   it('reports installed, version and virtualization', async () => {
     const pre = await createVirtualBoxDriver(deps(vbox())).prerequisites();
