@@ -12,7 +12,7 @@ import { connectEngine, parseEngineUrl, type EngineConnection, type TlsFiles } f
 import * as sw from '../../src-main/core/swarm';
 import type { Cluster } from '../../src-main/core/swarm';
 import type { LogLine, ModelEvent } from '../../src-main/api/domains/swarm';
-import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, type LabNode } from '../support/lab';
+import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, until, type LabNode } from '../support/lab';
 import { dockerCli, inNode, settled, waitFor } from './engine-shared';
 
 const pexec = promisify(execFile);
@@ -21,16 +21,6 @@ const NODE_TLS_DIR = '/etc/docker/flotilla-test-tls';
 const DROP_IN = '/etc/systemd/system/docker.service.d/flotilla-tls.conf';
 const CLI = path.resolve(__dirname, '../../bin/flotilla.mjs');
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000, everyMs = 500): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));

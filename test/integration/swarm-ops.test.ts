@@ -7,19 +7,8 @@ import * as sw from '../../src-main/core/swarm';
 import type { Cluster } from '../../src-main/core/swarm';
 import type { ClusterModel, LogLine, ModelEvent } from '../../src-main/api/domains/swarm';
 import { applyChanges } from '../../src-main/core/swarm/cluster-model';
-import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, nodeExec, type LabNode } from '../support/lab';
+import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, nodeExec, until, type LabNode } from '../support/lab';
 import { run } from '../../src-main/core/lab/exec';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000, everyMs = 500): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 const CLI = path.resolve(__dirname, '../../bin/flotilla.mjs');
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

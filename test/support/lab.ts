@@ -73,6 +73,20 @@ export async function nodeDockerOk(node: NodeRef, args: string[], opts: { input?
   return r.stdout;
 }
 
+/**
+ * Polls fn until it returns a truthy value (a throw counts as "not yet"), every everyMs; after timeoutMs throws
+ * `timed out waiting for WHAT`. For waiting on the engines' state with a deadline instead of fixed sleeps.
+ */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 90_000, everyMs = 500): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
 export interface NodeSwarmState {
   /** inactive | pending | active | error | locked */
   state: string;
