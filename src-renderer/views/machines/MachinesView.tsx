@@ -79,9 +79,16 @@ function RemoveDialog({ machine, onClose }: { machine: MachineSummary; onClose()
   );
 }
 
-function MachineRow({ m, busy, onPower, onRemove, expanded, onToggle }: { m: MachineSummary; busy?: string; onPower(verb: Power): void; onRemove(): void; expanded: boolean; onToggle(): void }): ReactElement {
+/** a state in which the driver is mid-change: nothing may be pressed until it settles */
+const TRANSIENT: ReadonlySet<MachineSummary['state']> = new Set(['creating', 'starting', 'stopping']);
+
+function MachineRow(props: { m: MachineSummary; busy?: string; operation?: string; onPower(verb: Power): void; onRemove(): void; expanded: boolean; onToggle(): void }): ReactElement {
+  const { m, busy, operation, onPower, onRemove, expanded, onToggle } = props;
   const running = m.state === 'running';
   const ip = hostOfUrl(m.url);
+  // mid-create (or mid new-certificates) a power action or a remove would race the operation's own steps
+  const locked = Boolean(busy) || Boolean(operation) || TRANSIENT.has(m.state);
+  const wait = operation ? `wait: ${operation} is running (cancel it in its card)` : TRANSIENT.has(m.state) ? `wait: ${m.name} is ${m.state}` : undefined;
   return (
     <tr className={`machine-row${expanded ? ' expanded' : ''}`} data-testid="machine-row" data-machine={m.name} data-state={m.state}>
       <td>
@@ -92,7 +99,7 @@ function MachineRow({ m, busy, onPower, onRemove, expanded, onToggle }: { m: Mac
       </td>
       <td>
         <span className={`badge ${stateTone(m.state)}`} data-testid="machine-state">
-          {busy ? <span className="spinner" aria-hidden="true" /> : <span className="dot" aria-hidden="true" />} {busy ?? m.state}
+          {busy || TRANSIENT.has(m.state) ? <span className="spinner" aria-hidden="true" /> : <span className="dot" aria-hidden="true" />} {busy ?? m.state}
         </span>
       </td>
       <td>{m.driver}</td>
@@ -102,22 +109,22 @@ function MachineRow({ m, busy, onPower, onRemove, expanded, onToggle }: { m: Mac
       <td className="machine-error">{m.error ? <span title={m.error}>{m.error}</span> : <span className="muted">—</span>}</td>
       <td className="row-actions">
         {running ? (
-          <button type="button" className="btn small" disabled={Boolean(busy)} onClick={() => onPower('machines.stop')}>
+          <button type="button" className="btn small" disabled={locked} title={wait} onClick={() => onPower('machines.stop')}>
             Stop
           </button>
         ) : (
-          <button type="button" className="btn small" disabled={Boolean(busy)} onClick={() => onPower('machines.start')}>
+          <button type="button" className="btn small" disabled={locked} title={wait} onClick={() => onPower('machines.start')}>
             Start
           </button>
         )}
-        <button type="button" className="btn small" disabled={Boolean(busy) || !running} onClick={() => onPower('machines.restart')}>
+        <button type="button" className="btn small" disabled={locked || !running} title={wait} onClick={() => onPower('machines.restart')}>
           Restart
         </button>
         <button
           type="button"
           className="btn small"
-          disabled={!running}
-          title={running ? `a shell on ${m.name} over SSH` : 'start the machine first'}
+          disabled={locked || !running}
+          title={wait ?? (running ? `a shell on ${m.name} over SSH` : 'start the machine first')}
           onClick={() => useNav.getState().open({ view: 'terminals', target: { kind: 'machine', machine: m.name } })}
         >
           SSH
@@ -125,13 +132,13 @@ function MachineRow({ m, busy, onPower, onRemove, expanded, onToggle }: { m: Mac
         <button
           type="button"
           className="btn small"
-          disabled={Boolean(busy) || !running}
-          title="new server certificate, then re-provision (fixes certificate errors after an IP change)"
+          disabled={locked || !running}
+          title={wait ?? 'new server certificate, then re-provision (fixes certificate errors after an IP change)'}
           onClick={() => useOperations.getState().regenerateCerts(m.name)}
         >
           New certs
         </button>
-        <button type="button" className="btn small danger-outline" disabled={Boolean(busy)} onClick={onRemove} aria-label={`remove ${m.name}`}>
+        <button type="button" className="btn small danger-outline" disabled={locked} title={wait} onClick={onRemove} aria-label={`remove ${m.name}`}>
           Remove
         </button>
       </td>
@@ -259,6 +266,7 @@ export function MachinesView(): ReactElement {
                   <MachineRow
                     m={m}
                     busy={busy[m.name]}
+                    operation={ops.find((o) => o.status === 'running' && o.machines[m.name])?.title}
                     onPower={(v) => power(m.name, v)}
                     onRemove={() => setRemoving(m)}
                     expanded={expanded === m.name}
