@@ -47,7 +47,7 @@ export function BoardView(): ReactElement {
   else
     body = (
       <>
-        <LostSources lost={live.cluster.lost} />
+        <LostSources lost={live.cluster.lost} nodes={live.cluster.model.nodes} />
         <Board model={live.cluster.model} onAvailability={onAvailability} onOpenTask={onOpenTask} />
       </>
     );

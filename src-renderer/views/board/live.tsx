@@ -7,6 +7,8 @@ import { clusterStore, useEngines } from '../../stores';
 import { useSwarmTarget, type SwarmTarget } from '../../stores/swarm-target';
 import type { ClusterState } from '../../stores/cluster';
 import { StateMessage } from '../../components/StateMessage';
+import { currentLost } from './model';
+import type { BoardNode } from './types';
 
 export interface LiveCluster {
   target: SwarmTarget;
@@ -71,11 +73,11 @@ export function clusterGate(live: LiveCluster, what: string): ReactElement | und
   return undefined;
 }
 
-/** banners for sources (the manager, node engines) the model lost contact with */
-export function LostSources({ lost }: { lost: Record<string, string> }): ReactElement {
+/** banners for sources (the manager, node engines) the model lost contact with (not nodes since removed) */
+export function LostSources({ lost, nodes }: { lost: Record<string, string>; nodes: readonly BoardNode[] }): ReactElement {
   return (
     <>
-      {Object.entries(lost).map(([source, why]) => (
+      {Object.entries(currentLost(lost, nodes)).map(([source, why]) => (
         <div className="demo-banner" key={source} role="status">
           Lost contact with {source}: {why}. The view resyncs when it comes back.
         </div>

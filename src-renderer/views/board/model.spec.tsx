@@ -12,7 +12,7 @@ vi.mock('./model', async (importOriginal) => {
   return { ...real, age: (from: number, now: number) => (renders.cards++, real.age(from, now)) };
 });
 
-import { buildBoard, visibleTasks, shortImage, sameImage, serviceColor, age } from './model';
+import { buildBoard, visibleTasks, shortImage, sameImage, serviceColor, age, currentLost } from './model';
 import { applyModelEvent } from './adapt';
 import { changeTasks, makeModel } from './fixture';
 import { Board } from './Board';
@@ -204,5 +204,14 @@ describe('rendering', () => {
     expect(renders.cards).toBeLessThanOrEqual(5);
     expect(commits).toBe(2);
     await act(async () => root.unmount());
+  });
+});
+
+describe('currentLost', () => {
+  it('keeps notes for nodes still in the swarm and for other sources, drops those of removed nodes', () => {
+    const lost = { 'node w1': 'the managers see the node down', 'node gone': 'the managers see the node down', 'node n2id': 'the node left the swarm', manager: 'socket closed' };
+    const kept = currentLost(lost, [node('n1id', 'w1', { status: 'down' }), node('n2id', 'w2')]);
+    expect(kept).toEqual({ 'node w1': 'the managers see the node down', 'node n2id': 'the node left the swarm', manager: 'socket closed' });
+    expect(currentLost({}, [])).toEqual({});
   });
 });

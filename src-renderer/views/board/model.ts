@@ -233,3 +233,17 @@ export function age(fromMs: number, nowMs: number): string {
   if (s < 86400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86400)}d`;
 }
+
+/**
+ * The lost-contact notes that still mean something: the core says "node H" is lost when H goes down,
+ * and says nothing more once H is removed from the swarm, so a note for a node no longer in the model is dropped.
+ */
+export function currentLost(lost: Record<string, string>, nodes: readonly BoardNode[]): Record<string, string> {
+  const known = new Set(nodes.flatMap((n) => [n.hostname, n.id]));
+  const out: Record<string, string> = {};
+  for (const [source, why] of Object.entries(lost)) {
+    const m = /^node (.+)$/.exec(source);
+    if (!m || known.has(m[1])) out[source] = why;
+  }
+  return out;
+}

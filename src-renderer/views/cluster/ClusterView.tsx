@@ -11,6 +11,7 @@ import { useSwarmTarget } from '../../stores/swarm-target';
 import { useNav } from '../../stores/nav';
 import { useUi } from '../../stores/ui';
 import type { BoardNode } from '../board/types';
+import { currentLost } from '../board/model';
 import { formatMemory, raftHealth, sortNodes, type RaftHealth } from './raft';
 import { LabelsDialog, RemoveNodeDialog, RoleDialog } from './NodeDialogs';
 import { useMachines } from '../machines/machines-store';
@@ -184,7 +185,7 @@ export function ClusterView(): ReactElement {
   const status = useStore(clusterStore, (s) => s.status);
   const error = useStore(clusterStore, (s) => s.error);
   const model = useStore(clusterStore, (s) => s.model);
-  const lost = useStore(clusterStore, (s) => s.lost);
+  const allLost = useStore(clusterStore, (s) => s.lost);
   const watched = useStore(clusterStore, (s) => s.engineId);
   const [dialog, setDialog] = useState<DialogState>();
   const [busy, setBusy] = useState<Record<string, string>>({});
@@ -208,6 +209,8 @@ export function ClusterView(): ReactElement {
     if (useMachines.getState().status === 'idle') void useMachines.getState().load();
   }, []);
   const health = useMemo(() => raftHealth(model.nodes), [model.nodes]);
+  // a node removed from the swarm is not "lost": the core never says it came back
+  const lost = useMemo(() => currentLost(allLost, model.nodes), [allLost, model.nodes]);
   const managerNodeId = engineId ? rows[engineId]?.info?.swarm?.nodeId : undefined;
   const live = status === 'live' && watched === engineId;
 
