@@ -137,7 +137,9 @@ export function LabelsDialog({ engineId, node, onClose }: { engineId: string; no
       }
     >
       <label className="stacked">
-        One label per line, <code>key=value</code> (placement constraints use them: <code>node.labels.key==value</code>). Ctrl+Enter saves.
+        <span>
+          One label per line, <code>key=value</code> (placement constraints use them: <code>node.labels.key==value</code>). Ctrl+Enter saves.
+        </span>
         <textarea
           className="input labels-text"
           rows={7}
@@ -225,7 +227,7 @@ export function RemoveNodeDialog({ engineId, node, managerNodeId, health, onClos
           </ol>
           {plan.warning && <p className="warn-box">{plan.warning}</p>}
           {node.status !== 'down' && (
-            <label className="check">
+            <label className="check wrap">
               <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> force: remove without draining or leaving (for a node whose engine is gone)
             </label>
           )}
