@@ -19,6 +19,7 @@ import { taskTone } from './task-colours';
 import { downloadText, logText } from './download';
 import type { LogEntry } from './ring-buffer';
 import { sortByTime } from './backlog';
+import { sinceValue } from './since';
 import './ansi-palette.css';
 import './logs.css';
 
@@ -31,7 +32,9 @@ const SINCE = [
   { value: '10m', label: 'last 10 minutes' },
   { value: '1h', label: 'last hour' },
   { value: '24h', label: 'last 24 hours' },
+  { value: 'custom', label: 'since a time…' },
 ];
+
 const TAILS = ['100', '500', '1000', '10000', 'all'];
 
 function targetKey(t: LogTarget | undefined): string {
@@ -116,6 +119,15 @@ export function LogsView(): ReactElement {
 
   const [tail, setTail] = useState('500');
   const [since, setSince] = useState('');
+  const [sinceChoice, setSinceChoice] = useState('');
+  const [sinceText, setSinceText] = useState('');
+  const [sinceError, setSinceError] = useState<string | undefined>(undefined);
+  const applySinceText = (): void => {
+    const r = sinceValue(sinceText);
+    if ('error' in r) return setSinceError(r.error);
+    setSinceError(undefined);
+    setSince(r.value);
+  };
   const [attempt, setAttempt] = useState(0);
   const [showTimestamps, setShowTimestamps] = useState(true);
   const [streams, setStreams] = useState<Streams>('all');
@@ -269,7 +281,17 @@ export function LogsView(): ReactElement {
 
   const download = (): void => {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    downloadText(`${(label || 'logs').replace(/[^\w.-]+/g, '_')}-${stamp}.log`, logText(ring, prefixOf ? (e) => prefixOf(e)?.label : undefined));
+    // the lines shown: the stream and search filters apply, a pause holds the rest back, timestamps as displayed
+    const shown = (function* () {
+      for (let i = 0; i < rows.count; i++) {
+        const e = rows.entryAt(i);
+        if (e) yield e;
+      }
+    })();
+    downloadText(
+      `${(label || 'logs').replace(/[^\w.-]+/g, '_')}-${stamp}.log`,
+      logText(shown, prefixOf ? (e) => prefixOf(e)?.label : undefined, { timestamps: showTimestamps }),
+    );
   };
 
   const swarmPicker =
@@ -414,7 +436,19 @@ export function LogsView(): ReactElement {
           </label>
           <label className="check">
             since
-            <select className="select" aria-label="since" value={since} onChange={(e) => setSince(e.target.value)}>
+            <select
+              className="select"
+              aria-label="since"
+              value={sinceChoice}
+              onChange={(e) => {
+                setSinceChoice(e.target.value);
+                // a typed time applies on Enter; until then the last choice stays
+                if (e.target.value !== 'custom') {
+                  setSinceError(undefined);
+                  setSince(e.target.value);
+                }
+              }}
+            >
               {SINCE.map((s) => (
                 <option key={s.value} value={s.value}>
                   {s.label}
@@ -422,6 +456,29 @@ export function LogsView(): ReactElement {
               ))}
             </select>
           </label>
+          {sinceChoice === 'custom' && (
+            <>
+              <input
+                className="input log-since"
+                aria-label="since time"
+                placeholder="2026-12-03T17:50:00Z or 90s"
+                title="a time (RFC 3339, or a local date and time), seconds since 1970, or 90s / 10m / 2h ago; Enter applies it"
+                value={sinceText}
+                onChange={(e) => setSinceText(e.target.value)}
+                onKeyDown={(e) => e.key === 'Enter' && applySinceText()}
+                aria-invalid={sinceError ? true : undefined}
+                aria-describedby={sinceError ? 'log-since-error' : undefined}
+              />
+              <button className="btn small" onClick={applySinceText} disabled={!sinceText.trim()}>
+                Apply
+              </button>
+              {sinceError && (
+                <span className="log-since-error tone-err" id="log-since-error" role="alert">
+                  {sinceError}
+                </span>
+              )}
+            </>
+          )}
           <select className="select" aria-label="streams" value={streams} onChange={(e) => setStreams(e.target.value as Streams)}>
             <option value="all">stdout + stderr</option>
             <option value="stdout">stdout only</option>
@@ -479,7 +536,7 @@ export function LogsView(): ReactElement {
           <button className="btn small" onClick={() => feed.clear()} disabled={!ring.length} title="clear the lines shown (the stream keeps going)">
             Clear
           </button>
-          <button className="btn small" onClick={download} disabled={!ring.length} title="save the lines as a text file">
+          <button className="btn small" onClick={download} disabled={!rows.count} title="save the lines shown (with the filters and timestamps as displayed) as a text file">
             Download
           </button>
         </div>

@@ -1,13 +1,14 @@
-// The logs as a text file: what the ring holds (ANSI escapes removed), one line each with its time,
-// task and stream, the way `docker service logs --timestamps` prints them.
+// The logs as a text file: the lines given (ANSI escapes removed), one line each with its time (unless
+// timestamps are off), task and stream, the way `docker service logs [--timestamps]` prints them.
 import type { LogEntry } from './ring-buffer';
 import { stripAnsi } from './ansi';
 
-export function logText(entries: Iterable<LogEntry>, prefixOf?: (e: LogEntry) => string | undefined): string {
+export function logText(entries: Iterable<LogEntry>, prefixOf?: (e: LogEntry) => string | undefined, opts: { timestamps?: boolean } = {}): string {
   const out: string[] = [];
+  const withTime = opts.timestamps !== false;
   for (const e of entries) {
     const prefix = prefixOf?.(e);
-    out.push(`${e.timestamp ? `${e.timestamp} ` : ''}${prefix ? `${prefix} ` : ''}${e.stream === 'stderr' ? '[stderr] ' : ''}${stripAnsi(e.text)}`);
+    out.push(`${withTime && e.timestamp ? `${e.timestamp} ` : ''}${prefix ? `${prefix} ` : ''}${e.stream === 'stderr' ? '[stderr] ' : ''}${stripAnsi(e.text)}`);
   }
   return out.join('\n') + (out.length ? '\n' : '');
 }
