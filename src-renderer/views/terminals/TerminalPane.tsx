@@ -103,6 +103,9 @@ export function TerminalPane(props: { target: TerminalTarget; active: boolean; o
     term.attachCustomKeyEventHandler((ev) => {
       if (ev.type !== 'keydown' || !ev.ctrlKey || !ev.shiftKey) return true;
       const k = ev.key.toLowerCase();
+      // xterm skips a key the handler refuses but the browser does not: its own Ctrl+Shift+V (paste as
+      // plain text) would paste a second time
+      if (k === 'c' || k === 'v') ev.preventDefault();
       if (k === 'c') {
         const sel = term.getSelection();
         if (sel) void navigator.clipboard?.writeText(sel).catch(() => undefined);
