@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { familiarTagged, parseReference, registryAuthFor } from './registry';
+import { authConfigFor, authConfigKey, encodeRegistryAuth, familiarTagged, parseReference, registryAuthFor } from './registry';
 
 describe('image references', () => {
   it.each([
@@ -21,14 +21,54 @@ describe('image references', () => {
 });
 
 describe('registry auth from config.json', () => {
-  it('builds base64url X-Registry-Auth for the image domain, none when absent', () => {
+  const withConfig = (cfg: object, fn: (dir: string) => void) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-auth-'));
-    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('me:pw?>').toString('base64') }, 'registry.local:5000': { username: 'u', password: 'p' } } }));
-    const hub = JSON.parse(Buffer.from(registryAuthFor('nginx', dir)!, 'base64url').toString()) as Record<string, string>;
-    expect(hub).toMatchObject({ username: 'me', password: 'pw?>', serveraddress: 'https://index.docker.io/v1/' });
-    expect(registryAuthFor('nginx', dir)).not.toMatch(/[+/=]/);
-    expect(JSON.parse(Buffer.from(registryAuthFor('registry.local:5000/x', dir)!, 'base64url').toString())).toMatchObject({ username: 'u', password: 'p' });
-    expect(registryAuthFor('ghcr.io/x/y', dir)).toBeUndefined();
-    fs.rmSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(cfg));
+    try {
+      fn(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  };
+  // registry.EncodeAuthConfig: json.Marshal (struct order, omitempty, HTML-safe escapes) then base64.URLEncoding (padded)
+  const goEncoded = (json: string) => Buffer.from(json).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+
+  it('encodes as the CLI does: Go JSON field order and escapes, empty fields omitted, padded base64url', () => {
+    expect(encodeRegistryAuth({ username: 'me', password: 'pw?>', serveraddress: 'https://index.docker.io/v1/', identitytoken: '', registrytoken: undefined })).toBe(goEncoded('{"username":"me","password":"pw?\\u003e","serveraddress":"https://index.docker.io/v1/"}'));
+    expect(encodeRegistryAuth({})).toBe('e30=');
+    expect(encodeRegistryAuth({ username: '\u2028&<' })).toBe(goEncoded('{"username":"\\u2028\\u0026\\u003c"}'));
+    // padding kept and the URL alphabet (values from Python's base64.urlsafe_b64encode, Go's URLEncoding)
+    expect(encodeRegistryAuth({ password: 'pw' })).toBe('eyJwYXNzd29yZCI6InB3In0=');
+    expect(encodeRegistryAuth({ username: 'a', password: '~~~?' })).toBe('eyJ1c2VybmFtZSI6ImEiLCJwYXNzd29yZCI6In5-fj8ifQ==');
+  });
+
+  it('auths: exact key, legacy URL keys by host, Docker Hub under https://index.docker.io/v1/; an empty auth with the key when none', () =>
+    withConfig({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('me:pw:x').toString('base64') }, 'registry.local:5000': { username: 'u', password: 'p' }, 'https://old.example/v1/': { username: 'o', password: 'q', registrytoken: 'rt' } } }, (dir) => {
+      expect(authConfigKey('nginx')).toBe('https://index.docker.io/v1/');
+      expect(authConfigKey('registry.local:5000/x')).toBe('registry.local:5000');
+      expect(authConfigFor('https://index.docker.io/v1/', dir)).toMatchObject({ username: 'me', password: 'pw:x', serveraddress: 'https://index.docker.io/v1/' });
+      expect(authConfigFor('registry.local:5000', dir)).toMatchObject({ username: 'u', password: 'p', serveraddress: 'registry.local:5000' });
+      expect(authConfigFor('old.example', dir)).toMatchObject({ username: 'o', serveraddress: 'https://old.example/v1/', registrytoken: 'rt' });
+      expect(registryAuthFor('ghcr.io/x/y', dir)).toBe(goEncoded('{"serveraddress":"ghcr.io"}'));
+    }));
+
+  it('credHelpers and credsStore run docker-credential-<name> get (a real program on PATH); an empty credHelpers entry means the file', () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-helper-'));
+    fs.writeFileSync(path.join(bin, 'docker-credential-fltest'), '#!/bin/sh\nread -r url\ncase "$url" in\n  a.example) echo \'{"ServerURL":"a.example","Username":"ann","Secret":"s1"}\';;\n  https://index.docker.io/v1/) echo \'{"ServerURL":"x","Username":"<token>","Secret":"tok"}\';;\n  broken.example) echo boom; exit 3;;\n  *) echo "credentials not found in native keychain"; exit 1;;\nesac\n', { mode: 0o755 });
+    const oldPath = process.env.PATH;
+    process.env.PATH = `${bin}:${oldPath}`;
+    try {
+      withConfig({ credsStore: 'fltest', credHelpers: { 'file.example': '', 'missing.example': 'nosuchhelper' }, auths: { 'file.example': { username: 'f', password: 'g' } } }, (dir) => {
+        expect(authConfigFor('a.example', dir)).toEqual({ username: 'ann', password: 's1', serveraddress: 'a.example', identitytoken: undefined, registrytoken: undefined });
+        expect(registryAuthFor('nginx', dir)).toBe(goEncoded('{"serveraddress":"https://index.docker.io/v1/","identitytoken":"tok"}'));
+        expect(registryAuthFor('nothere.example/x', dir)).toBe('e30=');
+        expect(authConfigFor('file.example', dir)).toMatchObject({ username: 'f', password: 'g', serveraddress: 'file.example' });
+        expect(() => authConfigFor('broken.example', dir)).toThrow(/exit status 3, out: `boom`/);
+        expect(() => authConfigFor('missing.example', dir)).toThrow(/docker-credential-nosuchhelper.*not found in \$PATH/);
+      });
+    } finally {
+      process.env.PATH = oldPath;
+      fs.rmSync(bin, { recursive: true });
+    }
   });
 });

@@ -1,9 +1,12 @@
 // Client-side image handling of `docker stack deploy`: reference normalization (TagNameOnly + FamiliarString),
-// digest pinning through the engine's distribution endpoint, and registry auth from ~/.docker/config.json.
+// digest pinning through the engine's distribution endpoint, and registry auth from ~/.docker/config.json
+// (auths, credsStore, credHelpers) encoded byte for byte as the CLI encodes X-Registry-Auth.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import type Docker from 'dockerode';
+import { FlotillaError } from '../../api/errors';
 
 export type ResolveImage = 'always' | 'changed' | 'never';
 
@@ -47,32 +50,118 @@ export function familiarTagged(image: string): string {
   return name;
 }
 
-interface DockerConfigFile {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
+interface FileAuth {
+  auth?: string;
+  username?: string;
+  password?: string;
+  email?: string;
+  identitytoken?: string;
+  registrytoken?: string;
 }
 
-/** The X-Registry-Auth value (base64url JSON) for an image, from ~/.docker/config.json; undefined if none. */
-export function registryAuthFor(image: string, configDir = process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')): string | undefined {
-  let cfg: DockerConfigFile;
-  try {
-    cfg = JSON.parse(fs.readFileSync(path.join(configDir, 'config.json'), 'utf8')) as DockerConfigFile;
-  } catch {
-    return undefined;
-  }
+interface DockerConfigFile {
+  auths?: Record<string, FileAuth>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
+}
+
+/** the fields of registry.AuthConfig the CLI sends (RetrieveAuthTokenFromImage) */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+  registrytoken?: string;
+}
+
+/** config.json's key for an image's registry (getAuthConfigKey): Docker Hub is "https://index.docker.io/v1/", else the host[:port] */
+export function authConfigKey(image: string): string {
   const domain = parseReference(image).domain;
-  const key = domain === 'docker.io' ? 'https://index.docker.io/v1/' : domain;
-  const entry = cfg.auths?.[key] ?? cfg.auths?.[`https://${key}`] ?? cfg.auths?.[`http://${key}`];
-  if (!entry) return undefined;
-  let username = entry.username ?? '';
-  let password = entry.password ?? '';
-  if (entry.auth) {
-    const dec = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const i = dec.indexOf(':');
-    username = dec.slice(0, i);
-    password = dec.slice(i + 1);
+  return domain === 'docker.io' ? 'https://index.docker.io/v1/' : domain;
+}
+
+/** credentials.ConvertToHostname: a legacy key such as "https://host:5000/v1/" as "host:5000" */
+const toHostname = (url: string): string => url.replace(/^https?:\/\//, '').split('/')[0];
+
+/** `docker-credential-<helper> get` with the server address on stdin, as docker-credential-helpers' client.Get does */
+function fromHelper(helper: string, key: string): RegistryAuth {
+  const program = `docker-credential-${helper}`;
+  const r = spawnSync(program, ['get'], { input: key, encoding: 'utf8', timeout: 30_000 });
+  if (r.error) throw new FlotillaError('AUTH', `error getting credentials - err: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `exec: "${program}": executable file not found in $PATH` : r.error.message}: install ${program} or remove "${helper}" from credsStore/credHelpers in ${configFilePath()}`);
+  const out = (r.stdout ?? '').trim();
+  if (r.status !== 0) {
+    // the helper's "credentials not found in native keychain": no credentials, not an error (the CLI sends an empty auth)
+    if (/credentials not found in native keychain/.test(out)) return {};
+    throw new FlotillaError('AUTH', `error getting credentials - err: exit status ${r.status}, out: \`${out}\`: check ${program} (it is run as \`${program} get\`)`);
   }
-  const json = JSON.stringify({ username, password, serveraddress: key, auth: '', identitytoken: entry.identitytoken ?? '', registrytoken: entry.registrytoken ?? '' });
-  return Buffer.from(json).toString('base64url');
+  let creds: { Username?: string; Secret?: string };
+  try {
+    creds = JSON.parse(out) as { Username?: string; Secret?: string };
+  } catch {
+    throw new FlotillaError('AUTH', `error getting credentials - ${program} get printed no JSON: check the helper`);
+  }
+  const auth: RegistryAuth = { serveraddress: key };
+  if (creds.Username === '<token>') auth.identitytoken = creds.Secret ?? '';
+  else {
+    auth.username = creds.Username ?? '';
+    auth.password = creds.Secret ?? '';
+  }
+  return auth;
+}
+
+function configFilePath(configDir = process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker')): string {
+  return path.join(configDir, 'config.json');
+}
+
+/**
+ * configfile.GetAuthConfig: the credential helper for this registry (credHelpers), else the credsStore, else the
+ * `auths` entry (an exact key, else a legacy URL key of the same host); an empty auth with the key when none.
+ */
+export function authConfigFor(key: string, configDir?: string): RegistryAuth {
+  let cfg: DockerConfigFile = {};
+  try {
+    cfg = JSON.parse(fs.readFileSync(configFilePath(configDir), 'utf8')) as DockerConfigFile;
+  } catch {
+    cfg = {};
+  }
+  const fileEntry = (): RegistryAuth => {
+    const auths = cfg.auths ?? {};
+    const found = key in auths ? ([key, auths[key]] as const) : Object.entries(auths).find(([k]) => toHostname(k) === key);
+    if (!found) return { serveraddress: key };
+    const [addr, e] = found;
+    let username = e.username ?? '';
+    let password = e.password ?? '';
+    if (e.auth) {
+      const dec = Buffer.from(e.auth, 'base64').toString('utf8');
+      const i = dec.indexOf(':');
+      if (i < 0) throw new FlotillaError('AUTH', `invalid auth configuration file ${configFilePath(configDir)}: the "auth" of ${addr} is not base64 of user:password`);
+      username = dec.slice(0, i);
+      password = dec.slice(i + 1);
+    }
+    return { username, password, serveraddress: addr, identitytoken: e.identitytoken, registrytoken: e.registrytoken };
+  };
+  // getConfiguredCredentialStore: a credHelpers entry wins even when empty (then the file is used)
+  const helper = cfg.credHelpers && key in cfg.credHelpers ? cfg.credHelpers[key] : cfg.credsStore;
+  if (!helper) return fileEntry();
+  // nativeStore.Get keeps the file entry's other fields (registrytoken) under the helper's credentials
+  const file = fileEntry();
+  const creds = fromHelper(helper, key);
+  return { username: creds.username, password: creds.password, serveraddress: creds.serveraddress, identitytoken: creds.identitytoken, registrytoken: file.registrytoken };
+}
+
+/** Go's json.Marshal of a string: HTML-safe (<, >, & escaped) and U+2028/U+2029 escaped */
+const goString = (s: string): string => JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** registry.EncodeAuthConfig: json.Marshal (fields in struct order, empty ones omitted) then base64.URLEncoding (padded) */
+export function encodeRegistryAuth(a: RegistryAuth): string {
+  const fields = (['username', 'password', 'serveraddress', 'identitytoken', 'registrytoken'] as const).filter((k) => a[k]);
+  const json = `{${fields.map((k) => `"${k}":${goString(a[k]!)}`).join(',')}}`;
+  return Buffer.from(json, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** The X-Registry-Auth value the docker CLI sends for an image (`--with-registry-auth`), from $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
+export function registryAuthFor(image: string, configDir?: string): string {
+  return encodeRegistryAuth(authConfigFor(authConfigKey(image), configDir));
 }
 
 export interface Pinned {
