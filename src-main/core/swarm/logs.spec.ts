@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Demuxer, LineSplitter, parseLogLine, type StreamName } from './logs';
+import { Demuxer, LineSplitter, parseLogLine, toEngineTime, type StreamName } from './logs';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const body = Buffer.from(text, 'utf8');
@@ -55,5 +55,18 @@ describe('log demux', () => {
     const l = parseLogLine('stdout', '2026-01-02T03:04:05.123456789Z com.docker.swarm.node.id=n1,com.docker.swarm.service.id=s1,com.docker.swarm.task.id=t1 hello there', { timestamps: true, details: true });
     expect(l).toEqual({ stream: 'stdout', line: 'hello there', timestamp: '2026-01-02T03:04:05.123456789Z', taskId: 't1', nodeId: 'n1' });
     expect(parseLogLine('stderr', 'x=1 is not a detail without details', { details: false })).toEqual({ stream: 'stderr', line: 'x=1 is not a detail without details' });
+  });
+});
+
+describe('toEngineTime', () => {
+  it('keeps an RFC 3339 timestamp\'s fraction, as the docker CLI sends it (not rounded down to the second)', () => {
+    expect(toEngineTime('2026-12-03T17:50:05.5Z', '--since')).toBe(Date.parse('2026-12-03T17:50:05Z') / 1000 + 0.5);
+    expect(toEngineTime('2026-12-03T17:50:05.123456789Z', '--since')).toBeCloseTo(Date.parse('2026-12-03T17:50:05Z') / 1000 + 0.123456789, 6);
+    expect(toEngineTime('2026-12-03T18:50:05.25+01:00', '--since')).toBe(Date.parse('2026-12-03T17:50:05Z') / 1000 + 0.25);
+    expect(toEngineTime('2026-12-03T17:50:05Z', '--since')).toBe(Date.parse('2026-12-03T17:50:05Z') / 1000);
+  });
+  it('takes seconds as given and refuses what is not a time', () => {
+    expect(toEngineTime('1764784205.75', '--since')).toBe(1764784205.75);
+    expect(() => toEngineTime('yesterday', '--since')).toThrow(/invalid --since "yesterday"/);
   });
 });

@@ -104,14 +104,15 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
-function toEngineTime(v: string | undefined, flag: string): number | undefined {
+/** A --since/--until value as the engine's seconds since the epoch, keeping a timestamp's fraction as the docker CLI does. */
+export function toEngineTime(v: string | undefined, flag: string): number | undefined {
   if (!v) return undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
   const rel = /^(\d+)(s|m|h)$/.exec(v);
   if (rel) return Math.floor(Date.now() / 1000) - Number(rel[1]) * { s: 1, m: 60, h: 3600 }[rel[2] as 's' | 'm' | 'h'];
   const t = Date.parse(v);
   if (Number.isNaN(t)) throw new FlotillaError('BAD_INPUT', `invalid ${flag} "${v}": expected a timestamp (2024-01-02T15:04:05Z), seconds, or a relative time like 10m`);
-  return Math.floor(t / 1000);
+  return preciseSeconds(v);
 }
 
 type LogSource = NodeJS.ReadableStream | Buffer | string;
@@ -185,7 +186,7 @@ export async function serviceLogs(manager: EngineConnection, ref: string, opts: 
 
 /** Seconds since the epoch of an RFC 3339 timestamp, keeping the sub-millisecond digits Date.parse drops. */
 function preciseSeconds(ts: string): number {
-  const frac = /\.(\d+)(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  const frac = /\.(\d+)(Z|[+-]\d\d:?\d\d)?$/.exec(ts);
   const whole = Math.floor(Date.parse(ts) / 1000);
   return frac ? whole + Number(`0.${frac[1]}`) : whole;
 }
