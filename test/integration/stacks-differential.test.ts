@@ -1,6 +1,8 @@
 // Differential test: every valid fixture is deployed by the docker CLI (`docker stack deploy --resolve-image
 // never`, run inside a lab swarm manager) and by Flotilla (over SSH) under another stack name; the
-// normalized `docker service inspect`, networks, secrets and configs must be identical.
+// normalized `docker service inspect`, networks, secrets and configs must be identical. After each side's
+// deploy, Flotilla's plan of the same files against the running stacks reports nothing to do; after one service
+// of one file is edited, it reports exactly that change.
 // The lab comes from test/support/lab.ts (ensureLabSwarm: node 1 is the manager).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,7 @@ import { describeLab, ensureLabSwarm, nodeExec as labExec, type LabNode } from '
 import { connectEngine, type EngineConnection } from '../../src-main/core/engine';
 import { loadStack } from '../../src-main/core/stacks/loader';
 import { deployStack } from '../../src-main/core/stacks/deploy';
-import { flatten } from '../../src-main/core/stacks/plan';
+import { flatten, planStack } from '../../src-main/core/stacks/plan';
 
 const FIX = path.resolve(__dirname, '../fixtures/stacks/valid');
 const NODE_FIX = '/tmp/flotilla-stack-fixtures';
@@ -138,6 +140,25 @@ function composeArgs(file: string): string[] {
   return ['-c', `${NODE_FIX}/${file}`, ...(fs.existsSync(path.join(FIX, override)) ? ['-c', `${NODE_FIX}/${override}`] : [])];
 }
 
+function loadFixture(f: string) {
+  const override = path.join(FIX, f.replace(/\.yml$/, '.override.yml'));
+  const srcs = [path.join(FIX, f), ...(fs.existsSync(override) ? [override] : [])].map((x) => ({ file: x, content: fs.readFileSync(x, 'utf8') }));
+  return loadStack({ files: srcs, env: { HOME: '/root' } });
+}
+
+/** Flotilla's plan of every fixture against its deployed stack: anything but "unchanged" is a problem */
+async function planAll(side: 'c' | 'f', problems: string[]): Promise<number> {
+  let items = 0;
+  await pool(files.map((f, i) => [f, i] as const), 4, async ([f, i]) => {
+    const config = loadFixture(f).config;
+    if (!config) return; // reported by the deploy phase
+    const plan = await planStack(conn.docker, stackName(side, i), config, { readFile: (p) => fs.readFileSync(p) });
+    items += plan.length;
+    for (const it of plan.filter((x) => x.action !== 'unchanged')) problems.push(`${f}: plan after the ${side === 'c' ? 'docker CLI' : 'Flotilla'} deploy: ${it.action} ${it.kind} ${it.name} ${JSON.stringify(it.changes)}`);
+  });
+  return items;
+}
+
 const stackName = (side: 'c' | 'f', i: number) => `s${RUN}${side}${String(i).padStart(2, '0')}`;
 
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -185,12 +206,13 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
       if (r.code !== 0) errors.set(f, `docker stack deploy failed: ${r.stderr.trim()}`);
     });
     const cliSnap = await snapshotAll();
+    const planProblems: string[] = [];
+    // the plan against what the docker CLI made: the same files, nothing to do
+    expect(await planAll('c', planProblems)).toBeGreaterThan(files.length);
     await removeAll();
     // phase 2: Flotilla over SSH
     await pool(files.map((f, i) => [f, i] as const), 4, async ([f, i]) => {
-      const override = path.join(FIX, f.replace(/\.yml$/, '.override.yml'));
-      const srcs = [path.join(FIX, f), ...(fs.existsSync(override) ? [override] : [])].map((x) => ({ file: x, content: fs.readFileSync(x, 'utf8') }));
-      const loaded = loadStack({ files: srcs, env: { HOME: '/root' } });
+      const loaded = loadFixture(f);
       if (!loaded.config) {
         errors.set(f, `flotilla could not load it: ${JSON.stringify(loaded.diagnostics)}`);
         return;
@@ -198,6 +220,26 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
       await deployStack(conn.docker, { stack: stackName('f', i), config: loaded.config, resolveImage: 'never', wait: false }).catch((e: Error) => errors.set(f, `flotilla deploy failed: ${e.message}`));
     });
     const flSnap = await snapshotAll();
+    await planAll('f', planProblems);
+    // one service of one file edited: the plan names exactly that service and those two fields
+    const vi = files.indexOf('03-voting-app.yml');
+    const voting = fs.readFileSync(path.join(FIX, files[vi]), 'utf8');
+    const edited = voting.replace('    ports:\n      - 30030:80\n    networks:\n      - frontend\n    deploy:\n      replicas: 2', '    ports:\n      - 30030:80\n    networks:\n      - frontend\n    deploy:\n      replicas: 3').replace(/( {2}vote:\n {4}image: .*\n {4}command: )\["sleep", "3600"\]/, '$1["sleep", "7200"]');
+    expect(edited).not.toBe(voting);
+    const editedConfig = loadStack({ files: [{ file: path.join(FIX, files[vi]), content: edited }], env: { HOME: '/root' } }).config!;
+    const editPlan = await planStack(conn.docker, stackName('f', vi), editedConfig, { readFile: (p) => fs.readFileSync(p) });
+    expect(editPlan.filter((x) => x.action !== 'unchanged')).toEqual([
+      {
+        kind: 'service',
+        name: `${stackName('f', vi)}_vote`,
+        action: 'update',
+        changes: [
+          { path: 'Mode.Replicated.Replicas', from: 2, to: 3 },
+          { path: 'TaskTemplate.ContainerSpec.Args', from: ['sleep', '3600'], to: ['sleep', '7200'] },
+        ],
+      },
+    ]);
+    expect(editPlan.filter((x) => x.kind === 'service' && x.action === 'unchanged')).toHaveLength(4);
     await removeAll();
     const results = new Map(files.map((f, i) => [f, { cli: cliSnap.get(stackName('c', i)) ?? {}, flotilla: flSnap.get(stackName('f', i)) ?? {} }]));
     const diffSpecs = (a: unknown, b: unknown) => {
@@ -205,7 +247,7 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
       const fb = flatten(b);
       return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => JSON.stringify(fa[k]) !== JSON.stringify(fb[k])).map((k) => ({ path: k, from: fa[k], to: fb[k] }));
     };
-    const problems: string[] = [];
+    const problems: string[] = [...planProblems];
     for (const f of files) {
       const r = results.get(f)!;
       const cli = r.cli as { services?: unknown[] };
