@@ -1,0 +1,196 @@
+// `stack deploy --resolve-image always|changed|never` against a real registry: Debian's docker-registry
+// (distribution 2.8) runs on this machine at the lab network's gateway, on TLS with a CA the lab nodes trust through
+// /etc/docker/certs.d. An image pushed from the manager is deployed by the docker CLI (the CLI 28 copied into the
+// manager as docker28 where this machine has it, else the manager's Debian 20.10) and by Flotilla under another
+// stack name; both specs must pin the same digest (the one the registry serves) and the same platforms, keep the
+// tag where the CLI keeps it, and follow a re-push of the tag exactly as the CLI does.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { run } from '../../src-main/core/lab/exec';
+import { ensureNodeBusybox } from '../../src-main/core/lab/image';
+import { connectEngine, type EngineConnection } from '../../src-main/core/engine';
+import { loadStack } from '../../src-main/core/stacks/loader';
+import { deployStack } from '../../src-main/core/stacks/deploy';
+import type { ResolveImage } from '../../src-main/core/stacks/registry';
+import { describeLab, ensureLabSwarm, LAB_BUSYBOX, labName, labNodes, nodeDocker, nodeDockerOk, nodeExec, until, type LabNode } from '../support/lab';
+import { startRegistry, trustRegistryOn, untrustRegistryOn, type TestRegistry } from '../support/registry';
+
+// the oracle: this machine's CLI 28 where it has one; FLOTILLA_ORACLE_DOCKER=/usr/bin/docker picks the manager's Debian 20.10
+const CLI28 = process.env.FLOTILLA_ORACLE_DOCKER || '/usr/local/bin/docker';
+const NS = 'com.docker.stack.namespace';
+const RUN = Math.random().toString(36).slice(2, 6).replace(/[^a-z]/g, 'x');
+const REPO = 'flotilla/busybox';
+
+let node: LabNode;
+let nodes: LabNode[] = [];
+let reg: TestRegistry | undefined;
+let ssh: EngineConnection;
+let tmp: string;
+let cli = 'docker';
+let image: string; // GATEWAY:PORT/flotilla/busybox
+
+interface Spec {
+  Image: string;
+  Platforms: unknown;
+  Label: string;
+}
+
+/** the docker CLI inside the manager (its own engine) */
+async function dockerStackDeploy(file: string, stack: string, mode: ResolveImage): Promise<string> {
+  const detach = cli === 'docker28' ? ['--detach=true'] : [];
+  const r = await nodeExec(node, [cli, 'stack', 'deploy', ...detach, '--resolve-image', mode, '-c', `/tmp/${path.basename(file)}`, stack], { timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`${cli} stack deploy ${stack} failed: ${r.stderr}`);
+  return r.stderr;
+}
+
+async function flotillaDeploy(file: string, stack: string, mode: ResolveImage) {
+  const loaded = loadStack({ files: [{ file, content: fs.readFileSync(file, 'utf8') }], env: { HOME: tmp } });
+  if (!loaded.config) throw new Error(JSON.stringify(loaded.diagnostics));
+  return deployStack(ssh.docker, { stack, config: loaded.config, wait: false, resolveImage: mode });
+}
+
+/** one compose file, in this machine's temp dir and the manager's /tmp */
+async function writeCompose(name: string, ref: string): Promise<string> {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, `version: "3.9"\nservices:\n  s:\n    image: ${ref}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`);
+  const r = await run('docker', ['cp', file, `${node.name}:/tmp/${name}`]);
+  if (r.code !== 0) throw new Error(`docker cp ${file} into ${node.name}: ${r.stderr}`);
+  return file;
+}
+
+async function spec(stack: string): Promise<Spec> {
+  const out = await nodeDockerOk(node, ['service', 'inspect', `${stack}_s`]);
+  const [s] = JSON.parse(out) as Array<{ Spec: { Labels: Record<string, string>; TaskTemplate: { ContainerSpec: { Image: string }; Placement?: { Platforms?: unknown } } } }>;
+  return { Image: s.Spec.TaskTemplate.ContainerSpec.Image, Platforms: s.Spec.TaskTemplate.Placement?.Platforms ?? null, Label: s.Spec.Labels['com.docker.stack.image'] };
+}
+
+const unreachable = /could not be accessed on a registry/;
+
+/** both sides deploy the file with the mode; their specs must be equal; returns the CLI's */
+async function both(file: string, stacks: [string, string], mode: ResolveImage): Promise<Spec> {
+  const cliStderr = await dockerStackDeploy(file, stacks[0], mode);
+  const res = await flotillaDeploy(file, stacks[1], mode);
+  // the registry answered every query (a failed one keeps the tag with this warning)
+  expect(cliStderr, `${cli} ${mode}`).not.toMatch(unreachable);
+  expect(res.warnings.join('\n'), `Flotilla ${mode}`).not.toMatch(unreachable);
+  const [c, f] = [await spec(stacks[0]), await spec(stacks[1])];
+  expect(f, `${mode} ${path.basename(file)}: Flotilla's spec vs the docker CLI's`).toEqual(c);
+  return c;
+}
+
+/** pushes from the manager and returns the digest the push printed, checked against the registry's own answer */
+async function push(ref: string): Promise<string> {
+  const out = await nodeDockerOk(node, ['push', ref], { timeoutMs: 120_000 });
+  const m = /digest: (sha256:[0-9a-f]{64})/.exec(out);
+  if (!m) throw new Error(`docker push ${ref}: no digest in ${out}`);
+  const tag = ref.slice(ref.lastIndexOf(':') + 1);
+  expect(await reg!.manifestDigest(REPO, tag)).toBe(m[1]);
+  return m[1];
+}
+
+async function removeStacks(): Promise<void> {
+  const list = async () => {
+    const r = await nodeDocker(node, ['service', 'ls', '--filter', `label=${NS}`, '--format', '{{.Name}}']);
+    const n = await nodeDocker(node, ['network', 'ls', '--filter', `label=${NS}`, '--format', '{{.Name}}']);
+    return `${r.stdout}\n${n.stdout}`.split('\n').filter((l) => /^frg[a-z0-9]{4}[a-z]+_/.test(l));
+  };
+  const stacks = [...new Set((await list()).map((l) => l.split('_')[0]))];
+  if (stacks.length) await nodeDocker(node, ['stack', 'rm', ...stacks]);
+  const deadline = Date.now() + 60_000;
+  while ((await list()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+}
+
+describeLab('stack deploy --resolve-image against a real registry, vs the docker CLI', () => {
+  let d1 = '';
+  let platforms: unknown;
+  const pinned: [string, string] = [`frg${RUN}c`, `frg${RUN}f`];
+  const bare: [string, string] = [`frg${RUN}cn`, `frg${RUN}fn`];
+
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-stack-registry-'));
+    process.env.FLOTILLA_HOME = path.join(tmp, 'home');
+    const swarm = await ensureLabSwarm();
+    node = swarm.manager;
+    nodes = labNodes();
+    // the network's IPAM shows a gateway only when one was asked for; the node's endpoint always has it
+    const gw = (await run('docker', ['inspect', node.name, '--format', `{{(index .NetworkSettings.Networks "${labName()}").Gateway}}`])).stdout.trim();
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(gw)) throw new Error(`no IPv4 gateway for ${node.name} on the lab network ${labName()} (got "${gw}"): the registry listens there for the nodes`);
+    reg = await startRegistry(gw);
+    image = `${reg.addr}/${REPO}`;
+    await Promise.all(nodes.map((n) => trustRegistryOn(n.name, reg!)));
+    await ensureNodeBusybox(node.name);
+    if (CLI28 !== '/usr/bin/docker' && fs.existsSync(CLI28)) {
+      const r = await run('docker', ['cp', CLI28, `${node.name}:/usr/local/bin/docker28`]);
+      if (r.code !== 0) throw new Error(`docker cp ${CLI28} into ${node.name}: ${r.stderr}`);
+      cli = 'docker28';
+    }
+    ssh = await connectEngine({ kind: 'ssh', user: 'root', host: node.ip, port: 22, identityFile: node.identity });
+    await removeStacks();
+  });
+
+  afterAll(async () => {
+    if (node) await removeStacks();
+    await ssh?.close();
+    if (node && image) await nodeDocker(node, ['image', 'rm', '-f', `${image}:v1`, `${image}:v2`]);
+    if (reg) {
+      await Promise.all(nodes.map((n) => untrustRegistryOn(n.name, reg!)));
+      await reg.stop();
+    }
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('always pins the pushed digest and its platform, as the docker CLI does, and the nodes pull it from the registry', async () => {
+    await nodeDockerOk(node, ['tag', LAB_BUSYBOX, `${image}:v1`]);
+    d1 = await push(`${image}:v1`);
+    const arch = (await nodeDockerOk(node, ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', `${image}:v1`])).trim();
+    const file = await writeCompose('v1.yml', `${image}:v1`);
+    const c = await both(file, pinned, 'always');
+    expect(c.Image).toBe(`${image}:v1@${d1}`);
+    platforms = c.Platforms;
+    expect(platforms).toEqual([{ Architecture: arch.split('/')[1], OS: arch.split('/')[0] }]);
+    // each service's task runs the pinned image on whichever node got it (pulled from the registry by digest)
+    for (const stack of pinned) {
+      await until(`${stack}_s running`, async () => (await nodeDockerOk(node, ['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.CurrentState}}', `${stack}_s`])).startsWith('Running'), 90_000);
+    }
+  });
+
+  it('never keeps the bare tag and sets no platforms, as the docker CLI does', async () => {
+    const c = await both(path.join(tmp, 'v1.yml'), bare, 'never');
+    expect(c).toEqual({ Image: `${image}:v1`, Platforms: null, Label: `${image}:v1` });
+  });
+
+  it('after a new image is pushed under the same tag: changed, always and never follow the docker CLI', async () => {
+    // a new image under the same tag (and as v2), built locally from the lab busybox: no pull from anywhere
+    const ctr = `frg${RUN}build`;
+    await nodeDockerOk(node, ['run', '--name', ctr, LAB_BUSYBOX, 'sh', '-c', `echo ${RUN}-${Date.now()} > /v2`]);
+    await nodeDockerOk(node, ['commit', ctr, `${image}:v1`]);
+    await nodeDocker(node, ['rm', '-f', ctr]);
+    await nodeDockerOk(node, ['tag', `${image}:v1`, `${image}:v2`]);
+    const d2 = await push(`${image}:v1`);
+    expect(await push(`${image}:v2`)).toBe(d2);
+    expect(d2).not.toBe(d1);
+    const v1 = path.join(tmp, 'v1.yml');
+    const v2 = await writeCompose('v2.yml', `${image}:v2`);
+
+    // changed, same reference: no registry query, the image of the last resolution stays (its platforms do not)
+    let c = await both(v1, pinned, 'changed');
+    expect(c).toEqual({ Image: `${image}:v1@${d1}`, Platforms: null, Label: `${image}:v1` });
+    // changed, same reference on the never-deployed stacks: the bare tag stays
+    c = await both(v1, bare, 'changed');
+    expect(c.Image).toBe(`${image}:v1`);
+    // changed, another reference: resolved, the new digest
+    c = await both(v2, bare, 'changed');
+    expect(c).toEqual({ Image: `${image}:v2@${d2}`, Platforms: platforms, Label: `${image}:v2` });
+    // always: the tag's new digest
+    c = await both(v1, pinned, 'always');
+    expect(c).toEqual({ Image: `${image}:v1@${d2}`, Platforms: platforms, Label: `${image}:v1` });
+    // never, same reference: what the service has stays (the pinned digest)
+    c = await both(v1, pinned, 'never');
+    expect(c.Image).toBe(`${image}:v1@${d2}`);
+    // never, another reference: the bare tag
+    c = await both(v2, pinned, 'never');
+    expect(c).toEqual({ Image: `${image}:v2`, Platforms: null, Label: `${image}:v2` });
+  });
+});
