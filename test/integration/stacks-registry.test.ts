@@ -26,6 +26,11 @@ const REPO = 'flotilla/busybox';
 let node: LabNode;
 let nodes: LabNode[] = [];
 let reg: TestRegistry | undefined;
+let regAuth: TestRegistry | undefined; // the same, asking for a login
+let oldDockerConfig: string | undefined;
+const USER = 'flotilla';
+const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
+let workers: LabNode[] = [];
 let ssh: EngineConnection;
 let tmp: string;
 let cli = 'docker';
@@ -37,24 +42,25 @@ interface Spec {
   Label: string;
 }
 
-/** the docker CLI inside the manager (its own engine) */
-async function dockerStackDeploy(file: string, stack: string, mode: ResolveImage): Promise<string> {
-  const detach = cli === 'docker28' ? ['--detach=true'] : [];
-  const r = await nodeExec(node, [cli, 'stack', 'deploy', ...detach, '--resolve-image', mode, '-c', `/tmp/${path.basename(file)}`, stack], { timeoutMs: 120_000 });
+/** the docker CLI inside the manager (its own engine, its /root/.docker/config.json) */
+async function dockerStackDeploy(file: string, stack: string, mode: ResolveImage, withRegistryAuth: boolean): Promise<string> {
+  const flags = [...(cli === 'docker28' ? ['--detach=true'] : []), ...(withRegistryAuth ? ['--with-registry-auth'] : [])];
+  const r = await nodeExec(node, [cli, 'stack', 'deploy', ...flags, '--resolve-image', mode, '-c', `/tmp/${path.basename(file)}`, stack], { timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`${cli} stack deploy ${stack} failed: ${r.stderr}`);
   return r.stderr;
 }
 
-async function flotillaDeploy(file: string, stack: string, mode: ResolveImage) {
+/** Flotilla's core deploy over ssh; registry auth from this machine's $DOCKER_CONFIG (set to the temp dir's) */
+async function flotillaDeploy(file: string, stack: string, mode: ResolveImage, withRegistryAuth: boolean) {
   const loaded = loadStack({ files: [{ file, content: fs.readFileSync(file, 'utf8') }], env: { HOME: tmp } });
   if (!loaded.config) throw new Error(JSON.stringify(loaded.diagnostics));
-  return deployStack(ssh.docker, { stack, config: loaded.config, wait: false, resolveImage: mode });
+  return deployStack(ssh.docker, { stack, config: loaded.config, wait: false, resolveImage: mode, withRegistryAuth });
 }
 
 /** one compose file, in this machine's temp dir and the manager's /tmp */
-async function writeCompose(name: string, ref: string): Promise<string> {
+async function writeCompose(name: string, ref: string, extra = ''): Promise<string> {
   const file = path.join(tmp, name);
-  fs.writeFileSync(file, `version: "3.9"\nservices:\n  s:\n    image: ${ref}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`);
+  fs.writeFileSync(file, `version: "3.9"\nservices:\n  s:\n    image: ${ref}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n${extra}`);
   const r = await run('docker', ['cp', file, `${node.name}:/tmp/${name}`]);
   if (r.code !== 0) throw new Error(`docker cp ${file} into ${node.name}: ${r.stderr}`);
   return file;
@@ -69,24 +75,24 @@ async function spec(stack: string): Promise<Spec> {
 const unreachable = /could not be accessed on a registry/;
 
 /** both sides deploy the file with the mode; their specs must be equal; returns the CLI's */
-async function both(file: string, stacks: [string, string], mode: ResolveImage): Promise<Spec> {
-  const cliStderr = await dockerStackDeploy(file, stacks[0], mode);
-  const res = await flotillaDeploy(file, stacks[1], mode);
-  // the registry answered every query (a failed one keeps the tag with this warning)
-  expect(cliStderr, `${cli} ${mode}`).not.toMatch(unreachable);
-  expect(res.warnings.join('\n'), `Flotilla ${mode}`).not.toMatch(unreachable);
+async function both(file: string, stacks: [string, string], mode: ResolveImage, opts: { withRegistryAuth?: boolean; refused?: boolean } = {}): Promise<Spec> {
+  const cliStderr = await dockerStackDeploy(file, stacks[0], mode, !!opts.withRegistryAuth);
+  const res = await flotillaDeploy(file, stacks[1], mode, !!opts.withRegistryAuth);
+  // the registry answered every query (a failed one keeps the tag with this warning; the CLI prints it on updates only)
+  if (!opts.refused) expect(cliStderr, `${cli} ${mode}`).not.toMatch(unreachable);
+  expect(res.warnings.join('\n'), `Flotilla ${mode}`).toMatch(opts.refused ? unreachable : /^(?![\s\S]*could not be accessed on a registry)/);
   const [c, f] = [await spec(stacks[0]), await spec(stacks[1])];
   expect(f, `${mode} ${path.basename(file)}: Flotilla's spec vs the docker CLI's`).toEqual(c);
   return c;
 }
 
 /** pushes from the manager and returns the digest the push printed, checked against the registry's own answer */
-async function push(ref: string): Promise<string> {
+async function push(ref: string, to: TestRegistry = reg!): Promise<string> {
   const out = await nodeDockerOk(node, ['push', ref], { timeoutMs: 120_000 });
   const m = /digest: (sha256:[0-9a-f]{64})/.exec(out);
   if (!m) throw new Error(`docker push ${ref}: no digest in ${out}`);
   const tag = ref.slice(ref.lastIndexOf(':') + 1);
-  expect(await reg!.manifestDigest(REPO, tag)).toBe(m[1]);
+  expect(await to.manifestDigest(REPO, tag)).toBe(m[1]);
   return m[1];
 }
 
@@ -113,13 +119,22 @@ describeLab('stack deploy --resolve-image against a real registry, vs the docker
     process.env.FLOTILLA_HOME = path.join(tmp, 'home');
     const swarm = await ensureLabSwarm();
     node = swarm.manager;
+    workers = swarm.workers;
     nodes = labNodes();
     // the network's IPAM shows a gateway only when one was asked for; the node's endpoint always has it
     const gw = (await run('docker', ['inspect', node.name, '--format', `{{(index .NetworkSettings.Networks "${labName()}").Gateway}}`])).stdout.trim();
     if (!/^\d+\.\d+\.\d+\.\d+$/.test(gw)) throw new Error(`no IPv4 gateway for ${node.name} on the lab network ${labName()} (got "${gw}"): the registry listens there for the nodes`);
     reg = await startRegistry(gw);
     image = `${reg.addr}/${REPO}`;
-    await Promise.all(nodes.map((n) => trustRegistryOn(n.name, reg!)));
+    regAuth = await startRegistry(gw, { auth: { user: USER, password: PASSWORD } });
+    await Promise.all(nodes.flatMap((n) => [trustRegistryOn(n.name, reg!), trustRegistryOn(n.name, regAuth!)]));
+    // the login: the manager's CLI keeps it in /root/.docker/config.json (docker login), Flotilla reads a DOCKER_CONFIG here
+    const login = await nodeExec(node, ['docker', 'login', '--username', USER, '--password-stdin', regAuth.addr], { input: PASSWORD, timeoutMs: 60_000 });
+    if (login.code !== 0) throw new Error(`docker login ${regAuth.addr} in ${node.name}: ${login.stderr}`);
+    fs.mkdirSync(path.join(tmp, 'docker'));
+    fs.writeFileSync(path.join(tmp, 'docker', 'config.json'), JSON.stringify({ auths: { [regAuth.addr]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString('base64') } } }));
+    oldDockerConfig = process.env.DOCKER_CONFIG;
+    process.env.DOCKER_CONFIG = path.join(tmp, 'docker');
     await ensureNodeBusybox(node.name);
     if (CLI28 !== '/usr/bin/docker' && fs.existsSync(CLI28)) {
       const r = await run('docker', ['cp', CLI28, `${node.name}:/usr/local/bin/docker28`]);
@@ -133,10 +148,17 @@ describeLab('stack deploy --resolve-image against a real registry, vs the docker
   afterAll(async () => {
     if (node) await removeStacks();
     await ssh?.close();
+    if (oldDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
+    else process.env.DOCKER_CONFIG = oldDockerConfig;
     if (node && image) await nodeDocker(node, ['image', 'rm', '-f', `${image}:v1`, `${image}:v2`]);
-    if (reg) {
-      await Promise.all(nodes.map((n) => untrustRegistryOn(n.name, reg!)));
-      await reg.stop();
+    for (const r of [reg, regAuth]) {
+      if (!r) continue;
+      if (r === regAuth && node) await nodeDocker(node, ['logout', r.addr]);
+      await Promise.all(nodes.map(async (n) => {
+        await untrustRegistryOn(n.name, r);
+        await nodeDocker(n, ['image', 'rm', '-f', `${r.addr}/${REPO}:v1`]);
+      }));
+      await r.stop();
     }
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -192,5 +214,23 @@ describeLab('stack deploy --resolve-image against a real registry, vs the docker
     // never, another reference: the bare tag
     c = await both(v2, pinned, 'never');
     expect(c).toEqual({ Image: `${image}:v2`, Platforms: null, Label: `${image}:v2` });
+  });
+
+  it('a registry that asks for a login: with --with-registry-auth both pin the digest and workers pull with it; without, both keep the tag with the warning', async () => {
+    expect(workers.length, 'the lab needs a worker: the task must run on a node that never logged in').toBeGreaterThan(0);
+    const ref = `${regAuth!.addr}/${REPO}:v1`;
+    await nodeDockerOk(node, ['tag', LAB_BUSYBOX, ref]);
+    const d = await push(ref, regAuth);
+    const file = await writeCompose('auth.yml', ref, '    deploy:\n      placement:\n        constraints: ["node.role == worker"]\n');
+    const authed: [string, string] = [`frg${RUN}ca`, `frg${RUN}fa`];
+    const c = await both(file, authed, 'always', { withRegistryAuth: true });
+    expect(c).toEqual({ Image: `${ref}@${d}`, Platforms: platforms, Label: ref });
+    // a worker (no login, no copy of the image) pulls it with the credentials the deploy sent
+    for (const stack of authed) {
+      await until(`${stack}_s running on a worker`, async () => (await nodeDockerOk(node, ['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.CurrentState}}', `${stack}_s`])).startsWith('Running'), 90_000);
+    }
+    // without the flag the registry refuses the query: the tag, no digest, no platforms, and Flotilla's warning
+    const c2 = await both(file, [`frg${RUN}cu`, `frg${RUN}fu`], 'always', { refused: true });
+    expect(c2).toEqual({ Image: ref, Platforms: null, Label: ref });
   });
 });

@@ -1,5 +1,5 @@
 // A real image registry for integration tests: Debian's docker-registry (distribution 2.8) run as a child process,
-// on TLS with a CA made here by openssl, filesystem storage in a temp dir, no auth. Lab nodes trust it through
+// on TLS with a CA made here by openssl, filesystem storage in a temp dir, no auth or htpasswd auth (bcrypt by bcryptjs). Lab nodes trust it through
 // /etc/docker/certs.d/<addr>/ca.crt, which dockerd reads on each registry request (no restart).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -7,6 +7,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import bcrypt from 'bcryptjs';
 import { run } from '../../src-main/core/lab/exec';
 
 export const REGISTRY_BIN = process.env.FLOTILLA_REGISTRY_BIN || '/usr/bin/docker-registry';
@@ -50,7 +51,7 @@ function get(ca: string, url: string, method: string, headers: Record<string, st
 }
 
 /** Starts docker-registry on host (an address of this machine the lab nodes reach, e.g. the lab network's gateway). */
-export async function startRegistry(host: string): Promise<TestRegistry> {
+export async function startRegistry(host: string, opts: { auth?: { user: string; password: string } } = {}): Promise<TestRegistry> {
   if (!fs.existsSync(REGISTRY_BIN)) {
     throw new Error(`${REGISTRY_BIN} is missing: this test needs a real image registry; install Debian's docker-registry package (apt-get install docker-registry) or point FLOTILLA_REGISTRY_BIN at a distribution 2.x registry binary`);
   }
@@ -66,6 +67,13 @@ export async function startRegistry(host: string): Promise<TestRegistry> {
     fs.writeFileSync(f('san.ext'), `subjectAltName=IP:${host}\nextendedKeyUsage=serverAuth\n`);
     await openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('san.ext'), '-out', f('server.crt')]);
     fs.mkdirSync(path.join(dir, 'data'));
+    const authLines: string[] = [];
+    if (opts.auth) {
+      // distribution's htpasswd takes bcrypt only; openssl cannot make it, bcryptjs can
+      const hash = bcrypt.hashSync(opts.auth.password, 6);
+      fs.writeFileSync(f('htpasswd'), `${opts.auth.user}:${hash}\n`, { mode: 0o600 });
+      authLines.push('auth:', '  htpasswd:', '    realm: flotilla-test', `    path: ${f('htpasswd')}`);
+    }
     const config = path.join(dir, 'config.yml');
     fs.writeFileSync(
       config,
@@ -83,6 +91,7 @@ export async function startRegistry(host: string): Promise<TestRegistry> {
         '  tls:',
         `    certificate: ${path.join(dir, 'server.crt')}`,
         `    key: ${path.join(dir, 'server.key')}`,
+        ...authLines,
         '',
       ].join('\n'),
     );
@@ -94,13 +103,13 @@ export async function startRegistry(host: string): Promise<TestRegistry> {
     proc.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
     let exited: number | null | undefined;
     proc.on('exit', (code) => (exited = code));
-    // up when /v2/ answers over TLS with our CA
+    // up when /v2/ answers over TLS with our CA (401 when it asks for a login)
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (exited !== undefined) throw new Error(`${REGISTRY_BIN} exited (${exited}) at start: ${log}`);
       try {
         const r = await get(caPem, `https://${addr}/v2/`, 'GET', {});
-        if (r.status === 200) break;
+        if (r.status === 200 || (opts.auth && r.status === 401)) break;
       } catch {
         // not listening yet
       }
@@ -111,7 +120,8 @@ export async function startRegistry(host: string): Promise<TestRegistry> {
       addr,
       caPem,
       async manifestDigest(repo, tag) {
-        const r = await get(caPem, `https://${addr}/v2/${repo}/manifests/${tag}`, 'HEAD', { Accept: 'application/vnd.docker.distribution.manifest.v2+json' });
+        const basic: Record<string, string> = opts.auth ? { Authorization: `Basic ${Buffer.from(`${opts.auth.user}:${opts.auth.password}`).toString('base64')}` } : {};
+        const r = await get(caPem, `https://${addr}/v2/${repo}/manifests/${tag}`, 'HEAD', { Accept: 'application/vnd.docker.distribution.manifest.v2+json', ...basic });
         const d = r.headers['docker-content-digest'];
         if (r.status !== 200 || typeof d !== 'string') throw new Error(`registry ${addr}: HEAD ${repo}:${tag} gave ${r.status}`);
         return d;
