@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { describe, inject } from 'vitest';
 import type { LabNode } from '../../src-main/api/domains/lab';
-import { run, sleep, withFileLock } from '../../src-main/core/lab/exec';
+import { run, sleep } from '../../src-main/core/lab/exec';
+import { withFileLock } from '../../src-main/core/filelock';
 import { labCacheDir } from '../../src-main/core/lab';
 import './lab-global-setup';
 

@@ -1,8 +1,6 @@
 // Small child-process helpers for the lab: it drives the docker CLI (the same tool people use by hand),
 // debootstrap and tar, and holds cross-process locks with flock(1).
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
 
 export interface RunResult {
@@ -114,35 +112,6 @@ export function pipe(a: [string, string[]], b: [string, string[]], timeoutMs = 6
 
 function packageFor(cmd: string): string {
   return ({ docker: 'docker.io', debootstrap: 'debootstrap', flock: 'util-linux', tar: 'tar' } as Record<string, string>)[cmd] ?? cmd;
-}
-
-/**
- * Holds an exclusive flock(1) on `file` while fn runs, so concurrent processes (several test runs, two
- * `lab up`s) take turns. The lock lives in a child `flock FILE cat`: it is released when we close its stdin,
- * and also when this process dies, so a crash never leaves a stale lock behind.
- */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 1_800_000): Promise<T> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const child = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdin.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.once('data', () => resolve());
-    child.on('error', (e) => reject(new FlotillaError('UNSUPPORTED', `flock could not be started (install util-linux): ${e.message}`)));
-    child.on('close', (code) => reject(new FlotillaError('TIMEOUT', `could not lock ${file} within ${Math.round(timeoutMs / 1000)} s (exit ${code}): ${err.trim()} — another lab operation holds it`)));
-  });
-  try {
-    return await fn();
-  } finally {
-    child.stdin.end();
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null) resolve();
-      else child.once('close', () => resolve());
-    });
-  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
-import { pipe, run, runOk, withFileLock } from './exec';
+import { pipe, run, runOk } from './exec';
+import { withFileLock } from '../filelock';
 import { appRoot } from '../paths';
 
 export type LabImageKind = 'docker' | 'nodocker';

@@ -9,7 +9,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { FlotillaError } from '../../../api/errors';
 import { download, type DownloadProgress } from '../boot/download';
-import { withFileLock } from './lock';
+import { withFileLock } from '../../filelock';
 
 export interface CloudImageSource {
   url: string;

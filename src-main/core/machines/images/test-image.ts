@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlotillaError } from '../../../api/errors';
 import { execFileRunner, type Runner } from '../boot/runner';
-import { withFileLock } from './lock';
+import { withFileLock } from '../../filelock';
 import { CLOUD_CFG, WAIT_ONLINE_DROPIN } from './firstboot';
 
 export const TEST_IMAGE_PACKAGES = [

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { FlotillaError } from '../../../../api/errors';
 import { readJson, writeJsonAtomic } from '../../../fsutil';
-import { withFileLock } from '../../images/lock';
+import { withFileLock } from '../../../filelock';
 
 export const DEFAULT_NETWORK = 'flotilla';
 export const DEFAULT_SUBNET = '10.89.0.0/24';

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlotillaError } from '../../../../api/errors.js';
 import { flotillaHome } from '../../../paths.js';
+import { vmLifecycle } from '../lifecycle.js';
 import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types.js';
 import { execFileRunner, sleep as realSleep, type Runner } from '../../boot/runner.js';
 import { buildSeedIso } from '../../boot/cloudinit.js';
@@ -454,24 +455,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
       }
     },
 
-    async start(raw: DriverData, ctx: DriverContext) {
-      const data = readData(raw);
-      const ep = await startVm(data, ctx);
-      Object.assign(raw, data);
-      return ep;
-    },
-
-    async stop(raw: DriverData, ctx: DriverContext) {
-      await stopVm(readData(raw), ctx);
-    },
-
-    async restart(raw: DriverData, ctx: DriverContext) {
-      const data = readData(raw);
-      await stopVm(data, ctx);
-      const ep = await startVm(data, ctx);
-      Object.assign(raw, data);
-      return ep;
-    },
+    ...vmLifecycle(readData, startVm, stopVm),
 
     async kill(raw: DriverData) {
       const data = readData(raw);
