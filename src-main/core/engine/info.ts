@@ -1,6 +1,7 @@
 // Version, resources and swarm state of one engine; and its raw event stream.
 import type { EngineConnection } from './types';
 import { FlotillaError } from '../../api/errors';
+import { streamEngineEvents } from './events';
 
 export interface EngineFacts {
   reachable: true;
@@ -51,44 +52,19 @@ export interface RawEngineEvent {
 
 /** Streams /events until the signal aborts; resolves when the stream ends, rejects on error. */
 export async function watchEngineEvents(conn: EngineConnection, signal: AbortSignal, onEvent: (e: RawEngineEvent) => void): Promise<void> {
-  if (signal.aborted) return;
-  const stream = (await conn.docker.getEvents({ abortSignal: signal })) as NodeJS.ReadableStream & { destroy?: () => void };
-  await new Promise<void>((resolve, reject) => {
-    let buf = '';
-    const onAbort = (): void => {
-      stream.destroy?.();
-      resolve();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        try {
-          const e = JSON.parse(line) as { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number; timeNano?: number };
-          onEvent({
-            type: e.Type ?? 'unknown',
-            action: e.Action ?? '',
-            actorId: e.Actor?.ID,
-            actorName: e.Actor?.Attributes?.name,
-            time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
-          });
-        } catch {
-          /* partial or foreign line: skip */
-        }
-      }
-    });
-    stream.on('end', () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-    stream.on('error', (err: Error) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) resolve();
-      else reject(new FlotillaError('UNREACHABLE', `the event stream of ${conn.url} broke: ${err.message}`));
-    });
-  });
+  type Json = { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number; timeNano?: number };
+  try {
+    await streamEngineEvents<Json>(conn, undefined, signal, (e) =>
+      onEvent({
+        type: e.Type ?? 'unknown',
+        action: e.Action ?? '',
+        actorId: e.Actor?.ID,
+        actorName: e.Actor?.Attributes?.name,
+        time: e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? 0) * 1000,
+      }),
+    );
+  } catch (err) {
+    if (err instanceof FlotillaError) throw err;
+    throw new FlotillaError('UNREACHABLE', `the event stream of ${conn.url} broke: ${(err as Error).message}`);
+  }
 }

@@ -3,6 +3,7 @@
 // pushed to subscribers as a snapshot then small diffs. Sources reconnect on their own; after a
 // reconnect (an engine restart) the model resyncs in full.
 import type { EngineConnection } from '../engine';
+import { streamEngineEvents } from '../engine/events';
 import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
 import { log } from '../log';
 import { FlotillaError } from '../../api/errors';
@@ -36,44 +37,8 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 /** Streams an engine's /events (with filters) until it ends, errors, or the signal aborts. */
-export async function streamEvents(conn: EngineConnection, filters: Record<string, string[]>, signal: AbortSignal, onEvent: (e: EngineEventJson) => void, onOpen?: () => void): Promise<void> {
-  if (signal.aborted) return;
-  const getEvents = conn.docker.getEvents.bind(conn.docker) as unknown as (o: Record<string, unknown>) => Promise<NodeJS.ReadableStream & { destroy?: () => void }>;
-  const stream = await getEvents({ filters, abortSignal: signal });
-  onOpen?.();
-  await new Promise<void>((resolve, reject) => {
-    let buf = '';
-    const onAbort = (): void => {
-      stream.destroy?.();
-      resolve();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        try {
-          onEvent(JSON.parse(line) as EngineEventJson);
-        } catch {
-          /* not JSON: skip */
-        }
-      }
-    });
-    const finish = (): void => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    stream.on('end', finish);
-    stream.on('close', finish);
-    stream.on('error', (e: Error) => {
-      signal.removeEventListener('abort', onAbort);
-      if (signal.aborted) resolve();
-      else reject(e);
-    });
-  });
+export function streamEvents(conn: EngineConnection, filters: Record<string, string[]>, signal: AbortSignal, onEvent: (e: EngineEventJson) => void, onOpen?: () => void): Promise<void> {
+  return streamEngineEvents<EngineEventJson>(conn, filters, signal, onEvent, onOpen);
 }
 
 type Listener = (e: ModelEvent) => void;
