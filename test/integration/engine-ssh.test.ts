@@ -9,6 +9,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, type EngineConnection, type EngineTarget } from '../../src-main/core/engine';
 import { sshTunnels } from '../../src-main/core/engine/ssh';
+import { generateReadableKeyPair } from '../../src-main/core/machines/ssh-keys';
 import { describeLab, labNodes, type LabNode } from '../support/lab';
 import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, waitFor } from './engine-shared';
 
@@ -159,7 +160,7 @@ describeLab('engine over SSH', () => {
 
   it('says which key the host refused', async () => {
     const keyFile = path.join(tmp, 'stranger');
-    fs.writeFileSync(keyFile, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+    fs.writeFileSync(keyFile, generateReadableKeyPair('stranger').private, { mode: 0o600 });
     await expect(connectEngine(target(nodes[0], { identityFile: keyFile }))).rejects.toThrow(new RegExp(`refused the key ${keyFile}.*authorized_keys`));
     await expect(connectEngine(target(nodes[0], { identityFile: path.join(tmp, 'missing') }))).rejects.toThrow(/does not exist/);
   });

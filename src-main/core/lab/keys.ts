@@ -2,8 +2,8 @@
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { writeFileAtomic } from '../fsutil';
+import { generateReadableKeyPair } from '../machines/ssh-keys';
 import { labCacheDir } from './image';
 
 export interface LabKey {
@@ -43,7 +43,7 @@ export async function ensureLabKey(lab: string): Promise<LabKey> {
   const identity = path.join(labStateDir(lab), 'id_ed25519');
   const pub = `${identity}.pub`;
   if (!existsSync(identity) || !existsSync(pub)) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `flotilla-lab-${lab}` });
+    const pair = generateReadableKeyPair(`flotilla-lab-${lab}`);
     await fs.mkdir(path.dirname(identity), { recursive: true, mode: 0o700 });
     await writeFileAtomic(identity, pair.private, { mode: 0o600 });
     await writeFileAtomic(pub, pair.public.trim() + '\n', { mode: 0o644 });
