@@ -36,11 +36,6 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-/** Streams an engine's /events (with filters) until it ends, errors, or the signal aborts. */
-export function streamEvents(conn: EngineConnection, filters: Record<string, string[]>, signal: AbortSignal, onEvent: (e: EngineEventJson) => void, onOpen?: () => void): Promise<void> {
-  return streamEngineEvents<EngineEventJson>(conn, filters, signal, onEvent, onOpen);
-}
-
 type Listener = (e: ModelEvent) => void;
 
 export class ClusterWatcher {
@@ -219,7 +214,7 @@ export class ClusterWatcher {
     while (!signal.aborted) {
       try {
         const c = typeof conn === 'function' ? await conn() : conn;
-        await streamEvents(
+        await streamEngineEvents<EngineEventJson>(
           c,
           filters,
           signal,

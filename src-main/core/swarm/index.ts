@@ -15,5 +15,5 @@ export { createSecret, listSecrets, inspectSecret, removeSecret } from './secret
 export { createConfig, listConfigs, inspectConfig, removeConfig } from './configs';
 export { createOverlay, listNetworks, inspectNetwork, removeNetwork } from './networks';
 export { listVolumes } from './volumes';
-export { ClusterWatcher, watchClusterModel, streamEvents } from './events';
+export { ClusterWatcher, watchClusterModel } from './events';
 export { buildModel, diffModels, applyChanges, emptyModel } from './cluster-model';
