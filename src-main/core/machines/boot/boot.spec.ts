@@ -11,7 +11,7 @@ import { buildIso, primaryName } from './iso9660.js';
 import { b2dUserdataTar, writeB2dRawDisk, B2D_MAGIC } from './b2d.js';
 import { download, parseSha256Sums } from './download.js';
 import { execFileRunner } from './runner.js';
-import { waitFirstBoot, freePort } from './host.js';
+import { ephemeralRange, waitFirstBoot, freePort } from './host.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl flotilla@test';
 let dir: string;
@@ -181,9 +181,24 @@ describe('first boot wait and ports', () => {
       'fl1 did not finish its first boot with Docker within 0 s (last: ECONNREFUSED): the VM needs internet access to install Docker; look at /var/log/cloud-init-output.log in the VM (ssh docker@127.0.0.1 -p 40022)',
     );
   });
-  it('gives a free loopback port, the preferred one when free', async () => {
+  it('gives a free loopback port below the ephemeral range, the preferred one when free', async () => {
+    const [lo] = ephemeralRange();
+    for (let i = 0; i < 20; i++) {
+      const p = await freePort();
+      expect(p).toBeGreaterThanOrEqual(20000);
+      expect(p).toBeLessThan(lo);
+    }
     const p = await freePort();
-    expect(p).toBeGreaterThan(0);
     expect(await freePort(p)).toBe(p);
+    expect(await freePort(p, '127.0.0.1', [p])).not.toBe(p);
+  });
+  it("reads the kernel's ephemeral port range, IANA's when it cannot", () => {
+    expect(ephemeralRange(() => '32768\t60999\n')).toEqual([32768, 60999]);
+    expect(ephemeralRange(() => 'garbage')).toEqual([49152, 65535]);
+    expect(
+      ephemeralRange(() => {
+        throw new Error('ENOENT');
+      }),
+    ).toEqual([49152, 65535]);
   });
 });

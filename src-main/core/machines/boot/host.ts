@@ -1,4 +1,6 @@
 // Host-side helpers shared by the VM drivers: a free local TCP port, and one SSH command on a booted VM.
+import crypto from 'node:crypto';
+import fsSync from 'node:fs';
 import net from 'node:net';
 import fs from 'node:fs/promises';
 import { Client } from 'ssh2';
@@ -12,17 +14,47 @@ export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** `preferred` when it is free, else a port the OS picks. */
-export async function freePort(preferred?: number, host = '127.0.0.1'): Promise<number> {
-  if (preferred && (await portIsFree(preferred, host))) return preferred;
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+/** The kernel's range for outgoing connections' local ports (Linux: ip_local_port_range; elsewhere IANA's 49152-65535). */
+export function ephemeralRange(read: () => string = () => fsSync.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')): [number, number] {
+  try {
+    const [lo, hi] = read().trim().split(/\s+/).map(Number);
+    if (Number.isInteger(lo) && Number.isInteger(hi) && lo! > 0 && hi! >= lo!) return [lo!, hi!];
+  } catch {
+    // not Linux, or /proc unreadable
+  }
+  return [49152, 65535];
+}
+
+// Forwarded ports are kept for the machine's life and bound again on every start, so they come from below the
+// ephemeral range: a port the kernel hands out (listen on 0) is also handed to outgoing connections, and one
+// such connection holding it (a docker or ssh client, a guest's NAT traffic) made a restart fail with
+// "port taken" (seen in the qemu integration test after a kill).
+const FORWARD_LOW = 20000;
+
+/** A free TCP port on `host` for a forward that lives as long as the machine: `preferred` when it is free,
+ * else a random free one below the ephemeral range (the kernel's pick only when that range leaves no room). */
+export async function freePort(preferred?: number, host = '127.0.0.1', avoid: Iterable<number> = []): Promise<number> {
+  const skip = new Set(avoid);
+  if (preferred && !skip.has(preferred) && (await portIsFree(preferred, host))) return preferred;
+  const high = Math.min(ephemeralRange()[0], 65536) - 1;
+  if (high - FORWARD_LOW >= 1000) {
+    for (let i = 0; i < 50; i++) {
+      const port = FORWARD_LOW + crypto.randomInt(high - FORWARD_LOW + 1);
+      if (!skip.has(port) && (await portIsFree(port, host))) return port;
+    }
+  }
+  for (let i = 0; i < 20; i++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, host, () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
     });
-  });
+    if (!skip.has(port)) return port;
+  }
+  throw new FlotillaError('INTERNAL', `no free TCP port found on ${host}`);
 }
 
 export interface SshTarget {

@@ -341,6 +341,8 @@ export class QemuDriver implements MachineDriver {
   /** Starts QEMU (daemonized) and waits until the guest's sshd answers on the forwarded port. */
   private async launch(d: QemuDriverData, ctx: DriverContext): Promise<HostEndpoint> {
     for (const p of [d.vm.sshPort, d.vm.dockerPort]) {
+      // a QEMU killed a moment ago may still be letting go of its forwards: give it a few seconds
+      for (let i = 0; i < 20 && !(await portIsFree(p)); i++) await sleep(500);
       if (!(await portIsFree(p))) throw new FlotillaError('CONFLICT', `port ${p} on 127.0.0.1 is taken by another program, and machine ${d.vm.name} forwards it: stop that program, or remove and create the machine again`);
     }
     await fsp.rm(d.vm.pidFile, { force: true });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { freePort as sharedFreePort } from '../../boot/host';
 
 export type QemuArch = 'x86_64' | 'aarch64';
 
@@ -36,32 +37,12 @@ export function parseQemuVersion(out: string): string | undefined {
   return /version\s+(\d+\.\d+(?:\.\d+)?)/i.exec(out)?.[1];
 }
 
-/** A TCP port on 127.0.0.1 that is free right now (the kernel picks it), skipping `avoid`. */
-export async function freePort(avoid: Iterable<number> = []): Promise<number> {
-  const skip = new Set(avoid);
-  for (let i = 0; i < 20; i++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const a = srv.address();
-        const p = typeof a === 'object' && a ? a.port : 0;
-        srv.close(() => resolve(p));
-      });
-    });
-    if (port && !skip.has(port)) return port;
-  }
-  throw new Error('no free TCP port found on 127.0.0.1');
+/** A free TCP port on 127.0.0.1 for a forward, skipping `avoid` (below the ephemeral range: see boot/host). */
+export function freePort(avoid: Iterable<number> = []): Promise<number> {
+  return sharedFreePort(undefined, '127.0.0.1', avoid);
 }
 
-/** true when something on 127.0.0.1 can bind `port` (i.e. it is free) */
-export function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
+export { portIsFree } from '../../boot/host';
 
 export function readPid(pidFile: string): number | undefined {
   try {
