@@ -168,11 +168,21 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
   }));
 }
 
+async function setAvailability(a: 'pause' | 'active'): Promise<void> {
+  const ids = (await nodeDocker(['node', 'ls', '-q'])).split('\n').filter(Boolean);
+  for (const id of ids) await nodeDocker(['node', 'update', '--availability', a, id]);
+}
+
 describeLab('stack deploy: Flotilla vs docker CLI', () => {
   beforeAll(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-stacks-'));
     process.env.FLOTILLA_HOME = home;
     node = (await ensureLabSwarm()).manager;
+    // Every node paused: the scheduler starts no task, so the 34 stacks are stored specs only. What is compared
+    // is what the swarm stores (services, networks, secrets, configs), which tasks do not change; without tasks
+    // the deploys, inspects and removals do not queue behind ~150 containers starting and stopping (this file
+    // took 5.5 minutes that way). Tasks of deployed stacks running is what stacks-cli and swarm-ops check.
+    await setAvailability('pause');
     await ensureNodeBusybox(node.name);
     // the docker CLI 28 of this machine, copied into the node (its own CLI is Debian's 20.10)
     const has = await run('docker', ['exec', node.name, 'test', '-x', '/usr/local/bin/docker28']);
@@ -190,6 +200,8 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
   });
 
   afterAll(async () => {
+    // ensureLabSwarm makes every node active again too, should this not run
+    if (node) await setAvailability('active').catch(() => undefined);
     await nodeDocker(['network', 'rm', 'flotilla-fixture-ext-net']).catch(() => undefined);
     await nodeDocker(['secret', 'rm', 'flotilla-fixture-ext-secret']).catch(() => undefined);
     await conn?.close();
@@ -197,19 +209,29 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
   });
 
   it(`deploys ${files.length} fixtures identically`, { timeout: 600_000 }, async () => {
+    let t0 = Date.now();
+    const phase = (name: string) => {
+      process.stderr.write(`[stacks-differential] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+      t0 = Date.now();
+    };
     expect(files.length).toBeGreaterThanOrEqual(30);
     const errors = new Map<string, string>();
     await removeAll();
+    phase('initial clean-up');
     // phase 1: the docker CLI, inside the manager, with an empty environment like a fresh shell
     await pool(files.map((f, i) => [f, i] as const), 4, async ([f, i]) => {
       const r = await labExec(node, ['env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/root', 'sh', '-c', `cd ${NODE_FIX} && docker28 stack deploy --detach=true --resolve-image never ${composeArgs(f).join(' ')} ${stackName('c', i)}`]);
       if (r.code !== 0) errors.set(f, `docker stack deploy failed: ${r.stderr.trim()}`);
     });
+    phase('docker CLI deploys');
     const cliSnap = await snapshotAll();
+    phase('snapshot');
     const planProblems: string[] = [];
     // the plan against what the docker CLI made: the same files, nothing to do
     expect(await planAll('c', planProblems)).toBeGreaterThan(files.length);
+    phase('plan');
     await removeAll();
+    phase('removal');
     // phase 2: Flotilla over SSH
     await pool(files.map((f, i) => [f, i] as const), 4, async ([f, i]) => {
       const loaded = loadFixture(f);
@@ -219,8 +241,10 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
       }
       await deployStack(conn.docker, { stack: stackName('f', i), config: loaded.config, resolveImage: 'never', wait: false }).catch((e: Error) => errors.set(f, `flotilla deploy failed: ${e.message}`));
     });
+    phase('flotilla deploys');
     const flSnap = await snapshotAll();
     await planAll('f', planProblems);
+    phase('snapshot and plan');
     // one service of one file edited: the plan names exactly that service and those two fields
     const vi = files.indexOf('03-voting-app.yml');
     const voting = fs.readFileSync(path.join(FIX, files[vi]), 'utf8');
@@ -241,6 +265,7 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
     ]);
     expect(editPlan.filter((x) => x.kind === 'service' && x.action === 'unchanged')).toHaveLength(4);
     await removeAll();
+    phase('edit plan and removal');
     const results = new Map(files.map((f, i) => [f, { cli: cliSnap.get(stackName('c', i)) ?? {}, flotilla: flSnap.get(stackName('f', i)) ?? {} }]));
     const diffSpecs = (a: unknown, b: unknown) => {
       const fa = flatten(a);
