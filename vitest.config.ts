@@ -9,6 +9,9 @@ import { defineConfig } from 'vitest/config';
 // addresses) from meeting keys an earlier run pinned in the user's own store.
 const integrationHome = process.env.FLOTILLA_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-it-home-'));
 
+// integration files that make their own hosts and never touch the shared lab
+const HOST_FILES = ['machines-commands', 'machines-container', 'swarm-cli-machines', 'qemu-vm', 'qemu-swarm'].map((f) => `test/integration/${f}.test.ts`);
+
 export default defineConfig({
   test: {
     projects: [
@@ -24,10 +27,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: HOST_FILES,
           environment: 'node',
           globalSetup: ['test/support/lab-global-setup.ts'],
           env: { FLOTILLA_HOME: integrationHome },
           // one lab, shared: files run one after another
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        // the files that need no lab (container machines, QEMU VMs): each makes and removes its own hosts under
+        // its own FLOTILLA_HOME and DOCKER_CONFIG, so `npm test` runs this project in a second process beside
+        // 'integration' (scripts/test.mjs); one after another within it, as they share the machines network
+        test: {
+          name: 'integration-hosts',
+          include: HOST_FILES,
+          environment: 'node',
+          env: { FLOTILLA_HOME: integrationHome },
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,

@@ -2,15 +2,27 @@
 // in one run); the summary lists each stage and the exit code is non-zero if any failed.
 // lint -> typecheck -> build -> unit -> integration (needs the lab) -> e2e (Playwright in Chromium).
 // Pass a stage name to run only that one: `npm test -- unit`.
-import { spawnSync } from 'node:child_process';
+//
+// The integration stage is two vitest processes side by side: the files that share the lab run one after
+// another in project 'integration'; the files that make their own hosts (container machines, QEMU VMs) run
+// in project 'integration-hosts' at a lower CPU priority, so QEMU's software emulation uses the CPU the lab
+// files leave idle (they mostly wait on swarm convergence) instead of slowing them. Its lines are prefixed
+// with [hosts].
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+const niced = (cmd, args) => (process.platform === 'linux' && fs.existsSync('/usr/bin/nice') ? ['/usr/bin/nice', ['-n', '10', cmd, ...args]] : [cmd, args]);
 
 const stages = {
-  lint: ['npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']],
-  typecheck: ['npm', ['run', '-s', 'typecheck']],
-  build: ['npm', ['run', '-s', 'build']],
-  unit: ['npx', ['vitest', 'run', '--project', 'unit']],
-  integration: ['npx', ['vitest', 'run', '--project', 'integration']],
-  e2e: ['npx', ['playwright', 'test']],
+  lint: [['npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']]],
+  typecheck: [['npm', ['run', '-s', 'typecheck']]],
+  build: [['npm', ['run', '-s', 'build']]],
+  unit: [['npx', ['vitest', 'run', '--project', 'unit']]],
+  integration: [
+    ['npx', ['vitest', 'run', '--project', 'integration']],
+    [...niced('npx', ['vitest', 'run', '--project', 'integration-hosts']), '[hosts] '],
+  ],
+  e2e: [['npx', ['playwright', 'test']]],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -21,21 +33,47 @@ for (const name of order) {
     process.exit(2);
   }
 }
+
+/** runs one command; with a prefix its output is passed on line by line, each line prefixed */
+function runOne([cmd, args, prefix], env) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { stdio: prefix ? ['inherit', 'pipe', 'pipe'] : 'inherit', env });
+    if (prefix) {
+      for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+        let rest = '';
+        from.setEncoding('utf8');
+        from.on('data', (chunk) => {
+          const lines = (rest + chunk).split('\n');
+          rest = lines.pop();
+          if (lines.length) to.write(lines.map((l) => prefix + l).join('\n') + '\n');
+        });
+        from.on('end', () => rest && to.write(prefix + rest + '\n'));
+      }
+    }
+    child.on('error', (e) => {
+      console.error(`${cmd}: ${e.message}`);
+      resolve({ ok: false, secs: ((Date.now() - started) / 1000).toFixed(0) });
+    });
+    child.on('close', (code) => resolve({ ok: code === 0, secs: ((Date.now() - started) / 1000).toFixed(0) }));
+  });
+}
+
 const results = [];
 let built = false;
 for (const name of order) {
-  const stage = stages[name];
   const started = Date.now();
   console.log(`\n=== ${name} ===`);
   // the e2e setup builds the app unless this run just did
   const env = name === 'e2e' && built ? { ...process.env, FLOTILLA_E2E_SKIP_BUILD: '1' } : process.env;
-  const r = spawnSync(stage[0], stage[1], { stdio: 'inherit', env });
+  const parts = await Promise.all(stages[name].map((c) => runOne(c, env)));
   const secs = ((Date.now() - started) / 1000).toFixed(0);
-  const ok = r.status === 0;
+  const ok = parts.every((p) => p.ok);
   if (name === 'build' && ok) built = true;
-  results.push({ name, ok, secs });
-  console.log(ok ? `=== ${name} passed in ${secs}s ===` : `\n=== ${name} FAILED after ${secs}s ===`);
+  const detail = parts.length > 1 ? ` [${stages[name].map((c, i) => `${c[2]?.trim() || 'main'} ${parts[i].ok ? 'passed' : 'FAILED'} in ${parts[i].secs}s`).join(', ')}]` : '';
+  results.push({ name, ok, secs, detail });
+  console.log(ok ? `=== ${name} passed in ${secs}s${detail} ===` : `\n=== ${name} FAILED after ${secs}s${detail} ===`);
 }
 console.log('\n=== summary ===');
-for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}  ${r.name} (${r.secs}s)`);
+for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}  ${r.name} (${r.secs}s)${r.detail}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
