@@ -8,7 +8,8 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // `npm test` asks for a JSON report too (FLOTILLA_E2E_JSON), for the failure digest at the end of its output
+  reporter: process.env.FLOTILLA_E2E_JSON ? [['list'], ['json', { outputFile: process.env.FLOTILLA_E2E_JSON }]] : [['list']],
   globalSetup: './e2e/support/global-setup.ts',
   use: {
     browserName: 'chromium',

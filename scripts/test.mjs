@@ -10,17 +10,33 @@
 // with [hosts].
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { digest } from './test-digest.mjs';
 
 const niced = (cmd, args) => (process.platform === 'linux' && fs.existsSync('/usr/bin/nice') ? ['/usr/bin/nice', ['-n', '10', cmd, ...args]] : [cmd, args]);
+
+// JSON reports beside the usual output, read back for the failure digest printed before the summary
+// (not under test-results/: Playwright empties that folder when it starts)
+const reports = path.resolve('.test-reports');
+fs.rmSync(reports, { recursive: true, force: true });
+fs.mkdirSync(reports, { recursive: true });
+const withReporter = ['--reporter=default', '--reporter=./scripts/vitest-failures-reporter.mjs'];
+const failuresTo = (name) => ({ FLOTILLA_FAILURES_JSON: path.join(reports, `${name}.json`) });
+const reportFiles = [
+  { kind: 'vitest', file: path.join(reports, 'unit.json'), label: 'unit' },
+  { kind: 'vitest', file: path.join(reports, 'integration.json'), label: 'integration' },
+  { kind: 'vitest', file: path.join(reports, 'integration-hosts.json'), label: 'integration [hosts]' },
+  { kind: 'playwright', file: path.join(reports, 'e2e.json'), label: 'e2e' },
+];
 
 const stages = {
   lint: [['npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']]],
   typecheck: [['npm', ['run', '-s', 'typecheck']]],
   build: [['npm', ['run', '-s', 'build']]],
-  unit: [['npx', ['vitest', 'run', '--project', 'unit']]],
+  unit: [['npx', ['vitest', 'run', '--project', 'unit', ...withReporter], '', failuresTo('unit')]],
   integration: [
-    ['npx', ['vitest', 'run', '--project', 'integration']],
-    [...niced('npx', ['vitest', 'run', '--project', 'integration-hosts']), '[hosts] '],
+    ['npx', ['vitest', 'run', '--project', 'integration', ...withReporter], '', failuresTo('integration')],
+    [...niced('npx', ['vitest', 'run', '--project', 'integration-hosts', ...withReporter]), '[hosts] ', failuresTo('integration-hosts')],
   ],
   e2e: [['npx', ['playwright', 'test']]],
 };
@@ -35,7 +51,8 @@ for (const name of order) {
 }
 
 /** runs one command; with a prefix its output is passed on line by line, each line prefixed */
-function runOne([cmd, args, prefix], env) {
+function runOne([cmd, args, prefix, extraEnv], baseEnv) {
+  const env = extraEnv ? { ...baseEnv, ...extraEnv } : baseEnv;
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, { stdio: prefix ? ['inherit', 'pipe', 'pipe'] : 'inherit', env });
@@ -65,7 +82,8 @@ for (const name of order) {
   const started = Date.now();
   console.log(`\n=== ${name} ===`);
   // the e2e setup builds the app unless this run just did
-  const env = name === 'e2e' && built ? { ...process.env, FLOTILLA_E2E_SKIP_BUILD: '1' } : process.env;
+  let env = name === 'e2e' && built ? { ...process.env, FLOTILLA_E2E_SKIP_BUILD: '1' } : process.env;
+  if (name === 'e2e') env = { ...env, FLOTILLA_E2E_JSON: path.join(reports, 'e2e.json') };
   const parts = await Promise.all(stages[name].map((c) => runOne(c, env)));
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   const ok = parts.every((p) => p.ok);
@@ -73,6 +91,13 @@ for (const name of order) {
   const detail = parts.length > 1 ? ` [${stages[name].map((c, i) => `${c[2]?.trim() || 'main'} ${parts[i].ok ? 'passed' : 'FAILED'} in ${parts[i].secs}s`).join(', ')}]` : '';
   results.push({ name, ok, secs, detail });
   console.log(ok ? `=== ${name} passed in ${secs}s${detail} ===` : `\n=== ${name} FAILED after ${secs}s${detail} ===`);
+}
+const failures = digest(reportFiles);
+if (failures.length) {
+  const shown = 12;
+  console.log(`\n=== failures (${failures.length}; the first line of each error; details above) ===`);
+  for (const l of failures.slice(0, shown)) console.log(l);
+  if (failures.length > shown) console.log(`… and ${failures.length - shown} more`);
 }
 console.log('\n=== summary ===');
 for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}  ${r.name} (${r.secs}s)${r.detail}`);
