@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src-main/core/lab/exec';
 import { loadStack } from '../../src-main/core/stacks/loader';
-import { describeLab, ensureLabSwarm, nodeDocker, nodeExec, type LabNode } from '../support/lab';
+import { describeLab, ensureLabSwarm, nodeExec, type LabNode } from '../support/lab';
 
 const FIX = path.resolve(__dirname, '../fixtures/stacks/invalid');
 const NODE_FIX = '/tmp/flotilla-invalid-fixtures';
@@ -68,13 +68,26 @@ async function leftovers(): Promise<string[]> {
   return out.stdout.split('\n').filter((l) => /^flinv\d+_/.test(l));
 }
 
+/** the stacks (flinvN) that still have a service or network */
+async function leftoverStacks(): Promise<string[]> {
+  return [...new Set((await leftovers()).map((l) => l.split('_')[0]))];
+}
+
 async function removeStacks(): Promise<void> {
-  const stacks = [...new Set((await leftovers()).map((l) => l.split('_')[0]))];
-  if (stacks.length) await nodeDocker(node, ['stack', 'rm', ...stacks]);
-  const deadline = Date.now() + 60_000;
-  while ((await leftovers()).length) {
-    if (Date.now() > deadline) throw new Error(`stacks ${stacks.join(', ')} still have objects 60 s after docker stack rm`);
+  let stacks = await leftoverStacks();
+  const deadline = Date.now() + 90_000;
+  let lastRm = 0;
+  let lastOut = '';
+  while (stacks.length) {
+    // `docker stack rm` tries each network once: one still held by a task's endpoint while the services go away
+    // stays behind ("network ... has active endpoints"), so it is asked again every few seconds until empty
+    if (Date.now() - lastRm > 5000) {
+      lastOut = (await nodeExec(node, ['docker', 'stack', 'rm', ...stacks])).stderr.trim();
+      lastRm = Date.now();
+    }
+    if (Date.now() > deadline) throw new Error(`stacks ${stacks.join(', ')} still have objects 90 s after docker stack rm (${(await leftovers()).join(' ')}); its last error: ${lastOut || 'none'}`);
     await new Promise((r) => setTimeout(r, 500));
+    stacks = await leftoverStacks();
   }
 }
 
