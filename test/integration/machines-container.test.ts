@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { containerMachineLeftovers } from '../support/machines';
 import * as m from '../../src-main/core/machines/commands';
-import { containerDriver, containerName, MACHINES_NETWORK } from '../../src-main/core/machines/drivers/container';
+import { containerDriver, containerName, isNetworkGone, MACHINES_NETWORK } from '../../src-main/core/machines/drivers/container';
 import { opContext } from '../../src-main/core/machines/context';
 import { ensureMachineKey } from '../../src-main/core/machines/ssh-keys';
 import { NODE_IMAGES } from '../../src-main/core/lab/image';
@@ -58,8 +58,9 @@ afterAll(async () => {
 async function expectNetworkGoneOrUsedByOthers(removed: string[]): Promise<void> {
   const id = (await docker(['-H', 'unix:///var/run/docker.sock', 'network', 'ls', '-q', '--filter', `name=^${MACHINES_NETWORK}$`])).out.trim();
   if (!id) return;
-  const attached = (await docker(['-H', 'unix:///var/run/docker.sock', 'network', 'inspect', '--format', '{{range .Containers}}{{.Name}} {{end}}', id])).out.trim().split(/\s+/).filter(Boolean);
-  expect(attached.length, `network ${MACHINES_NETWORK} was left behind with nothing attached`).toBeGreaterThan(0);
+  // stopped containers count: their network must stay, or they could not start again
+  const attached = (await docker(['-H', 'unix:///var/run/docker.sock', 'ps', '-a', '--filter', `network=${id}`, '--format', '{{.Names}}'])).out.trim().split(/\s+/).filter(Boolean);
+  expect(attached.length, `network ${MACHINES_NETWORK} was left behind with no container on it`).toBeGreaterThan(0);
   for (const name of removed) expect(attached).not.toContain(containerName(name));
 }
 
@@ -205,6 +206,47 @@ describe('container machines', () => {
     expect(await m.listMachines(store)).toEqual([]);
     // the shared network went with the last machine (or stays for machines of another store on this engine)
     await expectNetworkGoneOrUsedByOthers(names);
+  });
+});
+
+describe('the machines network', () => {
+  // a network of their own (--container-network), so no other store's machine can hold it
+  const net = `${P}-net`;
+  const [n1, n2] = [`${P}-n1`, `${P}-n2`];
+  const local = (args: string[]) => docker(['-H', 'unix:///var/run/docker.sock', ...args]);
+
+  it('stays while a stopped machine is on it: removing the other machine leaves it, and the stopped one starts', async () => {
+    await Promise.all([n1, n2].map((name) => m.createMachine(store, { name, driver: 'container', options: { 'container-network': net } })));
+    await m.powerMachine(store, n1, 'stop');
+    await m.removeMachine(store, n2);
+    // before, only running containers counted: the network went with n2 and n1 could not start ("network ... not found")
+    expect((await local(['network', 'inspect', '--format', '{{.Name}}', net])).out.trim()).toBe(net);
+    await m.powerMachine(store, n1, 'start');
+    expect(await m.machineState(await store.load(n1))).toBe('running');
+    expect((await docker(['--context', n1, 'version', '--format', '{{.Server.Version}}'])).code).toBe(0);
+  });
+
+  it('a network removed by hand while its machine was stopped is made again when the machine starts', async () => {
+    await m.powerMachine(store, n1, 'stop');
+    const rm = await local(['network', 'rm', net]);
+    expect(rm.code, rm.out).toBe(0);
+    // what the engine answers then, which the driver recognises
+    const bare = await local(['start', containerName(n1)]);
+    expect(bare.code).not.toBe(0);
+    expect(isNetworkGone(bare.out), bare.out).toBe(true);
+    const events: MachineEvent[] = [];
+    await m.powerMachine(store, n1, 'start', (e) => events.push(e));
+    expect(await m.machineState(await store.load(n1))).toBe('running');
+    expect(events.some((e) => /network .* is gone: making it again/.test(e.log ?? ''))).toBe(true);
+    // reachable over TLS again (a new address would have been given new certificates)
+    const v = await docker(['--context', n1, 'version', '--format', '{{.Server.Version}}']);
+    expect(v.code, v.out).toBe(0);
+  });
+
+  it('goes with the last machine on it', async () => {
+    await m.removeMachine(store, n1);
+    expect(await leftovers([n1, n2])).toEqual([]);
+    expect((await local(['network', 'ls', '-q', '--filter', `name=^${net}$`])).out.trim()).toBe('');
   });
 });
 

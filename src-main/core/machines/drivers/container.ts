@@ -62,16 +62,48 @@ async function ensureNetworkNow(docker: Docker, name: string, subnet: string | u
   }
 }
 
-/** Removes the machines network when no container uses it any more (it is ours: labelled). */
+/**
+ * Removes the machines network when no container refers to it any more (it is ours: labelled). Stopped and
+ * just-created containers count: the network's own list has only running ones, and a stopped machine whose
+ * network was dropped cannot start again ("network ... not found"). A create in another process that finds the
+ * network gone between making sure of it and starting its container makes it again (createOnNetwork).
+ */
 async function dropNetworkIfEmpty(docker: Docker, name: string): Promise<void> {
   const same = (await docker.listNetworks({ filters: { name: [name] } }).catch(() => [])).filter((n) => n.Name === name);
   for (const s of same) {
     try {
       const n = (await docker.getNetwork(s.Id).inspect()) as { Containers?: Record<string, unknown>; Labels?: Record<string, string> };
       if (n.Labels?.['io.flotilla.owner'] !== 'machines') continue;
-      if (Object.keys(n.Containers ?? {}).length === 0) await docker.getNetwork(s.Id).remove();
+      if (Object.keys(n.Containers ?? {}).length > 0) continue;
+      const users = await docker.listContainers({ all: true, filters: { network: [s.Id] } });
+      if (users.length === 0) await docker.getNetwork(s.Id).remove();
     } catch {
       /* gone already, or in use by a container being created right now */
+    }
+  }
+}
+
+/** the engine's answer when a container's network was removed under it (at create on newer engines, at start on 20.10) */
+export function isNetworkGone(e: unknown): boolean {
+  return /network [^ ]+ not found/i.test(String((e as Error)?.message ?? e));
+}
+
+/**
+ * Makes the container on the network and starts it. Another Flotilla process may drop the (then empty) network
+ * between our making sure of it and the start: the engine then refuses with "network ... not found", and the
+ * container, which holds the old network's ID, is made again on a new one (three tries).
+ */
+async function createOnNetwork(docker: Docker, opts: Docker.ContainerCreateOptions, network: string, subnet: string | undefined, ctx: DriverContext): Promise<Docker.Container> {
+  for (let attempt = 1; ; attempt++) {
+    await ensureNetwork(docker, network, subnet, ctx);
+    try {
+      const c = await docker.createContainer(opts);
+      await c.start();
+      return c;
+    } catch (e) {
+      if (!isNetworkGone(e) || attempt >= 3) throw e;
+      ctx.log(`network ${network} was removed while ${String(opts.name)} was being made (another Flotilla process removing its last machine?): making both again`);
+      await docker.getContainer(String(opts.name)).remove({ force: true }).catch(() => undefined);
     }
   }
 }
@@ -150,9 +182,8 @@ export const containerDriver: MachineDriver = {
       const info = (await docker.info()) as { CgroupVersion?: string };
       const v2 = info.CgroupVersion === '2';
       ctx.step('creating the container', `${name} on ${network} (cgroup v${v2 ? 2 : 1})`);
-      await ensureNetwork(docker, network, subnet, ctx);
       made = true;
-      const c = await docker.createContainer({
+      const c = await createOnNetwork(docker, {
         name,
         Hostname: spec.name,
         Image: image,
@@ -174,9 +205,8 @@ export const containerDriver: MachineDriver = {
           ...(spec.cpus > 0 ? { NanoCpus: spec.cpus * 1e9 } : {}),
           RestartPolicy: { Name: 'no' },
         },
-      });
+      }, network, subnet, ctx);
       ctx.log(`created container ${name} (${c.id.slice(0, 12)}) with volume ${volume}`);
-      await c.start();
       const ip = await ipOf(docker, c.id, network);
       ctx.log(`container ${name} runs at ${ip}`);
       ctx.step('installing the SSH key');
@@ -200,7 +230,20 @@ export const containerDriver: MachineDriver = {
       const c = docker.getContainer(d.container);
       const st = await c.inspect();
       if (st.State.Paused) await c.unpause();
-      else if (!st.State.Running) await c.start();
+      else if (!st.State.Running) {
+        try {
+          await c.start();
+        } catch (e) {
+          if (!isNetworkGone(e)) throw e;
+          // its network was removed while it was stopped (by hand, or by a Flotilla older than the check in
+          // dropNetworkIfEmpty): make the network again and reconnect; a new address gets new certificates
+          ctx.log(`network ${d.network} of ${d.container} is gone: making it again and reconnecting the machine`);
+          await ensureNetwork(docker, d.network, undefined, ctx);
+          await docker.getNetwork(d.network).disconnect({ Container: d.container, Force: true }).catch(() => undefined);
+          await docker.getNetwork(d.network).connect({ Container: d.container });
+          await c.start();
+        }
+      }
       const ip = await ipOf(docker, d.container, d.network);
       ctx.log(`container ${d.container} runs at ${ip}`);
       return endpointFor(ip);
