@@ -112,7 +112,10 @@ afterAll(async () => {
 
 describe('qemu driver with the Debian test image', () => {
   it('creates a VM that answers SSH with the seeded key', async () => {
-    const r = await driver.create({ name: 'qvm1', cpus: 2, memoryMb: 1024, diskGb: 6, options: { 'qemu-image': 'test', 'qemu-network': netName } }, ctx);
+    // one vCPU, as the driver's default: under software emulation on the build machines' two cores, busy with the
+    // lab tests beside this file, a 2-vCPU guest stalled on a restart (kernel traces on its console, no SSH in 420 s):
+    // a vCPU spinning on a lock held by the other, which the host did not schedule. `-smp N` is unit-tested (args.spec).
+    const r = await driver.create({ name: 'qvm1', cpus: 1, memoryMb: 1024, diskGb: 6, options: { 'qemu-image': 'test', 'qemu-network': netName } }, ctx);
     data = r.data as unknown as QemuDriverData;
     endpoint = r.endpoint;
     expect(endpoint.ssh).toEqual({ host: '127.0.0.1', port: data.vm.sshPort, user: 'root' });
