@@ -1,13 +1,14 @@
 // `npm test`: every check, in order. A failed stage does not stop the later ones (CI shows every failure
 // in one run); the summary lists each stage and the exit code is non-zero if any failed.
-// lint -> typecheck -> build -> unit -> integration (needs the lab) -> e2e (Playwright in Chromium).
+// lint -> typecheck -> build -> unit -> integration (needs the lab) + e2e (Playwright in Chromium).
 // Pass a stage name to run only that one: `npm test -- unit`.
 //
 // The integration stage is two vitest processes side by side: the files that share the lab run one after
 // another in project 'integration'; the files that make their own hosts (container machines, QEMU VMs) run
 // in project 'integration-hosts' at a lower CPU priority, so QEMU's software emulation uses the CPU the lab
 // files leave idle (they mostly wait on swarm convergence) instead of slowing them. Its lines are prefixed
-// with [hosts].
+// with [hosts]. The e2e stage runs at the same time, on a lab of its own (flab-e2e, 2 nodes on 10.88.40.0/24;
+// FLOTILLA_LAB_NAME/SUBNET/NODES override it); its lines are prefixed with [e2e].
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,21 +77,45 @@ function runOne([cmd, args, prefix, extraEnv], baseEnv) {
   });
 }
 
+// integration and e2e run at the same time when both are asked for: e2e has a lab of its own (below) and its own
+// machine store, so neither sees the other's hosts, and both mostly wait on engines converging
+const together = [['integration', 'e2e']];
+const steps = [];
+for (const name of order) {
+  const group = together.find((g) => g.includes(name));
+  const prev = steps.at(-1);
+  if (group && prev && prev.every((n) => group.includes(n))) prev.push(name);
+  else steps.push([name]);
+}
+
+// the e2e lab: not the integration tests' (they take its swarm apart and rebuild it), on a subnet no test uses
+const e2eLab = { FLOTILLA_LAB_NAME: 'flab-e2e', FLOTILLA_LAB_SUBNET: '10.88.40.0/24', FLOTILLA_LAB_NODES: '2' };
+
 const results = [];
 let built = false;
-for (const name of order) {
+for (const step of steps) {
   const started = Date.now();
-  console.log(`\n=== ${name} ===`);
-  // the e2e setup builds the app unless this run just did
-  let env = name === 'e2e' && built ? { ...process.env, FLOTILLA_E2E_SKIP_BUILD: '1' } : process.env;
-  if (name === 'e2e') env = { ...env, FLOTILLA_E2E_JSON: path.join(reports, 'e2e.json') };
-  const parts = await Promise.all(stages[name].map((c) => runOne(c, env)));
-  const secs = ((Date.now() - started) / 1000).toFixed(0);
-  const ok = parts.every((p) => p.ok);
-  if (name === 'build' && ok) built = true;
-  const detail = parts.length > 1 ? ` [${stages[name].map((c, i) => `${c[2]?.trim() || 'main'} ${parts[i].ok ? 'passed' : 'FAILED'} in ${parts[i].secs}s`).join(', ')}]` : '';
-  results.push({ name, ok, secs, detail });
-  console.log(ok ? `=== ${name} passed in ${secs}s${detail} ===` : `\n=== ${name} FAILED after ${secs}s${detail} ===`);
+  console.log(`\n=== ${step.join(' + ')} ===`);
+  const runs = step.map(async (name) => {
+    let env = process.env;
+    let commands = stages[name];
+    if (name === 'e2e') {
+      // the e2e setup builds the app unless this run just did
+      env = { ...e2eLab, ...process.env, FLOTILLA_E2E_JSON: path.join(reports, 'e2e.json'), ...(built ? { FLOTILLA_E2E_SKIP_BUILD: '1' } : {}) };
+      if (step.length > 1) commands = commands.map(([cmd, args]) => [cmd, args, '[e2e] ']);
+    }
+    const t0 = Date.now();
+    const parts = await Promise.all(commands.map((c) => runOne(c, env)));
+    const secs = ((Date.now() - t0) / 1000).toFixed(0);
+    const ok = parts.every((p) => p.ok);
+    const detail = parts.length > 1 ? ` [${commands.map((c, i) => `${c[2]?.trim() || 'main'} ${parts[i].ok ? 'passed' : 'FAILED'} in ${parts[i].secs}s`).join(', ')}]` : '';
+    console.log(ok ? `=== ${name} passed in ${secs}s${detail} ===` : `\n=== ${name} FAILED after ${secs}s${detail} ===`);
+    return { name, ok, secs, detail };
+  });
+  const done = await Promise.all(runs);
+  results.push(...done);
+  if (step.includes('build') && done.every((r) => r.ok)) built = true;
+  if (step.length > 1) console.log(`=== ${step.join(' + ')} took ${((Date.now() - started) / 1000).toFixed(0)}s ===`);
 }
 const failures = digest(reportFiles);
 if (failures.length) {
