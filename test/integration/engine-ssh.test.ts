@@ -9,7 +9,7 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, type EngineConnection, type EngineTarget } from '../../src-main/core/engine';
 import { sshTunnels } from '../../src-main/core/engine/ssh';
-import { generateReadableKeyPair } from '../../src-main/core/machines/ssh-keys';
+import { generateReadableKeyPair } from '../../src-main/core/sshkeys';
 import { describeLab, labNodes, type LabNode } from '../support/lab';
 import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, waitFor } from './engine-shared';
 

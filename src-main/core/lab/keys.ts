@@ -1,16 +1,11 @@
 // One SSH key pair per lab (ed25519), installed as root's authorized_keys on every node of that lab.
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fsutil';
-import { generateReadableKeyPair } from '../machines/ssh-keys';
+import { ensureKeyPairFiles, type KeyPairFiles } from '../sshkeys';
 import { labCacheDir } from './image';
 
-export interface LabKey {
-  /** absolute path of the private key (mode 0600) */
-  identity: string;
-  publicKey: string;
-}
+export type LabKey = KeyPairFiles;
 
 export function labStateDir(lab: string): string {
   return path.join(labCacheDir(), 'labs', lab);
@@ -40,16 +35,7 @@ export async function forgetLabHostKey(lab: string, ip: string): Promise<void> {
 
 /** The lab's key pair, generated on first use. Call under the lab's lock. */
 export async function ensureLabKey(lab: string): Promise<LabKey> {
-  const identity = path.join(labStateDir(lab), 'id_ed25519');
-  const pub = `${identity}.pub`;
-  if (!existsSync(identity) || !existsSync(pub)) {
-    const pair = generateReadableKeyPair(`flotilla-lab-${lab}`);
-    await fs.mkdir(path.dirname(identity), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(identity, pair.private, { mode: 0o600 });
-    await writeFileAtomic(pub, pair.public.trim() + '\n', { mode: 0o644 });
-  }
-  await fs.chmod(identity, 0o600);
-  return { identity, publicKey: (await fs.readFile(pub, 'utf8')).trim() };
+  return ensureKeyPairFiles(path.join(labStateDir(lab), 'id_ed25519'), `flotilla-lab-${lab}`, 0o644);
 }
 
 export async function removeLabKey(lab: string): Promise<void> {

@@ -1,0 +1,47 @@
+// SSH key pairs Flotilla makes for itself (the lab's, each machine's): ed25519, OpenSSH format, private key 0600,
+// written atomically. Neutral ground for lab/ and machines/, which keep the pairs in their own places.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import { writeFileAtomic } from './fsutil';
+
+/**
+ * An ed25519 pair that ssh2 itself can read back. ssh2's generateKeyPairSync('ed25519') now and then (about
+ * 1 in 250 here) writes an OpenSSH private key that its own parseKey rejects as "Malformed OpenSSH private
+ * key"; such a key would make the machine unreachable over SSH from Flotilla. So every pair is parsed before
+ * it is kept, and a bad one is thrown away and made again.
+ */
+export function generateReadableKeyPair(comment: string, attempts = 20): { private: string; public: string } {
+  for (let i = 0; i < attempts; i++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error)) return pair;
+  }
+  throw new Error(`ssh2 could not make an ed25519 key it can read back in ${attempts} attempts`);
+}
+
+export interface KeyPairFiles {
+  /** absolute path of the private key (mode 0600) */
+  identity: string;
+  /** the OpenSSH public line */
+  publicKey: string;
+}
+
+/**
+ * The pair at `identity` and `identity.pub`, made on first use (or when either file is missing). The private key
+ * is written 0600, the public one with `publicMode`; the folder is made 0700 when missing.
+ */
+export async function ensureKeyPairFiles(identity: string, comment: string, publicMode: number): Promise<KeyPairFiles> {
+  const pub = `${identity}.pub`;
+  try {
+    const publicKey = (await fs.readFile(pub, 'utf8')).trim();
+    await fs.access(identity);
+    await fs.chmod(identity, 0o600);
+    return { identity, publicKey };
+  } catch {
+    const pair = generateReadableKeyPair(comment);
+    await fs.mkdir(path.dirname(identity), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(identity, pair.private, { mode: 0o600 });
+    await writeFileAtomic(pub, pair.public.trim() + '\n', { mode: publicMode });
+    return { identity, publicKey: pair.public.trim() };
+  }
+}
