@@ -9,8 +9,9 @@ import { defineConfig } from 'vitest/config';
 // addresses) from meeting keys an earlier run pinned in the user's own store.
 const integrationHome = process.env.FLOTILLA_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-it-home-'));
 
-// integration files that make their own hosts and never touch the shared lab
-const HOST_FILES = ['machines-commands', 'machines-container', 'swarm-cli-machines', 'qemu-vm', 'qemu-swarm'].map((f) => `test/integration/${f}.test.ts`);
+// integration files that make their own hosts and never touch the shared lab: container machines, and QEMU VMs
+const MACHINE_FILES = ['machines-commands', 'machines-container', 'swarm-cli-machines'].map((f) => `test/integration/${f}.test.ts`);
+const VM_FILES = ['qemu-vm', 'qemu-swarm'].map((f) => `test/integration/${f}.test.ts`);
 
 export default defineConfig({
   test: {
@@ -27,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: HOST_FILES,
+          exclude: [...MACHINE_FILES, ...VM_FILES],
           environment: 'node',
           globalSetup: ['test/support/lab-global-setup.ts'],
           env: { FLOTILLA_HOME: integrationHome },
@@ -37,13 +38,25 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      // The files that need no lab make and remove their own hosts under their own FLOTILLA_HOME and DOCKER_CONFIG,
+      // so `npm test` runs them in processes beside 'integration' (scripts/test.mjs): container machines in
+      // 'integration-machines', QEMU VMs (software emulation: CPU-bound, niced) in 'integration-vms'. Within each,
+      // one file after another.
       {
-        // the files that need no lab (container machines, QEMU VMs): each makes and removes its own hosts under
-        // its own FLOTILLA_HOME and DOCKER_CONFIG, so `npm test` runs this project in a second process beside
-        // 'integration' (scripts/test.mjs); one after another within it, as they share the machines network
         test: {
-          name: 'integration-hosts',
-          include: HOST_FILES,
+          name: 'integration-machines',
+          include: MACHINE_FILES,
+          environment: 'node',
+          env: { FLOTILLA_HOME: integrationHome },
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration-vms',
+          include: VM_FILES,
           environment: 'node',
           env: { FLOTILLA_HOME: integrationHome },
           fileParallelism: false,

@@ -1,14 +1,16 @@
-// `npm test`: every check, in order. A failed stage does not stop the later ones (CI shows every failure
-// in one run); the summary lists each stage and the exit code is non-zero if any failed.
+// `npm test`: every check. A failed stage does not stop the later ones (CI shows every failure in one run); the
+// run ends with a digest of the failures and a summary of the stages, and exits non-zero if any failed.
 // lint -> typecheck -> build -> unit -> integration (needs the lab) + e2e (Playwright in Chromium).
-// Pass a stage name to run only that one: `npm test -- unit`.
+// Pass stage names to run only those: `npm test -- unit`, `npm test -- integration e2e`.
 //
-// The integration stage is two vitest processes side by side: the files that share the lab run one after
-// another in project 'integration'; the files that make their own hosts (container machines, QEMU VMs) run
-// in project 'integration-hosts' at a lower CPU priority, so QEMU's software emulation uses the CPU the lab
-// files leave idle (they mostly wait on swarm convergence) instead of slowing them. Its lines are prefixed
-// with [hosts]. The e2e stage runs at the same time, on a lab of its own (flab-e2e, 2 nodes on 10.88.40.0/24;
-// FLOTILLA_LAB_NAME/SUBNET/NODES override it); its lines are prefixed with [e2e].
+// The integration stage is three vitest processes side by side, one per project (vitest.config.ts):
+//   'integration'           the files that share the lab, one after another;
+//   'integration-vms'       QEMU VMs under software emulation: CPU-bound, so run at a lower CPU priority and
+//                           fed the CPU the others leave idle (they mostly wait on engines converging); [vms];
+//   'integration-machines'  container machines (their own hosts, their own stores); [machines].
+// When e2e runs too it starts at the same time, on a lab of its own (flab-e2e, 2 nodes on 10.88.40.0/24;
+// FLOTILLA_LAB_NAME/SUBNET/NODES override it), lines prefixed [e2e]; 'integration-machines' then runs after it
+// in the same lane, so the lanes end at about the same time instead of one waiting on the sum of the others.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,26 +23,41 @@ const niced = (cmd, args) => (process.platform === 'linux' && fs.existsSync('/us
 const reports = path.resolve('.test-reports');
 fs.rmSync(reports, { recursive: true, force: true });
 fs.mkdirSync(reports, { recursive: true });
-const withReporter = ['--reporter=default', '--reporter=./scripts/vitest-failures-reporter.mjs'];
-const failuresTo = (name) => ({ FLOTILLA_FAILURES_JSON: path.join(reports, `${name}.json`) });
+
+/** a vitest project run whose failures go to .test-reports/NAME.json (scripts/vitest-failures-reporter.mjs) */
+function vitest(project, prefix = '', nice = false) {
+  const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=./scripts/vitest-failures-reporter.mjs'];
+  const [cmd, full] = nice ? niced('npx', args) : ['npx', args];
+  return { cmd, args: full, prefix, env: { FLOTILLA_FAILURES_JSON: path.join(reports, `${project}.json`) }, part: project };
+}
+
+// the e2e lab: not the integration tests' (they take its swarm apart and rebuild it), on a subnet no test uses
+const e2eLab = { FLOTILLA_LAB_NAME: 'flab-e2e', FLOTILLA_LAB_SUBNET: '10.88.40.0/24', FLOTILLA_LAB_NODES: '2' };
+function e2e(prefix = '') {
+  const lab = Object.fromEntries(Object.entries(e2eLab).filter(([k]) => process.env[k] === undefined));
+  return { cmd: 'npx', args: ['playwright', 'test'], prefix, env: { ...lab, FLOTILLA_E2E_JSON: path.join(reports, 'e2e.json') }, part: 'e2e' };
+}
+
 const reportFiles = [
   { kind: 'vitest', file: path.join(reports, 'unit.json'), label: 'unit' },
   { kind: 'vitest', file: path.join(reports, 'integration.json'), label: 'integration' },
-  { kind: 'vitest', file: path.join(reports, 'integration-hosts.json'), label: 'integration [hosts]' },
+  { kind: 'vitest', file: path.join(reports, 'integration-vms.json'), label: 'integration [vms]' },
+  { kind: 'vitest', file: path.join(reports, 'integration-machines.json'), label: 'integration [machines]' },
   { kind: 'playwright', file: path.join(reports, 'e2e.json'), label: 'e2e' },
 ];
 
+const single = (cmd, args) => [[{ cmd, args, prefix: '', part: '' }]];
+/** each stage: lanes that run side by side; each lane: commands one after another */
 const stages = {
-  lint: [['npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']]],
-  typecheck: [['npm', ['run', '-s', 'typecheck']]],
-  build: [['npm', ['run', '-s', 'build']]],
-  unit: [['npx', ['vitest', 'run', '--project', 'unit', ...withReporter], '', failuresTo('unit')]],
-  integration: [
-    ['npx', ['vitest', 'run', '--project', 'integration', ...withReporter], '', failuresTo('integration')],
-    [...niced('npx', ['vitest', 'run', '--project', 'integration-hosts', ...withReporter]), '[hosts] ', failuresTo('integration-hosts')],
-  ],
-  e2e: [['npx', ['playwright', 'test']]],
+  lint: single('npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']),
+  typecheck: single('npm', ['run', '-s', 'typecheck']),
+  build: single('npm', ['run', '-s', 'build']),
+  unit: [[vitest('unit')]],
+  integration: [[vitest('integration')], [vitest('integration-vms', '[vms] ', true)], [vitest('integration-machines', '[machines] ')]],
+  e2e: [[e2e()]],
 };
+// integration and e2e together: e2e takes the machines lane's place, and the machines files follow it there
+const together = () => [[vitest('integration')], [vitest('integration-vms', '[vms] ', true)], [e2e('[e2e] '), vitest('integration-machines', '[machines] ')]];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const order = wanted.length ? wanted : Object.keys(stages);
@@ -52,7 +69,7 @@ for (const name of order) {
 }
 
 /** runs one command; with a prefix its output is passed on line by line, each line prefixed */
-function runOne([cmd, args, prefix, extraEnv], baseEnv) {
+function runOne({ cmd, args, prefix, env: extraEnv }, baseEnv) {
   const env = extraEnv ? { ...baseEnv, ...extraEnv } : baseEnv;
   return new Promise((resolve) => {
     const started = Date.now();
@@ -71,52 +88,50 @@ function runOne([cmd, args, prefix, extraEnv], baseEnv) {
     }
     child.on('error', (e) => {
       console.error(`${cmd}: ${e.message}`);
-      resolve({ ok: false, secs: ((Date.now() - started) / 1000).toFixed(0) });
+      resolve({ ok: false, secs: Math.round((Date.now() - started) / 1000) });
     });
-    child.on('close', (code) => resolve({ ok: code === 0, secs: ((Date.now() - started) / 1000).toFixed(0) }));
+    child.on('close', (code) => resolve({ ok: code === 0, secs: Math.round((Date.now() - started) / 1000) }));
   });
 }
 
-// integration and e2e run at the same time when both are asked for: e2e has a lab of its own (below) and its own
-// machine store, so neither sees the other's hosts, and both mostly wait on engines converging
-const together = [['integration', 'e2e']];
+// the steps: one stage at a time, except integration and e2e, which share one step when both are asked for
 const steps = [];
 for (const name of order) {
-  const group = together.find((g) => g.includes(name));
-  const prev = steps.at(-1);
-  if (group && prev && prev.every((n) => group.includes(n))) prev.push(name);
-  else steps.push([name]);
+  if (name === 'e2e' && steps.at(-1)?.names.includes('integration')) steps.at(-1).names.push('e2e');
+  else steps.push({ names: [name] });
 }
-
-// the e2e lab: not the integration tests' (they take its swarm apart and rebuild it), on a subnet no test uses
-const e2eLab = { FLOTILLA_LAB_NAME: 'flab-e2e', FLOTILLA_LAB_SUBNET: '10.88.40.0/24', FLOTILLA_LAB_NODES: '2' };
 
 const results = [];
 let built = false;
 for (const step of steps) {
   const started = Date.now();
-  console.log(`\n=== ${step.join(' + ')} ===`);
-  const runs = step.map(async (name) => {
-    let env = process.env;
-    let commands = stages[name];
-    if (name === 'e2e') {
-      // the e2e setup builds the app unless this run just did
-      env = { ...e2eLab, ...process.env, FLOTILLA_E2E_JSON: path.join(reports, 'e2e.json'), ...(built ? { FLOTILLA_E2E_SKIP_BUILD: '1' } : {}) };
-      if (step.length > 1) commands = commands.map(([cmd, args]) => [cmd, args, '[e2e] ']);
-    }
-    const t0 = Date.now();
-    const parts = await Promise.all(commands.map((c) => runOne(c, env)));
-    const secs = ((Date.now() - t0) / 1000).toFixed(0);
-    const ok = parts.every((p) => p.ok);
-    const detail = parts.length > 1 ? ` [${commands.map((c, i) => `${c[2]?.trim() || 'main'} ${parts[i].ok ? 'passed' : 'FAILED'} in ${parts[i].secs}s`).join(', ')}]` : '';
-    console.log(ok ? `=== ${name} passed in ${secs}s${detail} ===` : `\n=== ${name} FAILED after ${secs}s${detail} ===`);
-    return { name, ok, secs, detail };
-  });
-  const done = await Promise.all(runs);
-  results.push(...done);
-  if (step.includes('build') && done.every((r) => r.ok)) built = true;
-  if (step.length > 1) console.log(`=== ${step.join(' + ')} took ${((Date.now() - started) / 1000).toFixed(0)}s ===`);
+  const lanes = step.names.length > 1 ? together() : stages[step.names[0]];
+  console.log(`\n=== ${step.names.join(' + ')} ===`);
+  // the e2e setup builds the app unless this run just did
+  const env = built ? { ...process.env, FLOTILLA_E2E_SKIP_BUILD: '1' } : process.env;
+  const runs = [];
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const c of lane) {
+        const r = await runOne(c, env);
+        runs.push({ ...r, part: c.part, prefix: c.prefix });
+        const label = c.prefix.trim() || c.part || step.names[0];
+        if (step.names.length > 1 || lanes.length > 1) console.log(`=== ${label} ${r.ok ? 'passed' : 'FAILED'} in ${r.secs}s ===`);
+      }
+    }),
+  );
+  for (const name of step.names) {
+    const mine = runs.filter((r) => (name === 'e2e' ? r.part === 'e2e' : r.part !== 'e2e'));
+    const ok = mine.every((r) => r.ok);
+    const detail = mine.length > 1 ? ` [${mine.map((r) => `${r.part} ${r.ok ? 'passed' : 'FAILED'} in ${r.secs}s`).join(', ')}]` : '';
+    const secs = name === 'e2e' && step.names.length > 1 ? mine[0].secs : Math.round((Date.now() - started) / 1000);
+    results.push({ name, ok, secs, detail });
+    if (step.names.length === 1) console.log(ok ? `=== ${name} passed in ${secs}s${detail} ===` : `\n=== ${name} FAILED after ${secs}s${detail} ===`);
+  }
+  if (step.names.includes('build') && results.at(-1).ok) built = true;
+  if (step.names.length > 1) console.log(`=== ${step.names.join(' + ')} took ${Math.round((Date.now() - started) / 1000)}s ===`);
 }
+
 const failures = digest(reportFiles);
 if (failures.length) {
   const shown = 12;
