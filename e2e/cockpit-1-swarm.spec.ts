@@ -36,8 +36,9 @@ test('(1) New swarm by clicking: live per-machine progress, then three Ready nod
   // no swarm yet: Cluster says so and where to make one (and its engine list is loaded now, so seeing the
   // swarm later proves the host's engines.changed broadcast reached the page)
   await page.getByRole('button', { name: /^Cluster/ }).click();
-  // no manager known yet (no lab, or a lab that was never made a swarm): the empty state says where to make
-  // one; with the lab's swarm up (CI after the integration stage), that swarm is shown until the new one is chosen
+  // no manager known yet (no lab, or a lab that was never made a swarm, as npm test's own e2e lab): the empty
+  // state says where to make one; run against a lab the integration tests left as a swarm, that swarm is shown
+  // until the new one is chosen
   const empty = page.getByTestId('cluster-empty');
   const labRow = page.getByTestId('node-row').first();
   await expect(empty.or(labRow)).toBeVisible({ timeout: 60_000 });
