@@ -1,5 +1,5 @@
 // `npm test`: every check. A failed stage does not stop the later ones (CI shows every failure in one run); the
-// run ends with a digest of the failures and a summary of the stages, and exits non-zero if any failed.
+// run ends with a summary of the stages and a digest of the failures, and exits non-zero if any failed.
 // lint -> typecheck -> build -> unit -> integration (needs the lab) + e2e (Playwright in Chromium).
 // Pass stage names to run only those: `npm test -- unit`, `npm test -- integration e2e`.
 //
@@ -132,13 +132,14 @@ for (const step of steps) {
   if (step.names.length > 1) console.log(`=== ${step.names.join(' + ')} took ${Math.round((Date.now() - started) / 1000)}s ===`);
 }
 
+console.log('\n=== summary ===');
+for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}  ${r.name} (${r.secs}s)${r.detail}`);
+// last, where a CI log cut to its tail still shows it
 const failures = digest(reportFiles);
 if (failures.length) {
-  const shown = 12;
+  const shown = 10;
   console.log(`\n=== failures (${failures.length}; the first line of each error; details above) ===`);
   for (const l of failures.slice(0, shown)) console.log(l);
   if (failures.length > shown) console.log(`… and ${failures.length - shown} more`);
 }
-console.log('\n=== summary ===');
-for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}  ${r.name} (${r.secs}s)${r.detail}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
