@@ -9,6 +9,7 @@ import { e2eState, artifactsDir } from './support/state';
 import { ensureMachineSwarm, flotillaCli, type MachineSwarm, preferSwarm } from './support/machine-swarm';
 import { ensureWorkloadImages, IMAGE_V1 } from './support/images';
 import { containerName } from '../src-main/core/machines/drivers/container';
+import { typeLine } from './support/terminal';
 
 const state = e2eState();
 const service = `wb2-ticker-${process.pid}`;
@@ -126,11 +127,9 @@ test('logs: follow a service, new lines arrive, search; terminals: exec into a t
   await execButton.click();
   await expect(page.getByTestId('terminal-tab')).toHaveCount(1);
   await expect.poll(() => screenText(page), { timeout: 60_000 }).toMatch(/[#$]\s*$/m);
-  await page.keyboard.type('echo $((6*7))');
-  await page.keyboard.press('Enter');
+  await typeLine(page, 'echo $((6*7))');
   await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/^42\s*$/m);
-  await page.keyboard.type('echo "héllo → wörld ✓"');
-  await page.keyboard.press('Enter');
+  await typeLine(page, 'echo "héllo → wörld ✓"');
   await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/^héllo → wörld ✓\s*$/m);
   await shot(page, '6-exec-terminal');
 
@@ -139,11 +138,9 @@ test('logs: follow a service, new lines arrive, search; terminals: exec into a t
   await page.locator(`[data-testid="ssh-machine"][data-machine="${sw.manager}"]`).click();
   await expect(page.getByTestId('terminal-tab')).toHaveCount(2);
   await expect.poll(() => screenText(page), { timeout: 60_000 }).toMatch(/[#$]\s*$/m);
-  await page.keyboard.type('docker info');
-  await page.keyboard.press('Enter');
+  await typeLine(page, 'docker info');
   await expect.poll(() => screenText(page), { timeout: 60_000 }).toMatch(/Live Restore Enabled|Default Runtime|Registry:/);
-  await page.keyboard.type('docker info 2>/dev/null | grep -E "^ ?Swarm:"');
-  await page.keyboard.press('Enter');
+  await typeLine(page, 'docker info 2>/dev/null | grep -E "^ ?Swarm:"');
   await expect.poll(() => screenText(page), { timeout: 30_000 }).toMatch(/Swarm: active/);
   expect(machineDocker(sw.manager, ['info', '--format', '{{.Swarm.LocalNodeState}}']).trim()).toBe('active');
   await shot(page, '7-ssh-docker-info');

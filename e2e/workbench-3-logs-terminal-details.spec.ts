@@ -12,6 +12,7 @@ import { e2eState, artifactsDir } from './support/state';
 import { ensureMachineSwarm, flotillaCli, type MachineSwarm, preferSwarm } from './support/machine-swarm';
 import { ensureWorkloadImages, IMAGE_V1 } from './support/images';
 import { containerName } from '../src-main/core/machines/drivers/container';
+import { screenLines, termRows, typeEchoed, typeLine } from './support/terminal';
 
 const state = e2eState();
 // 150 lines on each stream at once, 4 s of silence, 5 more on each: a fixed log to compare with the CLI's
@@ -283,16 +284,8 @@ test('logs: tail, since, timestamps, stdout/stderr, download and pause agree wit
   await shot(page, '7-logs-resumed');
 });
 
-/** the active terminal's rows, as xterm draws them */
-function termRows(page: Page): Locator {
-  return page.locator('.term-panel:not([hidden]) .xterm-rows > div');
-}
-async function screenLines(page: Page): Promise<string[]> {
-  return termRows(page).evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
-}
 async function run(page: Page, cmd: string, expectLine: RegExp): Promise<RegExpExecArray> {
-  await page.keyboard.type(cmd);
-  await page.keyboard.press('Enter');
+  await typeLine(page, cmd);
   let hit: RegExpExecArray | null = null;
   await expect
     .poll(
@@ -310,8 +303,8 @@ async function run(page: Page, cmd: string, expectLine: RegExp): Promise<RegExpE
 
 /** `clear`, and wait until only the prompt is left, so no earlier answer is read as the next one */
 async function clearScreen(page: Page): Promise<void> {
-  await page.keyboard.type('clear');
-  await page.keyboard.press('Enter');
+  // (a fresh terminal shows only its prompt too: the echo of "clear" first proves it is the clear that emptied it)
+  await typeLine(page, 'clear');
   await expect.poll(async () => (await screenLines(page)).filter((l) => l.trim() !== ''), { timeout: 10_000 }).toEqual([expect.stringMatching(/[#$]$/)]);
 }
 
@@ -361,7 +354,7 @@ test('terminals: stty size follows the xterm through a resize; copy and paste wi
   await page.mouse.dblclick(box.x + 30, box.y + box.height / 2);
   await page.keyboard.press('Control+Shift+C');
   await expect.poll(() => page.evaluate(() => (navigator as unknown as Clip).clipboard.readText()), { timeout: 5_000 }).toBe('wb3-42-copied');
-  await page.keyboard.type('echo "pasted:');
+  await typeEchoed(page, 'echo "pasted:');
   await page.keyboard.press('Control+Shift+V');
   await expect.poll(async () => (await screenLines(page)).some((l) => l.endsWith('echo "pasted:wb3-42-copied')), { timeout: 5_000 }).toBe(true);
   // exactly once: the browser's own Ctrl+Shift+V (paste as plain text) must not paste it again
