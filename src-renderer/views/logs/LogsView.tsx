@@ -18,7 +18,7 @@ import { stripAnsi } from './ansi';
 import { taskTone } from './task-colours';
 import { downloadText, logText } from './download';
 import type { LogEntry } from './ring-buffer';
-import { sortByTime } from './backlog';
+import { BacklogGate } from './backlog';
 import { sinceValue } from './since';
 import './ansi-palette.css';
 import './logs.css';
@@ -42,8 +42,6 @@ function targetKey(t: LogTarget | undefined): string {
   return t.kind === 'service' ? `s:${t.engineId}:${t.serviceId}` : t.kind === 'task' ? `t:${t.engineId}:${t.taskId}` : `c:${t.engineId}:${t.containerId}`;
 }
 
-type LogEntryIn = Omit<LogEntry, 'seq'>;
-const BACKLOG_MS = 400;
 
 /** one stream of log lines into the feed, restarted when the target or the options change */
 function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail: string, since: string, attempt: number): { status: Status; error?: string } {
@@ -58,19 +56,11 @@ function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail: string
     setState({ status: 'connecting' });
     const opts = { follow: true, timestamps: true, tail: tail === 'all' ? ('all' as const) : Number(tail), ...(since ? { since } : {}) };
     let live = false;
-    // the engine sends each task's backlog (tail) one task after another: hold the first moments' lines
-    // and put them in time order, then show lines as they come
-    let backlog: LogEntryIn[] | undefined = [];
-    const flushBacklog = setTimeout(() => {
-      const held = backlog ?? [];
-      backlog = undefined;
-      for (const l of sortByTime(held)) feed.push(l);
-    }, BACKLOG_MS);
+    // the backlog (each task's tail) arrives in a burst: held and put in time order, then lines show as they come
+    const gate = new BacklogGate((l) => feed.push(l));
     const handlers = {
       onEvent: (l: { stream: 'stdout' | 'stderr'; line: string; timestamp?: string; taskId?: string }) => {
-        const entry = { stream: l.stream, text: l.line, timestamp: l.timestamp, taskId: l.taskId };
-        if (backlog) backlog.push(entry);
-        else feed.push(entry);
+        gate.push({ stream: l.stream, text: l.line, timestamp: l.timestamp, taskId: l.taskId });
         if (!live) {
           live = true; // one state change for the first line, none for the next thousands
           setState({ status: 'live' });
@@ -92,7 +82,7 @@ function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail: string
     const t = setTimeout(() => setState((s) => (s.status === 'connecting' ? { status: 'live' } : s)), 1500);
     return () => {
       clearTimeout(t);
-      clearTimeout(flushBacklog);
+      gate.dispose();
       dispose();
     };
   }, [feed, key, tail, since, attempt]);

@@ -18,3 +18,46 @@ export function sortByTime(lines: Line[]): Line[] {
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
     .map((x) => x.l);
 }
+
+/**
+ * Holds the first burst of lines, the backlog (each task's tail, sent one task after another), and hands it on
+ * in time order once the burst pauses for `quietMs`, or `maxMs` after its first line for a log that never
+ * pauses; every later line passes straight through. Timed from the first line, not from subscribing: a slow or
+ * busy engine starts sending seconds later, and a window that had closed by then showed the backlog in the
+ * order the engine copied the two streams, not in time order.
+ */
+export class BacklogGate {
+  private held: Line[] | undefined = [];
+  private first = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly out: (l: Line) => void,
+    private readonly quietMs = 500,
+    private readonly maxMs = 3000,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  push(l: Line): void {
+    if (!this.held) return this.out(l);
+    this.held.push(l);
+    if (this.held.length === 1) this.first = this.now();
+    clearTimeout(this.timer);
+    if (this.now() - this.first >= this.maxMs) this.flush();
+    else this.timer = setTimeout(() => this.flush(), this.quietMs);
+  }
+
+  /** hands on what is held, in time order; from then on lines pass through */
+  flush(): void {
+    clearTimeout(this.timer);
+    const held = this.held;
+    this.held = undefined;
+    for (const l of sortByTime(held ?? [])) this.out(l);
+  }
+
+  /** drops what is held (the stream was closed) */
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.held = undefined;
+  }
+}
