@@ -8,13 +8,22 @@ import fs from 'node:fs';
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
-/** the first meaningful line of an error message, without colours, cut to `max` characters */
+/**
+ * The first meaningful line of an error message, without colours, cut to `max` characters. Where that line only
+ * says an expectation failed ("expect(locator).toHaveText(expected) failed"), the Locator/Expected/Received lines
+ * that follow it are joined on, since they are what tells one failure from another.
+ */
 export function firstLine(message, max = 240) {
-  const line = String(message ?? '')
+  const lines = String(message ?? '')
     .replace(ANSI, '')
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => l.length > 0) ?? '(no message)';
+    .filter((l) => l.length > 0);
+  let line = lines[0] ?? '(no message)';
+  if (/expect\(.*\)\S* failed$/.test(line)) {
+    const detail = lines.filter((l) => /^(Locator|Expected|Received)( string)?:/.test(l)).map((l) => l.replace(/\s+/g, ' '));
+    if (detail.length) line = `${line}: ${detail.join('; ')}`;
+  }
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

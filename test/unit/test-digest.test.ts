@@ -52,4 +52,10 @@ describe('the failure digest of npm test', () => {
     expect(firstLine('x'.repeat(300), 20)).toBe(`${'x'.repeat(19)}…`);
     expect(firstLine(undefined)).toBe('(no message)');
   });
+
+  it("joins Locator, Expected and Received onto a bare 'expect(...) failed' line", () => {
+    // Playwright's message for a failed toHaveText, as the e2e run printed it
+    const msg = "Error: expect(locator).toHaveText(expected) failed\n\nLocator:  getByTestId('log-row').first().locator('.log-text')\nExpected: \"out 91\"\nReceived: \"err 121\"\nTimeout:  30000ms\n\nCall log:\n  - Expect";
+    expect(firstLine(msg, 400)).toBe(`Error: expect(locator).toHaveText(expected) failed: Locator: getByTestId('log-row').first().locator('.log-text'); Expected: "out 91"; Received: "err 121"`);
+  });
 });
