@@ -71,10 +71,9 @@ async function ensureNetworkNow(docker: Docker, name: string, subnet: string | u
 async function dropNetworkIfEmpty(docker: Docker, name: string): Promise<void> {
   const same = (await docker.listNetworks({ filters: { name: [name] } }).catch(() => [])).filter((n) => n.Name === name);
   for (const s of same) {
+    if (s.Labels?.['io.flotilla.owner'] !== 'machines') continue;
     try {
-      const n = (await docker.getNetwork(s.Id).inspect()) as { Containers?: Record<string, unknown>; Labels?: Record<string, string> };
-      if (n.Labels?.['io.flotilla.owner'] !== 'machines') continue;
-      if (Object.keys(n.Containers ?? {}).length > 0) continue;
+      // every container on it, running or not (the network's own list has the running ones only)
       const users = await docker.listContainers({ all: true, filters: { network: [s.Id] } });
       if (users.length === 0) await docker.getNetwork(s.Id).remove();
     } catch {
