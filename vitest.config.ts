@@ -13,6 +13,13 @@ const integrationHome = process.env.FLOTILLA_HOME ?? fs.mkdtempSync(path.join(os
 const MACHINE_FILES = ['machines-commands', 'machines-container', 'swarm-cli-machines'].map((f) => `test/integration/${f}.test.ts`);
 const VM_FILES = ['qemu-vm', 'qemu-swarm'].map((f) => `test/integration/${f}.test.ts`);
 
+/** a project of integration files that make their own hosts */
+function hostsProject(name: string, include: string[]) {
+  return {
+    test: { name, include, environment: 'node' as const, env: { FLOTILLA_HOME: integrationHome }, fileParallelism: false, testTimeout: 180_000, hookTimeout: 600_000 },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -42,28 +49,8 @@ export default defineConfig({
       // so `npm test` runs them in processes beside 'integration' (scripts/test.mjs): container machines in
       // 'integration-machines', QEMU VMs (software emulation: CPU-bound, niced) in 'integration-vms'. Within each,
       // one file after another.
-      {
-        test: {
-          name: 'integration-machines',
-          include: MACHINE_FILES,
-          environment: 'node',
-          env: { FLOTILLA_HOME: integrationHome },
-          fileParallelism: false,
-          testTimeout: 180_000,
-          hookTimeout: 600_000,
-        },
-      },
-      {
-        test: {
-          name: 'integration-vms',
-          include: VM_FILES,
-          environment: 'node',
-          env: { FLOTILLA_HOME: integrationHome },
-          fileParallelism: false,
-          testTimeout: 180_000,
-          hookTimeout: 600_000,
-        },
-      },
+      hostsProject('integration-machines', MACHINE_FILES),
+      hostsProject('integration-vms', VM_FILES),
     ],
   },
 });
