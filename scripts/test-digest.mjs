@@ -1,4 +1,4 @@
-// The failures of a test run in a few lines, printed by `npm test` just before its summary. CI keeps only the
+// The failures of a test run in a few lines, printed by `npm test` last, after its summary. CI keeps only the
 // end of a run's output, where the reporters' own failure details (hundreds of lines earlier) are cut off; this
 // digest puts the failing tests and the first line of each error where the tail still shows them.
 // Reads the reports the stages write: scripts/vitest-failures-reporter.mjs's list (vitest's own json reporter

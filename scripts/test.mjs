@@ -18,7 +18,7 @@ import { digest } from './test-digest.mjs';
 
 const niced = (cmd, args) => (process.platform === 'linux' && fs.existsSync('/usr/bin/nice') ? ['/usr/bin/nice', ['-n', '10', cmd, ...args]] : [cmd, args]);
 
-// JSON reports beside the usual output, read back for the failure digest printed before the summary
+// JSON reports beside the usual output, read back for the failure digest printed after the summary
 // (not under test-results/: Playwright empties that folder when it starts)
 const reports = path.resolve('.test-reports');
 fs.rmSync(reports, { recursive: true, force: true });
@@ -114,7 +114,7 @@ for (const step of steps) {
     lanes.map(async (lane) => {
       for (const c of lane) {
         const r = await runOne(c, env);
-        runs.push({ ...r, part: c.part, prefix: c.prefix });
+        runs.push({ ...r, part: c.part });
         const label = c.prefix.trim() || c.part || step.names[0];
         if (step.names.length > 1 || lanes.length > 1) console.log(`=== ${label} ${r.ok ? 'passed' : 'FAILED'} in ${r.secs}s ===`);
       }

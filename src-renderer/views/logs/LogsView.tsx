@@ -42,7 +42,6 @@ function targetKey(t: LogTarget | undefined): string {
   return t.kind === 'service' ? `s:${t.engineId}:${t.serviceId}` : t.kind === 'task' ? `t:${t.engineId}:${t.taskId}` : `c:${t.engineId}:${t.containerId}`;
 }
 
-
 /** one stream of log lines into the feed, restarted when the target or the options change */
 function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail: string, since: string, attempt: number): { status: Status; error?: string } {
   const [state, setState] = useState<{ status: Status; error?: string }>({ status: 'idle' });

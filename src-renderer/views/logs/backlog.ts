@@ -35,15 +35,14 @@ export class BacklogGate {
     private readonly out: (l: Line) => void,
     private readonly quietMs = 500,
     private readonly maxMs = 3000,
-    private readonly now: () => number = () => Date.now(),
   ) {}
 
   push(l: Line): void {
     if (!this.held) return this.out(l);
     this.held.push(l);
-    if (this.held.length === 1) this.first = this.now();
+    if (this.held.length === 1) this.first = Date.now();
     clearTimeout(this.timer);
-    if (this.now() - this.first >= this.maxMs) this.flush();
+    if (Date.now() - this.first >= this.maxMs) this.flush();
     else this.timer = setTimeout(() => this.flush(), this.quietMs);
   }
 
