@@ -175,7 +175,7 @@ async function demote(manager: LabNode, nodeId: string, name: string): Promise<v
  */
 export async function ensureLabSwarm(nodes: LabNode[] = labNodes()): Promise<LabSwarm> {
   const [manager, ...workers] = nodes;
-  return withFileLock(path.join(labCacheDir(), 'locks', `${manager.name}.swarm.lock`), async () => {
+  return withFileLock(path.join(labCacheDir(), 'locks', `swarm-${manager.name}.lock`), async () => {
     // 1. the manager: an active manager advertising its lab address whose cluster answers (has quorum)
     let m = await nodeSwarmState(manager);
     const healthy = m.state === 'active' && m.isManager && m.nodeAddr === manager.ip && (await nodeDocker(manager, ['node', 'ls', '-q'], { timeoutMs: 60_000 })).code === 0;
@@ -221,7 +221,7 @@ export async function ensureLabSwarm(nodes: LabNode[] = labNodes()): Promise<Lab
 /** Returns every lab node to "no swarm" (workers first, then the manager). */
 export async function leaveLabSwarm(nodes: LabNode[] = labNodes()): Promise<void> {
   const [manager, ...workers] = nodes;
-  await withFileLock(path.join(labCacheDir(), 'locks', `${manager.name}.swarm.lock`), async () => {
+  await withFileLock(path.join(labCacheDir(), 'locks', `swarm-${manager.name}.lock`), async () => {
     for (const n of [...workers, manager]) {
       const s = await nodeSwarmState(n);
       if (s.state !== 'inactive') await leave(n);

@@ -1,5 +1,5 @@
 // Small child-process helpers for the lab: it drives the docker CLI (the same tool people use by hand),
-// debootstrap and tar, and holds cross-process locks with flock(1).
+// debootstrap and tar.
 import { spawn } from 'node:child_process';
 import { FlotillaError } from '../../api/errors';
 
@@ -111,7 +111,7 @@ export function pipe(a: [string, string[]], b: [string, string[]], timeoutMs = 6
 }
 
 function packageFor(cmd: string): string {
-  return ({ docker: 'docker.io', debootstrap: 'debootstrap', flock: 'util-linux', tar: 'tar' } as Record<string, string>)[cmd] ?? cmd;
+  return ({ docker: 'docker.io', debootstrap: 'debootstrap', tar: 'tar' } as Record<string, string>)[cmd] ?? cmd;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -28,6 +28,11 @@ export function labCacheDir(): string {
   return path.resolve(process.env.FLOTILLA_LAB_DIR ?? path.join(os.homedir(), '.cache', 'flotilla', 'lab'));
 }
 
+/** one image build at a time across processes (a new name: an older Flotilla's flock file build.lock is not a lock here) */
+function buildLock(): string {
+  return path.join(labCacheDir(), 'locks', 'image-build.lock');
+}
+
 export async function imageExists(ref: string, dockerArgs: string[] = []): Promise<boolean> {
   const r = await run('docker', [...dockerArgs, 'image', 'inspect', '--format', '{{.Id}}', ref]);
   return r.code === 0;
@@ -38,7 +43,7 @@ export async function ensureNodeImage(kind: LabImageKind, progress: (line: strin
   const ref = NODE_IMAGES[kind];
   if (await imageExists(ref)) return ref;
   const cache = labCacheDir();
-  await withFileLock(path.join(cache, 'build.lock'), async () => {
+  await withFileLock(buildLock(), async () => {
     if (await imageExists(ref)) return; // someone else built it while we waited
     const route = buildRoute();
     if (route === 'dockerfile') return buildWithDockerfile(kind, ref, progress);
@@ -142,7 +147,7 @@ const BUSYBOX_IMPORT = ['import', '-c', 'CMD ["sh"]', '-c', 'ENV PATH=/bin', '-'
 /** Imports the busybox workload image into the local engine if it is missing. */
 export async function ensureHostBusybox(): Promise<void> {
   if (await imageExists(BUSYBOX_IMAGE)) return;
-  await withFileLock(path.join(labCacheDir(), 'build.lock'), async () => {
+  await withFileLock(buildLock(), async () => {
     if (await imageExists(BUSYBOX_IMAGE)) return;
     const dir = await busyboxRootfs();
     await pipe(['tar', ['-C', dir, '--exclude', './.complete', '-c', '.']], ['docker', BUSYBOX_IMPORT]);
@@ -153,7 +158,7 @@ export async function ensureHostBusybox(): Promise<void> {
 export async function ensureNodeBusybox(node: string): Promise<boolean> {
   const has = await run('docker', ['exec', node, 'docker', 'image', 'inspect', '--format', '{{.Id}}', BUSYBOX_IMAGE]);
   if (has.code === 0) return false;
-  const dir = await withFileLock(path.join(labCacheDir(), 'build.lock'), busyboxRootfs);
+  const dir = await withFileLock(buildLock(), busyboxRootfs);
   await pipe(['tar', ['-C', dir, '--exclude', './.complete', '-c', '.']], ['docker', ['exec', '-i', node, 'docker', ...BUSYBOX_IMPORT]]);
   return true;
 }

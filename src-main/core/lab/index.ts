@@ -64,7 +64,7 @@ function defaultTimeout(): number {
 }
 
 function lockFile(lab: string): string {
-  return path.join(labCacheDir(), 'locks', `${lab}.lock`);
+  return path.join(labCacheDir(), 'locks', `lab-${lab}.lock`);
 }
 
 async function checkEngine(): Promise<void> {

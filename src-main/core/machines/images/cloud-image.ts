@@ -91,7 +91,7 @@ export async function ensureCloudImage(o: {
   const target = path.join(o.cacheDir, name);
   const algo = o.source.algo ?? 'sha256';
   const marker = `${target}.${algo}`;
-  return withFileLock(`${target}.lock`, async () => {
+  return withFileLock(`${target}.download.lock`, async () => {
     let expected = o.source.checksum?.toLowerCase();
     if (!expected && o.source.sumsUrl) {
       expected = checksumFromSums(await fetchText(o.source.sumsUrl, o.signal), name);

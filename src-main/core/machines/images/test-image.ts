@@ -116,7 +116,7 @@ export async function ensureTestImage(opts: TestImageOptions = {}): Promise<Kern
   const dir = path.join(cacheDir, key);
   const found = await findTestImage({ ...opts, cacheDir, kernelVersion: kver });
   if (found) return found;
-  return withFileLock(path.join(cacheDir, `${key}.lock`), async () => {
+  return withFileLock(path.join(cacheDir, `${key}.build.lock`), async () => {
     const again = await findTestImage({ ...opts, cacheDir, kernelVersion: kver });
     if (again) return again;
     if (typeof process.getuid === 'function' && process.getuid() !== 0) {

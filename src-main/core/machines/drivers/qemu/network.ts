@@ -2,7 +2,11 @@
 // multicast group on the loopback interface per named network. Every VM joined to the group sees the
 // others' Ethernet frames, so the VMs share one L2 segment (2377/7946/4789 and everything else) without
 // root, taps or bridges. Addresses are static (from the seed's network-config), allocated per network
-// in a small JSON registry guarded by a file lock, so a machine keeps its address across restarts.
+// in a small JSON registry, so a machine keeps its address across restarts.
+// A lease is the registry entry (machine folder -> address): it lasts from create to rm, across VM restarts and
+// Flotilla exits, so no lock or process holds it. The cross-process lock (<network>.json.lock) guards only each
+// read-modify-write of the registry, a few milliseconds; a process killed inside one leaves a stale lock that the
+// next lease takes over.
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -114,8 +118,5 @@ export class NetworkRegistry {
       if (Object.keys(reg.leases).length === 0) await fsp.rm(this.file(name), { force: true });
       else await writeJsonAtomic(this.file(name), reg);
     }, 30_000);
-    // the last machine gone: leave no registry behind (a racing lease recreates both)
-    const left = await readJson<Registry>(this.file(name));
-    if (!left) await fsp.rm(`${this.file(name)}.lock`, { force: true }).catch(() => undefined);
   }
 }
