@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withFileLock } from './filelock';
+import { MachineStore } from './machines/store';
+import { listHistory } from './stacks/history';
+import { CONFIG_VERSION } from './machines/types';
 
 let dir: string;
 beforeEach(() => {
@@ -151,5 +154,39 @@ describe('withFileLock across processes', { timeout: 60_000 }, () => {
     const lock = path.join(dir, 'exit.lock');
     expect(await child('exit-holding', lock).done).toMatchObject({ code: 0 });
     expect(fs.existsSync(lock)).toBe(false);
+  });
+});
+
+describe('what the lock guards', { timeout: 60_000 }, () => {
+  it('loses no machine config update when 4 processes read-modify-write it at once', async () => {
+    const store = new MachineStore(dir);
+    await store.reserve('m1');
+    await store.save({
+      configVersion: CONFIG_VERSION,
+      name: 'm1',
+      driver: 'container',
+      createdAt: new Date().toISOString(),
+      state: 'ready',
+      spec: { cpus: 1, memoryMb: 1024, diskGb: 20, options: {} },
+      engine: { labels: [], registryMirrors: [], insecureRegistries: [], tlsSans: [] },
+      driverData: {},
+      sshKey: 'id_ed25519',
+    });
+    const runs = [1, 2, 3, 4].map(() => child('update', dir, 'm1', '10'));
+    for (const r of await Promise.all(runs.map((c) => c.done))) expect(r).toMatchObject({ code: 0, err: '' });
+    expect((await store.load('m1')).spec.options.count).toBe(40);
+    expect(await store.names()).toEqual(['m1']);
+    expect(fs.readdirSync(store.machinesDir)).toEqual(['m1']); // no lock file left
+  });
+
+  it('gives deploys recorded by 3 processes at once distinct, consecutive history numbers', async () => {
+    const runs = [1, 2, 3].map(() => child('deploys', dir, '4'));
+    const numbers: number[] = [];
+    for (const r of await Promise.all(runs.map((c) => c.done))) {
+      expect(r).toMatchObject({ code: 0, err: '' });
+      numbers.push(...(JSON.parse(r.out) as number[]));
+    }
+    expect(numbers.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(listHistory(dir, 'lab', 'web').map((e) => e.n)).toEqual(numbers);
   });
 });

@@ -33,11 +33,11 @@ describe('known_hosts', () => {
     expect(algorithmsForKeyType('ssh-rsa')).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
   });
 
-  it('pins on first use, then matches the same key and reports a changed one', () => {
+  it('pins on first use, then matches the same key and reports a changed one', async () => {
     expect(readKnownHosts(file)).toEqual([]);
     expect(checkHostKey(readKnownHosts(file), '10.88.0.11', 22, keyA).status).toBe('unknown');
-    pinHostKey(file, '10.88.0.11', 22, keyA);
-    pinHostKey(file, '10.88.0.12', 2222, keyB);
+    await pinHostKey(file, '10.88.0.11', 22, keyA);
+    await pinHostKey(file, '10.88.0.12', 2222, keyB);
     expect(fs.readFileSync(file, 'utf8')).toBe(`10.88.0.11 ssh-ed25519 ${keyA.toString('base64')}\n[10.88.0.12]:2222 ssh-ed25519 ${keyB.toString('base64')}\n`);
     const entries = readKnownHosts(file);
     expect(checkHostKey(entries, '10.88.0.11', 22, keyA).status).toBe('match');
@@ -63,10 +63,10 @@ describe('known_hosts', () => {
     expect(checkHostKey(entries, 'a.example', 22, keyA).status).toBe('match');
   });
 
-  it('appends on a new line when the file does not end with one', () => {
+  it('appends on a new line when the file does not end with one', async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, '# mine');
-    pinHostKey(file, 'h', 22, keyA);
+    await pinHostKey(file, 'h', 22, keyA);
     expect(fs.readFileSync(file, 'utf8').split('\n')[1]).toMatch(/^h ssh-ed25519 /);
   });
 });

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
+import { withFileLock } from '../filelock';
 
 export interface KnownHostEntry {
   /** 1-based line number in the file */
@@ -65,8 +66,13 @@ export function checkHostKey(entries: KnownHostEntry[], host: string, port: numb
   return hit ? { status: 'match', entry: hit } : { status: 'changed', entries: mine };
 }
 
-export function pinHostKey(file: string, host: string, port: number, key: Buffer): void {
+/** Appends the key under known_hosts.lock, which the machines' read-modify-writes of the file take too. */
+export async function pinHostKey(file: string, host: string, port: number, key: Buffer): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  await withFileLock(`${file}.lock`, async () => appendHostKey(file, host, port, key), 30_000);
+}
+
+function appendHostKey(file: string, host: string, port: number, key: Buffer): void {
   let prefix = '';
   try {
     const cur = fs.readFileSync(file, 'utf8');

@@ -146,21 +146,22 @@ export class SshTunnel {
       readyTimeout: cfg.timeoutMs,
       keepaliveInterval: cfg.keepaliveMs ?? 15_000,
       keepaliveCountMax: 3,
-      hostVerifier: (key: Buffer) => {
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         // read again: another process may have pinned it meanwhile
         const verdict = checkHostKey(readKnownHosts(cfg.knownHostsFile), cfg.host, cfg.port, key);
-        if (verdict.status === 'match') return true;
+        if (verdict.status === 'match') return verify(true);
         if (verdict.status === 'changed') {
           hostKeyError = hostKeyChangedError(cfg.knownHostsFile, cfg.host, cfg.port, key, verdict.entries);
-          return false;
+          return verify(false);
         }
-        try {
-          pinHostKey(cfg.knownHostsFile, cfg.host, cfg.port, key);
-        } catch (e) {
-          hostKeyError = new FlotillaError('INTERNAL', `cannot pin the host key of ${cfg.host} in ${cfg.knownHostsFile}: ${(e as Error).message}`);
-          return false;
-        }
-        return true;
+        // pinning waits for the file's lock: answered through verify, which ssh2 allows
+        pinHostKey(cfg.knownHostsFile, cfg.host, cfg.port, key).then(
+          () => verify(true),
+          (e: unknown) => {
+            hostKeyError = new FlotillaError('INTERNAL', `cannot pin the host key of ${cfg.host} in ${cfg.knownHostsFile}: ${(e as Error).message}`);
+            verify(false);
+          },
+        );
       },
     };
     if (preferred.length) config.algorithms = { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };

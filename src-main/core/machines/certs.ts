@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
+import { withFileLock } from '../filelock';
 import type { MachineStore } from './store';
 
 const VALID_DAYS = 1080;
@@ -149,14 +150,12 @@ async function readPem(file: string): Promise<string | undefined> {
   }
 }
 
-// one CA bootstrap at a time per process (parallel creates in a fresh store must share one CA)
-let certChain: Promise<unknown> = Promise.resolve();
-
-/** The store's CA and client certificate: made when missing or expired (or when `force`). */
+/**
+ * The store's CA and client certificate: made when missing or expired (or when `force`). One bootstrap at a time
+ * across processes (certs.lock), so parallel creates in a fresh store share one CA.
+ */
 export function ensureStoreCerts(store: MachineStore, force = false): Promise<{ ca: Pem; client: Pem }> {
-  const p = certChain.then(() => bootstrapStoreCerts(store, force));
-  certChain = p.catch(() => undefined);
-  return p;
+  return withFileLock(path.join(store.root, 'certs.lock'), () => bootstrapStoreCerts(store, force), 120_000);
 }
 
 async function bootstrapStoreCerts(store: MachineStore, force: boolean): Promise<{ ca: Pem; client: Pem }> {

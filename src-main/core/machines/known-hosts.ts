@@ -3,6 +3,7 @@
 // (The engine module may grow its own; this one stays small and private to machines.)
 import fs from 'node:fs/promises';
 import { writeFileAtomic } from '../fsutil';
+import { withFileLock } from '../filelock';
 
 export function hostPattern(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
@@ -16,18 +17,16 @@ async function readLines(file: string): Promise<string[]> {
   }
 }
 
-let chain: Promise<unknown> = Promise.resolve();
-function serial<T>(fn: () => Promise<T>): Promise<T> {
-  const p = chain.then(fn, fn);
-  chain = p.catch(() => undefined);
-  return p;
+// every read-modify-write holds known_hosts.lock, which the engine's pinning takes too (several processes pin at once)
+function serial<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(`${file}.lock`, fn, 30_000);
 }
 
 export type HostKeyCheck = 'match' | 'new' | 'mismatch';
 
 /** Compares the key (type + base64) with the pinned one; pins it when the host is new. */
 export function checkHostKey(file: string, host: string, port: number, keyType: string, keyB64: string): Promise<HostKeyCheck> {
-  return serial(async () => {
+  return serial(file, async () => {
     const pat = hostPattern(host, port);
     const lines = await readLines(file);
     const mine = lines.map((l) => l.split(/\s+/)).filter((p) => p[0].split(',').includes(pat));
@@ -39,7 +38,7 @@ export function checkHostKey(file: string, host: string, port: number, keyType: 
 
 /** Forgets a host (when its machine is removed, so a new host at the same address can be pinned). */
 export function forgetHost(file: string, host: string, port: number): Promise<void> {
-  return serial(async () => {
+  return serial(file, async () => {
     const pat = hostPattern(host, port);
     const lines = await readLines(file);
     const keep = lines.filter((l) => !l.split(/\s+/)[0].split(',').includes(pat));

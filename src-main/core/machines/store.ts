@@ -1,10 +1,12 @@
 // The machine store in $FLOTILLA_HOME: certs/ (CA + client cert), machines/<name>/ (config.json,
-// SSH key pair, server cert, machine.log). Every write is atomic; secrets are mode 0600.
+// SSH key pair, server cert, machine.log). Every write is atomic; secrets are mode 0600. A config's
+// read-modify-write holds a per-machine lock file (machines/.<name>.lock), so processes never lose each other's updates.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
 import { flotillaHome } from '../paths';
 import { readJson, writeFileAtomic, writeJsonAtomic } from '../fsutil';
+import { withFileLock } from '../filelock';
 import { validateMachineName } from './names';
 import { CONFIG_VERSION, type MachineConfig } from './types';
 
@@ -30,6 +32,10 @@ export class MachineStore {
   }
   configPath(name: string): string {
     return path.join(this.machineDir(name), 'config.json');
+  }
+  /** beside the machine folders, not in one: a lock must not make a folder for a machine that is gone */
+  lockPath(name: string): string {
+    return path.join(this.machinesDir, `.${name}.lock`);
   }
   logPath(name: string): string {
     return path.join(this.machineDir(name), 'machine.log');
@@ -79,14 +85,27 @@ export class MachineStore {
   }
 
   async save(cfg: MachineConfig): Promise<void> {
-    await writeJsonAtomic(this.configPath(cfg.name), { ...cfg, configVersion: CONFIG_VERSION }, { mode: SECRET_MODE });
+    validateMachineName(cfg.name);
+    await withFileLock(this.lockPath(cfg.name), () => this.write(cfg), 60_000);
   }
 
+  /** Loads, patches and saves the config under the machine's lock. */
   async update(name: string, patch: (c: MachineConfig) => void): Promise<MachineConfig> {
-    const cfg = await this.load(name);
-    patch(cfg);
-    await this.save(cfg);
-    return cfg;
+    validateMachineName(name);
+    return withFileLock(
+      this.lockPath(name),
+      async () => {
+        const cfg = await this.load(name);
+        patch(cfg);
+        await this.write(cfg);
+        return cfg;
+      },
+      60_000,
+    );
+  }
+
+  private async write(cfg: MachineConfig): Promise<void> {
+    await writeJsonAtomic(this.configPath(cfg.name), { ...cfg, configVersion: CONFIG_VERSION }, { mode: SECRET_MODE });
   }
 
   /** Names of every folder under machines/ (including ones whose config is broken). */

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
 import { writeFileAtomic } from '../fsutil';
+import { withFileLock } from '../filelock';
 import type { ComposeConfig } from './model';
 
 export interface HistoryEntry {
@@ -48,10 +49,14 @@ export function readHistory(home: string, engine: string, stack: string, n: numb
   return { entry, contents };
 }
 
-export async function recordDeploy(
-  home: string,
-  args: Omit<HistoryEntry, 'n' | 'time' | 'files' | 'objectFiles' | 'services'> & { contents: Array<{ file: string; content: string }>; config: ComposeConfig },
-): Promise<HistoryEntry> {
+type DeployRecord = Omit<HistoryEntry, 'n' | 'time' | 'files' | 'objectFiles' | 'services'> & { contents: Array<{ file: string; content: string }>; config: ComposeConfig };
+
+/** Records a deploy as the stack's next number, under history/.lock so concurrent deploys (processes) get distinct numbers. */
+export async function recordDeploy(home: string, args: DeployRecord): Promise<HistoryEntry> {
+  return withFileLock(path.join(historyDir(home, args.engine, args.stack), '.lock'), () => writeDeploy(home, args), 60_000);
+}
+
+async function writeDeploy(home: string, args: DeployRecord): Promise<HistoryEntry> {
   const dir = historyDir(home, args.engine, args.stack);
   fs.mkdirSync(dir, { recursive: true });
   const n = Math.max(0, ...listHistory(home, args.engine, args.stack).map((e) => e.n)) + 1;
