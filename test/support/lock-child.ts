@@ -4,8 +4,10 @@
 //   turns LOCK LOG ROUNDS     ROUNDS times: under the lock, append "in PID" and then "out PID" to LOG
 //   update HOME NAME ROUNDS   ROUNDS read-modify-writes of machine NAME's config: options.count += 1
 //   deploys HOME ROUNDS       record ROUNDS deploys of stack "web" and print their numbers
+//   leases DIR ROUNDS         lease ROUNDS addresses on QEMU network "sw" (owners PID-i) and print them
 import fs from 'node:fs';
 import { withFileLock } from '../../src-main/core/filelock';
+import { NetworkRegistry } from '../../src-main/core/machines/drivers/qemu/network';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { recordDeploy } from '../../src-main/core/stacks/history';
 import type { ComposeConfig } from '../../src-main/core/stacks/model';
@@ -44,6 +46,11 @@ async function main(): Promise<void> {
       ns.push(e.n);
     }
     process.stdout.write(JSON.stringify(ns) + '\n');
+  } else if (cmd === 'leases') {
+    const reg = new NetworkRegistry(a);
+    const ips: string[] = [];
+    for (let i = 0; i < Number(b); i++) ips.push((await reg.lease({ name: 'sw', owner: `/m/${process.pid}-${i}` })).ip);
+    process.stdout.write(JSON.stringify(ips) + '\n');
   } else throw new Error(`unknown command ${cmd}`);
 }
 
