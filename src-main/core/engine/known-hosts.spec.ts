@@ -38,6 +38,9 @@ describe('known_hosts', () => {
     expect(checkHostKey(readKnownHosts(file), '10.88.0.11', 22, keyA).status).toBe('unknown');
     await pinHostKey(file, '10.88.0.11', 22, keyA);
     await pinHostKey(file, '10.88.0.12', 2222, keyB);
+    // pinned meanwhile (by another process): the same key is not added twice, another key is refused
+    await pinHostKey(file, '10.88.0.11', 22, keyA);
+    await expect(pinHostKey(file, '10.88.0.12', 2222, keyA)).rejects.toThrow(/host key of \[10\.88\.0\.12\]:2222 has changed/);
     expect(fs.readFileSync(file, 'utf8')).toBe(`10.88.0.11 ssh-ed25519 ${keyA.toString('base64')}\n[10.88.0.12]:2222 ssh-ed25519 ${keyB.toString('base64')}\n`);
     const entries = readKnownHosts(file);
     expect(checkHostKey(entries, '10.88.0.11', 22, keyA).status).toBe('match');

@@ -66,10 +66,21 @@ export function checkHostKey(entries: KnownHostEntry[], host: string, port: numb
   return hit ? { status: 'match', entry: hit } : { status: 'changed', entries: mine };
 }
 
-/** Appends the key under known_hosts.lock, which the machines' read-modify-writes of the file take too. */
+/**
+ * Appends the key under known_hosts.lock, which the machines' read-modify-writes of the file take too. Another
+ * process may have pinned the host since the caller looked: the same key is not added twice, another is refused.
+ */
 export async function pinHostKey(file: string, host: string, port: number, key: Buffer): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await withFileLock(`${file}.lock`, async () => appendHostKey(file, host, port, key), 30_000);
+  await withFileLock(
+    `${file}.lock`,
+    async () => {
+      const verdict = checkHostKey(readKnownHosts(file), host, port, key);
+      if (verdict.status === 'changed') throw hostKeyChangedError(file, host, port, key, verdict.entries);
+      if (verdict.status === 'unknown') appendHostKey(file, host, port, key);
+    },
+    30_000,
+  );
 }
 
 function appendHostKey(file: string, host: string, port: number, key: Buffer): void {

@@ -158,7 +158,7 @@ export class SshTunnel {
         pinHostKey(cfg.knownHostsFile, cfg.host, cfg.port, key).then(
           () => verify(true),
           (e: unknown) => {
-            hostKeyError = new FlotillaError('INTERNAL', `cannot pin the host key of ${cfg.host} in ${cfg.knownHostsFile}: ${(e as Error).message}`);
+            hostKeyError = e instanceof FlotillaError && e.code === 'AUTH' ? e : new FlotillaError('INTERNAL', `cannot pin the host key of ${cfg.host} in ${cfg.knownHostsFile}: ${(e as Error).message}`);
             verify(false);
           },
         );
