@@ -31,7 +31,9 @@ function startOf(pid: number): string | undefined {
       return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
     }
     if (process.platform === 'win32') return undefined;
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    // one time zone and locale, so every process prints the same start time for a holder
+    const env = { ...process.env, TZ: 'UTC', LC_ALL: 'C' };
+    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
   } catch {
     return undefined;
   }
