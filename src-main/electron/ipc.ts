@@ -1,9 +1,11 @@
 // The contract onto Electron IPC: ipcMain.handle for invokes, send/on for streams and broadcasts.
 // Written against small interfaces (not the electron module) so the contract test suite can drive it
-// with an in-process stand-in; main.ts passes the real ipcMain.
+// with an in-process stand-in; main.ts passes the real ipcMain. Every message is first checked against the
+// trusted frame (trust.ts isTrustedFrame): a message from any other page, or with no frame, is refused.
 import { IPC, type InvokeReply } from '../api/bridge';
 import type { HostMessage } from '../api/protocol';
 import type { Dispatcher, Connection } from '../host/dispatcher';
+import type { FrameLike } from './trust';
 
 export interface SenderLike {
   readonly id: number;
@@ -12,20 +14,40 @@ export interface SenderLike {
 }
 export interface IpcEventLike {
   readonly sender: SenderLike;
-  /** Electron's frame of the sender; checked so only our own page may call */
-  readonly senderFrame?: { url: string } | null;
+  /** Electron's frame of the sender (null once it navigated away or was destroyed); checked so only our own page may call */
+  readonly senderFrame: FrameLike | null;
 }
 export interface IpcMainLike {
   handle(channel: string, fn: (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>): void;
   on(channel: string, fn: (event: IpcEventLike, ...args: unknown[]) => void): void;
 }
 
-export function registerContractIpc(ipcMain: IpcMainLike, dispatcher: Dispatcher, isTrustedUrl: (url: string) => boolean = () => true): { openCount(): number } {
-  const perSender = new Map<number, { conn: Connection; pending: Map<number, (r: InvokeReply) => void> }>();
+type Session = { conn: Connection; pending: Map<number, (r: InvokeReply) => void> };
 
-  const sessionOf = (event: IpcEventLike) => {
-    const url = event.senderFrame?.url;
-    if (url !== undefined && !isTrustedUrl(url)) throw new Error(`IPC from an untrusted page was refused: ${url}`);
+/** what is said when a message is refused (main.ts logs it; tests record it) */
+export type IpcRefusal = (why: string) => void;
+
+export function registerContractIpc(
+  ipcMain: IpcMainLike,
+  dispatcher: Dispatcher,
+  isTrustedFrame: (frame: FrameLike | null) => boolean,
+  refused: IpcRefusal = (why) => console.warn(why),
+): { openCount(): number } {
+  const perSender = new Map<number, Session>();
+
+  const refusal = (event: IpcEventLike): string | undefined => {
+    if (isTrustedFrame(event.senderFrame)) return undefined;
+    const from = event.senderFrame ? event.senderFrame.url : 'a frame that no longer exists';
+    return `IPC from ${from} was refused: only Flotilla's own page may use the contract`;
+  };
+
+  /** the sender's session, or undefined (and the refusal said) when the sender is not trusted */
+  const sessionOf = (event: IpcEventLike): Session | undefined => {
+    const why = refusal(event);
+    if (why) {
+      refused(why);
+      return undefined;
+    }
     let s = perSender.get(event.sender.id);
     if (s) return s;
     const pending = new Map<number, (r: InvokeReply) => void>();
@@ -55,15 +77,17 @@ export function registerContractIpc(ipcMain: IpcMainLike, dispatcher: Dispatcher
 
   ipcMain.handle(IPC.invoke, (event, id, method, params) => {
     const s = sessionOf(event);
+    if (!s) return Promise.resolve<InvokeReply>({ error: { code: 'AUTH', message: refusal(event) ?? 'refused' } });
     return new Promise<InvokeReply>((resolve) => {
       if (typeof id !== 'number') return resolve({ error: { code: 'BAD_INPUT', message: 'invoke needs a numeric id' } });
       s.pending.set(id, resolve);
       s.conn.receive({ t: 'invoke', id, method, params });
     });
   });
-  ipcMain.on(IPC.cancel, (event, id) => sessionOf(event).conn.receive({ t: 'cancel', id }));
-  ipcMain.on(IPC.subscribe, (event, id, method, params) => sessionOf(event).conn.receive({ t: 'subscribe', id, method, params }));
-  ipcMain.on(IPC.dispose, (event, id) => sessionOf(event).conn.receive({ t: 'dispose', id }));
+  // send/on messages have no reply: a refused one is dropped (throwing here would be an uncaught main-process error)
+  ipcMain.on(IPC.cancel, (event, id) => sessionOf(event)?.conn.receive({ t: 'cancel', id }));
+  ipcMain.on(IPC.subscribe, (event, id, method, params) => sessionOf(event)?.conn.receive({ t: 'subscribe', id, method, params }));
+  ipcMain.on(IPC.dispose, (event, id) => sessionOf(event)?.conn.receive({ t: 'dispose', id }));
 
   return { openCount: () => [...perSender.values()].reduce((n, s) => n + s.conn.open, 0) };
 }

@@ -1,16 +1,31 @@
-// The Electron window: secure defaults (contextIsolation, sandbox, no nodeIntegration, CSP from the page),
-// one instance, the contract over ipcMain.handle, and a window that remembers its size.
-import { app, BrowserWindow, ipcMain, screen, shell } from 'electron';
+// The Electron window: secure defaults (contextIsolation, sandbox, no nodeIntegration, CSP), the renderer
+// served from flotilla://app/ and trusted as that one origin (trust.ts, window-policy.ts), one instance, the
+// contract over ipcMain.handle, and a window that remembers its size.
+import { app, BrowserWindow, ipcMain, protocol, screen, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost } from '../host';
 import { registerContractIpc, type IpcMainLike } from './ipc';
 import { registerFileDialogs } from './file-dialogs';
+import { createAppProtocolHandler } from './app-protocol';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isTrustedFrame, rendererLocation, type FrameLike } from './trust';
+import { guardSession, guardWebContents } from './window-policy';
 import { debouncedSaver, loadWindowState, placeWindow, saveWindowStateSync, stateToSave } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 if (!app.requestSingleInstanceLock()) app.quit();
+
+// decided once, before any window: the dev server only in an unpackaged app
+const renderer = rendererLocation({ isPackaged: app.isPackaged, devUrl: process.env.ELECTRON_RENDERER_URL });
+if (renderer.ignoredDevUrl) console.warn(renderer.ignoredDevUrl);
+const trusted = (frame: FrameLike | null): boolean => isTrustedFrame(renderer.origin, frame);
+const refused = (what: string): void => console.warn(`Flotilla refused ${what}: only its own page (${renderer.origin}) is trusted`);
+
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+// every web contents, whoever creates it, gets the navigation, window and webview policy
+app.on('web-contents-created', (_e, contents) => guardWebContents(contents, renderer.origin, (url) => void shell.openExternal(url), refused));
 
 async function createWindow(): Promise<void> {
   const host = createHost({ transport: 'electron' });
@@ -32,19 +47,11 @@ async function createWindow(): Promise<void> {
       sandbox: true,
       nodeIntegration: false,
       webviewTag: false,
+      navigateOnDragDrop: false,
     },
   });
-  const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-  const isOurs = (url: string): boolean => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://'));
-  registerContractIpc(ipcMain as unknown as IpcMainLike, host.dispatcher, isOurs);
-  registerFileDialogs(isOurs);
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!isOurs(url)) e.preventDefault();
-  });
+  registerContractIpc(ipcMain as unknown as IpcMainLike, host.dispatcher, trusted);
+  registerFileDialogs(trusted);
   if (state.maximized) win.maximize();
   const saver = debouncedSaver(() => {
     try {
@@ -61,8 +68,7 @@ async function createWindow(): Promise<void> {
   win.on('close', saver.flush);
   win.once('ready-to-show', () => win.show());
   app.on('before-quit', () => void host.close());
-  if (rendererUrl) await win.loadURL(rendererUrl);
-  else await win.loadFile(path.join(here, '../renderer/index.html'));
+  await win.loadURL(renderer.entry);
 }
 
 app.on('second-instance', () => {
@@ -73,4 +79,8 @@ app.on('second-instance', () => {
   }
 });
 app.on('window-all-closed', () => app.quit());
-void app.whenReady().then(createWindow);
+void app.whenReady().then(() => {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')));
+  guardSession(session.defaultSession, renderer.origin);
+  return createWindow();
+});

@@ -1,10 +1,12 @@
 // An in-process stand-in for Electron's ipcMain / ipcRenderer pair, because no Electron binary runs on
-// the build machines. Arguments are structured-cloned both ways, as Electron's IPC does.
+// the build machines. Arguments are structured-cloned both ways, as Electron's IPC does. The sender's frame is
+// the app's own page unless a test gives another (a foreign page, a sub-frame, or null: a frame that is gone).
 import { EventEmitter } from 'node:events';
 import type { IpcMainLike, IpcEventLike, SenderLike } from '../../src-main/electron/ipc';
 import type { IpcRendererLike } from '../../src-main/electron/preload-bridge';
+import { APP_ENTRY, type FrameLike } from '../../src-main/electron/trust';
 
-export function createIpcPair(url = 'file:///app/out/renderer/index.html'): { ipcMain: IpcMainLike; ipcRenderer: IpcRendererLike; destroy(): void } {
+export function createIpcPair(frame: FrameLike | null = { url: APP_ENTRY, parent: null }): { ipcMain: IpcMainLike; ipcRenderer: IpcRendererLike; destroy(): void } {
   const handlers = new Map<string, (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>>();
   const mainListeners = new EventEmitter();
   const rendererListeners = new EventEmitter();
@@ -17,7 +19,7 @@ export function createIpcPair(url = 'file:///app/out/renderer/index.html'): { ip
     },
     once: (event, cb) => void lifecycle.once(event, cb),
   };
-  const event: IpcEventLike = { sender, senderFrame: { url } };
+  const event: IpcEventLike = { sender, senderFrame: frame };
   return {
     ipcMain: {
       handle: (channel, fn) => void handlers.set(channel, fn),

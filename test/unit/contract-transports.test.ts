@@ -9,6 +9,7 @@ import { createHost, type Host } from '../../src-main/host';
 import { startServer, type RunningServer } from '../../src-main/server/server';
 import { registerContractIpc } from '../../src-main/electron/ipc';
 import { createPreloadBridge } from '../../src-main/electron/preload-bridge';
+import { APP_ORIGIN, isTrustedFrame } from '../../src-main/electron/trust';
 import { createClient, type FlotillaApi } from '../../src-renderer/api/client';
 import { createWebSocketTransport, type WebSocketLike } from '../../src-renderer/api/ws-transport';
 import { createBridgeTransport } from '../../src-renderer/api/bridge-transport';
@@ -64,7 +65,7 @@ async function websocketRig(): Promise<Rig & { server: RunningServer }> {
 async function electronRig(): Promise<Rig> {
   const host = createHost({ transport: 'electron', home: tmpHome() });
   const pair = createIpcPair();
-  const reg = registerContractIpc(pair.ipcMain, host.dispatcher, (url) => url.startsWith('file://'));
+  const reg = registerContractIpc(pair.ipcMain, host.dispatcher, (frame) => isTrustedFrame(APP_ORIGIN, frame));
   const api = createClient(createBridgeTransport(createPreloadBridge(pair.ipcRenderer)));
   return {
     api,
