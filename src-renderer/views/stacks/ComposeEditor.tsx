@@ -4,6 +4,8 @@ import { useEffect, useRef, type ReactElement } from 'react';
 import { applyEditorTheme, monaco, setComposeSchema } from './monaco-setup';
 import { markerRange, schemaFor, versionOf } from './compose-text';
 import { onReveal, useWorkbench, workbench } from './stacks-store';
+import { onFileDrop } from '../../drop-guard';
+import { openText } from './stack-actions';
 
 const SEVERITY = {
   error: monaco.MarkerSeverity.Error,
@@ -68,8 +70,11 @@ export default function ComposeEditor(props: { commands: EditorCommands }): Reac
       editor.setPosition({ lineNumber: line, column });
       editor.focus();
     });
+    // a compose file dropped on the editor is read and opened, never navigated to
+    const offDrop = onFileDrop(host.current, openText, (notice) => workbench.setState({ notice }));
     editor.focus();
     return () => {
+      offDrop();
       offReveal();
       mo.disconnect();
       mq.removeEventListener('change', retheme);

@@ -9,17 +9,21 @@ const STACK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export async function openFromDisk(): Promise<void> {
   try {
     const f = await openComposeFile();
-    if (!f) return;
-    const guess = baseName(f.name)
-      .replace(/\.(ya?ml)$/i, '')
-      .replace(/^(docker-)?compose$/, 'mystack');
-    const stack = workbench.getState().doc?.stack || (STACK_NAME.test(guess) ? guess : 'mystack');
-    workbench.getState().open({ fileName: baseName(f.name), content: f.content, stack });
+    if (f) openText(f);
   } catch (e) {
     workbench.setState({
       notice: `could not open the file: ${(e as Error).message}`,
     });
   }
+}
+
+/** opens a compose file's text in the editor (picked in a dialog, or dropped on the editor) */
+export function openText(f: { name: string; content: string }): void {
+  const guess = baseName(f.name)
+    .replace(/\.(ya?ml)$/i, '')
+    .replace(/^(docker-)?compose$/, 'mystack');
+  const stack = workbench.getState().doc?.stack || (STACK_NAME.test(guess) ? guess : 'mystack');
+  workbench.getState().open({ fileName: baseName(f.name), content: f.content, stack });
 }
 
 /** opens the stack's latest Flotilla deployment in the editor (or says why it cannot) */
