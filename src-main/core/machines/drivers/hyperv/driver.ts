@@ -49,8 +49,11 @@ interface HvData {
   ip?: string;
 }
 
-/** A PowerShell single-quoted string. */
-export const psq = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/**
+ * A PowerShell single-quoted string. PowerShell takes any of ' U+2018 U+2019 U+201A U+201B as a single quote
+ * (and ends the string at any of them), so each is doubled, not only the ASCII one.
+ */
+export const psq = (s: string): string => `'${s.replace(/['\u2018\u2019\u201A\u201B]/g, (c) => c + c)}'`;
 const opt = (spec: MachineSpec, flag: string) => spec.options[flag];
 const str = (v: unknown, d: string): string => (typeof v === 'string' && v !== '' ? v : d);
 const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunOptions, RunResult, Runner } from '../../boot/runner.js';
 import type { DriverContext, MachineSpec } from '../types.js';
-import { createHyperVDriver, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, VMMS_UNREACHABLE, type HyperVDriverOptions } from './driver.js';
+import { createHyperVDriver, psq, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, VMMS_UNREACHABLE, type HyperVDriverOptions } from './driver.js';
 import { chooseSwitch, firstIPv4, parseBool, parseState, parseStrings, parseSwitches } from './parse.js';
 
 const FIX = path.resolve(__dirname, '../../../../../test/fixtures/hyperv');
@@ -122,6 +122,29 @@ describe('parsers', () => {
     expect(firstIPv4(parseStrings(fx('ipaddresses.ipv4.recorded.txt')))).toBe('10.0.75.128');
     expect(firstIPv4(parseStrings(fx('ipaddresses.ipv6-then-ipv4.constructed.txt')))).toBe('10.0.75.128');
     expect(firstIPv4(['169.254.10.2', '10.0.0.9'])).toBe('10.0.0.9');
+  });
+});
+
+describe('psq: PowerShell single-quoted strings', () => {
+  // PowerShell's tokenizer treats ' and U+2018..U+201B alike as single quotes: each must be doubled inside '...'
+  it.each([
+    ['plain', "'plain'"],
+    ["it's", "'it''s'"],
+    ['a\u2018b', "'a\u2018\u2018b'"],
+    ['a\u2019b', "'a\u2019\u2019b'"],
+    ['a\u201Ab', "'a\u201A\u201Ab'"],
+    ['a\u201Bb', "'a\u201B\u201Bb'"],
+    ["x\u2019; Remove-Item C:\\ -Recurse; \u2018", "'x\u2019\u2019; Remove-Item C:\\ -Recurse; \u2018\u2018'"],
+    ['"$(calc)" `n', "'\"$(calc)\" `n'"],
+    ['', "''"],
+  ])('%j -> %j', (input, quoted) => {
+    expect(psq(input)).toBe(quoted);
+  });
+  it('leaves no single quote class character undoubled (every run of them inside has even length)', () => {
+    const all = "'\u2018\u2019\u201A\u201B";
+    const q = psq(`a${all}b${all}${all}c`);
+    const inner = q.slice(1, -1);
+    for (const run of inner.match(/['\u2018-\u201B]+/g) ?? []) expect(run.length % 2).toBe(0);
   });
 });
 
