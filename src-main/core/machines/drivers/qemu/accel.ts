@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { FlotillaError } from '../../../../api/errors';
-import type { Accel } from './args';
+import { qemuOptValue, type Accel } from './args';
 
 export type AccelRequest = 'auto' | Accel;
 
@@ -107,7 +107,7 @@ export async function chooseAccel(o: {
 export function probeMediaArgs(media: ProbeMedia): string[] {
   if (media.kind === 'kernel') return ['-kernel', media.kernel, '-append', 'console=ttyS0 panic=-1 root=/dev/nonexistent'];
   // snapshot=on: the probe's writes go to a temporary file, the cached base image stays untouched
-  return [...(media.firmware ? ['-bios', media.firmware] : []), '-drive', `file=${media.disk},format=${media.format},if=virtio,snapshot=on`];
+  return [...(media.firmware ? ['-bios', media.firmware] : []), '-drive', `file=${qemuOptValue(media.disk)},format=${qemuOptValue(media.format)},if=virtio,snapshot=on`];
 }
 
 /** Kernel output that proves the guest got past the point where a hanging accelerator stops (the decompressor). */

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { overlayArgs, qemuArgs, type QemuVmConfig } from './args';
+import { overlayArgs, qemuArgs, qemuOptValue, type QemuVmConfig } from './args';
+import { probeMediaArgs } from './accel';
 import { QemuDriver } from './driver';
 import { findAarch64Firmware } from './host';
 
@@ -23,6 +24,54 @@ const base: QemuVmConfig = {
   qmpSocket: '/m/n1/qemu/qmp.sock',
   pidFile: '/m/n1/qemu/qemu.pid',
 };
+
+describe('paths and names with commas (QEMU reads a doubled comma as one inside key=value options)', () => {
+  it.each([
+    ['/plain/path', '/plain/path'],
+    ['/a,b/overlay.qcow2', '/a,,b/overlay.qcow2'],
+    ['/a,,b', '/a,,,,b'],
+    ['/x,format=raw,file=/etc/shadow', '/x,,format=raw,,file=/etc/shadow'],
+    ['', ''],
+  ])('qemuOptValue(%j) = %j', (v, escaped) => {
+    expect(qemuOptValue(v)).toBe(escaped);
+  });
+
+  // every option value built from a path or a name; the comment says why the others are passed whole
+  const home = '/Users/ann,b/Flotilla,x=y/machines/n1/qemu';
+  const hostile: QemuVmConfig = {
+    ...base,
+    name: 'n,1',
+    boot: { kind: 'kernel', kernel: `${home}/vmlinuz`, initrd: `${home}/initrd.img`, append: 'console=ttyS0 root=/dev/vda rw' },
+    overlay: `${home}/overlay.qcow2`,
+    seed: `${home}/seed.iso`,
+    consoleLog: `${home}/console.log`,
+    qmpSocket: `${home}/qmp.sock`,
+    pidFile: `${home}/qemu.pid`,
+    firmware: `${home}/edk2,code.fd`,
+  };
+  const esc = '/Users/ann,,b/Flotilla,,x=y/machines/n1/qemu';
+  it.each([
+    // [option, expected value]: QemuOpts values doubled...
+    ['-name', 'flotilla-n,,1'],
+    ['-qmp', `unix:${esc}/qmp.sock,server=on,wait=off`],
+    // ...arguments QEMU takes whole (checked against qemu-system-x86_64 7.2: `-kernel /a,,b` opens "/a,,b") left as they are
+    ['-kernel', `${home}/vmlinuz`],
+    ['-initrd', `${home}/initrd.img`],
+    ['-bios', `${home}/edk2,code.fd`],
+    ['-serial', `file:${home}/console.log`],
+    ['-pidfile', `${home}/qemu.pid`],
+  ])('%s gets %j', (flag, value) => {
+    const a = qemuArgs(hostile);
+    expect(a[a.indexOf(flag) + 1]).toBe(value);
+  });
+  it('-drive file= doubles the commas of both disks, so no path can add drive options', () => {
+    const drives = qemuArgs(hostile).flatMap((x, i, a) => (a[i - 1] === '-drive' ? [x] : []));
+    expect(drives).toEqual([`file=${esc}/overlay.qcow2,format=qcow2,if=virtio,discard=unmap`, `file=${esc}/seed.iso,format=raw,if=virtio,readonly=on`]);
+  });
+  it('the accelerator probe escapes its disk the same way', () => {
+    expect(probeMediaArgs({ kind: 'disk', disk: '/c,d/x.qcow2', format: 'qcow2' })).toEqual(['-drive', 'file=/c,,d/x.qcow2,format=qcow2,if=virtio,snapshot=on']);
+  });
+});
 
 describe('qemuArgs', () => {
   it('builds the exact command line for a kernel bundle under tcg with a private network', () => {

@@ -31,8 +31,16 @@ export interface QemuVmConfig {
   firmware?: string;
 }
 
+/**
+ * A value inside a QEMU `key=value,key=value` option (QemuOpts): a comma there ends the value, and QEMU reads a
+ * doubled comma as one literal comma. Option arguments QEMU takes whole (-kernel, -initrd, -append, -bios,
+ * -pidfile, -serial file:PATH) are passed as they are: doubling there would change the path.
+ */
+export const qemuOptValue = (v: string): string => v.replace(/,/g, ',,');
+
 export function qemuArgs(c: QemuVmConfig): string[] {
-  const a: string[] = ['-name', `flotilla-${c.name}`];
+  const o = qemuOptValue;
+  const a: string[] = ['-name', o(`flotilla-${c.name}`)];
   if (c.arch === 'aarch64') a.push('-machine', 'virt');
   else a.push('-machine', 'pc');
   a.push('-accel', c.accel);
@@ -44,24 +52,25 @@ export function qemuArgs(c: QemuVmConfig): string[] {
   a.push('-display', 'none', '-vga', 'none', '-monitor', 'none');
   if (c.firmware) a.push('-bios', c.firmware);
   if (c.boot.kind === 'kernel') a.push('-kernel', c.boot.kernel, '-initrd', c.boot.initrd, '-append', c.boot.append);
-  a.push('-drive', `file=${c.overlay},format=qcow2,if=virtio,discard=unmap`);
-  a.push('-drive', `file=${c.seed},format=raw,if=virtio,readonly=on`);
+  a.push('-drive', `file=${o(c.overlay)},format=qcow2,if=virtio,discard=unmap`);
+  a.push('-drive', `file=${o(c.seed)},format=raw,if=virtio,readonly=on`);
   a.push(
     '-netdev',
     `user,id=nat,hostfwd=tcp:127.0.0.1:${c.sshPort}-:22,hostfwd=tcp:127.0.0.1:${c.dockerPort}-:2376`,
     '-device',
-    `virtio-net-pci,netdev=nat,mac=${c.natMac}`,
+    `virtio-net-pci,netdev=nat,mac=${o(c.natMac)}`,
   );
   if (c.privateNet) {
     a.push(
       '-netdev',
-      `socket,id=swarm,mcast=${c.privateNet.mcastGroup}:${c.privateNet.mcastPort},localaddr=127.0.0.1`,
+      `socket,id=swarm,mcast=${o(c.privateNet.mcastGroup)}:${c.privateNet.mcastPort},localaddr=127.0.0.1`,
       '-device',
-      `virtio-net-pci,netdev=swarm,mac=${c.privateNet.mac}`,
+      `virtio-net-pci,netdev=swarm,mac=${o(c.privateNet.mac)}`,
     );
   }
   a.push('-serial', `file:${c.consoleLog}`);
-  a.push('-qmp', `unix:${c.qmpSocket},server=on,wait=off`);
+  // `-serial file:PATH` takes the rest as the path; `-qmp unix:PATH,...` parses options, so its commas are doubled
+  a.push('-qmp', `unix:${o(c.qmpSocket)},server=on,wait=off`);
   a.push('-pidfile', c.pidFile, '-daemonize');
   return a;
 }
