@@ -230,7 +230,18 @@ async function getTree(sftp: SFTPWrapper, remote: string, local: string, recursi
     return;
   }
   if (!recursive) throw new FlotillaError('BAD_INPUT', `${remote} is a folder: add -r to copy folders`);
-  await fs.mkdir(local, { recursive: true });
   const list = await sftpCall<Array<{ filename: string }>>((cb) => sftp.readdir(remote, cb));
+  // the server chooses these names: check the whole listing before anything of it is written (scp's CVE-2019-6111)
+  for (const ent of list) checkEntryName(ent.filename, remote);
+  await fs.mkdir(local, { recursive: true });
   for (const ent of list) await getTree(sftp, path.posix.join(remote, ent.filename), path.join(local, ent.filename), recursive);
+}
+
+/**
+ * A name from the server's directory listing must be one plain name: no `/` or `\` (a path on this computer, on
+ * Windows either is a separator), not `.` or `..`, not empty, no NUL. Anything else could land outside the folder.
+ */
+export function checkEntryName(name: string, remoteDir: string): void {
+  if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name))
+    throw new FlotillaError('BAD_INPUT', `the machine listed an entry named ${JSON.stringify(name)} in ${remoteDir}: that is not a plain file name (it could write outside the target folder), so nothing of that folder was copied: rename or remove that entry on the machine`);
 }
