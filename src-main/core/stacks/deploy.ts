@@ -195,7 +195,7 @@ export async function deployStack(docker: Docker, opts: DeployOptions): Promise<
     specs.map(async (spec) => {
       check();
       const image = spec.Labels[LABEL_IMAGE];
-      const auth = opts.withRegistryAuth ? registryAuthFor(image) : undefined;
+      const auth = opts.withRegistryAuth ? await registryAuthFor(image) : undefined;
       const cur = byName.get(spec.Name);
       const cs = spec.TaskTemplate.ContainerSpec;
       if (cur) {

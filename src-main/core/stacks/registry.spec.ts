@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FlotillaError } from '../../api/errors';
 import { authConfigFor, authConfigKey, encodeRegistryAuth, familiarTagged, parseReference, registryAuthFor } from './registry';
 
 describe('image references', () => {
@@ -21,11 +22,11 @@ describe('image references', () => {
 });
 
 describe('registry auth from config.json', () => {
-  const withConfig = (cfg: object, fn: (dir: string) => void) => {
+  const withConfig = async (cfg: object, fn: (dir: string) => Promise<void>) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-auth-'));
     fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(cfg));
     try {
-      fn(dir);
+      await fn(dir);
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
@@ -43,28 +44,66 @@ describe('registry auth from config.json', () => {
   });
 
   it('auths: exact key, legacy URL keys by host, Docker Hub under https://index.docker.io/v1/; an empty auth with the key when none', () =>
-    withConfig({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('me:pw:x').toString('base64') }, 'registry.local:5000': { username: 'u', password: 'p' }, 'https://old.example/v1/': { username: 'o', password: 'q', registrytoken: 'rt' } } }, (dir) => {
+    withConfig({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('me:pw:x').toString('base64') }, 'registry.local:5000': { username: 'u', password: 'p' }, 'https://old.example/v1/': { username: 'o', password: 'q', registrytoken: 'rt' } } }, async (dir) => {
       expect(authConfigKey('nginx')).toBe('https://index.docker.io/v1/');
       expect(authConfigKey('registry.local:5000/x')).toBe('registry.local:5000');
-      expect(authConfigFor('https://index.docker.io/v1/', dir)).toMatchObject({ username: 'me', password: 'pw:x', serveraddress: 'https://index.docker.io/v1/' });
-      expect(authConfigFor('registry.local:5000', dir)).toMatchObject({ username: 'u', password: 'p', serveraddress: 'registry.local:5000' });
-      expect(authConfigFor('old.example', dir)).toMatchObject({ username: 'o', serveraddress: 'https://old.example/v1/', registrytoken: 'rt' });
-      expect(registryAuthFor('ghcr.io/x/y', dir)).toBe(goEncoded('{"serveraddress":"ghcr.io"}'));
+      expect(await authConfigFor('https://index.docker.io/v1/', dir)).toMatchObject({ username: 'me', password: 'pw:x', serveraddress: 'https://index.docker.io/v1/' });
+      expect(await authConfigFor('registry.local:5000', dir)).toMatchObject({ username: 'u', password: 'p', serveraddress: 'registry.local:5000' });
+      expect(await authConfigFor('old.example', dir)).toMatchObject({ username: 'o', serveraddress: 'https://old.example/v1/', registrytoken: 'rt' });
+      expect(await registryAuthFor('ghcr.io/x/y', dir)).toBe(goEncoded('{"serveraddress":"ghcr.io"}'));
     }));
 
-  it('credHelpers and credsStore run docker-credential-<name> get (a real program on PATH); an empty credHelpers entry means the file', () => {
+  it('credHelpers and credsStore run docker-credential-<name> get (a real program on PATH); an empty credHelpers entry means the file', async () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-helper-'));
     fs.writeFileSync(path.join(bin, 'docker-credential-fltest'), '#!/bin/sh\nread -r url\ncase "$url" in\n  a.example) echo \'{"ServerURL":"a.example","Username":"ann","Secret":"s1"}\';;\n  https://index.docker.io/v1/) echo \'{"ServerURL":"x","Username":"<token>","Secret":"tok"}\';;\n  broken.example) echo boom; exit 3;;\n  *) echo "credentials not found in native keychain"; exit 1;;\nesac\n', { mode: 0o755 });
     const oldPath = process.env.PATH;
     process.env.PATH = `${bin}:${oldPath}`;
     try {
-      withConfig({ credsStore: 'fltest', credHelpers: { 'file.example': '', 'missing.example': 'nosuchhelper' }, auths: { 'file.example': { username: 'f', password: 'g' } } }, (dir) => {
-        expect(authConfigFor('a.example', dir)).toEqual({ username: 'ann', password: 's1', serveraddress: 'a.example', identitytoken: undefined, registrytoken: undefined });
-        expect(registryAuthFor('nginx', dir)).toBe(goEncoded('{"serveraddress":"https://index.docker.io/v1/","identitytoken":"tok"}'));
-        expect(registryAuthFor('nothere.example/x', dir)).toBe('e30=');
-        expect(authConfigFor('file.example', dir)).toMatchObject({ username: 'f', password: 'g', serveraddress: 'file.example' });
-        expect(() => authConfigFor('broken.example', dir)).toThrow(/exit status 3, out: `boom`/);
-        expect(() => authConfigFor('missing.example', dir)).toThrow(/docker-credential-nosuchhelper.*not found in \$PATH/);
+      await withConfig({ credsStore: 'fltest', credHelpers: { 'file.example': '', 'missing.example': 'nosuchhelper' }, auths: { 'file.example': { username: 'f', password: 'g' } } }, async (dir) => {
+        expect(await authConfigFor('a.example', dir)).toEqual({ username: 'ann', password: 's1', serveraddress: 'a.example', identitytoken: undefined, registrytoken: undefined });
+        expect(await registryAuthFor('nginx', dir)).toBe(goEncoded('{"serveraddress":"https://index.docker.io/v1/","identitytoken":"tok"}'));
+        expect(await registryAuthFor('nothere.example/x', dir)).toBe('e30=');
+        expect(await authConfigFor('file.example', dir)).toMatchObject({ username: 'f', password: 'g', serveraddress: 'file.example' });
+        await expect(authConfigFor('broken.example', dir)).rejects.toThrow(/exit status 3, out: `boom`/);
+        await expect(authConfigFor('missing.example', dir)).rejects.toThrow(/docker-credential-nosuchhelper.*not found in \$PATH/);
+      });
+    } finally {
+      process.env.PATH = oldPath;
+      fs.rmSync(bin, { recursive: true });
+    }
+  });
+
+  it('a helper runs asynchronously: the event loop keeps turning while it works, and one that hangs is killed after the timeout with an error naming it', async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-helper-'));
+    const pidFile = path.join(bin, 'slow.pid');
+    // slow answers after 0.6 s; hang records its pid and never answers
+    fs.writeFileSync(path.join(bin, 'docker-credential-flslow'), '#!/bin/sh\nread -r url\nsleep 0.6\necho \'{"Username":"sam","Secret":"s2"}\'\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'docker-credential-flhang'), `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 600\n`, { mode: 0o755 });
+    const oldPath = process.env.PATH;
+    process.env.PATH = `${bin}:${oldPath}`;
+    try {
+      await withConfig({ credHelpers: { 'slow.example': 'flslow', 'hang.example': 'flhang' } }, async (dir) => {
+        let ticks = 0;
+        const t = setInterval(() => ticks++, 20);
+        try {
+          expect(await authConfigFor('slow.example', dir)).toMatchObject({ username: 'sam', password: 's2' });
+        } finally {
+          clearInterval(t);
+        }
+        expect(ticks).toBeGreaterThanOrEqual(10); // spawnSync would have blocked every tick for 0.6 s
+
+        const started = Date.now();
+        const err = await authConfigFor('hang.example', dir, { helperTimeoutMs: 800 }).then(
+          () => undefined,
+          (e: unknown) => e as FlotillaError,
+        );
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(err).toBeInstanceOf(FlotillaError);
+        expect(err?.code).toBe('TIMEOUT');
+        expect(err?.message).toMatch(/credential helper docker-credential-flhang did not answer `docker-credential-flhang get` for hang.example within 1 s and was stopped/);
+        // the helper process is gone (killed, not left running)
+        const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+        expect(() => process.kill(pid, 0)).toThrow();
       });
     } finally {
       process.env.PATH = oldPath;

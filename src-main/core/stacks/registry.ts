@@ -1,10 +1,10 @@
 // Client-side image handling of `docker stack deploy`: reference normalization (TagNameOnly + FamiliarString),
 // digest pinning through the engine's distribution endpoint, and registry auth from ~/.docker/config.json
 // (auths, credsStore, credHelpers) encoded byte for byte as the CLI encodes X-Registry-Auth.
-import fs from 'node:fs';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type Docker from 'dockerode';
 import { FlotillaError } from '../../api/errors';
 
@@ -83,16 +83,53 @@ export function authConfigKey(image: string): string {
 /** credentials.ConvertToHostname: a legacy key such as "https://host:5000/v1/" as "host:5000" */
 const toHostname = (url: string): string => url.replace(/^https?:\/\//, '').split('/')[0];
 
+/** How long a credential helper may take (it may ask the user to unlock a keychain) before it is killed. */
+export const CREDENTIAL_HELPER_TIMEOUT_MS = 30_000;
+/** a helper prints one small JSON object: more than this is not an answer */
+const HELPER_OUTPUT_MAX = 1 << 20;
+
+/** Runs `program get` with `input` on stdin, off the main thread's way: killed after timeoutMs. */
+function runHelper(program: string, input: string, timeoutMs: number): Promise<{ status: number | null; out: string; error?: NodeJS.ErrnoException; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timedOut = false;
+    let settled = false;
+    const finish = (r: { status: number | null; error?: NodeJS.ErrnoException }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...r, out: Buffer.concat(chunks).toString('utf8'), timedOut });
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= HELPER_OUTPUT_MAX) chunks.push(c);
+      else child.kill('SIGKILL');
+    });
+    child.stdin.on('error', () => undefined); // a helper that exits without reading its stdin
+    child.stdin.end(input);
+    child.once('error', (error: NodeJS.ErrnoException) => finish({ status: null, error }));
+    child.once('close', (status) => finish({ status }));
+  });
+}
+
 /** `docker-credential-<helper> get` with the server address on stdin, as docker-credential-helpers' client.Get does */
-function fromHelper(helper: string, key: string): RegistryAuth {
+async function fromHelper(helper: string, key: string, timeoutMs: number): Promise<RegistryAuth> {
   const program = `docker-credential-${helper}`;
-  const r = spawnSync(program, ['get'], { input: key, encoding: 'utf8', timeout: 30_000 });
-  if (r.error) throw new FlotillaError('AUTH', `error getting credentials - err: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? `exec: "${program}": executable file not found in $PATH` : r.error.message}: install ${program} or remove "${helper}" from credsStore/credHelpers in ${configFilePath()}`);
-  const out = (r.stdout ?? '').trim();
+  const r = await runHelper(program, key, timeoutMs);
+  if (r.error) throw new FlotillaError('AUTH', `error getting credentials - err: ${r.error.code === 'ENOENT' ? `exec: "${program}": executable file not found in $PATH` : r.error.message}: install ${program} or remove "${helper}" from credsStore/credHelpers in ${configFilePath()}`);
+  if (r.timedOut)
+    throw new FlotillaError('TIMEOUT', `the credential helper ${program} did not answer \`${program} get\` for ${key} within ${Math.round(timeoutMs / 1000)} s and was stopped: check that it works (\`echo ${key} | ${program} get\`; it may be waiting for a keychain to be unlocked), or deploy without --with-registry-auth`);
+  const out = r.out.trim();
   if (r.status !== 0) {
     // the helper's "credentials not found in native keychain": no credentials, not an error (the CLI sends an empty auth)
     if (/credentials not found in native keychain/.test(out)) return {};
-    throw new FlotillaError('AUTH', `error getting credentials - err: exit status ${r.status}, out: \`${out}\`: check ${program} (it is run as \`${program} get\`)`);
+    throw new FlotillaError('AUTH', `error getting credentials - err: exit status ${r.status ?? 'killed'}, out: \`${out.slice(0, 500)}\`: check ${program} (it is run as \`${program} get\`)`);
   }
   let creds: { Username?: string; Secret?: string };
   try {
@@ -117,10 +154,10 @@ function configFilePath(configDir = process.env.DOCKER_CONFIG || path.join(os.ho
  * configfile.GetAuthConfig: the credential helper for this registry (credHelpers), else the credsStore, else the
  * `auths` entry (an exact key, else a legacy URL key of the same host); an empty auth with the key when none.
  */
-export function authConfigFor(key: string, configDir?: string): RegistryAuth {
+export async function authConfigFor(key: string, configDir?: string, opts: { helperTimeoutMs?: number } = {}): Promise<RegistryAuth> {
   let cfg: DockerConfigFile = {};
   try {
-    cfg = JSON.parse(fs.readFileSync(configFilePath(configDir), 'utf8')) as DockerConfigFile;
+    cfg = JSON.parse(await fs.readFile(configFilePath(configDir), 'utf8')) as DockerConfigFile;
   } catch {
     cfg = {};
   }
@@ -145,7 +182,7 @@ export function authConfigFor(key: string, configDir?: string): RegistryAuth {
   if (!helper) return fileEntry();
   // nativeStore.Get keeps the file entry's other fields (registrytoken) under the helper's credentials
   const file = fileEntry();
-  const creds = fromHelper(helper, key);
+  const creds = await fromHelper(helper, key, opts.helperTimeoutMs ?? CREDENTIAL_HELPER_TIMEOUT_MS);
   return { username: creds.username, password: creds.password, serveraddress: creds.serveraddress, identitytoken: creds.identitytoken, registrytoken: file.registrytoken };
 }
 
@@ -160,8 +197,8 @@ export function encodeRegistryAuth(a: RegistryAuth): string {
 }
 
 /** The X-Registry-Auth value the docker CLI sends for an image (`--with-registry-auth`), from $DOCKER_CONFIG/config.json or ~/.docker/config.json. */
-export function registryAuthFor(image: string, configDir?: string): string {
-  return encodeRegistryAuth(authConfigFor(authConfigKey(image), configDir));
+export async function registryAuthFor(image: string, configDir?: string, opts: { helperTimeoutMs?: number } = {}): Promise<string> {
+  return encodeRegistryAuth(await authConfigFor(authConfigKey(image), configDir, opts));
 }
 
 export interface Pinned {
