@@ -11,6 +11,7 @@ import { containerDriver, containerName } from './drivers/container';
 import { getDriver, slowFactorOf } from './drivers/index';
 import type { HostEndpoint, MachineSpec } from './drivers/types';
 import { forgetHost } from './known-hosts';
+import { validateEngineOptions } from './engine-options';
 import { validateMachineName } from './names';
 import { provision } from './provisioner';
 import { ensureMachineKey, publicKeyOf } from './ssh-keys';
@@ -89,6 +90,7 @@ async function prepareGenericKey(store: MachineStore, name: string, options: Rec
 
 export async function createMachine(store: MachineStore, o: CreateOptions, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
   validateMachineName(o.name);
+  validateEngineOptions(o.engine ?? {});
   const driver = getDriver(o.driver);
   await store.reserve(o.name);
   const spec: MachineSpec = { name: o.name, cpus: o.cpus ?? 1, memoryMb: o.memoryMb ?? 1024, diskGb: o.diskGb ?? 20, options: o.options ?? {} };

@@ -6,6 +6,7 @@ import { detectOs, parseOsRelease, type DetectedOs } from './os-release';
 import { waitForSsh, withSsh, type SshSession, type SshTarget } from './ssh';
 import { waitForTls } from './tls-engine';
 import type { EngineOptions } from './types';
+import { validateEngineOptions } from './engine-options';
 
 export interface ProvisionInput {
   machineName: string;
@@ -67,6 +68,7 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** the daemon.json Flotilla writes: existing keys kept, `hosts` removed (it conflicts with -H flags) */
 export function mergeDaemonJson(existing: string, engine: EngineOptions, driverName: string): Record<string, unknown> {
+  validateEngineOptions(engine);
   let cur: Record<string, unknown> = {};
   try {
     const parsed: unknown = existing.trim() ? JSON.parse(existing) : {};
@@ -98,7 +100,10 @@ export function systemdDropIn(dockerd: string, useContainerd: boolean): string {
   return `# written by Flotilla: TLS on 2376 (daemon.json must not set "hosts")\n[Service]\nExecStart=\nExecStart=${dockerd} ${flags.join(' ')}\n`;
 }
 
+/** boot2docker's init script sources this and passes $EXTRA_ARGS to dockerd unquoted: values are validated, never quoted */
 export function boot2dockerProfile(engine: EngineOptions, driverName: string): string {
+  validateEngineOptions(engine);
+  if (!/^[a-z0-9-]+$/.test(driverName)) throw new FlotillaError('INTERNAL', `driver name ${JSON.stringify(driverName)} cannot go into the boot2docker profile`);
   const labels = [`provider=${driverName}`, ...engine.labels].map((l) => `--label ${l}`);
   const extra = [...labels, ...engine.registryMirrors.map((m) => `--registry-mirror ${m}`), ...engine.insecureRegistries.map((r) => `--insecure-registry ${r}`)];
   return `EXTRA_ARGS='\n${extra.join('\n')}\n'\nCACERT=/var/lib/boot2docker/ca.pem\nDOCKER_HOST='-H tcp://0.0.0.0:2376'\nDOCKER_STORAGE=overlay2\nDOCKER_TLS=auto\nSERVERKEY=/var/lib/boot2docker/server-key.pem\nSERVERCERT=/var/lib/boot2docker/server.pem\n`;
@@ -129,6 +134,8 @@ async function sudo(s: SshSession, user: string, timeoutMs: number): Promise<str
 
 export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
   const { log, step } = p;
+  // before anything runs on the host: these values reach a root shell, the profile or daemon.json
+  validateEngineOptions(p.engine);
   const T = provisionTimeouts(p.slow, { sshTimeoutMs: p.sshTimeoutMs, dockerTimeoutMs: p.dockerTimeoutMs });
   if (T.command > PROVISION_TIMEOUTS.command) log(`slow host: waiting up to ${Math.round(T.ssh / 1000)} s for SSH, ${Math.round(T.restart / 1000)} s for the Docker restart, ${Math.round(T.tls / 1000)} s for TLS`);
   step('waiting for SSH', `${p.ssh.user}@${p.ssh.host}:${p.ssh.port}`);
@@ -156,7 +163,7 @@ export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
       if (os.family === 'boot2docker') {
         await run(`${S}/usr/bin/sethostname ${q(p.machineName)} && echo ${q(p.machineName)} | ${S}tee /var/lib/boot2docker/etc/hostname`);
       } else {
-        await run(`${S}hostname ${q(p.machineName)} 2>/dev/null || true; echo ${q(p.machineName)} | ${S}tee /etc/hostname >/dev/null; grep -q ' ${p.machineName}$' /etc/hosts || echo '127.0.1.1 ${p.machineName}' | ${S}tee -a /etc/hosts >/dev/null`);
+        await run(`${S}hostname ${q(p.machineName)} 2>/dev/null || true; echo ${q(p.machineName)} | ${S}tee /etc/hostname >/dev/null; grep -q ${q(` ${p.machineName}$`)} /etc/hosts || echo ${q(`127.0.1.1 ${p.machineName}`)} | ${S}tee -a /etc/hosts >/dev/null`);
       }
 
       const has = await s.exec('command -v dockerd || test -x /usr/bin/dockerd || test -x /usr/sbin/dockerd', { timeoutMs: T.query });

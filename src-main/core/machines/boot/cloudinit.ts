@@ -43,7 +43,8 @@ export function userData(s: SeedInput): string {
 }
 
 export function metaData(s: SeedInput): string {
-  return `instance-id: ${s.instanceId ?? `flotilla-${s.hostname}`}\nlocal-hostname: ${s.hostname}\n`;
+  // through the YAML writer, so a value can never start a key of its own (plain names come out unquoted)
+  return stringify({ 'instance-id': s.instanceId ?? `flotilla-${s.hostname}`, 'local-hostname': s.hostname }, { lineWidth: 0 });
 }
 
 export function buildSeedIso(s: SeedInput, date?: Date): Buffer {
