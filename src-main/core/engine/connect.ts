@@ -10,6 +10,7 @@ import { DialAgent, type Dial } from './dial-agent';
 import { describeRequestError, dialPlain, dialTls, loadTlsContext } from './tls';
 import { acquireTunnel, releaseTunnel } from './ssh';
 import { DEFAULT_UNIX_SOCKET, targetToUrl } from './url';
+import { REQUEST_TIMEOUT_MS, withRequestTimeouts, type DialOptions } from './request-timeout';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -76,12 +77,11 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
     release();
     throw new FlotillaError('BAD_INPUT', `cannot set up the Docker client for ${url}: ${(e as Error).message} (check DOCKER_HOST and DOCKER_CERT_PATH)`);
   }
+  const modem = docker.modem as { dial: (o: DialOptions, cb: (err: unknown, data: unknown) => void) => void };
+  const dialRequest = modem.dial.bind(modem);
   // late TLS failures (client certificate refused after a TLS 1.3 handshake, plain HTTP to a TLS port) get clear messages
-  if (target.kind === 'tcp') {
-    const modem = docker.modem as { dial: (o: unknown, cb: (err: unknown, data: unknown) => void) => void };
-    const dialRequest = modem.dial.bind(modem);
-    modem.dial = (o, cb) => dialRequest(o, (err, data) => cb(err ? describeRequestError(url, target.tls, err) : err, data));
-  }
+  const described: typeof dialRequest = target.kind === 'tcp' ? (o, cb) => dialRequest(o, (err, data) => cb(err ? describeRequestError(url, target.tls, err) : err, data)) : dialRequest;
+  modem.dial = withRequestTimeouts(described, url, opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
   let closed = false;
   return {
     url,

@@ -30,6 +30,11 @@ export interface ConnectOptions {
   knownHostsFile?: string;
   /** timeout in ms for opening a connection (TCP connect, TLS or SSH handshake, SSH channel open); default 10 s */
   timeoutMs?: number;
+  /**
+   * deadline in ms for an API request that is not a stream (default 60 s; swarm init/join/leave, prune, stop/restart
+   * and logs without follow get 5 min; streams and container wait get none); 0 turns it off
+   */
+  requestTimeoutMs?: number;
   signal?: AbortSignal;
   /** SSH keepalive interval in ms (default 15 s); three unanswered keepalives end the connection, the next request reconnects */
   sshKeepaliveMs?: number;
