@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, resolveLocalTarget, type EngineConnection } from '../../src-main/core/engine';
 import { ensureHostBusybox } from '../../src-main/core/lab/image';
-import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli } from './engine-shared';
+import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkLongEventLine, checkLongLogLine, checkVersion, dockerCli } from './engine-shared';
 
 let conn: EngineConnection;
 
@@ -26,6 +26,11 @@ describe('local engine over its socket', () => {
 
   it('follows logs and closes the stream on cancel', async () => {
     await checkLogsFollowCancel(conn);
+  });
+
+  it('caps a 5 MB log line with no newline at 64 KiB with the cut marker, holding no more, and skips an over-long event', async () => {
+    await checkLongLogLine(conn);
+    await checkLongEventLine(conn);
   });
 
   it('runs exec with output, and cancels an attached exec', async () => {

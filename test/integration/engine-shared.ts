@@ -7,7 +7,10 @@ import { promisify } from 'node:util';
 import type { Duplex } from 'node:stream';
 import { expect } from 'vitest';
 import type { EngineConnection } from '../../src-main/core/engine';
+import { MAX_EVENT_LINE_BYTES, streamEngineEvents } from '../../src-main/core/engine/events';
 import { BUSYBOX_IMAGE } from '../../src-main/core/lab/image';
+import { cutMarker } from '../../src-main/core/lines';
+import { containerLogs, Demuxer, LineSplitter, MAX_LOG_LINE_BYTES } from '../../src-main/core/swarm/logs';
 
 const pexec = promisify(execFile);
 
@@ -108,6 +111,83 @@ export async function checkLogsFollowCancel(conn: EngineConnection): Promise<voi
     await waitBaseline(conn, baseline, 'logs follow cancelled');
   } finally {
     await ticker.remove();
+  }
+}
+
+/**
+ * A container printing 5 MB with no newline and exiting: read raw, the demux and the line splitter never hold more
+ * than the cap while all 5 MB go through; read with containerLogs (with and without follow), the line is the cap
+ * plus the cut marker.
+ */
+export async function checkLongLogLine(conn: EngineConnection): Promise<void> {
+  const size = 5_000_000;
+  const name = uniq('flotilla-engine-test');
+  const c = await conn.docker.createContainer({ name, Image: BUSYBOX_IMAGE, Cmd: ['sh', '-c', `echo before; head -c ${size} /dev/zero | tr '\\0' x`], Labels: { [TEST_LABEL]: 'engine' }, HostConfig: { NetworkMode: 'none' } });
+  try {
+    await c.start();
+    await c.wait();
+    const raw = (await c.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    const lines: string[] = [];
+    const split = new LineSplitter((_s, l) => lines.push(l));
+    const demux = new Demuxer((st, b) => split.push(st, b));
+    let received = 0;
+    let maxHeld = 0;
+    await new Promise<void>((resolve, reject) => {
+      raw.on('data', (d: Buffer) => {
+        received += d.length;
+        demux.push(d);
+        maxHeld = Math.max(maxHeld, demux.pending() + split.held());
+      });
+      raw.on('end', resolve);
+      raw.on('error', reject);
+    });
+    split.flush();
+    expect(received).toBeGreaterThan(size); // all of it came through (plus frame headers)
+    expect(maxHeld).toBeLessThanOrEqual(MAX_LOG_LINE_BYTES);
+    const want = ['before', 'x'.repeat(MAX_LOG_LINE_BYTES) + cutMarker(size - MAX_LOG_LINE_BYTES)];
+    expect(lines).toEqual(want);
+    for (const follow of [false, true]) {
+      const got: string[] = [];
+      await containerLogs(conn, c.id, { follow }, (l) => got.push(l.line));
+      expect(got).toEqual(want);
+    }
+  } finally {
+    await c.remove({ force: true });
+  }
+}
+
+/** An event longer than the cap (a container with a 1.5 MB label) is skipped; the events after it still arrive. */
+export async function checkLongEventLine(conn: EngineConnection): Promise<void> {
+  const big = uniq('flotilla-engine-test');
+  const after = uniq('flotilla-engine-test');
+  const ac = new AbortController();
+  const seen: Array<{ Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } }> = [];
+  let opened!: () => void;
+  const open = new Promise<void>((r) => (opened = r));
+  const reading = streamEngineEvents<(typeof seen)[number]>(conn, { type: ['container', 'volume'] }, ac.signal, (e) => seen.push(e), () => opened());
+  await open;
+  // dockerode's createContainer also puts every option in the query string (431 for a 1.5 MB label): the body only
+  const modem = conn.docker.modem as unknown as { dial: (o: object, cb: (err: unknown, data: unknown) => void) => void };
+  const made = await new Promise<{ Id: string }>((resolve, reject) =>
+    modem.dial(
+      { path: '/containers/create?', method: 'POST', statusCodes: { 201: true }, options: { _query: { name: big }, _body: { Image: BUSYBOX_IMAGE, Cmd: ['true'], Labels: { [TEST_LABEL]: 'engine', big: 'x'.repeat(1_500_000) } } } },
+      (err, data) => (err ? reject(err as Error) : resolve(data as { Id: string })),
+    ),
+  ).catch((e: unknown) => {
+    ac.abort();
+    throw e;
+  });
+  const c = conn.docker.getContainer(made.Id);
+  try {
+    await conn.docker.createVolume({ Name: after, Labels: { [TEST_LABEL]: 'engine' } });
+    await waitFor('the volume event after the long one', () => seen.some((e) => e.Type === 'volume' && e.Actor?.ID === after), 30_000);
+    expect(MAX_EVENT_LINE_BYTES).toBeLessThan(1_500_000);
+    expect(seen.some((e) => e.Actor?.Attributes?.name === big)).toBe(false);
+  } finally {
+    ac.abort();
+    await reading;
+    await c.remove({ force: true });
+    await conn.docker.getVolume(after).remove();
   }
 }
 

@@ -11,7 +11,7 @@ import { connectEngine, type EngineConnection, type EngineTarget } from '../../s
 import { sshTunnels } from '../../src-main/core/engine/ssh';
 import { generateReadableKeyPair } from '../../src-main/core/sshkeys';
 import { describeLab, labNodes, type LabNode } from '../support/lab';
-import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, settled, waitFor } from './engine-shared';
+import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkLongEventLine, checkLongLogLine, checkVersion, dockerCli, inNode, settled, waitFor } from './engine-shared';
 
 const pexec = promisify(execFile);
 
@@ -55,6 +55,11 @@ describeLab('engine over SSH', () => {
     await checkEventsCancel(conn);
     await checkLogsFollowCancel(conn);
     await checkExec(conn);
+  });
+
+  it('on a lab node: a 5 MB log line with no newline is capped at 64 KiB with the cut marker, holding no more; an over-long event is skipped', async () => {
+    await checkLongLogLine(conn);
+    await checkLongEventLine(conn);
   });
 
   it('shares one SSH connection between requests and connections; the last close ends it', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Demuxer, LineSplitter, parseLogLine, toEngineTime, type StreamName } from './logs';
+import { cutMarker } from '../lines';
+import { Demuxer, LineSplitter, MAX_LOG_LINE_BYTES, parseLogLine, toEngineTime, type StreamName } from './logs';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const body = Buffer.from(text, 'utf8');
@@ -40,15 +41,44 @@ describe('log demux', () => {
     ]);
   });
 
-  it('holds an incomplete frame until the rest arrives', () => {
+  it('passes a frame\'s bytes on as they arrive and holds back only a partial header', () => {
     const got: string[] = [];
     const d = new Demuxer((_s, b) => got.push(b.toString()));
     const f = frame(1, 'abcdef');
-    d.push(f.subarray(0, 10));
+    d.push(f.subarray(0, 5));
     expect(got).toEqual([]);
-    expect(d.pending()).toBe(10);
+    expect(d.pending()).toBe(5);
+    d.push(f.subarray(5, 10));
+    expect(got).toEqual(['ab']);
+    expect(d.pending()).toBe(0);
     d.push(f.subarray(10));
-    expect(got).toEqual(['abcdef']);
+    expect(got).toEqual(['ab', 'cdef']);
+  });
+
+  it('a frame announcing 5 MB with no newline: the demux holds nothing of it, the line holds at most the cap, and the line ends with the cut marker', () => {
+    const size = 5_000_000;
+    const lines: Array<[StreamName, string]> = [];
+    const split = new LineSplitter((s, l) => lines.push([s, l]));
+    const d = new Demuxer((s, b) => split.push(s, b));
+    const h = Buffer.alloc(8);
+    h[0] = 2;
+    h.writeUInt32BE(size, 4);
+    d.push(Buffer.concat([frame(1, 'before\n'), h]));
+    const piece = Buffer.alloc(64 * 1024, 'y');
+    let maxHeld = 0;
+    for (let sent = 0; sent < size; sent += piece.length) {
+      d.push(piece.subarray(0, Math.min(piece.length, size - sent)));
+      maxHeld = Math.max(maxHeld, d.pending() + split.held());
+    }
+    d.push(frame(2, 'tail\nnext\n'));
+    expect(maxHeld).toBeLessThanOrEqual(MAX_LOG_LINE_BYTES);
+    expect(lines.map(([s, l]) => [s, l.length])).toEqual([
+      ['stdout', 6],
+      ['stderr', MAX_LOG_LINE_BYTES + cutMarker(size + 4 - MAX_LOG_LINE_BYTES).length],
+      ['stderr', 4],
+    ]);
+    expect(lines[1][1].endsWith(`y… [cut: ${size + 4 - MAX_LOG_LINE_BYTES} bytes]`)).toBe(true);
+    expect(lines[2]).toEqual(['stderr', 'next']);
   });
 
   it('parses timestamps and swarm details', () => {

@@ -7,16 +7,21 @@ import type { Cluster } from './cluster';
 import { engineCall } from './errors';
 import { inspectService } from './services';
 import { locateTask } from './tasks';
+import { BoundedLines } from '../lines';
 
 export type StreamName = 'stdout' | 'stderr';
 
 /**
  * Demultiplexes Docker's attach/logs framing: 8-byte header [stream, 0, 0, 0, size (uint32 BE)] then
- * `size` bytes. Frames may be split across chunks anywhere. A stream that does not start with a valid
- * header (a TTY container) is passed through as stdout.
+ * `size` bytes. Frames may be split across chunks anywhere. A frame's bytes are passed on as they arrive, never
+ * gathered (a header may announce up to 4 GiB). A stream that does not start with a valid header (a TTY
+ * container) is passed through as stdout.
  */
 export class Demuxer {
-  private buf: Buffer = Buffer.alloc(0);
+  private head: Buffer = Buffer.alloc(0);
+  /** bytes of the current frame still to come, and whose they are */
+  private left = 0;
+  private kind: StreamName = 'stdout';
   private raw: boolean | undefined;
   constructor(private readonly onFrame: (stream: StreamName, data: Buffer) => void) {}
 
@@ -29,39 +34,51 @@ export class Demuxer {
       this.onFrame('stdout', chunk);
       return;
     }
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    while (this.buf.length >= 8) {
-      const size = this.buf.readUInt32BE(4);
-      if (this.buf.length < 8 + size) break;
-      const kind = this.buf[0];
-      const data = this.buf.subarray(8, 8 + size);
-      this.buf = this.buf.subarray(8 + size);
-      if (kind === 2) this.onFrame('stderr', data);
-      else this.onFrame('stdout', data); // 0 (stdin echo) and 1
+    let off = 0;
+    while (off < chunk.length) {
+      if (this.left === 0) {
+        const take = chunk.subarray(off, off + 8 - this.head.length);
+        this.head = this.head.length ? Buffer.concat([this.head, take]) : Buffer.from(take);
+        off += take.length;
+        if (this.head.length < 8) return;
+        this.kind = this.head[0] === 2 ? 'stderr' : 'stdout'; // 0 (stdin echo) and 1 are stdout
+        this.left = this.head.readUInt32BE(4);
+        this.head = Buffer.alloc(0);
+        continue;
+      }
+      const n = Math.min(this.left, chunk.length - off);
+      this.left -= n;
+      this.onFrame(this.kind, chunk.subarray(off, off + n));
+      off += n;
     }
   }
 
-  /** bytes of an unfinished frame still waiting */
+  /** bytes held back: the part of a frame header seen so far (frame data is never held) */
   pending(): number {
-    return this.buf.length;
+    return this.head.length;
   }
 }
 
-/** Splits each stream into lines separately (a partial line on stdout never mixes with stderr). */
+/** The longest log line kept, in bytes; the rest of a longer one is dropped and counted in a cut marker. */
+export const MAX_LOG_LINE_BYTES = 64 * 1024;
+
+/** Splits each stream into lines separately (a partial line on stdout never mixes with stderr), each at most `max` bytes. */
 export class LineSplitter {
-  private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' };
-  constructor(private readonly onLine: (stream: StreamName, line: string) => void) {}
+  private readonly lines: Record<StreamName, BoundedLines>;
+  constructor(onLine: (stream: StreamName, line: string) => void, max = MAX_LOG_LINE_BYTES) {
+    const per = (stream: StreamName): BoundedLines => new BoundedLines(max, (l) => onLine(stream, l.replace(/\r$/, '')));
+    this.lines = { stdout: per('stdout'), stderr: per('stderr') };
+  }
   push(stream: StreamName, data: Buffer): void {
-    const text = this.partial[stream] + data.toString('utf8');
-    const lines = text.split('\n');
-    this.partial[stream] = lines.pop() ?? '';
-    for (const l of lines) this.onLine(stream, l.replace(/\r$/, ''));
+    this.lines[stream].push(data);
   }
   flush(): void {
-    for (const s of ['stdout', 'stderr'] as const) {
-      if (this.partial[s]) this.onLine(s, this.partial[s]);
-      this.partial[s] = '';
-    }
+    this.lines.stdout.flush();
+    this.lines.stderr.flush();
+  }
+  /** bytes of unfinished lines held right now */
+  held(): number {
+    return this.lines.stdout.held() + this.lines.stderr.held();
   }
 }
 
@@ -152,6 +169,19 @@ async function pump(res: LogSource, opts: LogOptions, details: boolean, onLine: 
   splitter.flush();
 }
 
+/**
+ * GET .../logs read as a stream with or without follow: dockerode gathers a response without follow whole in memory
+ * (a 5 MB line would be held twice over); as a stream it is split into capped lines as it arrives. A stream has no
+ * request deadline, the engine answers its headers at once.
+ */
+function logStream(conn: EngineConnection, path: string, query: Record<string, unknown>, codes: Record<number, string>): Promise<LogSource> {
+  const { abortSignal, ...options } = query;
+  const modem = conn.docker.modem as unknown as { dial: (o: Record<string, unknown>, cb: (err: unknown, data: unknown) => void) => void };
+  return new Promise((resolve, reject) =>
+    modem.dial({ path, method: 'GET', isStream: true, abortSignal, statusCodes: { 200: true, 500: 'server error', ...codes }, options }, (err, data) => (err ? reject(err) : resolve(data as LogSource))),
+  );
+}
+
 function engineLogOpts(opts: LogOptions, details: boolean): Record<string, unknown> {
   return {
     follow: Boolean(opts.follow),
@@ -169,12 +199,10 @@ function engineLogOpts(opts: LogOptions, details: boolean): Record<string, unkno
 /** Service logs, read through a manager (the engine gathers them from every node). */
 export async function serviceLogs(manager: EngineConnection, ref: string, opts: LogOptions, onLine: (l: LogLine) => void): Promise<void> {
   const svc = await inspectService(manager, ref);
-  const s = manager.docker.getService(svc.ID);
-  const logs = s.logs.bind(s) as unknown as (o: Record<string, unknown>) => Promise<LogSource>;
   // the engine ignores `until` for service logs (docker service logs has no --until): ask for timestamps and cut here
   const until = toEngineTime(opts.until, '--until');
   const asked: LogOptions = until === undefined ? opts : { ...opts, until: undefined, timestamps: true };
-  const res = await engineCall(() => logs(engineLogOpts(asked, true)), { kind: 'service', ref });
+  const res = await engineCall(() => logStream(manager, `/services/${svc.ID}/logs?`, engineLogOpts(asked, true), { 404: 'no such service', 503: 'node is not part of a swarm' }), { kind: 'service', ref });
   await pump(res, asked, true, (l) => {
     if (until === undefined) return onLine(l);
     if (l.timestamp && preciseSeconds(l.timestamp) > until) return;
@@ -193,9 +221,7 @@ function preciseSeconds(ts: string): number {
 
 /** One container's logs on an engine (a node's own engine for a task's container). */
 export async function containerLogs(conn: EngineConnection, containerId: string, opts: LogOptions, onLine: (l: LogLine) => void): Promise<void> {
-  const c = conn.docker.getContainer(containerId);
-  const logs = c.logs.bind(c) as unknown as (o: Record<string, unknown>) => Promise<LogSource>;
-  const res = await engineCall(() => logs(engineLogOpts(opts, false)), { kind: 'container', ref: containerId });
+  const res = await engineCall(() => logStream(conn, `/containers/${encodeURIComponent(containerId)}/logs?`, engineLogOpts(opts, false), { 404: 'no such container' }), { kind: 'container', ref: containerId });
   await pump(res, opts, false, onLine);
 }
 
