@@ -47,9 +47,15 @@ export function withRequestTimeouts(dial: Dial, url: string, normalMs = REQUEST_
       timedOut = true;
       ac.abort();
     }, ms);
-    const abortSignal = o.abortSignal ? AbortSignal.any([o.abortSignal, ac.signal]) : ac.signal;
-    dial({ ...o, abortSignal }, (err, data) => {
+    // the caller's signal (often a long-lived one shared by many requests) is followed by hand and let go at the end:
+    // AbortSignal.any would keep a dependant per request on it
+    const outer = o.abortSignal;
+    const follow = (): void => ac.abort(outer?.reason);
+    if (outer?.aborted) follow();
+    else outer?.addEventListener('abort', follow, { once: true });
+    dial({ ...o, abortSignal: ac.signal }, (err, data) => {
       clearTimeout(timer);
+      outer?.removeEventListener('abort', follow);
       if (!timedOut) return cb(err, data);
       const what = `${o.method ?? 'GET'} ${(o.path ?? '').split('?')[0]}`;
       cb(new FlotillaError('TIMEOUT', `the Docker engine at ${url} did not answer ${what} within ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}: check that dockerd there is running and not stuck (\`docker -H ${url} info\`), or restart it`), undefined);
