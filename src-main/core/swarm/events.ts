@@ -26,8 +26,9 @@ export interface WatcherOptions {
   requestTimeoutMs?: number;
   /** how often the watched manager is pinged (ms, default 500) */
   probeMs?: number;
-  /** a ping unanswered this long means the manager is lost (ms, default 1200): with probeMs, a frozen or
-   * unreachable manager is noticed within about 1.7 s, and another one is read from well within 5 s */
+  /** a ping unanswered this long means the manager is lost (ms, default 2000): with probeMs, a frozen or
+   * unreachable manager is noticed within about 2.5 s, and another one is read from within 5 s. (1.2 s was tried:
+   * on a loaded 2-core machine pings that slow happen, and each one moved the model to another manager.) */
   probeTimeoutMs?: number;
   /** how long a candidate manager gets to connect and list the nodes during a failover (ms, default 3 s) */
   failoverTimeoutMs?: number;
@@ -114,7 +115,7 @@ export class ClusterWatcher {
       backoffMaxMs: 5_000,
       requestTimeoutMs: 10_000,
       probeMs: 500,
-      probeTimeoutMs: 1_200,
+      probeTimeoutMs: 2_000,
       failoverTimeoutMs: 3_000,
       failoverRetryMaxMs: 2_000,
       ...opts,
