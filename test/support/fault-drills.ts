@@ -217,7 +217,7 @@ class EventsChild {
 }
 
 /** `flotilla serve` and a WebSocket client subscribed to swarm.model; the server must still run at the end */
-class ServerChild {
+export class ServerChild {
   model: ClusterModel = { nodes: {}, services: {}, tasks: {} };
   exited: string | undefined;
   ended: string | undefined;
@@ -225,13 +225,17 @@ class ServerChild {
   private readonly child: ChildProcess;
   private ws: WebSocket | undefined;
   private dispose: (() => void) | undefined;
-  constructor(s: DrillSwarm) {
+  constructor(s: { home: string; dockerConfig: string }) {
     this.child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: cliEnv(s), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (c: Buffer) => (this.output += c.toString('utf8')));
     this.child.stderr!.on('data', (c: Buffer) => (this.output = (this.output + c.toString('utf8')).slice(-4000)));
     this.child.on('exit', (code, sig) => (this.exited = `exit ${code ?? sig}`));
   }
-  async subscribe(manager: string): Promise<void> {
+  /** the server's process id (its RSS is what the soak watches) */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  async subscribe(engineId: string): Promise<void> {
     const url = await until('the server URL', async () => /running at (http:\/\/\S+)/.exec(this.output)?.[1], 60_000);
     const u = new URL(url);
     const ws = new WebSocket(`ws://${u.host}/ws?token=${u.searchParams.get('token') ?? ''}`);
@@ -243,7 +247,7 @@ class ServerChild {
     const api = createClient(createWebSocketTransport(ws as unknown as WebSocketLike));
     this.dispose = api.subscribe(
       'swarm.model',
-      { engineId: `machine:${manager}` },
+      { engineId },
       {
         onEvent: (e) => {
           if (e.type === 'snapshot') this.model = e.model;
@@ -288,12 +292,13 @@ const PARTITION_RULES = ['OUTPUT -p tcp --dport 2377', 'INPUT -p tcp --sport 237
 // A killed machine: SIGKILL to every process in it (dockerd, containerd, the tasks, sshd), its engine kept from
 // restarting. Not `docker kill` of the container: the machines' network has no user-set subnet, so a container started
 // again gets a new address, and a manager at a new address is lost to the raft. Killing everything but init keeps it.
-const ENGINE_UNITS = 'docker.service docker.socket containerd.service';
+const ENGINE_UNITS = 'docker.service containerd.service';
 async function killMachine({ target }: DrillContext): Promise<void> {
   await inMachine(target, `systemctl mask --runtime ${ENGINE_UNITS} >/dev/null 2>&1; kill -9 -1; true`);
 }
 async function bootMachine({ target }: DrillContext): Promise<void> {
-  await inMachine(target, `systemctl unmask --runtime ${ENGINE_UNITS} >/dev/null 2>&1; systemctl reset-failed; systemctl start ssh docker`);
+  // dockerd listens on the socket systemd hands it (-H fd://): the socket unit first
+  await inMachine(target, `systemctl unmask --runtime ${ENGINE_UNITS} >/dev/null 2>&1; systemctl reset-failed; systemctl restart docker.socket; systemctl start containerd docker ssh`);
 }
 
 const nodeDown = (m: ClusterModel, ctx: DrillContext): boolean => nodeOf(m, ctx.target)?.status === 'down';
@@ -421,7 +426,7 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
   const exits: string[] = [];
   try {
     await watcher.start();
-    await server.subscribe(s.managers[0]);
+    await server.subscribe(`machine:${s.managers[0]}`);
     await until('every observer has the model', async () => healthy(watcher.model()) && healthy(events.model) && healthy(server.model), 60_000);
     for (const f of faults) {
       const model = watcher.model();
