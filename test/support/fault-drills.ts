@@ -203,7 +203,13 @@ class EventsChild {
       while ((nl = this.buf.indexOf('\n')) >= 0) {
         const line = this.buf.slice(0, nl);
         this.buf = this.buf.slice(nl + 1);
-        const e = JSON.parse(line) as ModelEvent;
+        let e: ModelEvent;
+        try {
+          e = JSON.parse(line) as ModelEvent;
+        } catch {
+          this.stderr += `not JSON on stdout: ${line}\n`;
+          continue;
+        }
         if (e.type === 'snapshot') this.model = e.model;
         else if (e.type === 'diff') this.model = applyChanges(this.model, e.changes);
       }
