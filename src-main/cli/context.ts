@@ -24,6 +24,16 @@ export function setMachineResolver(r: MachineResolver): void {
   machineResolver = r;
 }
 
+/** Finds the machine that is a swarm node (its swarm address, else its name as the node's hostname); installed by the machines module. */
+export type MachineNodeResolver = (node: { addr: string; hostname: string }) => Promise<EngineTarget | undefined>;
+let machineNodeResolver: MachineNodeResolver | undefined;
+export function setMachineNodeResolver(r: MachineNodeResolver): void {
+  machineNodeResolver = r;
+}
+export async function machineNodeTarget(node: { addr: string; hostname: string }): Promise<EngineTarget | undefined> {
+  return machineNodeResolver?.(node);
+}
+
 /** The engine the global flags point at: --machine, else -H, else DOCKER_HOST / docker context / default socket. */
 export async function targetFromGlobals(g: GlobalOptions): Promise<EngineTarget> {
   if (g.machine) {

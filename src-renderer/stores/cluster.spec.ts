@@ -90,4 +90,23 @@ describe('cluster store', () => {
     expect(subs).toHaveLength(2);
     s.getState().stop();
   });
+
+  it('keeps lost sources with the time each dropped, the manager read from, and clears them when they return', () => {
+    const { api, subs } = fakeApi();
+    const s = createClusterStore(api);
+    s.getState().watch('mgr');
+    subs[0].handlers.onEvent(snapshot('running'));
+    subs[0].handlers.onEvent({ type: 'source', source: 'manager', connected: true, via: 'm1', at: 1 });
+    expect(s.getState().via).toBe('m1');
+    subs[0].handlers.onEvent({ type: 'source', source: 'manager', connected: false, error: 'm1 stopped answering', at: 5 });
+    // a later message about the same loss keeps the first date: the model is stale since then
+    subs[0].handlers.onEvent({ type: 'source', source: 'manager', connected: false, error: 'no manager of the swarm answers', at: 9 });
+    expect(s.getState().lost).toEqual({ manager: 'no manager of the swarm answers' });
+    expect(s.getState().lostAt).toEqual({ manager: 5 });
+    subs[0].handlers.onEvent({ type: 'source', source: 'manager', connected: true, via: 'm2', at: 12 });
+    expect(s.getState().lost).toEqual({});
+    expect(s.getState().lostAt).toEqual({});
+    expect(s.getState().via).toBe('m2');
+    s.getState().stop();
+  });
 });

@@ -13,6 +13,10 @@ export interface ClusterState {
   model: BoardModel;
   /** sources (the manager, node engines) that dropped, with why; the model resyncs when they return */
   lost: Record<string, string>;
+  /** when each lost source dropped (ms since the epoch): with source 'manager' lost, the whole model is stale since then */
+  lostAt: Record<string, number>;
+  /** the manager the model reads from now (the core moves to another one when it stops answering) */
+  via?: string;
   /** follow this swarm's model (no-op if already); `keep` re-subscribes keeping the model on screen */
   watch(engineId: string, keep?: boolean): void;
   /** subscribe again (a fresh snapshot), keeping the current model on screen until it arrives */
@@ -41,6 +45,7 @@ export function createClusterStore(api: FlotillaApi, opts: { stuckMs?: number } 
     status: 'idle',
     model: EMPTY,
     lost: {},
+    lostAt: {},
     resync() {
       const engineId = get().engineId;
       if (!engineId) return;
@@ -52,7 +57,7 @@ export function createClusterStore(api: FlotillaApi, opts: { stuckMs?: number } 
       if (!keep && get().engineId === engineId && get().status !== 'error' && dispose) return;
       dispose?.();
       if (keep) set({ engineId, error: undefined });
-      else set({ engineId, status: 'loading', error: undefined, model: EMPTY, lost: {} });
+      else set({ engineId, status: 'loading', error: undefined, model: EMPTY, lost: {}, lostAt: {}, via: undefined });
       lastEventAt = Date.now();
       // Safety net: a task seen mid-transition with no news for this long means the stream went quiet
       // (seen in e2e runs after a drain: the swarm had the tasks running, the stream never said so).
@@ -66,9 +71,16 @@ export function createClusterStore(api: FlotillaApi, opts: { stuckMs?: number } 
             lastEventAt = Date.now();
             if (e.type === 'source') {
               const lost = { ...get().lost };
-              if (e.connected) delete lost[e.source];
-              else lost[e.source] = e.error ?? 'disconnected';
-              set({ lost });
+              const lostAt = { ...get().lostAt };
+              if (e.connected) {
+                delete lost[e.source];
+                delete lostAt[e.source];
+              } else {
+                lost[e.source] = e.error ?? 'disconnected';
+                // the first loss dates the staleness; a later message (e.g. "no manager answers") keeps that date
+                lostAt[e.source] ??= e.at;
+              }
+              set({ lost, lostAt, ...(e.via ? { via: e.via } : {}) });
               return;
             }
             const next = applyModelEvent(get().model, e);

@@ -97,8 +97,9 @@ export type ModelChange = z.infer<typeof ModelChange>;
 export const ModelEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), model: ClusterModel, at: z.number() }),
   z.object({ type: z.literal('diff'), changes: z.array(ModelChange), at: z.number() }),
-  /** a source (the manager, or a node's engine) dropped or came back; the model resyncs after */
-  z.object({ type: z.literal('source'), source: z.string(), connected: z.boolean(), error: z.string().optional(), at: z.number() }),
+  /** a source (the manager, or a node's engine) dropped or came back; the model resyncs after. For source 'manager',
+   * `via` names the manager the model reads from now (it moves to another manager when the one it read from stops answering) */
+  z.object({ type: z.literal('source'), source: z.string(), connected: z.boolean(), error: z.string().optional(), via: z.string().optional(), at: z.number() }),
 ]);
 export type ModelEvent = z.infer<typeof ModelEvent>;
 

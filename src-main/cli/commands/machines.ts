@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
-import { action, globals, output, progress, table, setMachineResolver, intArg } from '../context';
+import { action, globals, output, progress, table, setMachineResolver, setMachineNodeResolver, intArg } from '../context';
 import { MachineStore } from '../../core/machines/store';
 import * as m from '../../core/machines/commands';
 import { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../../core/machines/drivers/index';
@@ -418,5 +418,14 @@ export function registerMachines(program: Command): void {
     const cfg = await store().load(name);
     if (!cfg.endpoint) throw new FlotillaError('PRECONDITION', `machine ${name} has no host yet: run \`flotilla machine provision ${name}\``);
     return { kind: 'tcp', host: cfg.endpoint.docker.host, port: cfg.endpoint.docker.port, tls: m.tlsFilesOf(store(), cfg) };
+  });
+  // with --machine, the swarm's other nodes are machines of the same store (a one-click swarm): reach them the same way
+  setMachineNodeResolver(async ({ addr, hostname }) => {
+    for (const name of await store().names()) {
+      const cfg = await store().load(name).catch(() => undefined);
+      if (!cfg?.endpoint || (cfg.endpoint.ip !== addr && name !== hostname)) continue;
+      return { kind: 'tcp', host: cfg.endpoint.docker.host, port: cfg.endpoint.docker.port, tls: m.tlsFilesOf(store(), cfg) };
+    }
+    return undefined;
   });
 }

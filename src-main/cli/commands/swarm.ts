@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
 import type { ServiceCreateInput, ServiceUpdateInput, Task, ModelEvent, ClusterModel, LogLine } from '../../api/domains/swarm';
-import { action, globals, intArg, output, progress, table, withEngine, type GlobalOptions } from '../context';
+import { action, globals, intArg, machineNodeTarget, output, progress, table, withEngine, type GlobalOptions } from '../context';
 import { connectEngine, parseEngineUrl } from '../../core/engine';
 import * as sw from '../../core/swarm';
 import type { Cluster } from '../../core/swarm';
@@ -20,7 +20,11 @@ function nodeUrl(g: GlobalOptions, addr: string): string {
 /** Runs fn with the manager (global flags) and a pooled connector to the nodes' engines. */
 async function withCluster<T>(cmd: Command, fn: (c: Cluster) => Promise<T>): Promise<T> {
   const g = globals(cmd);
-  const pool = sw.pooledConnector((node) => connectEngine(parseEngineUrl(nodeUrl(g, node.addr), { tlscacert: g.tlscacert, tlscert: g.tlscert, tlskey: g.tlskey, sshKey: g.sshKey })));
+  const pool = sw.pooledConnector(async (node) => {
+    // with --machine the nodes are the store's machines (their own TLS material), else -H's transport by address
+    const machine = g.machine ? await machineNodeTarget(node) : undefined;
+    return connectEngine(machine ?? parseEngineUrl(nodeUrl(g, node.addr), { tlscacert: g.tlscacert, tlscert: g.tlscert, tlskey: g.tlskey, sshKey: g.sshKey }));
+  });
   try {
     return await withEngine(cmd, (manager) => fn({ manager, connectNode: pool.connectNode }));
   } finally {
@@ -807,7 +811,7 @@ function registerOtherVerbs(program: Command): void {
               else if (e.type === 'snapshot') {
                 model = e.model;
                 process.stdout.write(`snapshot: ${Object.keys(model.nodes).length} nodes, ${Object.keys(model.services).length} services, ${Object.keys(model.tasks).length} tasks\n`);
-              } else if (e.type === 'source') process.stdout.write(`${new Date(e.at).toISOString()} source ${e.source} ${e.connected ? 'connected' : `lost: ${e.error ?? ''}`}\n`);
+              } else if (e.type === 'source') process.stdout.write(`${new Date(e.at).toISOString()} source ${e.source} ${e.connected ? `connected${e.via ? ` via ${e.via}` : ''}` : `lost: ${e.error ?? ''}`}\n`);
               else {
                 for (const ch of e.changes) {
                   const ts = new Date(e.at).toISOString();

@@ -120,4 +120,10 @@ describe('cluster model', () => {
     expect(psRows(tasks).map((r) => r.name)).toEqual(['web.1', ' \\_ web.1', 'web.2']);
     expect(psRows(tasks).map((r) => r.task.id)).toEqual(['new1', 'old1', 'only2']);
   });
+
+  it('a manager the raft lost while the listing still says ready keeps the model polling until its status follows', () => {
+    const lost: RawNode = { ...node('m2', 'm2', 'manager'), ManagerStatus: { Leader: false, Reachability: 'unreachable', Addr: '10.0.0.2:2377' } };
+    expect(isSettling(buildModel([node('m1', 'm1', 'manager'), lost], [], []))).toBe(true);
+    expect(isSettling(buildModel([node('m1', 'm1', 'manager'), { ...lost, Status: { State: 'down', Addr: '10.0.0.2' } }], [], []))).toBe(false);
+  });
 });

@@ -107,6 +107,8 @@ export function isSettling(model: ClusterModel): boolean {
     if (t.desiredState === 'shutdown' && t.state === 'running') return true;
     if (t.desiredState === 'running' && t.state !== 'running' && !SETTLED.has(t.state)) return true;
   }
+  // a manager the raft lost but the listing still calls ready: its status changes within Swarm's heartbeat
+  for (const n of Object.values(model.nodes)) if (n.reachability === 'unreachable' && n.status === 'ready') return true;
   for (const s of Object.values(model.services)) {
     const st = s.updateStatus?.state;
     if (st === 'updating' || st === 'rollback_started') return true;

@@ -1,7 +1,9 @@
-// The live cluster model: one event stream from the manager (services, nodes, secrets, configs, networks)
+// The live cluster model: one event stream from a manager (services, nodes, secrets, configs, networks)
 // plus task-container events from every node's own engine, folded into {nodes, services, tasks} and
-// pushed to subscribers as a snapshot then small diffs. Sources reconnect on their own; after a
-// reconnect (an engine restart) the model resyncs in full.
+// pushed to subscribers as a snapshot then small diffs. The model follows the swarm, not one engine: the
+// manager it reads from is pinged every half second, and when it stops answering (or its listings or event
+// stream fail) the watcher moves to whichever other manager answers first; while none answers it says so
+// (source 'manager' lost: "no manager answers") and keeps trying. After any reconnect the model resyncs in full.
 import type { EngineConnection } from '../engine';
 import { streamEngineEvents } from '../engine/events';
 import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
@@ -22,6 +24,16 @@ export interface WatcherOptions {
   backoffMaxMs?: number;
   /** a listing the manager has not answered by then is abandoned and retried (ms, default 10 s) */
   requestTimeoutMs?: number;
+  /** how often the watched manager is pinged (ms, default 500) */
+  probeMs?: number;
+  /** a ping unanswered this long means the manager is lost (ms, default 2000): with probeMs, a frozen or
+   * unreachable manager is noticed within about 2.5 s, and another one is read from within 5 s. (1.2 s was tried:
+   * on a loaded 2-core machine pings that slow happen, and each one moved the model to another manager.) */
+  probeTimeoutMs?: number;
+  /** how long a candidate manager gets to connect and list the nodes during a failover (ms, default 3 s) */
+  failoverTimeoutMs?: number;
+  /** the longest wait between two rounds over every manager while none answers (ms, default 2 s) */
+  failoverRetryMaxMs?: number;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -36,7 +48,43 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** settles with p, or rejects when the signal aborts first (connectNode takes no signal) */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(new Error(what));
+    const onAbort = (): void => reject(new Error(what));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
 type Listener = (e: ModelEvent) => void;
+
+/** the manager the model reads from right now; its controller ends its event stream and requests when it is left */
+interface Watched {
+  conn: EngineConnection;
+  /** its hostname once the listing names it, else its URL */
+  name: string;
+  nodeId?: string;
+  ac: AbortController;
+}
+
+interface Candidate {
+  name: string;
+  nodeId?: string;
+  connect(): Promise<EngineConnection>;
+}
 
 export class ClusterWatcher {
   private current: ClusterModel = emptyModel();
@@ -51,28 +99,51 @@ export class ClusterWatcher {
   private lastEventAt = 0;
   private started: Promise<void> | undefined;
   private loaded = false;
+  private watched: Watched | undefined;
+  private originNodeId: string | undefined;
+  private switching: Promise<void> | undefined;
   private readonly opts: Required<WatcherOptions>;
 
   constructor(
     private readonly cluster: Cluster,
     opts: WatcherOptions = {},
   ) {
-    this.opts = { resyncMs: 15_000, settleMs: 400, backoffMinMs: 250, backoffMaxMs: 5_000, requestTimeoutMs: 10_000, ...opts };
+    this.opts = {
+      resyncMs: 15_000,
+      settleMs: 400,
+      backoffMinMs: 250,
+      backoffMaxMs: 5_000,
+      requestTimeoutMs: 10_000,
+      probeMs: 500,
+      probeTimeoutMs: 2_000,
+      failoverTimeoutMs: 3_000,
+      failoverRetryMaxMs: 2_000,
+      ...opts,
+    };
   }
 
   /** Loads the first full model and starts the sources; resolves once the first snapshot exists. */
   start(): Promise<void> {
     this.started ??= (async () => {
-      await requireManager(this.cluster.manager);
+      const info = await requireManager(this.cluster.manager);
+      this.originNodeId = info.NodeID;
+      this.watched = { conn: this.cluster.manager, name: this.cluster.manager.url, nodeId: info.NodeID, ac: new AbortController() };
       await this.refresh(true);
-      void this.runSource('manager', this.cluster.manager, { type: ['service', 'node', 'secret', 'config', 'network'] });
+      this.watched.name = this.hostnameOf(this.watched.nodeId) ?? this.watched.name;
+      this.startManagerSource(this.watched);
       void this.timers();
+      void this.probe();
     })();
     return this.started;
   }
 
   model(): ClusterModel {
     return this.current;
+  }
+
+  /** the hostname (or URL) of the manager the model reads from now */
+  managerName(): string | undefined {
+    return this.watched?.name;
   }
 
   /** Sends the snapshot now, then every diff; returns the unsubscribe function. */
@@ -84,7 +155,7 @@ export class ClusterWatcher {
 
   private readonly fatalListeners = new Set<(e: Error) => void>();
 
-  /** called once when the watcher gives up (its manager connection was closed) */
+  /** called once when the watcher gives up (every manager connection it had was closed by its owner) */
   onFatal(fn: (e: Error) => void): () => void {
     this.fatalListeners.add(fn);
     return () => this.fatalListeners.delete(fn);
@@ -97,6 +168,7 @@ export class ClusterWatcher {
 
   stop(): void {
     this.ac.abort();
+    this.watched?.ac.abort();
     for (const c of this.nodeSources.values()) c.abort();
     this.nodeSources.clear();
     this.listeners.clear();
@@ -110,6 +182,10 @@ export class ClusterWatcher {
         log.warn(`swarm model subscriber failed: ${(err as Error).message}`);
       }
     }
+  }
+
+  private hostnameOf(nodeId: string | undefined): string | undefined {
+    return nodeId ? this.raw.nodes.find((n) => n.ID === nodeId)?.Description?.Hostname : undefined;
   }
 
   /** Marks listings stale and refreshes them (coalesced: at most one refresh runs, one more queues). */
@@ -151,29 +227,46 @@ export class ClusterWatcher {
     return run;
   }
 
+  private requeue(d: Dirty): void {
+    this.dirty = { nodes: this.dirty.nodes || d.nodes, services: this.dirty.services || d.services, tasks: this.dirty.tasks || d.tasks };
+  }
+
   private async load(d: Dirty): Promise<void> {
-    const docker = this.cluster.manager.docker;
-    // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the model
-    const o = { abortSignal: AbortSignal.any([this.ac.signal, AbortSignal.timeout(this.opts.requestTimeoutMs)]) };
+    const w = this.watched;
+    if (!w || w.ac.signal.aborted) {
+      // the manager is being replaced: the switch refreshes in full once another one answers
+      this.requeue(d);
+      return;
+    }
+    const docker = w.conn.docker;
+    // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the
+    // model; leaving this manager (w.ac) abandons it at once
+    const o = { abortSignal: AbortSignal.any([this.ac.signal, w.ac.signal, AbortSignal.timeout(this.opts.requestTimeoutMs)]) };
     try {
-      const [nodes, services, tasks] = await Promise.all([
-        d.nodes ? (docker.listNodes(o) as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
-        d.services ? (docker.listServices(o) as Promise<RawService[]>) : Promise.resolve(this.raw.services),
-        d.tasks || d.services ? (docker.listTasks(o) as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
-      ]);
+      // the signal ends a request the engine is slow to answer, but not a connection still being dialled: race it too
+      const [nodes, services, tasks] = await untilAborted(
+        Promise.all([
+          d.nodes ? (docker.listNodes(o) as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
+          d.services ? (docker.listServices(o) as Promise<RawService[]>) : Promise.resolve(this.raw.services),
+          d.tasks || d.services ? (docker.listTasks(o) as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
+        ]),
+        o.abortSignal,
+        `no answer within ${this.opts.requestTimeoutMs / 1000} s`,
+      );
+      if (w !== this.watched) {
+        // answered by a manager left meanwhile: the new one's listing is the one to show
+        this.requeue(d);
+        return;
+      }
       this.raw = { nodes, services, tasks };
       this.loaded = true;
     } catch (e) {
-      // the manager is restarting, unreachable or too slow: keep the last model; the timers and the source loop retry
-      if (!this.ac.signal.aborted && /engine connection was closed/.test((e as Error).message)) {
-        // the connection itself is gone (its engine was removed or stopped): retrying it cannot help; end
-        // the model so the subscriber starts over on a fresh connection
-        this.fatal(e as Error);
-        return;
-      }
-      if (!this.ac.signal.aborted) log.warn(`swarm model: listing from the manager failed (${(e as Error).message}); keeping the last model and retrying`);
-      this.dirty = { nodes: this.dirty.nodes || d.nodes, services: this.dirty.services || d.services, tasks: this.dirty.tasks || d.tasks };
+      this.requeue(d);
+      if (this.ac.signal.aborted || w.ac.signal.aborted) return;
       if (!this.loaded) throw e;
+      // the manager is restarting, unreachable, too slow or without a leader: keep the last model and find one that answers
+      log.warn(`swarm model: listing from ${w.name} failed (${errText(e)}); keeping the last model`);
+      void this.failover(w, `listing the swarm from ${w.name} failed (${errText(e)})`);
       return;
     }
     const next = buildModel(this.raw.nodes, this.raw.services, this.raw.tasks, this.timelines);
@@ -205,8 +298,24 @@ export class ClusterWatcher {
     }
   }
 
-  /** Keeps one event source open: reconnects with backoff, and resyncs in full after each reconnect. */
-  private async runSource(name: string, conn: EngineConnection | (() => Promise<EngineConnection>), filters: Record<string, string[]>, own?: AbortSignal): Promise<void> {
+  private startManagerSource(w: Watched): void {
+    void this.runSource('manager', w.conn, { type: ['service', 'node', 'secret', 'config', 'network'] }, w.ac.signal, {
+      via: w.name,
+      onBroken: (e) => void this.failover(w, `the event stream from ${w.name} broke (${errText(e)})`),
+    });
+  }
+
+  /**
+   * Keeps one event source open: reconnects with backoff, and resyncs in full after each reconnect. The manager's
+   * source does not retry by itself: `onBroken` hands it to the failover, which may pick another manager.
+   */
+  private async runSource(
+    name: string,
+    conn: EngineConnection | (() => Promise<EngineConnection>),
+    filters: Record<string, string[]>,
+    own?: AbortSignal,
+    manager?: { via: string; onBroken(e: Error): void },
+  ): Promise<void> {
     const signal = own ? AbortSignal.any([this.ac.signal, own]) : this.ac.signal;
     let backoff = this.opts.backoffMinMs;
     let first = true;
@@ -224,7 +333,7 @@ export class ClusterWatcher {
           },
           () => {
             backoff = this.opts.backoffMinMs;
-            if (!first || !connected) this.emit({ type: 'source', source: name, connected: true, at: Date.now() });
+            if (!first || !connected) this.emit({ type: 'source', source: name, connected: true, ...(manager ? { via: manager.via } : {}), at: Date.now() });
             connected = true;
             // a (re)connected source may have missed changes: resync everything
             if (!first) void this.refresh(true);
@@ -235,6 +344,7 @@ export class ClusterWatcher {
         throw new Error('event stream ended');
       } catch (e) {
         if (signal.aborted) break;
+        if (manager) return manager.onBroken(e as Error);
         first = false;
         if (connected) this.emit({ type: 'source', source: name, connected: false, error: (e as Error).message, at: Date.now() });
         connected = false;
@@ -242,6 +352,116 @@ export class ClusterWatcher {
         backoff = Math.min(backoff * 2, this.opts.backoffMaxMs);
         void this.refresh(true);
       }
+    }
+  }
+
+  /** Pings the watched manager: no answer within probeTimeoutMs hands it to the failover. */
+  private async probe(): Promise<void> {
+    while (!this.ac.signal.aborted) {
+      await sleep(this.opts.probeMs, this.ac.signal);
+      const w = this.watched;
+      if (!w || this.switching || this.ac.signal.aborted) continue;
+      const timeout = AbortSignal.timeout(this.opts.probeTimeoutMs);
+      // dockerode's typings know no options on ping; docker-modem honours abortSignal
+      const ping = w.conn.docker.ping.bind(w.conn.docker) as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+      try {
+        const signal = AbortSignal.any([this.ac.signal, w.ac.signal, timeout]);
+        // raced too: the modem's abort does not end a connection still being dialled (a frozen host accepts TCP, never TLS)
+        await untilAborted(ping({ abortSignal: signal }), signal, 'aborted');
+      } catch (e) {
+        if (this.ac.signal.aborted || w.ac.signal.aborted) continue;
+        const why = timeout.aborted ? `no answer to a ping within ${this.opts.probeTimeoutMs / 1000} s` : errText(e);
+        await this.failover(w, `${w.name} stopped answering (${why})`);
+      }
+    }
+  }
+
+  /** the managers to try, the leader first, then the reachable ones, the one just left last */
+  private candidates(from: Watched): Candidate[] {
+    const managers = this.raw.nodes.filter((n) => n.Spec?.Role === 'manager' || n.ManagerStatus);
+    const rank = (n: RawNode): number => (n.ID === from.nodeId ? 3 : n.ManagerStatus?.Leader ? 0 : n.ManagerStatus?.Reachability === 'reachable' ? 1 : 2);
+    const list: Candidate[] = managers
+      .sort((a, b) => rank(a) - rank(b))
+      .map((n) => {
+        const ref = { id: n.ID, hostname: n.Description?.Hostname ?? n.ID, addr: nodeAddr(n) };
+        // the engine the caller gave stays the way to its own node; a closed one (its owner let it go) is opened again
+        const viaNode = (): Promise<EngineConnection> => this.cluster.connectNode(ref);
+        const connect = n.ID === this.originNodeId ? async () => this.cluster.manager : viaNode;
+        return { name: ref.hostname, nodeId: n.ID, connect };
+      });
+    if (!list.some((c) => c.nodeId === from.nodeId)) list.push({ name: from.name, nodeId: from.nodeId, connect: async () => from.conn });
+    return list;
+  }
+
+  /** Connects to a candidate and lists the nodes through it: a manager that can answer for the swarm. */
+  private async tryManager(c: Candidate): Promise<Watched> {
+    const limit = AbortSignal.timeout(this.opts.failoverTimeoutMs);
+    const signal = AbortSignal.any([this.ac.signal, limit]);
+    const slow = `no answer within ${this.opts.failoverTimeoutMs / 1000} s`;
+    const conn = await untilAborted(c.connect(), signal, slow);
+    try {
+      await untilAborted(conn.docker.listNodes({ abortSignal: signal } as object), signal, slow);
+    } catch (e) {
+      if (!/connection was closed/.test(errText(e)) || c.nodeId !== this.originNodeId) throw e;
+      // the caller's connection to this node was closed: reach the node the way every other node is reached
+      const fresh = await untilAborted(this.cluster.connectNode({ id: c.nodeId ?? '', hostname: c.name, addr: nodeAddr(this.raw.nodes.find((n) => n.ID === c.nodeId) ?? { ID: '' }) }), signal, slow);
+      await untilAborted(fresh.docker.listNodes({ abortSignal: signal } as object), signal, slow);
+      return { conn: fresh, name: c.name, nodeId: c.nodeId, ac: new AbortController() };
+    }
+    return { conn, name: c.name, nodeId: c.nodeId, ac: new AbortController() };
+  }
+
+  /** Leaves the manager `from` for whichever manager answers first; single-flight. */
+  private failover(from: Watched, reason: string): Promise<void> {
+    if (this.watched !== from || this.ac.signal.aborted) return this.switching ?? Promise.resolve();
+    this.switching ??= this.switchManager(from, reason).finally(() => {
+      this.switching = undefined;
+    });
+    return this.switching;
+  }
+
+  private async switchManager(from: Watched, reason: string): Promise<void> {
+    from.ac.abort(); // its event stream and pending listings end now
+    const since = new Date().toISOString();
+    log.warn(`swarm model: ${reason}; trying the other managers`);
+    this.emit({ type: 'source', source: 'manager', connected: false, error: `${reason}; trying the other managers`, at: Date.now() });
+    let wait = this.opts.backoffMinMs;
+    let told = false;
+    while (!this.ac.signal.aborted) {
+      const cands = this.candidates(from);
+      const attempts = cands.map((c) => this.tryManager(c));
+      let next: Watched | undefined;
+      try {
+        next = await Promise.any(attempts);
+      } catch (e) {
+        const errors = e instanceof AggregateError ? e.errors : [e];
+        const why = cands.map((c, i) => `${c.name}: ${errText(errors[i])}`).join('; ');
+        if (errors.every((x) => /connection was closed/.test(errText(x))) && cands.length === 1) {
+          // nothing left to ask: the only connection was closed by its owner; the subscriber starts over
+          this.fatal(new Error(why));
+          return;
+        }
+        if (!told) {
+          told = true;
+          this.emit({
+            type: 'source',
+            source: 'manager',
+            connected: false,
+            error: `no manager of the swarm answers (${why}); showing the swarm as of ${since}; retrying by itself: start a manager's machine or engine, or restore its network`,
+            at: Date.now(),
+          });
+        }
+        await sleep(wait, this.ac.signal);
+        wait = Math.min(wait * 2, this.opts.failoverRetryMaxMs);
+        continue;
+      }
+      // the losers' connections belong to the pool (or the caller): nothing to close here
+      if (this.ac.signal.aborted) return;
+      this.watched = next;
+      log.info(`swarm model: reading the swarm from ${next.name} now`);
+      await this.refresh(true).catch(() => undefined);
+      this.startManagerSource(next);
+      return;
     }
   }
 

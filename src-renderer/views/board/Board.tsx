@@ -67,9 +67,11 @@ export interface BoardProps {
   onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
   /** open a card's service (stable callback) */
   onOpenTask?: (serviceId: string) => void;
+  /** hostname -> why the node's own engine is out of contact: its column is marked */
+  lostNodes?: Record<string, string>;
 }
 
-export function Board({ model, initialFilters, animate = true, onAvailability, onOpenTask }: BoardProps): ReactElement {
+export function Board({ model, initialFilters, animate = true, onAvailability, onOpenTask, lostNodes }: BoardProps): ReactElement {
   const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
   const [groupByStack, setGroupByStack] = useState(false);
   const [compact, setCompact] = useState(false);
@@ -240,6 +242,7 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
             onToggle={onToggle}
             onAvailability={onAvailability}
             onOpenTask={onOpenTask}
+            lost={c.node ? lostNodes?.[c.node.hostname] : undefined}
           />
         ))}
       </div>

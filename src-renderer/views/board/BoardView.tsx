@@ -6,7 +6,7 @@ import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { Board } from './Board';
 import { makeModel } from './fixture';
-import { LostSources, SwarmPicker, clusterGate, useLiveCluster } from './live';
+import { LostSources, SwarmPicker, clusterGate, isStale, lostNodes, useLiveCluster } from './live';
 import type { BoardNode } from './types';
 import './board.css';
 
@@ -47,14 +47,16 @@ export function BoardView(): ReactElement {
   else
     body = (
       <>
-        <LostSources lost={live.cluster.lost} nodes={live.cluster.model.nodes} />
-        <Board model={live.cluster.model} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+        <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />
+        <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
+          <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+        </div>
       </>
     );
 
   return (
     <>
-      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.engineName}` : undefined} actions={DEMO ? undefined : <SwarmPicker live={live} />} />
+      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined} actions={DEMO ? undefined : <SwarmPicker live={live} />} />
       <div className="view-body board-body">{body}</div>
     </>
   );

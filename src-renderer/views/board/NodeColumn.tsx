@@ -23,6 +23,8 @@ export interface NodeColumnProps {
   onAvailability?: (node: BoardNode, availability: BoardNode['availability']) => Promise<void>;
   /** a card was opened (click or Enter): show its service */
   onOpenTask?: (serviceId: string) => void;
+  /** why the node's own engine is out of contact, while it is */
+  lost?: string;
 }
 
 function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
@@ -101,7 +103,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
   const { column, collapsed } = p;
   const n = column.node;
   const down = n && n.status !== 'ready';
-  const cls = `node-col${n?.availability === 'drain' ? ' drained' : ''}${n?.availability === 'pause' ? ' paused' : ''}${down ? ' down' : ''}${collapsed ? ' collapsed' : ''}`;
+  const cls = `node-col${n?.availability === 'drain' ? ' drained' : ''}${n?.availability === 'pause' ? ' paused' : ''}${down ? ' down' : ''}${p.lost ? ' lost' : ''}${collapsed ? ' collapsed' : ''}`;
   const labels = n ? Object.entries(n.labels) : [];
   return (
     <section className={cls} data-testid="node-column" data-node={n?.hostname ?? 'unplaced'} aria-label={n ? `node ${n.hostname}` : 'tasks not placed on a node'}>
@@ -116,6 +118,11 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
             {column.counts.shown === column.counts.total ? column.counts.total : `${column.counts.shown}/${column.counts.total}`}
           </span>
         </div>
+        {p.lost && (
+          <div className="lost-banner" data-testid="node-lost" title={p.lost}>
+            No contact · {p.lost}
+          </div>
+        )}
         {n && n.availability !== 'active' && (
           <div className={`avail-banner avail-${n.availability}`} data-testid="availability">
             {n.availability === 'drain' ? 'Drained · no tasks' : 'Paused · no new tasks'}
@@ -183,6 +190,7 @@ export const NodeColumn = memo(NodeColumnImpl, (a, b) => {
     a.showLabels === b.showLabels &&
     a.onToggle === b.onToggle &&
     a.onAvailability === b.onAvailability &&
+    a.lost === b.lost &&
     a.onOpenTask === b.onOpenTask
   );
 });

@@ -73,13 +73,41 @@ export function clusterGate(live: LiveCluster, what: string): ReactElement | und
   return undefined;
 }
 
-/** banners for sources (the manager, node engines) the model lost contact with (not nodes since removed) */
-export function LostSources({ lost, nodes }: { lost: Record<string, string>; nodes: readonly BoardNode[] }): ReactElement {
+/** true while the model has no manager to read from: everything shown is as of `lostAt.manager` */
+export function isStale(cluster: Pick<ClusterState, 'lost'>): boolean {
+  return 'manager' in cluster.lost;
+}
+
+/** node hostname -> why its own engine is out of contact (its column or row is marked) */
+export function lostNodes(lost: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [source, why] of Object.entries(lost)) {
+    const m = /^node (.+)$/.exec(source);
+    if (m) out[m[1]] = why;
+  }
+  return out;
+}
+
+const clock = (at: number): string => new Date(at).toLocaleTimeString();
+
+/**
+ * The marks for lost sources: a stale banner while no manager answers (the model on screen is as of that moment),
+ * and one line per node engine out of contact (not nodes since removed). They clear when the sources come back.
+ */
+export function LostSources({ lost, lostAt = {}, nodes }: { lost: Record<string, string>; lostAt?: Record<string, number>; nodes: readonly BoardNode[] }): ReactElement {
+  const current = currentLost(lost, nodes);
+  const { manager, ...others } = current;
   return (
     <>
-      {Object.entries(currentLost(lost, nodes)).map(([source, why]) => (
-        <div className="demo-banner" key={source} role="status">
-          Lost contact with {source}: {why}. The view resyncs when it comes back.
+      {manager !== undefined && (
+        <div className="stale-banner" role="alert" data-testid="stale-banner">
+          <b>Stale{lostAt.manager ? ` since ${clock(lostAt.manager)}` : ''}:</b> {manager}. What you see is the swarm as it was then; it updates by itself as soon as a
+          manager answers.
+        </div>
+      )}
+      {Object.entries(others).map(([source, why]) => (
+        <div className="demo-banner" key={source} role="status" data-testid="lost-source">
+          Lost contact with {source}{lostAt[source] ? ` since ${clock(lostAt[source])}` : ''}: {why}. The view resyncs when it comes back.
         </div>
       ))}
     </>

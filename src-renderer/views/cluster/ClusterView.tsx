@@ -12,6 +12,7 @@ import { useNav } from '../../stores/nav';
 import { useUi } from '../../stores/ui';
 import type { BoardNode } from '../board/types';
 import { currentLost } from '../board/model';
+import { LostSources, lostNodes } from '../board/live';
 import { formatMemory, raftHealth, sortNodes, type RaftHealth } from './raft';
 import { LabelsDialog, RemoveNodeDialog, RoleDialog } from './NodeDialogs';
 import { useMachines } from '../machines/machines-store';
@@ -66,12 +67,12 @@ function statusTone(status: string): string {
   return status === 'ready' ? 'ok' : status === 'down' || status === 'disconnected' ? 'err' : 'warn';
 }
 
-function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machine: boolean; onAvailability(a: Availability): void; onDialog(d: DialogState): void }): ReactElement {
+function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machine: boolean; lost?: string; onAvailability(a: Availability): void; onDialog(d: DialogState): void }): ReactElement {
   const { n, busy } = props;
   const labels = Object.entries(n.labels);
   return (
     <tr
-      className={`node-row avail-${n.availability} status-${n.status}${props.highlight ? ' highlight' : ''}`}
+      className={`node-row avail-${n.availability} status-${n.status}${props.highlight ? ' highlight' : ''}${props.lost ? ' lost' : ''}`}
       data-testid="node-row"
       data-hostname={n.hostname}
       data-role={n.role}
@@ -119,6 +120,11 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machi
         <span className={`badge ${statusTone(n.status)}`} data-testid="node-status">
           <span className="dot" aria-hidden="true" /> {n.status}
         </span>
+        {props.lost && (
+          <span className="badge warn" title={props.lost} data-testid="node-lost">
+            no contact
+          </span>
+        )}
       </td>
       <td>{n.engineVersion ?? '—'}</td>
       <td className="mono">{n.addr ?? '—'}</td>
@@ -186,6 +192,8 @@ export function ClusterView(): ReactElement {
   const error = useStore(clusterStore, (s) => s.error);
   const model = useStore(clusterStore, (s) => s.model);
   const allLost = useStore(clusterStore, (s) => s.lost);
+  const lostAt = useStore(clusterStore, (s) => s.lostAt);
+  const via = useStore(clusterStore, (s) => s.via);
   const watched = useStore(clusterStore, (s) => s.engineId);
   const [dialog, setDialog] = useState<DialogState>();
   const [busy, setBusy] = useState<Record<string, string>>({});
@@ -211,6 +219,8 @@ export function ClusterView(): ReactElement {
   const health = useMemo(() => raftHealth(model.nodes), [model.nodes]);
   // a node removed from the swarm is not "lost": the core never says it came back
   const lost = useMemo(() => currentLost(allLost, model.nodes), [allLost, model.nodes]);
+  const lostByHost = useMemo(() => lostNodes(lost), [lost]);
+  const stale = 'manager' in lost;
   const managerNodeId = engineId ? rows[engineId]?.info?.swarm?.nodeId : undefined;
   const live = status === 'live' && watched === engineId;
 
@@ -243,7 +253,7 @@ export function ClusterView(): ReactElement {
         </select>
       </label>
     ) : engineId ? (
-      <span className="muted">via manager {rows[engineId]?.summary.name ?? engineId}</span>
+      <span className="muted">via manager {via ?? rows[engineId]?.summary.name ?? engineId}</span>
     ) : undefined;
 
   let body: ReactElement;
@@ -277,11 +287,7 @@ export function ClusterView(): ReactElement {
     body = (
       <>
         <RaftPanel h={health} nodes={nodes} />
-        {Object.keys(lost).length > 0 && (
-          <div className="warn-box" role="status">
-            Lost contact with {Object.keys(lost).join(', ')}: {Object.values(lost)[0]}. The view catches up when they are back.
-          </div>
-        )}
+        <LostSources lost={lost} lostAt={lostAt} nodes={model.nodes} />
         {actionError && (
           <div className="inline-error" role="alert">
             {actionError}{' '}
@@ -290,7 +296,7 @@ export function ClusterView(): ReactElement {
             </button>
           </div>
         )}
-        <div className="table-scroll">
+        <div className={`table-scroll${stale ? ' stale-data' : ''}`} data-stale={stale}>
           <table className="data-table nodes-table" data-testid="nodes-table">
             <thead>
               <tr>
@@ -308,7 +314,16 @@ export function ClusterView(): ReactElement {
             </thead>
             <tbody>
               {nodes.map((n) => (
-                <NodeRow key={n.id} n={n} busy={busy[n.id]} machine={machineNames.has(n.hostname)} highlight={highlight === n.id} onAvailability={(a) => setAvailability(n, a)} onDialog={setDialog} />
+                <NodeRow
+                  key={n.id}
+                  n={n}
+                  busy={busy[n.id]}
+                  machine={machineNames.has(n.hostname)}
+                  highlight={highlight === n.id}
+                  lost={lostByHost[n.hostname]}
+                  onAvailability={(a) => setAvailability(n, a)}
+                  onDialog={setDialog}
+                />
               ))}
             </tbody>
           </table>

@@ -53,7 +53,7 @@ export function ServicesView(): ReactElement {
         }
       />
       <div className="view-body services-body">
-        {!gate && <LostSources lost={live.cluster.lost} nodes={live.cluster.model.nodes} />}
+        {!gate && <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />}
         {body}
       </div>
     </>
