@@ -4,10 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { processAlive, processStartTime } from '../filelock';
 
 export interface BusyLease {
   pid: number;
-  /** the process's start time (Linux: clock ticks after boot, from /proc/PID/stat); absent where it cannot be read */
+  /** the process's start time, as filelock.ts reads it (Linux /proc, ps elsewhere); absent where it cannot be read (Windows) */
   pidStart?: string;
   op: 'create' | 'provision';
   step: string;
@@ -18,36 +19,19 @@ export interface BusyLease {
 
 export const BUSY_FILE = 'busy.json';
 
-/** A process's start time, which with its pid names it for good; undefined off Linux (the pid alone is used there). */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name (which may hold spaces): state is field 3, starttime field 22
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Is the process that holds the lease still the one running under its pid? */
 export function leaseAlive(b: BusyLease): boolean {
-  if (!pidAlive(b.pid)) return false;
+  if (!processAlive(b.pid)) return false;
   if (b.pidStart === undefined) return true;
   const now = processStartTime(b.pid);
   return now === undefined || now === b.pidStart;
 }
 
+let myStart: string | undefined | null = null;
+
 export function newLease(op: BusyLease['op'], step: string, detail?: string): BusyLease {
-  const pidStart = processStartTime(process.pid);
+  if (myStart === null) myStart = processStartTime(process.pid);
+  const pidStart = myStart;
   return { pid: process.pid, ...(pidStart ? { pidStart } : {}), op, step, ...(detail ? { detail } : {}), at: new Date().toISOString() };
 }
 
@@ -79,3 +63,5 @@ export function readLease(machineDir: string): BusyLease | undefined {
 export function clearLease(machineDir: string): void {
   fs.rmSync(path.join(machineDir, BUSY_FILE), { force: true });
 }
+
+export { processStartTime };
