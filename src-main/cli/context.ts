@@ -90,7 +90,30 @@ export function reportError(e: unknown): void {
   const msg = isFlotillaError(e) ? e.message : e instanceof Error ? e.message : String(e);
   process.stderr.write(`flotilla: ${msg}\n`);
   if (process.env.FLOTILLA_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
-  process.exitCode = isFlotillaError(e) && e.code === 'BAD_INPUT' ? 2 : 1;
+  process.exitCode = isFlotillaError(e) && e.code === 'BAD_INPUT' ? 2 : interrupt?.signal.aborted ? 130 : 1;
+}
+
+let interrupt: AbortController | undefined;
+
+/**
+ * The signal a long operation (machine create, provision, one-click swarm) takes: the first Ctrl+C aborts it, and the
+ * core stops at its next safe point and says how to remove or retry; a second Ctrl+C exits at once. Installed only by
+ * the verbs that ask for it, so every other verb keeps Ctrl+C's default (exit).
+ */
+export function interruptSignal(): AbortSignal {
+  if (interrupt) return interrupt.signal;
+  const ac = new AbortController();
+  interrupt = ac;
+  process.on('SIGINT', () => {
+    if (!ac.signal.aborted) {
+      process.stderr.write('\nflotilla: stopping at the next safe point (press Ctrl+C again to quit at once)\n');
+      ac.abort();
+      return;
+    }
+    process.stderr.write('flotilla: quit; what was being made is left as it is: `flotilla machine ls` shows where it stopped\n');
+    process.exit(130);
+  });
+  return ac.signal;
 }
 
 /** Parses an integer flag or fails with a message that names the flag. */

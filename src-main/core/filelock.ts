@@ -23,7 +23,8 @@ interface Holder {
 /** locks this process holds: lock file -> its token */
 const held = new Map<string, string>();
 
-function startOf(pid: number): string | undefined {
+/** A process's start time as the OS reports it (with its pid, it names the process for good); undefined where it cannot be read. */
+export function processStartTime(pid: number): string | undefined {
   try {
     if (process.platform === 'linux') {
       // field 22 of /proc/PID/stat (starttime, in clock ticks since boot); the name in field 2 may hold spaces and ')'
@@ -41,11 +42,11 @@ function startOf(pid: number): string | undefined {
 
 let myStart: string | undefined | null = null;
 function me(): Holder {
-  if (myStart === null) myStart = startOf(process.pid);
+  if (myStart === null) myStart = processStartTime(process.pid);
   return { pid: process.pid, ...(myStart ? { start: myStart } : {}), token: crypto.randomBytes(12).toString('hex') };
 }
 
-function alive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -77,8 +78,8 @@ function inspect(file: string): { text: string; holder?: Holder; stale: boolean 
   const holder = parse(text);
   // unreadable: a holder between open and write (microseconds), or one killed right there
   if (!holder) return { text, stale: Date.now() - mtimeMs > 10_000 };
-  if (!alive(holder.pid)) return { text, holder, stale: true };
-  const start = holder.start ? startOf(holder.pid) : undefined;
+  if (!processAlive(holder.pid)) return { text, holder, stale: true };
+  const start = holder.start ? processStartTime(holder.pid) : undefined;
   return { text, holder, stale: holder.start !== undefined && start !== undefined && start !== holder.start };
 }
 

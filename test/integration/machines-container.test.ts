@@ -102,18 +102,18 @@ describe('container machines', () => {
   it('stop / start / restart / kill keep the state right', async () => {
     const name = names[0];
     await m.powerMachine(store, name, 'stop');
-    expect(await m.machineState(await store.load(name))).toBe('stopped');
+    expect(await m.machineState(store, await store.load(name))).toBe('stopped');
     expect((await m.listMachines(store)).find((x) => x.name === name)?.state).toBe('stopped');
     await m.powerMachine(store, name, 'start');
-    expect(await m.machineState(await store.load(name))).toBe('running');
+    expect(await m.machineState(store, await store.load(name))).toBe('running');
     expect((await docker(['--context', name, 'version', '--format', '{{.Server.Version}}'])).code).toBe(0);
     await m.powerMachine(store, name, 'restart');
-    expect(await m.machineState(await store.load(name))).toBe('running');
+    expect(await m.machineState(store, await store.load(name))).toBe('running');
     expect(await m.machineDockerVersion(store, name)).toMatch(/^\d+\./);
     await m.powerMachine(store, name, 'kill');
-    expect(await m.machineState(await store.load(name))).toBe('stopped');
+    expect(await m.machineState(store, await store.load(name))).toBe('stopped');
     await m.powerMachine(store, name, 'start');
-    expect(await m.machineState(await store.load(name))).toBe('running');
+    expect(await m.machineState(store, await store.load(name))).toBe('running');
   });
 
   it('ssh runs a command and scp round-trips a file and a folder', async () => {
@@ -187,7 +187,7 @@ describe('container machines', () => {
   it('bad input: invalid name, duplicate name, no engine for the container driver; nothing half-made', async () => {
     await expect(m.createMachine(store, { name: '-bad name', driver: 'container' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await expect(m.createMachine(store, { name: names[0], driver: 'container' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('already exists') as unknown as string });
-    expect(await m.machineState(await store.load(names[0]))).toBe('running');
+    expect(await m.machineState(store, await store.load(names[0]))).toBe('running');
     const saved = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
     try {
@@ -222,7 +222,7 @@ describe('the machines network', () => {
     // before, only running containers counted: the network went with n2 and n1 could not start ("network ... not found")
     expect((await local(['network', 'inspect', '--format', '{{.Name}}', net])).out.trim()).toBe(net);
     await m.powerMachine(store, n1, 'start');
-    expect(await m.machineState(await store.load(n1))).toBe('running');
+    expect(await m.machineState(store, await store.load(n1))).toBe('running');
     expect((await docker(['--context', n1, 'version', '--format', '{{.Server.Version}}'])).code).toBe(0);
   });
 
@@ -236,7 +236,7 @@ describe('the machines network', () => {
     expect(isNetworkGone(bare.out), bare.out).toBe(true);
     const events: MachineEvent[] = [];
     await m.powerMachine(store, n1, 'start', (e) => events.push(e));
-    expect(await m.machineState(await store.load(n1))).toBe('running');
+    expect(await m.machineState(store, await store.load(n1))).toBe('running');
     expect(events.some((e) => /network .* is gone: making it again/.test(e.log ?? ''))).toBe(true);
     // reachable over TLS again (a new address would have been given new certificates)
     const v = await docker(['--context', n1, 'version', '--format', '{{.Server.Version}}']);

@@ -94,6 +94,7 @@ beforeAll(async () => {
   const k = await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'flotilla-qemu-it', '-f', key]);
   expect(k.code).toBe(0);
   ctx = {
+    machineName: path.basename(machineDir),
     machineDir,
     sshPublicKey: fs.readFileSync(`${key}.pub`, 'utf8').trim(),
     sshPrivateKeyPath: key,

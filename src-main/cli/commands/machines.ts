@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
-import { action, globals, output, progress, table, setMachineResolver, setMachineNodeResolver, intArg } from '../context';
+import { action, globals, interruptSignal, output, progress, table, setMachineResolver, setMachineNodeResolver, intArg } from '../context';
 import { MachineStore } from '../../core/machines/store';
 import * as m from '../../core/machines/commands';
 import { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../../core/machines/drivers/index';
@@ -122,6 +122,7 @@ function registerMachineVerbs(program: Command): void {
             engine: { labels: (o.engineLabel as string[]) ?? [], registryMirrors: (o.engineRegistryMirror as string[]) ?? [], insecureRegistries: (o.engineInsecureRegistry as string[]) ?? [], tlsSans: (o.tlsSan as string[]) ?? [] },
           },
           printEvent(g.json, Boolean(o.verbose)),
+          interruptSignal(),
         );
         output(cmd, { name, state: 'running', url: m.machineUrl(cfg), dockerVersion: cfg.dockerVersion }, () => `Machine ${name} is ready at ${m.machineUrl(cfg)} (Docker ${cfg.dockerVersion}).\nUse it: eval $(flotilla machine env ${name})   or   docker --context ${name} info`);
       }),
@@ -137,7 +138,8 @@ function registerMachineVerbs(program: Command): void {
     .action(
       action(async (names: string[], o: { verbose?: boolean }, cmd: Command) => {
         const g = globals(cmd);
-        const r = await Promise.allSettled(names.map((n) => m.provisionMachine(store(), n, printEvent(g.json, Boolean(o.verbose)))));
+        const signal = interruptSignal();
+        const r = await Promise.allSettled(names.map((n) => m.provisionMachine(store(), n, printEvent(g.json, Boolean(o.verbose)), signal)));
         reportAll(cmd, names, r, 'provisioned');
       }),
     );
@@ -191,7 +193,7 @@ function registerMachineVerbs(program: Command): void {
     .description('the machine\'s state')
     .action(
       action(async (name: string, _o: unknown, cmd: Command) => {
-        const st = await m.machineState(await store().load(name));
+        const st = await m.machineState(store(), await store().load(name));
         output(cmd, { name, state: st }, () => cap(st));
       }),
     );
@@ -372,7 +374,7 @@ function registerOneClickSwarm(program: Command): void {
         if (name) {
           if (o.manager?.length) throw new FlotillaError('BAD_INPUT', 'give either NAME (one-click machines) or --manager URLs, not both');
           const driver = o.driver ?? (await defaultDriverName());
-          const r = await m.createMachineSwarm(store(), { name, driver, managers: o.managers, workers: o.workers, options: driverOptions({ opt: o.opt }) }, printEvent(g.json, Boolean(o.verbose)));
+          const r = await m.createMachineSwarm(store(), { name, driver, managers: o.managers, workers: o.workers, options: driverOptions({ opt: o.opt }) }, printEvent(g.json, Boolean(o.verbose)), interruptSignal());
           output(cmd, r, () => `swarm ${name} (${r.clusterId.slice(0, 12)}) ready: managers ${r.managers.join(', ')}; workers ${r.workers.join(', ') || 'none'}\nUse it: flotilla --machine ${r.managers[0]} node ls`);
           return;
         }

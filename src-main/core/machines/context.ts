@@ -1,7 +1,9 @@
 // The per-operation context: a DriverContext whose log lines go to the machine's log file
-// (in order) and, with its steps, to whoever watches the operation.
+// (in order) and, with its steps, to whoever watches the operation. A create or provision also records each
+// step in the machine's lease (busy.json) before the step runs, so an interrupted one names where it died.
 import path from 'node:path';
 import fs from 'node:fs';
+import { newLease, writeLease, type BusyLease } from './busy';
 import type { DriverContext } from './drivers/types';
 import type { MachineStore } from './store';
 import type { MachineEvent } from './types';
@@ -13,13 +15,14 @@ export interface OpContext extends DriverContext {
   flush(): Promise<void>;
 }
 
-export function opContext(store: MachineStore, name: string, publicKey: string, privateKeyPath: string, sink: EventSink, signal: AbortSignal): OpContext {
+export function opContext(store: MachineStore, name: string, publicKey: string, privateKeyPath: string, sink: EventSink, signal: AbortSignal, leaseOp?: BusyLease['op']): OpContext {
   let chain: Promise<void> = Promise.resolve();
   const write = (line: string) => {
     const stamped = `${new Date().toISOString()} ${line}`;
     chain = chain.then(() => store.appendLog(name, stamped)).catch(() => undefined);
   };
   return {
+    machineName: name,
     machineDir: store.machineDir(name),
     sshPublicKey: publicKey,
     sshPrivateKeyPath: privateKeyPath,
@@ -32,6 +35,7 @@ export function opContext(store: MachineStore, name: string, publicKey: string, 
       }
     },
     step(step: string, detail?: string) {
+      if (leaseOp) writeLease(store.machineDir(name), newLease(leaseOp, step, detail));
       write(`== ${step}${detail ? `: ${detail}` : ''}`);
       sink({ machine: name, step, detail });
     },

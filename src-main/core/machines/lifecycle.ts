@@ -7,7 +7,8 @@ import { FlotillaError, isFlotillaError, type ErrorCode } from '../../api/errors
 import { writeMachineCerts } from './certs';
 import { opContext, readPublicKey, type EventSink, type OpContext } from './context';
 import { removeMachineContext, writeMachineContext } from './contexts';
-import { containerDriver, containerName } from './drivers/container';
+import { clearLease, leaseAlive, newLease, readLease, writeLease, type BusyLease } from './busy';
+import { containerDriver } from './drivers/container';
 import { getDriver, slowFactorOf } from './drivers/index';
 import type { HostEndpoint, MachineSpec } from './drivers/types';
 import { forgetHost } from './known-hosts';
@@ -44,24 +45,30 @@ export function tlsFilesOf(store: MachineStore, cfg: MachineConfig): { ca: strin
   return store.tlsFiles(cfg.name);
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** config.state, with an abandoned create/provision (its lease's process is gone: killed, crashed, power cut) reported as error */
+export function effectiveState(store: MachineStore, cfg: MachineConfig): MachineConfig['state'] {
+  if (cfg.state !== 'creating' && cfg.state !== 'provisioning') return cfg.state;
+  const lease = readLease(store.machineDir(cfg.name));
+  return lease && leaseAlive(lease) ? cfg.state : 'error';
 }
 
-/** config.state, with an abandoned create/provision (its process is gone) reported as error */
-export function effectiveState(cfg: MachineConfig): MachineConfig['state'] {
-  if ((cfg.state === 'creating' || cfg.state === 'provisioning') && (!cfg.busyPid || !pidAlive(cfg.busyPid))) return 'error';
-  return cfg.state;
+/** What `ls` says of a create/provision whose process died without a word: the step it died at, and what to do. */
+export function interruptedError(store: MachineStore, cfg: MachineConfig): string | undefined {
+  if (effectiveState(store, cfg) !== 'error' || cfg.state === 'error') return undefined;
+  const lease = readLease(store.machineDir(cfg.name));
+  const op = cfg.state === 'creating' ? 'create' : 'provision';
+  const where = lease ? ` at step "${lease.step}"${lease.detail ? ` (${lease.detail})` : ''} (its process ${lease.pid} is gone)` : ' before its first step';
+  return `the ${op} was interrupted${where}: retry with \`flotilla machine provision ${cfg.name}\` or remove it with \`flotilla machine rm ${cfg.name}\``;
 }
 
-async function ctxFor(store: MachineStore, cfg: MachineConfig, sink: EventSink, signal: AbortSignal): Promise<OpContext> {
+/** A Ctrl+C (or the window's cancel) stops here, between steps, where the driver has cleaned up what it was making. */
+function stopIfCancelled(signal: AbortSignal, name: string): void {
+  if (signal.aborted) throw new FlotillaError('CANCELLED', `the create of ${name} was cancelled`);
+}
+
+async function ctxFor(store: MachineStore, cfg: MachineConfig, sink: EventSink, signal: AbortSignal, leaseOp?: BusyLease['op']): Promise<OpContext> {
   const t = cfg.endpoint ? sshTargetOf(store, cfg) : { privateKeyPath: path.join(store.machineDir(cfg.name), cfg.sshKey) };
-  return opContext(store, cfg.name, readPublicKey(t.privateKeyPath), t.privateKeyPath, sink, signal);
+  return opContext(store, cfg.name, readPublicKey(t.privateKeyPath), t.privateKeyPath, sink, signal, leaseOp);
 }
 
 async function prepareGenericKey(store: MachineStore, name: string, options: Record<string, string | number | boolean>): Promise<string> {
@@ -93,6 +100,7 @@ export async function createMachine(store: MachineStore, o: CreateOptions, sink:
   validateEngineOptions(o.engine ?? {});
   const driver = getDriver(o.driver);
   await store.reserve(o.name);
+  writeLease(store.machineDir(o.name), newLease('create', 'saving the machine record'));
   const spec: MachineSpec = { name: o.name, cpus: o.cpus ?? 1, memoryMb: o.memoryMb ?? 1024, diskGb: o.diskGb ?? 20, options: o.options ?? {} };
   const engine: EngineOptions = { labels: o.engine?.labels ?? [], registryMirrors: o.engine?.registryMirrors ?? [], insecureRegistries: o.engine?.insecureRegistries ?? [], tlsSans: o.engine?.tlsSans ?? [] };
   let cfg: MachineConfig = {
@@ -104,16 +112,19 @@ export async function createMachine(store: MachineStore, o: CreateOptions, sink:
     spec,
     engine,
     driverData: {},
-    sshKey: path.basename(store.sshKeyPath(o.name)),
-    busyPid: process.pid,
+    sshKey: driver.name === 'generic' && spec.options['generic-ssh-key'] ? 'id_generic' : path.basename(store.sshKeyPath(o.name)),
   };
   let hostMade = false;
-  const ctx0 = opContext(store, o.name, '', '', sink, signal);
+  const ctx0 = opContext(store, o.name, '', '', sink, signal, 'create');
   try {
-    cfg.sshKey = driver.name === 'generic' ? await prepareGenericKey(store, o.name, spec.options) : (await ensureMachineKey(store, o.name), path.basename(store.sshKeyPath(o.name)));
+    // the record first: whatever happens after it (Ctrl+C, a crash, a power cut), `ls` shows the machine and `rm` removes it
     await store.save(cfg);
+    ctx0.step('making the SSH key');
+    if (driver.name === 'generic') await prepareGenericKey(store, o.name, spec.options);
+    else await ensureMachineKey(store, o.name);
+    stopIfCancelled(signal, o.name);
     ctx0.step('creating', `${o.name} with the ${driver.name} driver`);
-    const ctx = await ctxFor(store, cfg, sink, signal);
+    const ctx = await ctxFor(store, cfg, sink, signal, 'create');
     const made = await driver.create(spec, ctx);
     hostMade = true;
     cfg = await store.update(o.name, (c) => {
@@ -126,6 +137,7 @@ export async function createMachine(store: MachineStore, o: CreateOptions, sink:
       ctx.step('checking SSH access', `${made.endpoint.ssh.user}@${made.endpoint.ssh.host}:${made.endpoint.ssh.port}`);
       await waitForSsh(sshTargetOf(store, cfg), 20_000, signal);
     }
+    stopIfCancelled(signal, o.name);
     await ctx.flush();
   } catch (e) {
     await ctx0.flush();
@@ -137,37 +149,47 @@ export async function createMachine(store: MachineStore, o: CreateOptions, sink:
       await store.removeDir(o.name);
       throw e;
     }
-    await markError(store, o.name, e);
-    throw e;
+    throw await markError(store, o.name, e, signal);
   }
   return provisionMachine(store, o.name, sink, signal);
 }
 
-async function markError(store: MachineStore, name: string, e: unknown): Promise<void> {
-  const msg = e instanceof Error ? e.message : String(e);
+/**
+ * The machine's record says `error`, with the message and the step it failed at; the lease is given up. Returns the
+ * error to throw: a cancelled one (Ctrl+C) says where it stopped and how to remove or retry.
+ */
+async function markError(store: MachineStore, name: string, e: unknown, signal: AbortSignal): Promise<unknown> {
+  const lease = readLease(store.machineDir(name));
+  const msg = `${e instanceof Error ? e.message : String(e)}${lease ? ` (at step "${lease.step}")` : ''}`;
   await store.appendLog(name, `${new Date().toISOString()} ERROR ${msg}`).catch(() => undefined);
   await store
     .update(name, (c) => {
       c.state = 'error';
       c.lastError = msg;
-      delete c.busyPid;
     })
     .catch(() => undefined);
+  clearLease(store.machineDir(name));
+  if (!signal.aborted && !(isFlotillaError(e) && e.code === 'CANCELLED')) return e;
+  return new FlotillaError('CANCELLED', `${name} was stopped${lease ? ` at step "${lease.step}"` : ''}: remove it with \`flotilla machine rm ${name}\`, or retry with \`flotilla machine provision ${name}\``);
 }
 
 /** (Re)provisions: makes the host if an interrupted create never did, new server cert, TLS config, context. */
 export async function provisionMachine(store: MachineStore, name: string, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
   let cfg = await store.load(name);
   if (cfg.imported) throw new FlotillaError('UNSUPPORTED', `machine ${name} was imported from docker-machine: provision it with docker-machine (Flotilla never changes imported machines)`);
+  writeLease(store.machineDir(name), newLease('provision', 'starting'));
   cfg = await store.update(name, (c) => {
     c.state = 'provisioning';
-    c.busyPid = process.pid;
     delete c.lastError;
   });
-  const ctx = await ctxFor(store, cfg, sink, signal);
+  const ctx = await ctxFor(store, cfg, sink, signal, 'provision');
   try {
     const driver = getDriver(cfg.driver);
     if (!cfg.endpoint) {
+      // an interrupted create may have left part of its host: remove it by its derived names, then make it again
+      ctx.step('removing what the interrupted create left');
+      await driver.remove({}, ctx);
+      stopIfCancelled(signal, name);
       ctx.step('creating', `${name} with the ${driver.name} driver (retry)`);
       const made = await driver.create({ ...cfg.spec, name }, ctx);
       cfg = await store.update(name, (c) => {
@@ -207,16 +229,15 @@ export async function provisionMachine(store: MachineStore, name: string, sink: 
       x.os = { id: res.os.id, name: res.os.name, version: res.os.version };
       x.dockerVersion = res.dockerVersion;
       x.context = c.ok ? name : undefined;
-      delete x.busyPid;
       delete x.lastError;
     });
+    clearLease(store.machineDir(name));
     ctx.step('ready', `tcp://${ep.docker.host}:${ep.docker.port}`);
     await ctx.flush();
     return cfg;
   } catch (e) {
     await ctx.flush();
-    await markError(store, name, e);
-    throw e;
+    throw await markError(store, name, e, signal);
   }
 }
 
@@ -233,7 +254,8 @@ export async function removeMachine(store: MachineStore, name: string, sink: Eve
   }
   const ctx = opContext(store, name, '', '', sink, new AbortController().signal);
   const driverName = cfg?.driver ?? 'container';
-  const data = cfg?.driverData && Object.keys(cfg.driverData).length ? cfg.driverData : driverName === 'container' ? { container: containerName(name) } : {};
+  // no driver data (a create interrupted before its driver returned): the driver finds what it made by the machine's name
+  const data = cfg?.driverData ?? {};
   try {
     const driver = driverName === 'container' ? containerDriver : getDriver(driverName);
     await driver.remove(data, ctx);

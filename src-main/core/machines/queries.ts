@@ -6,7 +6,7 @@ import { FlotillaError } from '../../api/errors';
 import { certInfo, type CertInfo } from './certs';
 import { getDriver } from './drivers/index';
 import type { MachineState } from './drivers/types';
-import { effectiveState, tlsFilesOf } from './lifecycle';
+import { effectiveState, interruptedError, tlsFilesOf } from './lifecycle';
 import { type MachineStore } from './store';
 import { tlsDocker } from './tls-engine';
 import type { MachineConfig, MachineSummary } from './types';
@@ -15,9 +15,9 @@ export function machineUrl(cfg: MachineConfig): string {
   return cfg.endpoint ? `tcp://${cfg.endpoint.docker.host}:${cfg.endpoint.docker.port}` : '';
 }
 
-/** The machine's state as the driver sees it, with the store's `error`/`creating` on top. */
-export async function machineState(cfg: MachineConfig, signal?: AbortSignal): Promise<MachineState> {
-  const st = effectiveState(cfg);
+/** The machine's state as the driver sees it, with the store's `error`/`creating` on top (an interrupted create is `error`). */
+export async function machineState(store: MachineStore, cfg: MachineConfig, signal?: AbortSignal): Promise<MachineState> {
+  const st = effectiveState(store, cfg);
   if (st === 'error') return 'error';
   if (st === 'creating' || st === 'provisioning') return 'creating';
   if (!Object.keys(cfg.driverData).length) return 'error';
@@ -38,11 +38,11 @@ async function summarize(store: MachineStore, name: string, dockerHost: string |
   const url = machineUrl(cfg);
   const base: MachineSummary = { name, driver: cfg.driver, state: 'unknown', url, active: Boolean(url) && url === dockerHost, swarm: '', docker: 'Unknown', error: '' };
   try {
-    base.state = await machineState(cfg, signal);
+    base.state = await machineState(store, cfg, signal);
   } catch (e) {
     return { ...base, state: 'error', error: (e as Error).message };
   }
-  if (base.state === 'error') return { ...base, error: cfg.lastError ?? 'the create was interrupted: run `flotilla machine provision` to retry, or rm' };
+  if (base.state === 'error') return { ...base, error: cfg.lastError ?? interruptedError(store, cfg) ?? `the machine has no host: retry with \`flotilla machine provision ${name}\` or remove it with \`flotilla machine rm ${name}\`` };
   if (base.state !== 'running' || !cfg.endpoint) return { ...base, url: base.state === 'running' ? url : '' };
   try {
     const d = await tlsDocker({ ...cfg.endpoint.docker, ...tlsFilesOf(store, cfg) }, Math.min(8_000, timeoutMs));
@@ -113,13 +113,13 @@ export async function inspectMachine(store: MachineStore, name: string): Promise
   const cfg = await store.load(name);
   const tls = tlsFilesOf(store, cfg);
   const dir = store.machineDir(name);
-  const state = await machineState(cfg).catch(() => 'unknown' as const);
+  const state = await machineState(store, cfg).catch(() => 'unknown' as const);
   return {
     name,
     driver: cfg.driver,
     state,
-    storeState: effectiveState(cfg),
-    lastError: cfg.lastError,
+    storeState: effectiveState(store, cfg),
+    lastError: cfg.lastError ?? interruptedError(store, cfg),
     createdAt: cfg.createdAt,
     url: machineUrl(cfg),
     ip: cfg.endpoint?.ip,
@@ -155,7 +155,7 @@ export async function machineIp(store: MachineStore, name: string): Promise<stri
 
 export async function machineUrlOf(store: MachineStore, name: string): Promise<string> {
   const cfg = await ready(store, name);
-  const st = await machineState(cfg);
+  const st = await machineState(store, cfg);
   if (st !== 'running') throw new FlotillaError('PRECONDITION', `machine ${name} is not running (${st}): start it with \`flotilla machine start ${name}\``);
   return machineUrl(cfg);
 }

@@ -9,7 +9,7 @@ import { validateMachineName } from './names';
 
 async function runningTarget(store: MachineStore, name: string) {
   const cfg = await store.load(name);
-  const st = await machineState(cfg);
+  const st = await machineState(store, cfg);
   if (st !== 'running') throw new FlotillaError('PRECONDITION', `cannot run SSH on ${name}: it is ${st}; start it with \`flotilla machine start ${name}\``);
   return sshTargetOf(store, cfg);
 }

@@ -32,8 +32,6 @@ export interface MachineConfig {
   context?: string;
   /** file name of the SSH private key inside the machine folder */
   sshKey: string;
-  /** pid of the process creating or provisioning it (a dead pid means the create was interrupted) */
-  busyPid?: number;
 }
 
 /** One progress event of create / provision / swarm create. */

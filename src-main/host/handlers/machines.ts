@@ -34,7 +34,7 @@ export function machinesHandlers(s: Services): HandlersFor<typeof machinesContra
     s.broadcast('machines.changed', { name });
     if (engines) s.broadcast('engines.changed', { reason: name ? `machine ${name} changed` : 'machines changed' });
   };
-  const stateOf = async (name: string) => ({ name, state: await machineState(await store.load(name)).catch(() => 'unknown' as const) });
+  const stateOf = async (name: string) => ({ name, state: await machineState(store, await store.load(name)).catch(() => 'unknown' as const) });
   return {
     'machines.ls': async ({ timeoutMs }) => m.listMachines(store, { timeoutMs }),
     'machines.create': async (input, emit, { signal }) => {

@@ -32,7 +32,7 @@ export function terminalsHandlers(s: Services): HandlersFor<typeof terminalsCont
 
   async function onMachine(name: string, size: TerminalSize & { command?: string }, signal: AbortSignal): Promise<TerminalChannel> {
     const cfg = await store.load(name);
-    const st = await machineState(cfg, signal).catch(() => 'unknown');
+    const st = await machineState(store, cfg, signal).catch(() => 'unknown');
     if (st !== 'running') throw new FlotillaError('PRECONDITION', `machine ${name} is ${st}, so it has no shell to open: start it (Machines, or \`flotilla machine start ${name}\`) and try again`);
     const t = sshTargetOf(store, cfg);
     return machineShell(t, `${t.user}@${name}`, size, signal);

@@ -177,7 +177,7 @@ export const containerDriver: MachineDriver = {
           throw new FlotillaError('NOT_FOUND', `image ${image} is not on the local engine: build or pull it first`);
         });
       }
-      if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', 'cancelled');
+      if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', `the create of ${spec.name} was cancelled`);
       const info = (await docker.info()) as { CgroupVersion?: string };
       const v2 = info.CgroupVersion === '2';
       ctx.step('creating the container', `${name} on ${network} (cgroup v${v2 ? 2 : 1})`);
@@ -208,6 +208,7 @@ export const containerDriver: MachineDriver = {
       ctx.log(`created container ${name} (${c.id.slice(0, 12)}) with volume ${volume}`);
       const ip = await ipOf(docker, c.id, network);
       ctx.log(`container ${name} runs at ${ip}`);
+      if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', `the create of ${spec.name} was cancelled`);
       ctx.step('installing the SSH key');
       await installKey(docker, c.id, ctx.sshPublicKey);
       return { endpoint: endpointFor(ip), data: { container: name, volume, network } };
@@ -276,27 +277,26 @@ export const containerDriver: MachineDriver = {
     });
   },
   async remove(data: DriverData, ctx: DriverContext) {
-    const container = typeof data.container === 'string' ? data.container : '';
-    const volume = typeof data.volume === 'string' ? data.volume : container ? `${container}-docker` : '';
-    const network = typeof data.network === 'string' ? data.network : MACHINES_NETWORK;
+    // without driver data (a create interrupted before it returned) the names are the ones create derives from the machine's
+    const container = typeof data.container === 'string' ? data.container : containerName(ctx.machineName);
+    const volume = typeof data.volume === 'string' ? data.volume : `${container}-docker`;
     await withLocal(async (docker) => {
-      if (container) {
-        await docker.getContainer(container).remove({ force: true, v: true }).then(
-          () => ctx.log(`removed container ${container}`),
-          (e: { statusCode?: number }) => {
-            if (e.statusCode !== 404) throw e;
-          },
-        );
+      const networks = new Set([typeof data.network === 'string' ? data.network : MACHINES_NETWORK]);
+      try {
+        const info = await docker.getContainer(container).inspect();
+        for (const n of Object.keys(info.NetworkSettings.Networks ?? {})) networks.add(n);
+        await docker.getContainer(container).remove({ force: true, v: true });
+        ctx.log(`removed container ${container}`);
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
       }
-      if (volume) {
-        await docker.getVolume(volume).remove().then(
-          () => ctx.log(`removed volume ${volume}`),
-          (e: { statusCode?: number }) => {
-            if (e.statusCode !== 404) throw e;
-          },
-        );
-      }
-      await dropNetworkIfEmpty(docker, network);
+      await docker.getVolume(volume).remove().then(
+        () => ctx.log(`removed volume ${volume}`),
+        (e: { statusCode?: number }) => {
+          if (e.statusCode !== 404) throw e;
+        },
+      );
+      for (const n of networks) await dropNetworkIfEmpty(docker, n);
     });
   },
   async state(data: DriverData): Promise<MachineState> {

@@ -41,6 +41,8 @@ export interface HostEndpoint {
 }
 
 export interface DriverContext {
+  /** the machine's name: drivers derive the names of what they make (VM, disks, container) from it, so `rm` finds them without driver data */
+  machineName: string;
   /** the machine's folder in the store (keys, certs, disks, logs live here) */
   machineDir: string;
   /** the machine's SSH public key (OpenSSH format) to install for `user` */

@@ -21,6 +21,8 @@ export const B2D_URL = 'https://github.com/boot2docker/boot2docker/releases/down
 /** put before every command: no progress records on stderr, and cmdlet errors end the command with exit 1 */
 export const PS_PREFIX = "$ProgressPreference = 'SilentlyContinue'; $ErrorActionPreference = 'Stop'; ";
 const SSH_USER = 'docker';
+/** the files a VM's create makes in the machine's folder (named the same for every machine, so `rm` finds them without driver data) */
+const VM_FILES = ['disk.vhdx', 'disk.vhd', 'fixed.vhd', 'seed.iso', 'boot2docker.iso'];
 
 export interface HyperVImageRequest {
   kind: 'cloud' | 'boot2docker';
@@ -391,7 +393,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
           await ps(`Hyper-V\\Stop-VM -Name ${q} -TurnOff`).catch(() => undefined);
           await ps(`Hyper-V\\Remove-VM -Name ${q} -Force`).catch(() => undefined);
         }
-        for (const f of ['disk.vhdx', 'disk.vhd', 'fixed.vhd', 'seed.iso', 'boot2docker.iso']) await fs.rm(path.join(d, f), { force: true });
+        for (const f of VM_FILES) await fs.rm(path.join(d, f), { force: true });
         throw e;
       }
     },
@@ -407,14 +409,22 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
     },
 
     async remove(raw: DriverData, ctx: DriverContext) {
-      const data = readData(raw);
-      const st = await state(data.vm);
+      // no driver data: the create was interrupted before it returned; its VM is named after the machine, its disks are in the machine's folder
+      const interrupted = typeof raw.vm !== 'string';
+      const vm = interrupted ? ctx.machineName : readData(raw).vm;
+      let st: MachineState = 'not-found';
+      try {
+        st = await state(vm);
+      } catch (e) {
+        // not Windows, or no Hyper-V: an interrupted create cannot have made a VM
+        if (!(interrupted && (e as FlotillaError).code === 'UNSUPPORTED')) throw e;
+      }
       if (st !== 'not-found') {
-        if (st !== 'stopped' && st !== 'saved') await must(`Hyper-V\\Stop-VM -Name ${psq(data.vm)} -TurnOff`, `turning off Hyper-V VM ${data.vm}`);
-        await must(`Hyper-V\\Remove-VM -Name ${psq(data.vm)} -Force`, `removing Hyper-V VM ${data.vm} (Remove-VM)`);
-      } else ctx.log(`Hyper-V VM ${data.vm} is already gone`);
+        if (st !== 'stopped' && st !== 'saved') await must(`Hyper-V\\Stop-VM -Name ${psq(vm)} -TurnOff`, `turning off Hyper-V VM ${vm}`);
+        await must(`Hyper-V\\Remove-VM -Name ${psq(vm)} -Force`, `removing Hyper-V VM ${vm} (Remove-VM)`);
+      } else ctx.log(`Hyper-V VM ${vm} is already gone`);
       // Remove-VM keeps the disks: delete what this driver made
-      for (const f of ['disk.vhdx', 'disk.vhd', 'fixed.vhd', 'seed.iso', 'boot2docker.iso']) await fs.rm(path.join(ctx.machineDir, f), { force: true });
+      for (const f of VM_FILES) await fs.rm(path.join(ctx.machineDir, f), { force: true });
     },
 
     async state(raw: DriverData) {

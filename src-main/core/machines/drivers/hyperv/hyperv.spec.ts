@@ -75,7 +75,7 @@ class Player implements Runner {
 
 let dir: string;
 let sshCalls: string[] = [];
-const ctx = (): DriverContext => ({ machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
+const ctx = (): DriverContext => ({ machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
 const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
 const deps = (p: Runner, extra: Partial<HyperVDriverOptions> = {}): HyperVDriverOptions => ({
   runner: p,
@@ -241,6 +241,35 @@ describe('create, start, stop, kill, remove: exact command lines', () => {
     expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`, `Hyper-V\\Remove-VM -Name 'fl1' -Force`].map(line));
     await expect(fs.stat(path.join(dir, 'disk.vhdx'))).rejects.toThrow();
     expect(await d.state({ vm: 'fl1' })).toBe('not-found');
+  });
+
+  describe('rm after an interrupted create (a record with no driver data: VM and files found by the machine name and folder)', () => {
+    it('killed while the VM was booting: Stop-VM -TurnOff, Remove-VM, and the VHDX and seed ISO deleted', async () => {
+      const p = new Player({ vm: 'Running' });
+      const d = createHyperVDriver(deps(p));
+      for (const f of ['disk.vhdx', 'seed.iso']) await fs.writeFile(path.join(dir, f), 'x');
+      await d.remove({}, ctx());
+      expect(p.lines).toEqual([GETVM('fl1'), `Hyper-V\\Stop-VM -Name 'fl1' -TurnOff`, `Hyper-V\\Remove-VM -Name 'fl1' -Force`].map(line));
+      for (const f of ['disk.vhdx', 'seed.iso']) await expect(fs.stat(path.join(dir, f))).rejects.toThrow();
+    });
+
+    it('killed after the boot2docker disks were made, before New-VM: no VM (recorded not-found), the VHD and ISO deleted', async () => {
+      const p = new Player({ vm: 'absent' });
+      const d = createHyperVDriver(deps(p));
+      for (const f of ['fixed.vhd', 'disk.vhd', 'boot2docker.iso']) await fs.writeFile(path.join(dir, f), 'x');
+      await d.remove({}, ctx());
+      expect(p.lines).toEqual([GETVM('fl1')].map(line));
+      for (const f of ['fixed.vhd', 'disk.vhd', 'boot2docker.iso']) await expect(fs.stat(path.join(dir, f))).rejects.toThrow();
+    });
+
+    it('nothing exists: one question, and rm succeeds; off Windows it succeeds without a command', async () => {
+      const p = new Player({ vm: 'absent' });
+      await createHyperVDriver(deps(p)).remove({}, ctx());
+      expect(p.lines).toEqual([GETVM('fl1')].map(line));
+      const q = new Player({ vm: 'absent' });
+      await createHyperVDriver(deps(q, { platform: 'linux' })).remove({}, ctx());
+      expect(q.lines).toEqual([]);
+    });
   });
 
   it('start on a stopped VM: Start-VM, wait for Running, then the IPv4; restart = stop + start', async () => {

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordedCall, Runner } from '../../boot/runner';
-import { createQemuDriver, qmpSocketPath } from './driver';
+import { createQemuDriver } from './driver';
+import { qmpSocketPath } from './data';
+import { NetworkRegistry } from './network';
 
 function fakeRunner(answers: Record<string, { stdout: string; code?: number }>): Runner & { calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
@@ -62,17 +64,29 @@ describe('qemu driver data', () => {
     expect(qmpSocketPath(long)).toBe(qmpSocketPath(long));
   });
 
-  it('treats a machine whose create never made a VM as not found and removes it quietly', async () => {
-    const d = createQemuDriver({ runner: fakeRunner({}) });
+  it('removes a machine whose create was interrupted before it returned (no driver data): its files and its address lease, found by the machine folder', async () => {
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrm-state-'));
+    const d = createQemuDriver({ runner: fakeRunner({}), stateDir });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qrm-'));
+    const other = path.join(os.tmpdir(), 'qrm-other-machine');
+    const reg = new NetworkRegistry(path.join(stateDir, 'networks'));
+    await reg.lease({ name: 'flotilla', owner: other });
+    await reg.lease({ name: 'flotilla', owner: dir });
+    await reg.lease({ name: 'swarm2', owner: dir });
     fs.mkdirSync(path.join(dir, 'qemu'));
     fs.writeFileSync(path.join(dir, 'qemu', 'seed.iso'), 'x');
+    fs.writeFileSync(path.join(dir, 'qemu', 'overlay.qcow2'), 'x');
     await expect(d.state({})).resolves.toBe('not-found');
-    await d.remove({}, { machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', log: () => undefined, step: () => undefined, signal: new AbortController().signal });
+    const ctx = { machineName: 'qrm', machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', log: () => undefined, step: () => undefined, signal: new AbortController().signal };
+    await d.remove({}, ctx);
     expect(fs.existsSync(path.join(dir, 'qemu'))).toBe(false);
-    await expect(d.start({ driverVersion: 9 }, { machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', log: () => undefined, step: () => undefined, signal: new AbortController().signal })).rejects.toThrow(
-      /no usable qemu driver data/,
-    );
+    const left = JSON.parse(fs.readFileSync(path.join(stateDir, 'networks', 'flotilla.json'), 'utf8')) as { leases: Record<string, string> };
+    expect(Object.keys(left.leases)).toEqual([other]);
+    expect(fs.existsSync(path.join(stateDir, 'networks', 'swarm2.json'))).toBe(false);
+    // nothing there at all: rm still succeeds
+    await d.remove({}, ctx);
+    await expect(d.start({ driverVersion: 9 }, ctx)).rejects.toThrow(/no usable qemu driver data/);
     fs.rmSync(dir, { recursive: true });
+    fs.rmSync(stateDir, { recursive: true });
   });
 });

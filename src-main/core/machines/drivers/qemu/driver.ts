@@ -4,17 +4,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { FlotillaError } from '../../../../api/errors';
 import { flotillaHome } from '../../../paths';
 import { execFileRunner, sleep, type Runner } from '../../boot/runner';
-import { ensureCloudImage, CLOUD_IMAGES, type CloudImageSource } from '../../images/cloud-image';
-import { ensureTestImage, findCloudKernel, findTestImage, qemuImageCacheDir } from '../../images/test-image';
+import { findCloudKernel, qemuImageCacheDir } from '../../images/test-image';
 import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
 import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeMedia, type ProbeResult } from './accel';
 import { overlayArgs, qemuArgs, type Accel, type BootMedia, type QemuVmConfig } from './args';
+import { asData, qmpSocketPath, str, vmDirOf, type QemuDriverData } from './data';
 import { findAarch64Firmware, findBinary, freePort, hostArch, isAlive, parseQemuVersion, portIsFree, readPid, sshBanner, type QemuArch } from './host';
+import { resolveImage } from './image';
 import { DEFAULT_NETWORK, DEFAULT_SUBNET, NetworkRegistry, randomMac } from './network';
 import { withQmp } from './qmp';
 import { writeSeed } from './seed';
@@ -40,34 +40,6 @@ export interface QemuDriverOptions {
   platform?: string;
   /** guest architecture (default: the host's) */
   arch?: QemuArch;
-}
-
-/** What the driver keeps in the machine's config.json. */
-export interface QemuDriverData {
-  driverVersion: 1;
-  qemu: string;
-  qemuImg: string;
-  dir: string;
-  vm: QemuVmConfig;
-  image: { source: string; base: string; format: string };
-  sshUser: string;
-  network?: { name: string; subnet: string; ip: string; prefix: number };
-  accelWarning?: string;
-}
-
-function asData(d: DriverData): QemuDriverData {
-  const q = d as Partial<QemuDriverData>;
-  if (q.driverVersion !== 1 || !q.vm || !q.dir || !q.qemu) throw new FlotillaError('INTERNAL', 'this machine has no usable qemu driver data: remove it and create it again');
-  return q as QemuDriverData;
-}
-
-const str = (v: unknown, dflt: string): string => (typeof v === 'string' && v.trim() !== '' ? v.trim() : dflt);
-
-/** unix socket paths are limited to ~104 bytes: long machine folders get a short path in the temp dir */
-export function qmpSocketPath(dir: string): string {
-  const p = path.join(dir, 'qmp.sock');
-  if (Buffer.byteLength(p) < 100) return p;
-  return path.join(os.tmpdir(), `flotilla-qmp-${crypto.createHash('sha256').update(dir).digest('hex').slice(0, 16)}.sock`);
 }
 
 export class QemuDriver implements MachineDriver {
@@ -210,55 +182,16 @@ export class QemuDriver implements MachineDriver {
     return fw;
   }
 
-  private async resolveImage(spec: MachineSpec, ctx: DriverContext): Promise<{ boot: BootMedia; base: string; format: string; user: string; source: string; kernel?: string }> {
-    const source = str(spec.options['qemu-image'], 'debian-12');
-    const cacheDir = this.o.imageCacheDir ?? qemuImageCacheDir(this.o.env);
-    if (source === 'test') {
-      const cached = await findTestImage({ cacheDir });
-      ctx.step('test image', cached ? `cached in ${path.dirname(cached.disk)}` : 'building the Debian test image (first time only, a few minutes)');
-      const b = cached ?? (await ensureTestImage({ cacheDir, log: ctx.log, signal: ctx.signal }));
-      return { boot: { kind: 'kernel', kernel: b.kernel, initrd: b.initrd, append: b.append }, base: b.disk, format: b.diskFormat, user: b.sshUser, source, kernel: b.kernel };
-    }
-    let cloud: CloudImageSource | undefined = CLOUD_IMAGES[source]?.[this.arch];
-    if (!cloud && /^https?:\/\//.test(source)) {
-      const m = /^(sha256|sha512):([0-9a-fA-F]+)$/.exec(str(spec.options['qemu-image-checksum'], ''));
-      if (!m) throw new FlotillaError('BAD_INPUT', `qemu-image ${source} needs qemu-image-checksum as sha256:HEX or sha512:HEX`);
-      cloud = { url: source, algo: m[1] as 'sha256' | 'sha512', checksum: m[2]!, user: 'docker' };
-    }
-    if (cloud) {
-      ctx.step('downloading image', cloud.url);
-      let last = 0;
-      const img = await ensureCloudImage({
-        source: cloud,
-        cacheDir,
-        signal: ctx.signal,
-        onProgress: (p) => {
-          if (Date.now() - last < 1000) return;
-          last = Date.now();
-          ctx.step('downloading image', p.total ? `${Math.floor((p.received * 100) / p.total)}% of ${Math.round(p.total / 1048576)} MB` : `${Math.round(p.received / 1048576)} MB`);
-        },
-      });
-      return { boot: { kind: 'disk' }, base: img.file, format: img.format, user: img.user, source };
-    }
-    const file = path.resolve(source);
-    if (!fs.existsSync(file)) {
-      throw new FlotillaError('NOT_FOUND', `qemu-image "${source}" is neither test, ${Object.keys(CLOUD_IMAGES).join(', ')}, an existing file nor an http(s) URL`);
-    }
-    const info = await this.runner.run(this.qemuImgPath() ?? 'qemu-img', ['info', '--output=json', file], { timeoutMs: 30_000 });
-    const format = info.code === 0 ? String((JSON.parse(info.stdout) as { format?: string }).format ?? 'raw') : 'raw';
-    return { boot: { kind: 'disk' }, base: file, format, user: 'docker', source };
-  }
-
   async create(spec: MachineSpec, ctx: DriverContext): Promise<{ endpoint: HostEndpoint; data: DriverData }> {
     const qemu = this.qemuPath();
     const qemuImg = this.qemuImgPath();
     if (!qemu || !qemuImg) throw new FlotillaError('UNSUPPORTED', `QEMU is not installed (qemu-system-${this.arch} and qemu-img are needed): sudo apt-get install qemu-system-x86 qemu-utils, or brew install qemu`);
     const requested = parseAccelRequest(spec.options['qemu-accel'] ?? 'auto');
-    const dir = path.join(ctx.machineDir, 'qemu');
+    const dir = vmDirOf(ctx.machineDir);
     const netName = str(spec.options['qemu-network'], DEFAULT_NETWORK);
     let leased = false;
     try {
-      const img = await this.resolveImage(spec, ctx);
+      const img = await resolveImage(spec, ctx, { cacheDir: this.o.imageCacheDir ?? qemuImageCacheDir(this.o.env), arch: this.arch, runner: this.runner, qemuImg });
       const firmware = this.firmwareFor(img.boot, qemu);
       ctx.step('accelerator', requested === 'auto' ? 'probing' : requested);
       const choice = await this.chooseAccel(requested, qemu, undefined, { ...img, ...(firmware ? { firmware } : {}) });
@@ -432,8 +365,11 @@ export class QemuDriver implements MachineDriver {
 
   async remove(data: DriverData, ctx: DriverContext): Promise<void> {
     if (Object.keys(data).length === 0) {
-      // create failed before the VM existed; it removed what it had made, but be sure
-      await this.destroy(path.join(ctx.machineDir, 'qemu'), qmpSocketPath(path.join(ctx.machineDir, 'qemu')));
+      // no driver data: the create was interrupted (or failed) before it returned; its files, process and
+      // address lease are found by the machine's folder
+      const dir = vmDirOf(ctx.machineDir);
+      await this.destroy(dir, qmpSocketPath(dir));
+      await this.networks.releaseOwner(ctx.machineDir);
       return;
     }
     const d = asData(data);

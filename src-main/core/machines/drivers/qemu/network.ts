@@ -110,6 +110,22 @@ export class NetworkRegistry {
     }, 30_000);
   }
 
+  /** Gives up every address `owner` holds, on any network (an interrupted create recorded no network name). */
+  async releaseOwner(owner: string): Promise<void> {
+    let files: string[];
+    try {
+      files = await fsp.readdir(this.dir);
+    } catch {
+      return; // no network was ever leased
+    }
+    for (const f of files) {
+      const name = f.endsWith('.json') ? f.slice(0, -'.json'.length) : '';
+      if (!name) continue;
+      const reg = await readJson<Registry>(this.file(name)).catch(() => undefined);
+      if (reg && owner in reg.leases) await this.release(name, owner);
+    }
+  }
+
   async release(name: string, owner: string): Promise<void> {
     await withFileLock(`${this.file(name)}.lock`, async () => {
       const reg = await readJson<Registry>(this.file(name));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { FlotillaError } from '../../../../api/errors.js';
 import { flotillaHome } from '../../../paths.js';
 import { vmLifecycle } from '../lifecycle.js';
-import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types.js';
+import type { DriverContext, DriverData, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types.js';
 import { execFileRunner, sleep as realSleep, type Runner } from '../../boot/runner.js';
 import { buildSeedIso } from '../../boot/cloudinit.js';
 import { writeB2dRawDisk } from '../../boot/b2d.js';
@@ -16,18 +16,10 @@ import { NOT_INSTALLED, HOSTONLY_RULE_VERSION, VBoxManage, checkVersion, locateV
 import { hostOnlyMac, ipForMac, parseDhcpServers, parseHostOnlyIfs, parseMachineReadable, versionAtLeast, vmStateOf, type VBoxVmState } from './parse.js';
 import { DEFAULT_HOSTONLY_CIDR, dhcpPlan, findCollision, inDefaultAllowedRange, networksConfAllows, parseHostCidr, rangeRefusedMessage, type HostCidr } from './network.js';
 import { failureError } from './failures.js';
+import { virtualizationChecks } from './host-checks.js';
+import { B2D_URL, CLOUD_IMAGE_SUMS, CLOUD_IMAGE_URL, SSH_USER, num, opt, readData, str, virtualBoxOptions, type ImageRequest, type VBoxData } from './options.js';
 
-export const CLOUD_IMAGE_URL = 'https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.vmdk';
-export const CLOUD_IMAGE_SUMS = 'https://cloud-images.ubuntu.com/releases/noble/release/SHA256SUMS';
-export const B2D_URL = 'https://github.com/boot2docker/boot2docker/releases/download/v19.03.12/boot2docker.iso';
-const SSH_USER = 'docker';
-
-export interface ImageRequest {
-  kind: 'cloud' | 'boot2docker';
-  url: string;
-  sha256?: string;
-  sha256SumsUrl?: string;
-}
+export { CLOUD_IMAGE_URL, CLOUD_IMAGE_SUMS, B2D_URL, virtualBoxOptions, type ImageRequest } from './options.js';
 
 export interface VirtualBoxDriverOptions {
   runner?: Runner;
@@ -43,53 +35,6 @@ export interface VirtualBoxDriverOptions {
   /** returns a local path of the boot image (default: download into the Flotilla cache) */
   obtainImage?: (req: ImageRequest, ctx: DriverContext) => Promise<string>;
   timeouts?: { ipMs?: number; stopMs?: number; pollMs?: number; firstBootMs?: number };
-}
-
-interface VBoxData {
-  vm: string;
-  hostOnlyCidr: string;
-  hostOnlyAdapter?: string;
-  sshPort?: number;
-  bootImage: 'cloud' | 'boot2docker';
-  ip?: string;
-  hostOnlyNicType?: string;
-  hostOnlyPromisc?: string;
-}
-
-const opt = (spec: MachineSpec, flag: string): string | number | boolean | undefined => spec.options[flag];
-const str = (v: unknown, d: string): string => (typeof v === 'string' && v !== '' ? v : d);
-const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
-
-function readData(d: DriverData): VBoxData {
-  if (typeof d.vm !== 'string') throw new FlotillaError('BAD_INPUT', 'this machine has no VirtualBox VM name in its driver data: it was not made by the virtualbox driver');
-  return {
-    vm: d.vm,
-    hostOnlyCidr: typeof d.hostOnlyCidr === 'string' ? d.hostOnlyCidr : DEFAULT_HOSTONLY_CIDR,
-    ...(typeof d.hostOnlyAdapter === 'string' ? { hostOnlyAdapter: d.hostOnlyAdapter } : {}),
-    ...(typeof d.sshPort === 'number' ? { sshPort: d.sshPort } : {}),
-    bootImage: d.bootImage === 'boot2docker' ? 'boot2docker' : 'cloud',
-    ...(typeof d.ip === 'string' ? { ip: d.ip } : {}),
-    ...(typeof d.hostOnlyNicType === 'string' ? { hostOnlyNicType: d.hostOnlyNicType } : {}),
-    ...(typeof d.hostOnlyPromisc === 'string' ? { hostOnlyPromisc: d.hostOnlyPromisc } : {}),
-  };
-}
-
-export function virtualBoxOptions(): DriverOption[] {
-  return [
-    { flag: 'virtualbox-cpu-count', description: 'number of CPUs (default: the machine spec)', type: 'number' },
-    { flag: 'virtualbox-memory', description: 'memory in MB (default: the machine spec)', type: 'number' },
-    { flag: 'virtualbox-disk-size', description: 'disk size in MB (default: the machine spec)', type: 'number' },
-    { flag: 'virtualbox-hostonly-cidr', description: 'host-only network, host address and prefix; must be inside 192.168.56.0/21 on VirtualBox 6.1.28+ (Linux/macOS) unless /etc/vbox/networks.conf allows it', type: 'string', default: DEFAULT_HOSTONLY_CIDR },
-    { flag: 'virtualbox-boot-image', description: '"cloud" (Ubuntu 24.04 cloud image + cloud-init seed, Docker installed at first boot) or "boot2docker" (legacy, Docker 19.03)', type: 'string', default: 'cloud' },
-    { flag: 'virtualbox-cloud-image-url', description: 'VMDK/VDI cloud image URL', type: 'string', default: CLOUD_IMAGE_URL },
-    { flag: 'virtualbox-cloud-image-sha256', description: 'sha256 of the cloud image (default: read from the release SHA256SUMS)', type: 'string' },
-    { flag: 'virtualbox-boot2docker-url', description: 'boot2docker ISO URL (legacy)', type: 'string', default: B2D_URL },
-    { flag: 'virtualbox-boot2docker-sha256', description: 'sha256 of the boot2docker ISO', type: 'string' },
-    { flag: 'virtualbox-nat-nictype', description: 'NIC type of the NAT adapter', type: 'string', default: '82540EM' },
-    { flag: 'virtualbox-hostonly-nictype', description: 'NIC type of the host-only adapter', type: 'string', default: '82540EM' },
-    { flag: 'virtualbox-hostonly-nicpromisc', description: 'promiscuous mode of the host-only adapter (deny, allow-vms, allow-all)', type: 'string', default: 'deny' },
-    { flag: 'virtualbox-no-vtx-check', description: 'skip the VT-x/AMD-V and Hyper-V checks before creating', type: 'boolean', default: false },
-  ];
 }
 
 export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): MachineDriver {
@@ -140,47 +85,6 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
     const version = checkVersion(raw);
     vbmCache = { vbm: v, version, raw, where: `${found.path} (found via ${found.via})` };
     return vbmCache;
-  }
-
-  /** Is hardware virtualization usable for VirtualBox? Returns [checks], each with remedies. */
-  async function virtualizationChecks(): Promise<PrerequisiteCheck[]> {
-    const checks: PrerequisiteCheck[] = [];
-    if (platform === 'win32') {
-      const script =
-        '$cs = Get-CimInstance -ClassName Win32_ComputerSystem; $p = Get-CimInstance -ClassName Win32_Processor | Select-Object -First 1; ConvertTo-Json -Compress @{ HypervisorPresent = $cs.HypervisorPresent; VirtualizationFirmwareEnabled = $p.VirtualizationFirmwareEnabled }';
-      const r = await runner.run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script]);
-      let j: { HypervisorPresent?: boolean; VirtualizationFirmwareEnabled?: boolean } = {};
-      try {
-        j = JSON.parse(r.stdout) as typeof j;
-      } catch {
-        checks.push({ name: 'virtualization enabled', ok: false, detail: `could not ask Windows (Get-CimInstance): ${(r.stderr || r.stdout).trim().slice(0, 200)}`, remedy: 'check that PowerShell works, or pass --virtualbox-no-vtx-check' });
-        return checks;
-      }
-      checks.push(
-        j.HypervisorPresent
-          ? { name: 'Hyper-V not running', ok: false, detail: 'the Windows hypervisor is running (Win32_ComputerSystem.HypervisorPresent is true); VirtualBox VMs fail or crawl on top of it', remedy: 'run `bcdedit /set hypervisorlaunchtype off` as administrator and reboot (also turn off Memory Integrity), or use the hyperv driver; --virtualbox-no-vtx-check skips this check' }
-          : { name: 'Hyper-V not running', ok: true, detail: 'no hypervisor is running under Windows' },
-      );
-      if (!j.HypervisorPresent)
-        checks.push(
-          j.VirtualizationFirmwareEnabled
-            ? { name: 'virtualization enabled', ok: true, detail: 'VT-x/AMD-V is enabled in the firmware' }
-            : { name: 'virtualization enabled', ok: false, detail: 'VT-x/AMD-V is disabled in the firmware (Win32_Processor.VirtualizationFirmwareEnabled is false)', remedy: 'enable Intel VT-x or AMD-V (SVM) in the BIOS/UEFI settings' },
-        );
-    } else if (platform === 'linux') {
-      const info = await readFile('/proc/cpuinfo').catch(() => '');
-      const ok = /^flags\s*:.*\b(vmx|svm)\b/m.test(info);
-      checks.push(
-        ok
-          ? { name: 'virtualization enabled', ok: true, detail: 'the CPU reports VT-x/AMD-V (vmx/svm in /proc/cpuinfo)' }
-          : { name: 'virtualization enabled', ok: false, detail: 'the CPU reports neither vmx nor svm in /proc/cpuinfo', remedy: 'enable VT-x/AMD-V in the BIOS/UEFI settings (or nested virtualization when this is itself a VM)' },
-      );
-    } else if (platform === 'darwin') {
-      const r = await runner.run('sysctl', ['-n', 'kern.hv_support']);
-      const ok = r.stdout.trim() === '1';
-      checks.push(ok ? { name: 'virtualization enabled', ok: true, detail: 'kern.hv_support is 1' } : { name: 'virtualization enabled', ok: false, detail: 'kern.hv_support is not 1', remedy: 'this Mac cannot run hardware-assisted VMs' });
-    }
-    return checks;
   }
 
   async function checkRange(c: HostCidr, cidr: string, version: [number, number, number]): Promise<void> {
@@ -354,7 +258,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
         out.push({ name: 'VBoxManage installed', ok: true, detail: 'VBoxManage found' });
         out.push({ name: 'VirtualBox version', ok: false, detail: msg, remedy: 'upgrade from https://www.virtualbox.org/wiki/Downloads' });
       }
-      out.push(...(await virtualizationChecks()));
+      out.push(...(await virtualizationChecks(platform, runner, readFile)));
       return out;
     },
 
@@ -367,7 +271,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
       const c = parseHostCidr(cidr);
       await checkRange(c, cidr, version);
       if (opt(spec, 'virtualbox-no-vtx-check') !== true) {
-        const bad = (await virtualizationChecks()).find((x) => !x.ok);
+        const bad = (await virtualizationChecks(platform, runner, readFile)).find((x) => !x.ok);
         if (bad) throw new FlotillaError('UNSUPPORTED', `cannot create a VirtualBox VM: ${bad.detail}; ${bad.remedy ?? ''}`.trim());
       }
       if (await vmInfo(v, vm)) throw new FlotillaError('CONFLICT', `a VirtualBox VM named ${vm} already exists: choose another machine name or remove that VM in VirtualBox`);
@@ -467,15 +371,28 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
     },
 
     async remove(raw: DriverData, ctx: DriverContext) {
-      const data = readData(raw);
-      const { vbm: v } = await vbm();
-      const st = await vmState(v, data.vm);
-      if (st === 'not-found') {
-        ctx.log(`VirtualBox VM ${data.vm} is already gone`);
-        return;
+      // no driver data: the create was interrupted before it returned; its VM is named after the machine, its disk is in the machine's folder
+      const interrupted = typeof raw.vm !== 'string';
+      const vm = interrupted ? ctx.machineName : readData(raw).vm;
+      let v: VBoxManage;
+      try {
+        v = (await vbm()).vbm;
+      } catch (e) {
+        // VirtualBox absent or unusable: an interrupted create cannot have made anything with it
+        if (interrupted && (e as FlotillaError).code === 'UNSUPPORTED') return;
+        throw e;
       }
-      if (st !== 'stopped' && st !== 'saved') await v.out(['controlvm', data.vm, 'poweroff'], data.vm);
-      await v.out(['unregistervm', data.vm, '--delete'], data.vm);
+      const st = await vmState(v, vm);
+      if (st === 'not-found') ctx.log(`VirtualBox VM ${vm} is already gone`);
+      else {
+        if (st !== 'stopped' && st !== 'saved') await v.out(['controlvm', vm, 'poweroff'], vm);
+        await v.out(['unregistervm', vm, '--delete'], vm);
+      }
+      // a disk cloned before the VM had it attached stays in VirtualBox's media registry: close and delete it
+      for (const f of ['disk.vdi', 'disk.vmdk']) {
+        const disk = path.join(ctx.machineDir, f);
+        if (await exists(disk)) await v.raw(['closemedium', 'disk', disk, '--delete']);
+      }
       // the host-only adapter is shared by every Flotilla VM on that network: it stays
     },
 

@@ -78,7 +78,7 @@ let dir: string;
 let steps: string[];
 let sshCalls: string[] = [];
 function ctx(): DriverContext {
-  return { machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: (n) => steps.push(n), signal: new AbortController().signal };
+  return { machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: (n) => steps.push(n), signal: new AbortController().signal };
 }
 const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
 
@@ -438,6 +438,41 @@ describe('create, start, stop, kill, restart, remove: exact command lines', () =
     await d.remove(data, ctx()); // already gone: nothing to do
     expect(p.lines).toEqual([`${VBM} showvminfo fl1 --machinereadable`]);
     expect(await d.state(data)).toBe('not-found');
+  });
+
+  describe('rm after an interrupted create (a record with no driver data: the VM is found by the machine name)', () => {
+    it('killed while the VM was booting: powers it off and unregisters it with --delete', async () => {
+      const p = vbox({ existing: true });
+      const d = createVirtualBoxDriver(deps(p));
+      await d.start({ vm: 'fl1', hostOnlyCidr: '192.168.59.1/24', sshPort: 40022 }, ctx()); // what the killed create got to
+      p.lines = [];
+      await d.remove({}, ctx());
+      expect(p.lines).toEqual([`${VBM} showvminfo fl1 --machinereadable`, `${VBM} controlvm fl1 poweroff`, `${VBM} unregistervm fl1 --delete`]);
+      expect(await d.state({ vm: 'fl1' })).toBe('not-found');
+    });
+
+    it('killed after the disk was cloned but before it was attached: unregisters the VM, then closes and deletes the disk', async () => {
+      const p = vbox({ existing: true });
+      const disk = path.join(dir, 'disk.vdi');
+      const d = createVirtualBoxDriver(deps(p, { exists: async (f) => f === VBM || f === disk }));
+      await d.remove({}, ctx());
+      expect(p.lines).toEqual([`${VBM} --version`, `${VBM} showvminfo fl1 --machinereadable`, `${VBM} unregistervm fl1 --delete`, `${VBM} closemedium disk ${disk} --delete`]);
+    });
+
+    it('killed before createvm: nothing exists, and rm succeeds after one question', async () => {
+      const p = vbox();
+      const d = createVirtualBoxDriver(deps(p));
+      await d.remove({}, ctx());
+      expect(p.lines).toEqual([`${VBM} --version`, `${VBM} showvminfo fl1 --machinereadable`]);
+    });
+
+    it('VirtualBox not installed: nothing can have been made, and rm succeeds without a command', async () => {
+      const p = vbox();
+      const d = createVirtualBoxDriver(deps(p, { exists: async () => false }));
+      await d.remove({}, ctx());
+      expect(p.lines).toEqual([]);
+      await expect(d.remove({ vm: 'fl1' }, ctx())).rejects.toThrow(/VBoxManage was not found/);
+    });
   });
 
   it('restart = stop then start with the saved SSH port; state comes from showvminfo', async () => {
