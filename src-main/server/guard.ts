@@ -51,7 +51,6 @@ export function parseHostHeader(value: string): { name: string; port?: number } 
 
 export interface GuardConfig {
   listen: string;
-  port: number;
   /** names the user allowed with --allow-host (a DNS name, a reverse proxy) */
   allowHosts: readonly string[];
 }
@@ -65,8 +64,9 @@ export function checkRequest(req: http.IncomingMessage, cfg: GuardConfig): Verdi
   const hostHeader = req.headers.host;
   const host = hostHeader === undefined ? undefined : parseHostHeader(hostHeader);
   if (!host) return { ok: false, status: 403, reason: 'the Host header is missing or malformed' };
-  const portOk = host.port === undefined ? cfg.port === 80 : host.port === cfg.port;
-  if (!portOk || !allowedHostnames(cfg.listen, cfg.allowHosts).has(host.name)) {
+  // the name is what DNS rebinding forges; the port may differ (ssh -L 8000:127.0.0.1:7370, a proxy on 443)
+  // and need not match: Origin must still equal this Host exactly, so a page on another port stays out
+  if (!allowedHostnames(cfg.listen, cfg.allowHosts).has(host.name)) {
     return { ok: false, status: 403, reason: `Host "${hostHeader}" is not an address this server listens on (add a name with --allow-host)` };
   }
   const self = (hostHeader ?? '').trim().toLowerCase();

@@ -115,7 +115,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new FlotillaError('NOT_FOUND', `the built renderer is missing at ${root}; run \`npm run build\` first`);
   }
-  const guard: GuardConfig = { listen, port: opts.port, allowHosts: opts.allowHosts ?? [] };
+  const guard: GuardConfig = { listen, allowHosts: opts.allowHosts ?? [] };
 
   const serveFile = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const verdict = checkRequest(req, guard);
@@ -229,7 +229,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     server.listen(opts.port, listen, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
-  guard.port = port;
   server.on('error', (e) => report(`server error: ${e.message}`));
   const shown = listen === '0.0.0.0' || listen === '::' ? '127.0.0.1' : listen;
   const shownHost = shown.includes(':') ? `[${shown}]` : shown;

@@ -157,7 +157,7 @@ describe('browser mode: who may talk to the server', () => {
   });
 
   it('refuses a foreign or missing Host with 403, on HTTP and on the WebSocket even with the token', async () => {
-    for (const h of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, '127.0.0.1', `[::1]:${port}`, `127.0.0.1.nip.io:${port}`, 'a b']) {
+    for (const h of ['evil.example', `evil.example:${port}`, `[::1]:${port}`, `127.0.0.1.nip.io:${port}`, `0.0.0.0:${port}`, 'a b', `127.0.0.1:${port}@evil`]) {
       const r = await get(port, '/', { host: h });
       expect(r.status, h).toBe(403);
       expect(r.headers['referrer-policy'], h).toBe('no-referrer');
@@ -169,6 +169,15 @@ describe('browser mode: who may talk to the server', () => {
     expect((await get(port, '/', { host: `localhost:${port}` })).status).toBe(200);
     expect((await get(port, '/', { host: `LOCALHOST:${port}` })).status).toBe(200);
     expect((await upgrade(port, { protocols: pageProtocols(server.token), headers: { host: `localhost:${port}` } })).status).toBe(101);
+  });
+
+  it('accepts its own name on another port (an ssh -L tunnel, a proxy) when Origin says the same', async () => {
+    const tunnel = '127.0.0.1:8000';
+    expect((await get(port, '/', { host: tunnel, origin: `http://${tunnel}` })).status).toBe(200);
+    expect((await get(port, '/', { host: 'localhost' })).status).toBe(200);
+    expect((await upgrade(port, { protocols: pageProtocols(server.token), headers: { host: tunnel }, origin: `http://${tunnel}` })).status).toBe(101);
+    // the page on the far end of the tunnel is still not the page on another local port
+    expect((await upgrade(port, { protocols: pageProtocols(server.token), headers: { host: tunnel }, origin: `http://127.0.0.1:8080` })).status).toBe(403);
   });
 
   it('refuses a foreign Origin with 403, on HTTP and on the WebSocket even with the token', async () => {
