@@ -25,8 +25,8 @@ export interface ServeOptions {
   allowHosts?: readonly string[];
   /** a client that leaves more than this many bytes unread is cut off (default 16 MiB) */
   maxBufferedBytes?: number;
-  /** where the server reports refusals and cut-offs (default: the core log, as warnings) */
-  log?: (line: string) => void;
+  /** where the server reports refusals ('info': a hostile page may send many) and cut-offs and failures ('warn'); default the core log */
+  log?: (line: string, level: 'info' | 'warn') => void;
 }
 
 export interface RunningServer {
@@ -110,7 +110,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const listen = opts.listen ?? '127.0.0.1';
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url');
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const report = opts.log ?? ((line: string) => coreLog.warn(line));
+  const log = opts.log ?? ((line: string, level: 'info' | 'warn') => coreLog[level](line));
+  const report = (line: string): void => log(line, 'warn');
+  const refused = (line: string): void => log(line, 'info');
   const root = path.resolve(opts.rendererDir);
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new FlotillaError('NOT_FOUND', `the built renderer is missing at ${root}; run \`npm run build\` first`);
@@ -120,7 +122,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const serveFile = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const verdict = checkRequest(req, guard);
     if (!verdict.ok) {
-      report(`refused ${req.method ?? '?'} from ${peer(req)}: ${verdict.reason}`);
+      refused(`refused ${req.method ?? '?'} from ${peer(req)}: ${verdict.reason}`);
       return refuse(res, verdict.status, verdict.reason);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD are served here');
@@ -206,7 +208,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     try {
       const verdict = checkRequest(req, guard);
       if (!verdict.ok) {
-        report(`refused a WebSocket from ${peer(req)}: ${verdict.reason}`);
+        refused(`refused a WebSocket from ${peer(req)}: ${verdict.reason}`);
         return refuseUpgrade(socket, verdict.status, verdict.reason);
       }
       const p = decodePath(req.url ?? '/');
