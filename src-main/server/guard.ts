@@ -64,8 +64,8 @@ export function checkRequest(req: http.IncomingMessage, cfg: GuardConfig): Verdi
   const hostHeader = req.headers.host;
   const host = hostHeader === undefined ? undefined : parseHostHeader(hostHeader);
   if (!host) return { ok: false, status: 403, reason: 'the Host header is missing or malformed' };
-  // the name is what DNS rebinding forges; the port may differ (ssh -L 8000:127.0.0.1:7370, a proxy on 443)
-  // and need not match: Origin must still equal this Host exactly, so a page on another port stays out
+  // the name is what DNS rebinding forges; the port may differ (ssh -L 8000:127.0.0.1:7370, a proxy on 443):
+  // Origin must still equal this Host exactly, which keeps a page on another local port out
   if (!allowedHostnames(cfg.listen, cfg.allowHosts).has(host.name)) {
     return { ok: false, status: 403, reason: `Host "${hostHeader}" is not an address this server listens on (add a name with --allow-host)` };
   }
@@ -74,7 +74,7 @@ export function checkRequest(req: http.IncomingMessage, cfg: GuardConfig): Verdi
   const origin = req.headers.origin;
   // https too: the same host:port can only be this server, reached through a TLS-terminating proxy
   if (origin !== undefined && origin.toLowerCase() !== `http://${self}` && origin.toLowerCase() !== `https://${self}`) {
-    return { ok: false, status: 403, reason: `Origin "${origin}" is not this server's own origin` };
+    return { ok: false, status: 403, reason: `Origin "${origin.slice(0, 200)}" is not this server's own origin` };
   }
 
   // Browsers leave Origin off plain GETs (script and image loads); Sec-Fetch-Site still says who asked.
