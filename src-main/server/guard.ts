@@ -8,7 +8,7 @@ import os from 'node:os';
 export const TOKEN_PROTOCOL_PREFIX = 'flotilla.token.';
 export const PROTOCOL = 'flotilla.v1';
 
-export type Verdict = { ok: true; host: string } | { ok: false; status: 400 | 403; reason: string };
+export type Verdict = { ok: true } | { ok: false; status: 400 | 403; reason: string };
 
 function isWildcard(listen: string): boolean {
   return listen === '0.0.0.0' || listen === '::';
@@ -85,7 +85,7 @@ export function checkRequest(req: http.IncomingMessage, cfg: GuardConfig): Verdi
     const navigation = req.headers['sec-fetch-mode'] === 'navigate' && req.headers['sec-fetch-dest'] === 'document';
     if (!navigation) return { ok: false, status: 403, reason: `a request from another site or port (Sec-Fetch-Site: ${site})` };
   }
-  return { ok: true, host: self };
+  return { ok: true };
 }
 
 /** The decoded path of a request target, or undefined when it is not valid percent-encoding or holds a NUL. */
