@@ -13,6 +13,7 @@ import { APP_ORIGIN, isTrustedFrame } from '../../src-main/electron/trust';
 import { createClient, type FlotillaApi } from '../../src-renderer/api/client';
 import { createWebSocketTransport, type WebSocketLike } from '../../src-renderer/api/ws-transport';
 import { createBridgeTransport } from '../../src-renderer/api/bridge-transport';
+import { tokenProtocols } from '../../src-renderer/api/token';
 import { FlotillaError } from '../../src-main/api/errors';
 import { createIpcPair } from '../support/ipc-stand-in';
 
@@ -42,7 +43,8 @@ async function websocketRig(): Promise<Rig & { server: RunningServer }> {
     return c;
   };
   const server = await startServer({ host, port: 0, rendererDir: renderer });
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+  // as the page connects: the token in a subprotocol (see src-renderer/api/token.ts)
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, tokenProtocols(server.token));
   const api = createClient(createWebSocketTransport(ws as unknown as WebSocketLike));
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -184,9 +186,8 @@ describe('browser mode access control', () => {
     expect(rig.server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${rig.server.port}/\\?token=[A-Za-z0-9_-]{20,}$`));
   });
 
-  it('refuses HTTP without the token with 401, serves with it', async () => {
+  it('serves the page, refuses a wrong token in its address with 401', async () => {
     const base = `http://127.0.0.1:${rig.server.port}`;
-    expect((await fetch(`${base}/`)).status).toBe(401);
     expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
     const ok = await fetch(`${base}/?token=${rig.server.token}`);
     expect(ok.status).toBe(200);
