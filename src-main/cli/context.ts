@@ -1,5 +1,5 @@
 // Shared by every CLI verb: global flags, connecting to the chosen engine, printing, and errors.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { FlotillaError, isFlotillaError } from '../api/errors';
 import { connectEngine, parseEngineUrl, resolveLocalTarget, type EngineConnection, type EngineTarget } from '../core/engine';
 
@@ -15,6 +15,32 @@ export interface GlobalOptions {
 
 export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+/**
+ * Options end at the first argument, as in docker, only where a verb takes a command after it
+ * (`service create IMAGE sh -c ..`, `exec TASK ls -l`, `machine ssh NAME ls -l`): commander needs positional
+ * options on the program for that, which confines the global flags to before the verb. So every verb gets
+ * hidden copies of them, and `flotilla service ls --json` keeps working.
+ */
+export function globalFlagsEverywhere(program: Command): void {
+  const globalsOf = program.options.filter((o) => o.long !== '--version');
+  const walk = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      const taken = new Set(sub.options.flatMap((o) => [o.short, o.long]).filter(Boolean));
+      for (const g of globalsOf) {
+        if (taken.has(g.long) || (g.short && taken.has(g.short))) continue;
+        sub.addOption(new Option(g.flags, g.description).hideHelp());
+      }
+      walk(sub);
+    }
+  };
+  walk(program);
+}
+
+/** A command after its verb's arguments: a leading `--` (still accepted, as before options ended there) is dropped. */
+export function commandWords(words: string[]): string[] {
+  return words[0] === '--' ? words.slice(1) : words;
 }
 
 /** Resolves `--machine NAME` to an engine target; installed by the machines module. */

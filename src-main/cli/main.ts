@@ -1,7 +1,7 @@
 // The `flotilla` command: the same core as the window, with docker-like global flags.
 import { Command } from 'commander';
 import { VERSION } from '../core/version';
-import { reportError } from './context';
+import { globalFlagsEverywhere, reportError } from './context';
 import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
 import { registerEngine } from './commands/engine';
@@ -20,6 +20,7 @@ export function buildProgram(): Command {
     .option('--ssh-key <file>', 'private key for ssh:// hosts (default: the SSH agent, then ~/.ssh/id_*)')
     .option('--machine <name>', 'target a Flotilla machine by name instead of -H')
     .option('--json', 'machine-readable output')
+    .enablePositionalOptions()
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'flotilla:')) });
   program.exitOverride((err) => {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerSwarm(program);
   registerStacks(program);
   registerMachines(program);
+  globalFlagsEverywhere(program);
   return program;
 }
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
-import { action, globals, interruptSignal, output, progress, table, setMachineResolver, setMachineNodeResolver, intArg } from '../context';
+import { action, commandWords, globals, interruptSignal, output, progress, table, setMachineResolver, setMachineNodeResolver, intArg } from '../context';
 import { MachineStore } from '../../core/machines/store';
 import * as m from '../../core/machines/commands';
 import { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../../core/machines/drivers/index';
@@ -70,7 +70,9 @@ function addDriverFlags(cmd: Command): void {
 }
 
 function registerMachineVerbs(program: Command): void {
-  const machine = program.command('machine').description('hosts with keys and TLS: create, provision, ssh, env (docker-machine\'s command set)');
+  const machine = program.command('machine').description('hosts with keys and TLS: create, provision, ssh, env (docker-machine\'s command set)')
+    // `machine ssh NAME CMD...` passes CMD's options through; commander wants this on the parent for that
+    .enablePositionalOptions();
 
   machine
     .command('ls')
@@ -267,10 +269,12 @@ function registerMachineVerbs(program: Command): void {
   machine
     .command('ssh')
     .argument('<name>', 'machine')
-    .argument('[command...]', 'command to run (after --); interactive shell without one')
+    .argument('[command...]', 'command to run: everything after NAME, options included, as in docker-machine ssh; interactive shell without one')
     .description('log into the machine, or run a command there')
+    .passThroughOptions()
     .action(
-      action(async (name: string, command: string[]) => {
+      action(async (name: string, words: string[]) => {
+        const command = commandWords(words);
         if (command.length) {
           const r = await m.machineSsh(store(), name, command.join(' '), { onStdout: (d) => process.stdout.write(d) });
           process.exitCode = r.code;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
 import type { ServiceCreateInput, ServiceUpdateInput, Task, ModelEvent, ClusterModel, LogLine } from '../../api/domains/swarm';
-import { action, globals, intArg, machineNodeTarget, output, progress, table, withEngine, type GlobalOptions } from '../context';
+import { action, commandWords, globals, intArg, machineNodeTarget, output, progress, table, withEngine, type GlobalOptions } from '../context';
 import { connectEngine, parseEngineUrl } from '../../core/engine';
 import * as sw from '../../core/swarm';
 import type { Cluster } from '../../core/swarm';
@@ -360,7 +360,9 @@ function psTable(tasks: Task[], nodes: Map<string, string>, noTrunc = false): st
 }
 
 function registerServiceVerbs(program: Command): void {
-  const service = program.command('service').description('swarm services (through a manager)');
+  const service = program.command('service').description('swarm services (through a manager)')
+    // `service create IMAGE CMD...` passes CMD's options through; commander wants this on the parent for that
+    .enablePositionalOptions();
   service
     .command('ls')
     .description('list services: mode, running/desired, image, ports, update status')
@@ -406,8 +408,9 @@ function registerServiceVerbs(program: Command): void {
   const create = service
     .command('create')
     .argument('<image>', 'image')
-    .argument('[args...]', 'command and arguments')
+    .argument('[command...]', 'command and its arguments: everything after IMAGE, options included, as in docker')
     .description('create a service (docker service create flags)')
+    .passThroughOptions()
     .option('--name <name>', 'service name')
     .option('--replicas <n>', 'number of tasks')
     .option('--mode <mode>', 'replicated or global')
@@ -456,7 +459,7 @@ function registerServiceVerbs(program: Command): void {
       checkEnum(o.rollbackOrder as string | undefined, '--rollback-order', ['stop-first', 'start-first']);
       checkEnum(o.restartCondition as string | undefined, '--restart-condition', ['none', 'on-failure', 'any']);
       // commander's --no-healthcheck defaults `healthcheck` to true
-      const input = parseCreate(image, args, { ...o, noHealthcheck: o.healthcheck === false });
+      const input = parseCreate(image, commandWords(args), { ...o, noHealthcheck: o.healthcheck === false });
       await withEngine(cmd, async (conn) => {
         const r = await sw.createService(conn, input);
         output(cmd, r, () => r.id);
@@ -615,15 +618,18 @@ function registerOtherVerbs(program: Command): void {
   program
     .command('exec')
     .argument('<target>', 'a task id, or a service (its first running task)')
-    .argument('<cmd...>', 'command (put -- before it)')
+    .argument('<command...>', 'command and its arguments: everything after TARGET, options included, as in docker exec')
     .description("run a command in a task's container on whichever node runs it; exits with its exit code")
+    .passThroughOptions()
     .option('-i, --interactive', 'keep stdin open')
     .option('-t, --tty', 'allocate a TTY')
     .option('-u, --user <user>', 'user')
     .option('-w, --workdir <dir>', 'working directory')
     .option('-e, --env <K=V>', 'environment variable', collect)
     .action(
-      action(async (target: string, argv: string[], o: { interactive?: boolean; tty?: boolean; user?: string; workdir?: string; env?: string[] }, cmd: Command) => {
+      action(async (target: string, words: string[], o: { interactive?: boolean; tty?: boolean; user?: string; workdir?: string; env?: string[] }, cmd: Command) => {
+        const argv = commandWords(words);
+        if (!argv.length) throw new FlotillaError('BAD_INPUT', `give the command to run: flotilla exec ${target} COMMAND [ARG...]`);
         await withCluster(cmd, async (c) => {
           if (!o.interactive && !o.tty) {
             const r = await sw.execInTask(c, target, { cmd: argv, user: o.user, workdir: o.workdir, env: o.env });
