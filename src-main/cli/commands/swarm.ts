@@ -10,6 +10,19 @@ import { connectEngine, parseEngineUrl } from '../../core/engine';
 import * as sw from '../../core/swarm';
 import type { Cluster } from '../../core/swarm';
 import { applyChanges } from '../../core/swarm/cluster-model';
+import { digits, LogPrefixer } from '../service-log-prefix';
+
+interface LogsFlags {
+  follow?: boolean;
+  tail?: string;
+  since?: string;
+  until?: string;
+  timestamps?: boolean;
+  taskIds?: boolean;
+  resolve?: boolean;
+  trunc?: boolean;
+  raw?: boolean;
+}
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -584,9 +597,12 @@ function registerServiceVerbs(program: Command): void {
     .option('--since <t>', 'since a timestamp or relative time (10m)')
     .option('--until <t>', 'until a timestamp or relative time')
     .option('-t, --timestamps', 'show timestamps')
-    .option('--no-task-ids', 'omit the task prefix')
+    .option('--no-task-ids', 'no task IDs in the prefix')
+    .option('--no-resolve', 'service and node IDs in the prefix instead of names')
+    .option('--no-trunc', 'full task IDs in the prefix')
+    .option('--raw', 'no prefix at all')
     .action(
-      action(async (ref: string, o: { follow?: boolean; tail?: string; since?: string; until?: string; timestamps?: boolean; taskIds?: boolean }, cmd: Command) => {
+      action(async (ref: string, o: LogsFlags, cmd: Command) => {
         if (o.tail !== undefined && o.tail !== 'all' && !/^\d+$/.test(o.tail)) throw new FlotillaError('BAD_INPUT', `invalid --tail "${o.tail}": expected a number or all`);
         const ac = new AbortController();
         const stop = (): void => ac.abort();
@@ -596,16 +612,32 @@ function registerServiceVerbs(program: Command): void {
         try {
           await withCluster(cmd, async (c) => {
             const svc = await sw.inspectService(c.manager, ref).catch(() => undefined);
+            const replicas = svc?.Spec.Mode?.Replicated?.Replicas;
+            // docker pads slots to the replica count's digits; a task's logs to its own slot's
+            const width = svc ? (replicas === undefined ? 1 : digits(replicas)) : o.raw || json ? 1 : digits((await sw.resolveTask(c.manager, ref).catch(() => undefined))?.Slot ?? 0);
+            const prefixer = new LogPrefixer(c.manager, width, { noResolve: o.resolve === false, noTrunc: o.trunc === false, noTaskIds: o.taskIds === false });
+            // names are looked up asynchronously: a chain keeps the lines in the order they came
+            let printed: Promise<void> = Promise.resolve();
+            let failure: unknown;
             const print = (l: LogLine): void => {
               if (json) return void process.stdout.write(JSON.stringify(l) + '\n');
-              const prefix = o.taskIds !== false && l.taskId && svc ? `${svc.Spec.Name}.${short(l.taskId)}@${short(l.nodeId)}    | ` : '';
-              (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${l.timestamp ? l.timestamp + ' ' : ''}${prefix}${l.line}\n`);
+              const write = (prefix: string): void => void (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${l.timestamp ? l.timestamp + ' ' : ''}${prefix}${l.line}\n`);
+              printed = printed
+                .then(async () => {
+                  if (failure === undefined) write(o.raw || !l.taskId || !l.nodeId ? '' : await prefixer.prefix(l.taskId, l.nodeId));
+                })
+                .catch((e: unknown) => {
+                  failure ??= e;
+                  ac.abort();
+                });
             };
             if (svc) await sw.serviceLogs(c.manager, svc.ID, opts, print);
             else await sw.taskLogs(c, ref, opts, print).catch((e: unknown) => {
               if (e instanceof FlotillaError && e.code === 'NOT_FOUND') throw new FlotillaError('NOT_FOUND', `no such service or task: ${ref}`);
               throw e;
             });
+            await printed;
+            if (failure !== undefined) throw failure;
           });
         } finally {
           process.off('SIGINT', stop);
