@@ -12,7 +12,7 @@ import { containerMachineLeftovers } from '../support/machines';
 import * as m from '../../src-main/core/machines/commands';
 import { containerDriver, containerName, isNetworkGone, MACHINES_NETWORK } from '../../src-main/core/machines/drivers/container';
 import { opContext } from '../../src-main/core/machines/context';
-import { ensureMachineKey } from '../../src-main/core/machines/ssh-keys';
+import { ensureMachineKey } from '../../src-main/core/sshkeys';
 import { NODE_IMAGES } from '../../src-main/core/lab/image';
 import type { MachineEvent } from '../../src-main/core/machines/types';
 

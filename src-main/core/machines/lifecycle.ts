@@ -11,11 +11,11 @@ import { clearLease, leaseAlive, newLease, readLease, writeLease, type BusyLease
 import { containerDriver } from './drivers/container';
 import { getDriver, slowFactorOf } from './drivers/index';
 import type { HostEndpoint, MachineSpec } from './drivers/types';
-import { forgetHost } from './known-hosts';
+import { forgetHost } from '../known-hosts';
 import { validateEngineOptions } from './engine-options';
 import { validateMachineName } from './names';
 import { provision } from './provisioner';
-import { ensureMachineKey, publicKeyOf } from './ssh-keys';
+import { ensureMachineKey, publicKeyOf } from '../sshkeys';
 import { waitForSsh, withSsh, type SshTarget } from './ssh';
 import { type MachineStore } from './store';
 import { waitForTls } from './tls-engine';
@@ -135,7 +135,8 @@ export async function createMachine(store: MachineStore, o: CreateOptions, sink:
     if (driver.name === 'generic') {
       // a wrong key or user is bad input: check it before anything is changed on the server
       ctx.step('checking SSH access', `${made.endpoint.ssh.user}@${made.endpoint.ssh.host}:${made.endpoint.ssh.port}`);
-      await waitForSsh(sshTargetOf(store, cfg), 20_000, signal);
+      const pinned = await waitForSsh(sshTargetOf(store, cfg), 20_000, signal);
+      if (pinned) ctx.log(pinned);
     }
     stopIfCancelled(signal, o.name);
     await ctx.flush();
