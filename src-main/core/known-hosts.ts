@@ -4,9 +4,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import path from 'node:path';
 import { FlotillaError } from '../api/errors';
 import { withFileLock } from './filelock';
 import { writeFileAtomic } from './fsutil';
+import { flotillaHome } from './paths';
+
+/** The user's Flotilla known_hosts: engines over ssh:// and machines pin here. */
+export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(flotillaHome(env), 'known_hosts');
+}
 
 export interface KnownHostEntry {
   /** 1-based line number in the file */
@@ -102,6 +109,14 @@ export function editKnownHosts(file: string, edit: (lines: string[]) => string[]
   );
   chain = p.catch(() => undefined);
   return p;
+}
+
+/** The OpenSSH public key lines (`type base64 [comment]`) in a text, e.g. `cat /etc/ssh/ssh_host_*_key.pub`. */
+export function publicKeyLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => /^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/]+={0,2}(\s|$)/.test(l));
 }
 
 const hostsOfLine = (line: string): string[] => line.trim().split(/\s+/)[0]?.split(',') ?? [];
