@@ -1,6 +1,6 @@
 // Host keys are checked during key exchange, before any authentication: a real ssh2 server on 127.0.0.1
 // presents a host key other than the pinned one, and neither SSH client Flotilla has (machines' SshSession,
-// the engines' shared tunnel) sends it a single authentication request. With the right key pinned, the same
+// the engines' shared tunnel, the VM drivers' first-boot command) sends it a single authentication request. With the right key pinned, the same
 // server sees the client authenticate, so the count is one that can move.
 import fs from 'node:fs';
 import type net from 'node:net';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireTunnel, releaseTunnel } from '../../src-main/core/engine/ssh';
+import { sshExec, waitFirstBoot } from '../../src-main/core/machines/boot/host';
 import { readKnownHosts, recordHostKeys } from '../../src-main/core/known-hosts';
 import { SshSession, waitForSsh } from '../../src-main/core/machines/ssh';
 import { generateReadableKeyPair } from '../../src-main/core/sshkeys';
@@ -113,5 +114,26 @@ describe('engines: the shared ssh:// tunnel', () => {
     } finally {
       releaseTunnel(t);
     }
+  });
+});
+
+describe("VM drivers' first-boot SSH (virtualbox, hyperv)", () => {
+  it('refuses a changed host key before authentication, and the first-boot wait stops at once', async () => {
+    await pinned(otherPair);
+    await expect(sshExec(target(), 'true', 5000)).rejects.toThrow(/has changed/);
+    expect(authAttempts).toBe(0);
+    const ctx = { step: () => undefined, signal: new AbortController().signal };
+    const t0 = Date.now();
+    await expect(waitFirstBoot(sshExec, target(), 'vm1', 60_000, ctx, 10)).rejects.toThrow(/has changed/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(authAttempts).toBe(0);
+  });
+
+  it('pins the key on first contact and says so', async () => {
+    const lines: string[] = [];
+    await sshExec({ ...target(), onPinned: (l) => lines.push(l) }, 'true', 5000);
+    expect(lines).toEqual([expect.stringMatching(/^Permanently added '\[127\.0\.0\.1\]:\d+' \(ssh-ed25519 SHA256:/)]);
+    expect(authAttempts).toBeGreaterThan(0);
+    expect(readKnownHosts(knownHosts)).toHaveLength(1);
   });
 });
