@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ssh2 from 'ssh2';
-import { ensureKeyPairFiles, generateReadableKeyPair } from './sshkeys';
-import { publicKeyOf } from './machines/ssh-keys';
+import { ensureKeyPairFiles, generateReadableKeyPair, publicKeyOf } from './sshkeys';
 
 describe('generateReadableKeyPair', () => {
   it('every pair it returns is one ssh2 parses back, with the public line matching', () => {

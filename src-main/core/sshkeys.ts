@@ -1,5 +1,6 @@
-// SSH key pairs Flotilla makes for itself (the lab's, each machine's): ed25519, OpenSSH format, private key 0600,
-// written atomically. Neutral ground for lab/ and machines/, which keep the pairs in their own places.
+// SSH key pairs: those Flotilla makes for itself (the lab's, each machine's: ed25519, OpenSSH format, private key
+// 0600, written atomically) and the public half of a key it is given. Neutral ground for lab/ and machines/, which
+// keep the pairs in their own places.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
@@ -44,4 +45,24 @@ export async function ensureKeyPairFiles(identity: string, comment: string, publ
     await writeFileAtomic(pub, pair.public.trim() + '\n', { mode: publicMode });
     return { identity, publicKey: pair.public.trim() };
   }
+}
+
+export interface SshKeyPair {
+  privateKeyPath: string;
+  publicKey: string;
+}
+
+/** One pair per machine, at the path its store gives. */
+export async function ensureMachineKey(store: { sshKeyPath(name: string): string }, name: string): Promise<SshKeyPair> {
+  // 0600 for the public half too: a machine's folder holds only what its owner may read
+  const { identity, publicKey } = await ensureKeyPairFiles(store.sshKeyPath(name), `flotilla-${name}`, 0o600);
+  return { privateKeyPath: identity, publicKey };
+}
+
+/** The OpenSSH public line of any private key ssh2 can read (for keys given to the generic driver). */
+export function publicKeyOf(privateKey: string): string {
+  const k = ssh2.utils.parseKey(privateKey);
+  if (k instanceof Error) throw k;
+  const key = Array.isArray(k) ? k[0] : k;
+  return `${key.type} ${key.getPublicSSH().toString('base64')}`;
 }

@@ -12,7 +12,8 @@ import { containerMachineLeftovers } from '../support/machines';
 import * as m from '../../src-main/core/machines/commands';
 import { containerDriver, containerName, isNetworkGone, MACHINES_NETWORK } from '../../src-main/core/machines/drivers/container';
 import { opContext } from '../../src-main/core/machines/context';
-import { ensureMachineKey } from '../../src-main/core/machines/ssh-keys';
+import { ensureMachineKey } from '../../src-main/core/sshkeys';
+import { readKnownHosts } from '../../src-main/core/known-hosts';
 import { NODE_IMAGES } from '../../src-main/core/lab/image';
 import type { MachineEvent } from '../../src-main/core/machines/types';
 
@@ -93,7 +94,14 @@ describe('container machines', () => {
       const dropIn = await m.machineSsh(store, name, 'cat /etc/systemd/system/docker.service.d/10-flotilla.conf');
       expect(dropIn.stdout).toContain('-H tcp://0.0.0.0:2376 --tlsverify');
       // the log was kept
-      expect(await store.readLog(name)).toContain('answers over TLS');
+      const log = await store.readLog(name);
+      expect(log).toContain('answers over TLS');
+      // the host key was read through the local engine and recorded before the first SSH connection: no trust on first use
+      const sshHost = (await store.load(name)).endpoint!.ssh.host;
+      const hostKey = (await docker(['-H', 'unix:///var/run/docker.sock', 'exec', containerName(name), 'cat', '/etc/ssh/ssh_host_ed25519_key.pub'])).out.split(' ')[1];
+      expect(readKnownHosts(path.join(home, 'known_hosts')).filter((e) => e.hosts.includes(sshHost)).map((e) => e.key)).toContain(hostKey);
+      expect(log).toContain(`recorded the SSH host keys of ${sshHost}:22`);
+      expect(log).not.toContain('Permanently added');
     }
     const ls = await m.listMachines(store);
     for (const name of names) expect(ls.find((x) => x.name === name)).toMatchObject({ state: 'running', driver: 'container', docker: expect.stringMatching(/^v\d+/) as unknown as string });
@@ -201,7 +209,11 @@ describe('container machines', () => {
   });
 
   it('rm removes each machine and everything it made', async () => {
+    const ips = await Promise.all(names.map(async (n) => (await store.load(n)).endpoint!.ssh.host));
+    expect(readKnownHosts(path.join(home, 'known_hosts')).filter((e) => ips.some((ip) => e.hosts.includes(ip)))).not.toEqual([]);
     for (const n of names) await m.removeMachine(store, n);
+    // each machine's host-key pin went with it
+    expect(readKnownHosts(path.join(home, 'known_hosts')).filter((e) => ips.some((ip) => e.hosts.includes(ip)))).toEqual([]);
     expect(await leftovers(names)).toEqual([]);
     expect(await m.listMachines(store)).toEqual([]);
     // the shared network went with the last machine (or stays for machines of another store on this engine)

@@ -98,6 +98,7 @@ beforeAll(async () => {
     machineDir,
     sshPublicKey: fs.readFileSync(`${key}.pub`, 'utf8').trim(),
     sshPrivateKeyPath: key,
+    knownHostsFile: path.join(work, 'known_hosts'),
     log: () => undefined,
     step: (name, detail) => steps.push(detail ? `${name}: ${detail}` : name),
     signal: new AbortController().signal,

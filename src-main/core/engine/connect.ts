@@ -1,10 +1,9 @@
 // connectEngine: one EngineConnection (a dockerode client) over a unix socket / named pipe, verified TLS, or SSH.
 // Every transport plugs in as the dial function of a DialAgent, so dockerode always speaks plain HTTP over
 // a stream we opened, and openChannels() counts exactly the streams still open.
-import path from 'node:path';
 import Docker from 'dockerode';
 import { FlotillaError } from '../../api/errors';
-import { flotillaHome } from '../paths';
+import { defaultKnownHostsFile } from '../known-hosts';
 import type { ConnectOptions, EngineConnection, EngineTarget } from './types';
 import { DialAgent, type Dial } from './dial-agent';
 import { describeRequestError, dialPlain, dialTls, loadTlsContext } from './tls';
@@ -14,9 +13,7 @@ import { REQUEST_TIMEOUT_MS, withRequestTimeouts, type DialOptions } from './req
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function defaultKnownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(flotillaHome(env), 'known_hosts');
-}
+export { defaultKnownHostsFile } from '../known-hosts';
 
 function pipePath(p: string): string {
   return process.platform === 'win32' ? p.replace(/\//g, '\\') : p;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import { FlotillaError } from '../../api/errors';
-import { algorithmsForKeyType, checkHostKey, entriesFor, hostKeyChangedError, pinHostKey, readKnownHosts } from './known-hosts';
+import { preferredHostKeyAlgorithms, verifyHostKey } from '../known-hosts';
 import { describeNetError } from './net-errors';
 
 // ssh2 is CommonJS: take its exports from the default import (named imports fail under Node's ESM loader)
@@ -135,9 +135,8 @@ export class SshTunnel {
   private handshake(): Promise<Client> {
     const cfg = this.cfg;
     const { methods, described } = authMethods(cfg);
-    const pinned = readKnownHosts(cfg.knownHostsFile);
     let hostKeyError: FlotillaError | undefined;
-    const preferred = [...new Set(entriesFor(pinned, cfg.host, cfg.port).flatMap((e) => algorithmsForKeyType(e.keyType)))] as ServerHostKeyAlgorithm[];
+    const preferred = preferredHostKeyAlgorithms(cfg.knownHostsFile, cfg.host, cfg.port) as ServerHostKeyAlgorithm[];
     const config: ConnectConfig = {
       host: cfg.host,
       port: cfg.port,
@@ -146,22 +145,12 @@ export class SshTunnel {
       readyTimeout: cfg.timeoutMs,
       keepaliveInterval: cfg.keepaliveMs ?? 15_000,
       keepaliveCountMax: 3,
+      // runs during key exchange: a refused key ends the connection before any authentication is sent
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-        // read again: another process may have pinned it meanwhile
-        const verdict = checkHostKey(readKnownHosts(cfg.knownHostsFile), cfg.host, cfg.port, key);
-        if (verdict.status === 'match') return verify(true);
-        if (verdict.status === 'changed') {
-          hostKeyError = hostKeyChangedError(cfg.knownHostsFile, cfg.host, cfg.port, key, verdict.entries);
-          return verify(false);
-        }
-        // pinning waits for the file's lock: answered through verify, which ssh2 allows
-        pinHostKey(cfg.knownHostsFile, cfg.host, cfg.port, key).then(
-          () => verify(true),
-          (e: unknown) => {
-            hostKeyError = e instanceof FlotillaError && e.code === 'AUTH' ? e : new FlotillaError('INTERNAL', `cannot pin the host key of ${cfg.host} in ${cfg.knownHostsFile}: ${(e as Error).message}`);
-            verify(false);
-          },
-        );
+        void verifyHostKey(cfg.knownHostsFile, cfg.host, cfg.port, key).then((r) => {
+          if (!r.ok) hostKeyError = r.error;
+          verify(r.ok);
+        });
       },
     };
     if (preferred.length) config.algorithms = { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };

@@ -9,7 +9,8 @@ import { FlotillaError } from '../../api/errors';
 import { docker, run, sleep } from './exec';
 import { withFileLock } from '../filelock';
 import { BUSYBOX_IMAGE, ensureHostBusybox, ensureNodeBusybox, ensureNodeImage, labCacheDir, NODE_IMAGES, type LabImageKind } from './image';
-import { ensureLabKey, forgetLabHostKey, removeLabKey, type LabKey } from './keys';
+import { defaultKnownHostsFile, forgetHost, publicKeyLines, recordHostKeys, verifyHostKey } from '../known-hosts';
+import { ensureLabKey, labKnownHostsFile, removeLabKey, type LabKey } from './keys';
 import { checkLabName, DEFAULT_LAB, DEFAULT_SUBNET, maxNodes, nodeIndex, nodeIp, nodeName, parseCidr } from './subnet';
 
 export type { LabNode } from '../../api/domains/lab';
@@ -227,7 +228,7 @@ async function ensureContainer(spec: NodeSpec, key: LabKey, cgroupV2: boolean, p
     if (labels[IMAGE_LABEL] !== spec.kind) await run('docker', ['volume', 'rm', '-f', volume]);
   }
   progress(`${spec.container}: creating at ${spec.ip}`);
-  await forgetLabHostKey(spec.lab, spec.ip); // the new container makes a new host key
+  await forgetHost(labKnownHostsFile(spec.lab), spec.ip, 22); // the new container makes a new host key
   await docker(['volume', 'create', '--label', `${LAB_LABEL}=${spec.lab}`, volume]);
   await docker([
     'create', '--name', spec.container, '--hostname', spec.container, '--network', spec.lab, '--ip', spec.ip,
@@ -260,9 +261,19 @@ async function waitReady(spec: NodeSpec, identity: string, deadline: number, pro
       },
     ],
     [
+      'its SSH host keys',
+      async () => {
+        const keys = await nodeHostKeys(c);
+        last = keys.length ? '' : 'no /etc/ssh/ssh_host_*_key.pub yet';
+        if (!keys.length) return false;
+        await recordNodeHostKeys(spec, keys);
+        return true;
+      },
+    ],
+    [
       `sshd to accept the lab key at ${spec.ip}:22`,
       async () => {
-        last = await sshProbe(spec.ip, identity);
+        last = await sshProbe(spec.lab, spec.ip, identity);
         return last === 'ok';
       },
     ],
@@ -296,8 +307,24 @@ async function waitReady(spec: NodeSpec, identity: string, deadline: number, pro
   progress(`${c}: ready at ${spec.ip}`);
 }
 
-/** 'ok' when root can log in with the key and run a command, else the reason. */
-function sshProbe(host: string, identity: string): Promise<string> {
+/** The node's SSH host public keys, read through the local engine (a channel that needs no trust on first use). */
+async function nodeHostKeys(container: string): Promise<string[]> {
+  const r = await run('docker', ['exec', container, 'sh', '-c', 'cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null'], { timeoutMs: 20_000 });
+  return publicKeyLines(r.stdout);
+}
+
+/**
+ * Records the node's host keys in the lab's known_hosts and in the user's ($FLOTILLA_HOME/known_hosts), in place
+ * of whatever was pinned for its address: a lab made again at the same addresses has new host keys, and
+ * `flotilla -H ssh://root@ADDRESS` must not take them for an attack.
+ */
+async function recordNodeHostKeys(spec: NodeSpec, keys: string[]): Promise<void> {
+  await recordHostKeys(labKnownHostsFile(spec.lab), spec.ip, 22, keys);
+  await recordHostKeys(defaultKnownHostsFile(), spec.ip, 22, keys);
+}
+
+/** 'ok' when root can log in with the key and run a command, else the reason. The host key must be the recorded one. */
+function sshProbe(lab: string, host: string, identity: string): Promise<string> {
   return new Promise((resolve) => {
     const conn = new ssh2.Client();
     let settled = false;
@@ -314,9 +341,22 @@ function sshProbe(host: string, identity: string): Promise<string> {
         stream.resume();
       });
     });
-    conn.on('error', (e) => finish(e.message));
-    conn.on('close', () => finish('connection closed'));
-    conn.connect({ host, port: 22, username: 'root', privateKey: fs.readFileSync(identity), readyTimeout: 8000, hostVerifier: () => true });
+    let hostKeyError = '';
+    conn.on('error', (e) => finish(hostKeyError || e.message));
+    conn.on('close', () => finish(hostKeyError || 'connection closed'));
+    conn.connect({
+      host,
+      port: 22,
+      username: 'root',
+      privateKey: fs.readFileSync(identity),
+      readyTimeout: 8000,
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        void verifyHostKey(labKnownHostsFile(lab), host, 22, key, { strict: true }).then((r) => {
+          if (!r.ok) hostKeyError = r.error.message;
+          verify(r.ok);
+        });
+      },
+    });
   });
 }
 

@@ -26,6 +26,7 @@ export function opContext(store: MachineStore, name: string, publicKey: string, 
     machineDir: store.machineDir(name),
     sshPublicKey: publicKey,
     sshPrivateKeyPath: privateKeyPath,
+    knownHostsFile: store.knownHostsFile,
     signal,
     log(line: string) {
       for (const l of line.split('\n')) {

@@ -10,12 +10,12 @@ import { removeMachineContext, writeMachineContext } from './contexts';
 import { clearLease, leaseAlive, newLease, readLease, writeLease, type BusyLease } from './busy';
 import { containerDriver } from './drivers/container';
 import { getDriver, slowFactorOf } from './drivers/index';
-import type { HostEndpoint, MachineSpec } from './drivers/types';
-import { forgetHost } from './known-hosts';
+import type { CreatedHost, HostEndpoint, MachineSpec } from './drivers/types';
+import { fingerprint, forgetHost, recordHostKeys } from '../known-hosts';
 import { validateEngineOptions } from './engine-options';
 import { validateMachineName } from './names';
 import { provision } from './provisioner';
-import { ensureMachineKey, publicKeyOf } from './ssh-keys';
+import { ensureMachineKey, publicKeyOf } from '../sshkeys';
 import { waitForSsh, withSsh, type SshTarget } from './ssh';
 import { type MachineStore } from './store';
 import { waitForTls } from './tls-engine';
@@ -59,6 +59,17 @@ export function interruptedError(store: MachineStore, cfg: MachineConfig): strin
   const op = cfg.state === 'creating' ? 'create' : 'provision';
   const where = lease ? ` at step "${lease.step}"${lease.detail ? ` (${lease.detail})` : ''} (its process ${lease.pid} is gone)` : ' before its first step';
   return `the ${op} was interrupted${where}: retry with \`flotilla machine provision ${cfg.name}\` or remove it with \`flotilla machine rm ${cfg.name}\``;
+}
+
+/** Records the host keys a driver learned without the network for the host's SSH address, before the first connection. */
+async function recordDriverHostKeys(store: MachineStore, made: CreatedHost, ctx: OpContext): Promise<void> {
+  const { host, port } = made.endpoint.ssh;
+  if (!made.hostKeys?.length) {
+    ctx.log(`the ${host}:${port} host key is not known yet: the first SSH connection pins it`);
+    return;
+  }
+  await recordHostKeys(store.knownHostsFile, host, port, made.hostKeys);
+  ctx.log(`recorded the SSH host keys of ${host}:${port} in ${store.knownHostsFile}: ${made.hostKeys.map((k) => `${k.split(' ')[0]} ${fingerprint(k.split(' ')[1])}`).join(', ')}`);
 }
 
 /** A Ctrl+C (or the window's cancel) stops here, between steps, where the driver has cleaned up what it was making. */
@@ -132,10 +143,12 @@ export async function createMachine(store: MachineStore, o: CreateOptions, sink:
       c.driverData = made.data;
       c.state = 'provisioning';
     });
+    await recordDriverHostKeys(store, made, ctx);
     if (driver.name === 'generic') {
       // a wrong key or user is bad input: check it before anything is changed on the server
       ctx.step('checking SSH access', `${made.endpoint.ssh.user}@${made.endpoint.ssh.host}:${made.endpoint.ssh.port}`);
-      await waitForSsh(sshTargetOf(store, cfg), 20_000, signal);
+      const pinned = await waitForSsh(sshTargetOf(store, cfg), 20_000, signal);
+      if (pinned) ctx.log(pinned);
     }
     stopIfCancelled(signal, o.name);
     await ctx.flush();
@@ -196,6 +209,7 @@ export async function provisionMachine(store: MachineStore, name: string, sink: 
         c.endpoint = made.endpoint;
         c.driverData = made.data;
       });
+      await recordDriverHostKeys(store, made, ctx);
     } else if (driver.name !== 'generic') {
       const st = await driver.state(cfg.driverData).catch(() => 'unknown' as const);
       if (st === 'not-found') throw new FlotillaError('NOT_FOUND', `the host of machine ${name} is gone (its ${cfg.driver} resources were removed): remove the machine and create it again`);

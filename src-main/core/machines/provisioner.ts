@@ -139,7 +139,8 @@ export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
   const T = provisionTimeouts(p.slow, { sshTimeoutMs: p.sshTimeoutMs, dockerTimeoutMs: p.dockerTimeoutMs });
   if (T.command > PROVISION_TIMEOUTS.command) log(`slow host: waiting up to ${Math.round(T.ssh / 1000)} s for SSH, ${Math.round(T.restart / 1000)} s for the Docker restart, ${Math.round(T.tls / 1000)} s for TLS`);
   step('waiting for SSH', `${p.ssh.user}@${p.ssh.host}:${p.ssh.port}`);
-  await waitForSsh(p.ssh, T.ssh, p.signal);
+  const pinned = await waitForSsh(p.ssh, T.ssh, p.signal);
+  if (pinned) log(pinned);
   return withSsh(
     p.ssh,
     async (s) => {

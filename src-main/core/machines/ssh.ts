@@ -1,10 +1,10 @@
-// Running commands and copying files on a machine over ssh2, with its host key pinned in
-// $FLOTILLA_HOME/known_hosts. Every wait has a timeout.
+// Running commands and copying files on a machine over ssh2, with its host key checked against
+// $FLOTILLA_HOME/known_hosts during key exchange, before any authentication. Every wait has a timeout.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Client, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { Client, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
 import { FlotillaError } from '../../api/errors';
-import { checkHostKey } from './known-hosts';
+import { preferredHostKeyAlgorithms, verifyHostKey } from '../known-hosts';
 
 export interface SshTarget {
   host: string;
@@ -20,15 +20,12 @@ export interface ExecResult {
   stderr: string;
 }
 
-function keyParts(key: Buffer): { type: string; b64: string } {
-  const len = key.readUInt32BE(0);
-  return { type: key.subarray(4, 4 + len).toString(), b64: key.toString('base64') };
-}
-
 export class SshSession {
   private constructor(
     readonly client: Client,
     readonly target: SshTarget,
+    /** set when this connection pinned the host key on first use (ssh's "Permanently added ..." line) */
+    readonly pinnedHostKey?: string,
   ) {}
 
   static async connect(t: SshTarget, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<SshSession> {
@@ -39,8 +36,8 @@ export class SshSession {
       throw new FlotillaError('BAD_INPUT', `cannot read SSH key ${t.privateKeyPath}: ${(e as Error).message}`);
     }
     const client = new Client();
-    let hostKey: { ok: boolean; message: string } = { ok: true, message: '' };
-    const pending: Array<Promise<void>> = [];
+    let hostKeyError: FlotillaError | undefined;
+    let pinned: string | undefined;
     return new Promise<SshSession>((resolve, reject) => {
       const onAbort = () => {
         client.destroy();
@@ -52,16 +49,11 @@ export class SshSession {
         if (err) {
           client.destroy();
           reject(err);
-        } else resolve(new SshSession(client, t));
+        } else resolve(new SshSession(client, t, pinned));
       };
-      client.once('ready', () => {
-        Promise.all(pending).then(
-          () => (hostKey.ok ? done() : done(new FlotillaError('AUTH', hostKey.message))),
-          (e: Error) => done(e),
-        );
-      });
+      client.once('ready', () => done());
       client.once('error', (e: Error & { level?: string; code?: string }) => {
-        if (!hostKey.ok) return done(new FlotillaError('AUTH', hostKey.message));
+        if (hostKeyError) return done(hostKeyError);
         const where = `${t.user}@${t.host}:${t.port}`;
         if (e.level === 'client-authentication') return done(new FlotillaError('AUTH', `SSH to ${where} refused the key ${t.privateKeyPath}: check the user and that the key is in its authorized_keys`));
         if (e.code === 'ECONNREFUSED') return done(new FlotillaError('UNREACHABLE', `SSH to ${where} was refused: is sshd running on port ${t.port}?`));
@@ -69,22 +61,24 @@ export class SshSession {
           return done(new FlotillaError('UNREACHABLE', `cannot reach ${where} (${e.code ?? 'timeout'}): check the address and that the host is up`));
         done(new FlotillaError('UNREACHABLE', `SSH to ${where} failed: ${e.message}`));
       });
+      const preferred = preferredHostKeyAlgorithms(t.knownHostsFile, t.host, t.port) as ServerHostKeyAlgorithm[];
       const cfg: ConnectConfig = {
         host: t.host,
         port: t.port,
         username: t.user,
         privateKey,
         readyTimeout: opts.timeoutMs ?? 15_000,
-        hostVerifier: (key: Buffer) => {
-          const { type, b64 } = keyParts(key);
-          pending.push(
-            checkHostKey(t.knownHostsFile, t.host, t.port, type, b64).then((r) => {
-              if (r === 'mismatch') hostKey = { ok: false, message: `the host key of ${t.host}:${t.port} changed since it was pinned in ${t.knownHostsFile}: if the host was rebuilt, remove its line there` };
-            }),
-          );
-          return true;
+        // runs during key exchange: a refused key ends the connection before the private key is used
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          void verifyHostKey(t.knownHostsFile, t.host, t.port, key).then((r) => {
+            if (r.ok) pinned = r.pinned;
+            else hostKeyError = r.error;
+            verify(r.ok);
+          });
         },
       };
+      // a host with several keys is asked for the pinned kind
+      if (preferred.length) cfg.algorithms = { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };
       client.connect(cfg);
     });
   }
@@ -150,15 +144,24 @@ export async function withSsh<T>(t: SshTarget, fn: (s: SshSession) => Promise<T>
   }
 }
 
-/** Waits until SSH answers (`exit 0`), up to timeoutMs; AUTH errors fail at once. */
-export async function waitForSsh(t: SshTarget, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits until SSH answers (`exit 0`), up to timeoutMs; AUTH errors (a changed host key among them) fail at once.
+ * Returns ssh's "Permanently added ..." line when this first contact pinned the host key, for the machine's log.
+ */
+export async function waitForSsh(t: SshTarget, timeoutMs: number, signal?: AbortSignal): Promise<string | undefined> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
     if (signal?.aborted) throw new FlotillaError('CANCELLED', 'cancelled');
     try {
-      await withSsh(t, (s) => s.run('exit 0', { timeoutMs: 10_000 }), { timeoutMs: 10_000, signal });
-      return;
+      return await withSsh(
+        t,
+        async (s) => {
+          await s.run('exit 0', { timeoutMs: 10_000 });
+          return s.pinnedHostKey;
+        },
+        { timeoutMs: 10_000, signal },
+      );
     } catch (e) {
       if (e instanceof FlotillaError && (e.code === 'AUTH' || e.code === 'CANCELLED' || e.code === 'BAD_INPUT')) throw e;
       last = e;

@@ -173,7 +173,7 @@ describe('first boot wait and ports', () => {
   it('retries SSH until the deadline, then says what to look at', async () => {
     let n = 0;
     const ctx = { step: () => undefined, signal: new AbortController().signal };
-    const t = { host: '127.0.0.1', port: 40022, user: 'docker', privateKeyPath: '/k' };
+    const t = { host: '127.0.0.1', port: 40022, user: 'docker', privateKeyPath: '/k', knownHostsFile: '/kh' };
     const ok = await waitFirstBoot(async () => (n++ < 2 ? Promise.reject(new Error('ECONNREFUSED')) : 'Docker version 28\n'), t, 'fl1', 60_000, ctx, 1);
     expect(ok).toBe('Docker version 28');
     expect(n).toBe(3);

@@ -14,6 +14,8 @@ export interface SeedInput {
   /** install and start the Hyper-V KVP daemon so Hyper-V can report the VM's addresses */
   hypervKvp?: boolean;
   instanceId?: string;
+  /** the host's ed25519 key, made by Flotilla, so its public half is known (and pinned) before the first boot */
+  hostKey?: { private: string; public: string };
 }
 
 export function userData(s: SeedInput): string {
@@ -33,6 +35,8 @@ export function userData(s: SeedInput): string {
     ],
     ssh_pwauth: false,
   };
+  // cloud-init's ssh module installs these instead of generating keys
+  if (s.hostKey) cfg.ssh_keys = { ed25519_private: s.hostKey.private.trimEnd() + '\n', ed25519_public: s.hostKey.public.trim() };
   const runcmd: string[][] = [];
   if (s.hypervKvp) runcmd.push(['sh', '-c', 'apt-get install -y linux-cloud-tools-$(uname -r) || apt-get install -y hyperv-daemons; systemctl restart hv-kvp-daemon || true']);
   if (s.installDocker ?? true) {

@@ -5,6 +5,7 @@ import net from 'node:net';
 import fs from 'node:fs/promises';
 import { Client } from 'ssh2';
 import { FlotillaError } from '../../../api/errors.js';
+import { verifyHostKey } from '../../known-hosts.js';
 
 export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -62,6 +63,10 @@ export interface SshTarget {
   port: number;
   user: string;
   privateKeyPath: string;
+  /** Flotilla's known_hosts: the host key is checked (or, on first contact, pinned) before authentication */
+  knownHostsFile: string;
+  /** told ssh's "Permanently added ..." line when this connection pinned the host key */
+  onPinned?: (line: string) => void;
 }
 
 export type SshExec = (t: SshTarget, command: string, timeoutMs: number) => Promise<string>;
@@ -93,11 +98,26 @@ export const sshExec: SshExec = async (t, command, timeoutMs) => {
         });
       });
     });
+    let hostKeyError: FlotillaError | undefined;
     c.on('error', (e) => {
       clearTimeout(timer);
-      reject(e);
+      reject(hostKeyError ?? e);
     });
-    c.connect({ host: t.host, port: t.port, username: t.user, privateKey, readyTimeout: timeoutMs });
+    c.connect({
+      host: t.host,
+      port: t.port,
+      username: t.user,
+      privateKey,
+      readyTimeout: timeoutMs,
+      // during key exchange, before the key is used: a VM's first contact pins its key (trust on first use)
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        void verifyHostKey(t.knownHostsFile, t.host, t.port, key).then((r) => {
+          if (!r.ok) hostKeyError = r.error;
+          else if (r.pinned) t.onPinned?.(r.pinned);
+          verify(r.ok);
+        });
+      },
+    });
   });
 };
 
@@ -123,6 +143,8 @@ export async function waitFirstBoot(
     try {
       return (await ssh(t, FIRST_BOOT_COMMAND, Math.max(1000, deadline - Date.now()))).trim();
     } catch (e) {
+      // a host key other than the pinned one will not change by waiting
+      if (e instanceof FlotillaError && e.code === 'AUTH') throw e;
       last = (e as Error).message;
     }
     if (Date.now() >= deadline) break;

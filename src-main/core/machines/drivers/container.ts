@@ -4,6 +4,7 @@
 import type Docker from 'dockerode';
 import { FlotillaError } from '../../../api/errors';
 import { ensureNodeImage, NODE_IMAGES } from '../../lab/image';
+import { publicKeyLines } from '../../known-hosts';
 import { containerExec, localEngine } from './local-engine';
 import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from './types';
 
@@ -129,6 +130,23 @@ async function installKey(docker: Docker, id: string, publicKey: string): Promis
   if (r.code !== 0) throw new FlotillaError('ENGINE', `could not install the SSH key in the container: ${r.output.trim()}`);
 }
 
+/**
+ * The container's SSH host keys, read through the local engine (no network, so nothing to trust on first use).
+ * sshd's unit makes them at boot (ssh-keygen -A), so this waits for the ed25519 one; a custom image without it
+ * gives whatever keys it has, or none (the first connection then pins the key).
+ */
+async function readHostKeys(docker: Docker, id: string, ctx: DriverContext, timeoutMs = 60_000): Promise<string[]> {
+  const end = Date.now() + timeoutMs;
+  let keys: string[] = [];
+  for (;;) {
+    const r = await containerExec(docker, id, ['sh', '-c', 'cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null']);
+    keys = publicKeyLines(r.output);
+    if (keys.some((k) => k.startsWith('ssh-ed25519 ')) || Date.now() > end) return keys;
+    if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', 'cancelled');
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
+
 export const containerDriver: MachineDriver = {
   name: 'container',
   description: 'a system container (systemd, sshd, dockerd) on this computer\'s Docker engine: no hypervisor needed',
@@ -211,7 +229,9 @@ export const containerDriver: MachineDriver = {
       if (ctx.signal.aborted) throw new FlotillaError('CANCELLED', `the create of ${spec.name} was cancelled`);
       ctx.step('installing the SSH key');
       await installKey(docker, c.id, ctx.sshPublicKey);
-      return { endpoint: endpointFor(ip), data: { container: name, volume, network } };
+      ctx.step('reading the SSH host keys', 'through the local engine');
+      const hostKeys = await readHostKeys(docker, c.id, ctx);
+      return { endpoint: endpointFor(ip), data: { container: name, volume, network }, hostKeys };
     } catch (e) {
       if (made) {
         await docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);

@@ -49,6 +49,8 @@ export interface DriverContext {
   sshPublicKey: string;
   /** path of the matching private key */
   sshPrivateKeyPath: string;
+  /** Flotilla's known_hosts, where a first connection made by the driver itself pins the host key */
+  knownHostsFile: string;
   /** raw log line for the machine's log */
   log(line: string): void;
   /** a named step of progress, shown to the user */
@@ -59,13 +61,24 @@ export interface DriverContext {
 /** Opaque per-driver state kept in the machine's config.json (e.g. container id, VM name, ports). */
 export type DriverData = Record<string, unknown>;
 
+export interface CreatedHost {
+  endpoint: HostEndpoint;
+  data: DriverData;
+  /**
+   * The host's SSH public keys (OpenSSH lines), when the driver knows them without asking the host over the network
+   * (read through the local engine, or made by Flotilla and given to the host): they are recorded for the SSH
+   * address before the first connection. Left out, the first connection pins the key it is shown (trust on first use).
+   */
+  hostKeys?: string[];
+}
+
 export interface MachineDriver {
   readonly name: string;
   readonly description: string;
   options(): DriverOption[];
   prerequisites(signal?: AbortSignal): Promise<PrerequisiteCheck[]>;
   /** makes the host and returns its endpoint plus driver data; must leave nothing behind when it throws */
-  create(spec: MachineSpec, ctx: DriverContext): Promise<{ endpoint: HostEndpoint; data: DriverData }>;
+  create(spec: MachineSpec, ctx: DriverContext): Promise<CreatedHost>;
   start(data: DriverData, ctx: DriverContext): Promise<HostEndpoint>;
   stop(data: DriverData, ctx: DriverContext): Promise<void>;
   restart(data: DriverData, ctx: DriverContext): Promise<HostEndpoint>;

@@ -386,7 +386,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
           await must(`Hyper-V\\Add-VMHardDiskDrive -VMName ${q} -Path ${psq(disk)}`, 'attaching the disk (Add-VMHardDiskDrive)');
         }
         const endpoint = await startVm(data, ctx);
-        if (boot === 'cloud') await waitFirstBoot(ssh, { host: endpoint.ip, port: 22, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath }, vm, firstBootMs, ctx);
+        if (boot === 'cloud') await waitFirstBoot(ssh, { host: endpoint.ip, port: 22, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath, knownHostsFile: ctx.knownHostsFile, onPinned: (l) => ctx.log(l) }, vm, firstBootMs, ctx);
         return { endpoint, data: { ...data } as DriverData };
       } catch (e) {
         if (vmMade) {

@@ -75,7 +75,7 @@ class Player implements Runner {
 
 let dir: string;
 let sshCalls: string[] = [];
-const ctx = (): DriverContext => ({ machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
+const ctx = (): DriverContext => ({ machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), knownHostsFile: path.join(dir, 'known_hosts'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
 const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
 const deps = (p: Runner, extra: Partial<HyperVDriverOptions> = {}): HyperVDriverOptions => ({
   runner: p,

@@ -77,7 +77,7 @@ describe('qemu driver data', () => {
     fs.writeFileSync(path.join(dir, 'qemu', 'seed.iso'), 'x');
     fs.writeFileSync(path.join(dir, 'qemu', 'overlay.qcow2'), 'x');
     await expect(d.state({})).resolves.toBe('not-found');
-    const ctx = { machineName: 'qrm', machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', log: () => undefined, step: () => undefined, signal: new AbortController().signal };
+    const ctx = { machineName: 'qrm', machineDir: dir, sshPublicKey: '', sshPrivateKeyPath: '', knownHostsFile: path.join(dir, 'known_hosts'), log: () => undefined, step: () => undefined, signal: new AbortController().signal };
     await d.remove({}, ctx);
     expect(fs.existsSync(path.join(dir, 'qemu'))).toBe(false);
     const left = JSON.parse(fs.readFileSync(path.join(stateDir, 'networks', 'flotilla.json'), 'utf8')) as { leases: Record<string, string> };

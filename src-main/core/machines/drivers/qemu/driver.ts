@@ -9,7 +9,8 @@ import { FlotillaError } from '../../../../api/errors';
 import { flotillaHome } from '../../../paths';
 import { execFileRunner, sleep, type Runner } from '../../boot/runner';
 import { findCloudKernel, qemuImageCacheDir } from '../../images/test-image';
-import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
+import { generateReadableKeyPair } from '../../../sshkeys';
+import type { CreatedHost, DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
 import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeMedia, type ProbeResult } from './accel';
 import { overlayArgs, qemuArgs, type Accel, type BootMedia, type QemuVmConfig } from './args';
 import { asData, qmpSocketPath, str, vmDirOf, type QemuDriverData } from './data';
@@ -182,7 +183,7 @@ export class QemuDriver implements MachineDriver {
     return fw;
   }
 
-  async create(spec: MachineSpec, ctx: DriverContext): Promise<{ endpoint: HostEndpoint; data: DriverData }> {
+  async create(spec: MachineSpec, ctx: DriverContext): Promise<CreatedHost> {
     const qemu = this.qemuPath();
     const qemuImg = this.qemuImgPath();
     if (!qemu || !qemuImg) throw new FlotillaError('UNSUPPORTED', `QEMU is not installed (qemu-system-${this.arch} and qemu-img are needed): sudo apt-get install qemu-system-x86 qemu-utils, or brew install qemu`);
@@ -235,7 +236,10 @@ export class QemuDriver implements MachineDriver {
         ...(firmware ? { firmware } : {}),
       };
       const sshUser = str(spec.options['qemu-ssh-user'], img.user);
+      // the host key is made here and given to the VM through the seed: it is known before the VM boots
+      const hostKey = generateReadableKeyPair(`flotilla-host-${spec.name}`);
       await writeSeed(vm.seed, {
+        hostKey,
         hostname: spec.name,
         sshPublicKey: ctx.sshPublicKey,
         user: sshUser,
@@ -255,7 +259,7 @@ export class QemuDriver implements MachineDriver {
         ...(choice.warning ? { accelWarning: choice.warning } : {}),
       };
       const endpoint = await this.launch(data, ctx);
-      return { endpoint, data: data as unknown as DriverData };
+      return { endpoint, data: data as unknown as DriverData, hostKeys: [hostKey.public.trim()] };
     } catch (e) {
       await this.destroy(dir, qmpSocketPath(dir));
       if (leased) await this.networks.release(netName, ctx.machineDir).catch(() => undefined);

@@ -3,7 +3,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import ssh2 from 'ssh2';
 import { parse } from 'yaml';
+import { generateReadableKeyPair } from '../../../sshkeys';
 import { freePort, parseQemuVersion, portIsFree } from './host';
 import { mcastFor, NetworkRegistry, parseSubnet, pickAddress, randomMac } from './network';
 import { hostnameFor, networkConfig, seedFiles } from './seed';
@@ -81,6 +83,14 @@ describe('seed', () => {
     expect(files['user-data']).toMatch(/^#cloud-config\ndisable_root: false\n/);
     expect(files['user-data']).toContain(input.sshPublicKey);
     expect(files['meta-data']).toBe('instance-id: flotilla-n1-abcd\nlocal-hostname: node-1-lab\n');
+  });
+
+  it("gives cloud-init the host key Flotilla made (ssh_keys), so it is known before the VM boots", () => {
+    const hostKey = generateReadableKeyPair('flotilla-host-n1');
+    const ud = parse(Object.fromEntries(seedFiles({ ...input, hostKey }).map((f) => [f.name, f.data]))['user-data']) as { ssh_keys?: Record<string, string> };
+    expect(ud.ssh_keys).toEqual({ ed25519_private: hostKey.private.trimEnd() + '\n', ed25519_public: hostKey.public.trim() });
+    expect(ssh2.utils.parseKey(ud.ssh_keys!.ed25519_private)).not.toBeInstanceOf(Error);
+    expect(parse(seedFiles(input)[0].data)).not.toHaveProperty('ssh_keys');
   });
 
   it('writes network-config v2 for cloud-init: the NAT NIC on DHCP, the private NIC static, both matched by MAC', () => {

@@ -12,6 +12,8 @@ export interface QemuSeedInput {
   instanceId: string;
   natMac: string;
   privateNet?: { mac: string; ip: string; prefix: number };
+  /** the VM's SSH host key (see SeedInput.hostKey) */
+  hostKey?: { private: string; public: string };
 }
 
 /** A valid hostname from a machine name (machine names may hold dots and underscores). */
@@ -29,7 +31,7 @@ export function networkConfig(s: Pick<QemuSeedInput, 'natMac' | 'privateNet'>): 
 }
 
 export function seedFiles(s: QemuSeedInput): { name: string; data: string }[] {
-  const base = { hostname: hostnameFor(s.hostname), sshPublicKey: s.sshPublicKey, user: s.user, installDocker: false, instanceId: s.instanceId };
+  const base = { hostname: hostnameFor(s.hostname), sshPublicKey: s.sshPublicKey, user: s.user, installDocker: false, instanceId: s.instanceId, ...(s.hostKey ? { hostKey: s.hostKey } : {}) };
   let ud = userData(base);
   // root logins for the test image and for root-user machines: cloud-init disables root by default
   if (s.user === 'root') ud = ud.replace('#cloud-config\n', '#cloud-config\ndisable_root: false\n');
@@ -41,5 +43,6 @@ export function seedFiles(s: QemuSeedInput): { name: string; data: string }[] {
 }
 
 export async function writeSeed(file: string, s: QemuSeedInput): Promise<void> {
-  await fsp.writeFile(file, buildIso(seedFiles(s), { volumeId: 'cidata' }));
+  // 0600: it may hold the VM's private host key
+  await fsp.writeFile(file, buildIso(seedFiles(s), { volumeId: 'cidata' }), { mode: 0o600 });
 }

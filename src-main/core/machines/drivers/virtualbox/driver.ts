@@ -176,7 +176,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
       const mac = hostOnlyMac(info);
       if (!mac) throw new FlotillaError('INTERNAL', `the VirtualBox VM ${data.vm} has no host-only network adapter`);
       try {
-        const out = await ssh({ host: '127.0.0.1', port: data.sshPort!, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath }, 'ip addr show', 15_000);
+        const out = await ssh({ host: '127.0.0.1', port: data.sshPort!, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath, knownHostsFile: ctx.knownHostsFile, onPinned: (l) => ctx.log(l) }, 'ip addr show', 15_000);
         const ip = ipForMac(out, mac);
         if (ip) return ip;
         lastErr = `no IPv4 address on the NIC with MAC ${mac} yet`;
@@ -349,7 +349,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
         }
         undo.push(() => v.raw(['controlvm', vm, 'poweroff']));
         const endpoint = await startVm(data, ctx);
-        if (boot === 'cloud') await waitFirstBoot(ssh, { host: '127.0.0.1', port: endpoint.ssh.port, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath }, vm, firstBootMs, ctx);
+        if (boot === 'cloud') await waitFirstBoot(ssh, { host: '127.0.0.1', port: endpoint.ssh.port, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath, knownHostsFile: ctx.knownHostsFile, onPinned: (l) => ctx.log(l) }, vm, firstBootMs, ctx);
         return { endpoint, data: { ...data } as DriverData };
       } catch (e) {
         for (const u of undo.reverse()) await u().catch(() => undefined);

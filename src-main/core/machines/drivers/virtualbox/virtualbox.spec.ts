@@ -78,7 +78,7 @@ let dir: string;
 let steps: string[];
 let sshCalls: string[] = [];
 function ctx(): DriverContext {
-  return { machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), log: () => undefined, step: (n) => steps.push(n), signal: new AbortController().signal };
+  return { machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), knownHostsFile: path.join(dir, 'known_hosts'), log: () => undefined, step: (n) => steps.push(n), signal: new AbortController().signal };
 }
 const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { algorithmsForKeyType, checkHostKey, fingerprint, hostKeyChangedError, hostPattern, keyTypeOf, parseKnownHosts, pinHostKey, readKnownHosts } from './known-hosts';
+import { algorithmsForKeyType, checkHostKey, editKnownHosts, fingerprint, forgetHost, hostKeyChangedError, hostPattern, keyTypeOf, parseKnownHosts, pinHostKey, preferredHostKeyAlgorithms, readKnownHosts, recordHostKeys, verifyHostKey } from './known-hosts';
 
 function wireKey(type: string, body: string): Buffer {
   const t = Buffer.from(type);
@@ -71,5 +71,51 @@ describe('known_hosts', () => {
     fs.writeFileSync(file, '# mine');
     await pinHostKey(file, 'h', 22, keyA);
     expect(fs.readFileSync(file, 'utf8').split('\n')[1]).toMatch(/^h ssh-ed25519 /);
+  });
+
+  it('forgets every line naming host:port (either spelling), keeping comments and other hosts', async () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const b64 = keyA.toString('base64');
+    fs.writeFileSync(file, `# mine\n10.0.0.1 ssh-ed25519 ${b64}\n[10.0.0.1]:22 ssh-rsa ${b64}\n[10.0.0.1]:2222 ssh-ed25519 ${b64}\n10.0.0.2 ssh-ed25519 ${b64}\n`);
+    await forgetHost(file, '10.0.0.1', 22);
+    expect(fs.readFileSync(file, 'utf8')).toBe(`# mine\n[10.0.0.1]:2222 ssh-ed25519 ${b64}\n10.0.0.2 ssh-ed25519 ${b64}\n`);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+    await forgetHost(path.join(dir, 'missing', 'known_hosts'), 'h', 22); // nothing pinned: nothing written
+    expect(fs.existsSync(path.join(dir, 'missing'))).toBe(false);
+  });
+
+  it('records keys learned elsewhere in place of whatever was pinned for the address', async () => {
+    await pinHostKey(file, '10.0.0.1', 22, keyA);
+    await pinHostKey(file, '10.0.0.2', 22, keyA);
+    await recordHostKeys(file, '10.0.0.1', 22, [`ssh-ed25519 ${keyB.toString('base64')} root@node`, `ecdsa-sha2-nistp256 ${keyA.toString('base64')}`]);
+    expect(fs.readFileSync(file, 'utf8').split('\n')).toEqual([
+      `10.0.0.2 ssh-ed25519 ${keyA.toString('base64')}`,
+      `10.0.0.1 ssh-ed25519 ${keyB.toString('base64')}`,
+      `10.0.0.1 ecdsa-sha2-nistp256 ${keyA.toString('base64')}`,
+      '',
+    ]);
+    expect(checkHostKey(readKnownHosts(file), '10.0.0.1', 22, keyB).status).toBe('match');
+    expect(preferredHostKeyAlgorithms(file, '10.0.0.1', 22)).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256']);
+    await expect(recordHostKeys(file, '10.0.0.1', 22, [''])).rejects.toThrow(/no host key to record/);
+  });
+
+  it('verifies: pins an unknown host once (saying so), accepts it after, refuses a changed key or, when strict, an unknown one', async () => {
+    const first = await verifyHostKey(file, 'h', 2222, keyA);
+    expect(first).toEqual({ ok: true, pinned: `Permanently added '[h]:2222' (ssh-ed25519 ${fingerprint(keyA.toString('base64'))}) to ${file}` });
+    expect(await verifyHostKey(file, 'h', 2222, keyA)).toEqual({ ok: true });
+    const changed = await verifyHostKey(file, 'h', 2222, keyB);
+    expect(changed.ok).toBe(false);
+    if (changed.ok) throw new Error('unreachable');
+    expect(changed.error.code).toBe('AUTH');
+    expect(changed.error.message).toContain(`delete line 1 of ${file}`);
+    const strict = await verifyHostKey(file, 'other', 22, keyA, { strict: true });
+    expect(strict.ok).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).toBe(`[h]:2222 ssh-ed25519 ${keyA.toString('base64')}\n`);
+  });
+
+  it('takes edits in turn: concurrent pins of different hosts all land', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => pinHostKey(file, `10.0.1.${i}`, 22, keyA)));
+    await editKnownHosts(file, (lines) => lines); // no change: no rewrite needed, still all there
+    expect(readKnownHosts(file).map((e) => e.hosts[0]).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `10.0.1.${i}`).sort());
   });
 });
