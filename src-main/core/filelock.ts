@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FlotillaError } from '../api/errors';
+import { ensurePrivateDirSync } from './fsutil';
 
 interface Holder {
   pid: number;
@@ -156,7 +157,7 @@ function timeoutError(file: string, timeoutMs: number): FlotillaError {
 /** Runs fn while holding the lock `file` (its folder is made); waits up to timeoutMs for it. */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeoutMs = 1_800_000): Promise<T> {
   const abs = path.resolve(file);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  ensurePrivateDirSync(path.dirname(abs));
   const holder = me();
   const deadline = Date.now() + timeoutMs;
   let wait = 10;

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { writeFileAtomic } from './fsutil';
+import { ensurePrivateDir, writeFileAtomic } from './fsutil';
 
 /**
  * An ed25519 pair that ssh2 itself can read back. ssh2's generateKeyPairSync('ed25519') now and then (about
@@ -40,7 +40,7 @@ export async function ensureKeyPairFiles(identity: string, comment: string, publ
     return { identity, publicKey };
   } catch {
     const pair = generateReadableKeyPair(comment);
-    await fs.mkdir(path.dirname(identity), { recursive: true, mode: 0o700 });
+    await ensurePrivateDir(path.dirname(identity));
     await writeFileAtomic(identity, pair.private, { mode: 0o600 });
     await writeFileAtomic(pub, pair.public.trim() + '\n', { mode: publicMode });
     return { identity, publicKey: pair.public.trim() };

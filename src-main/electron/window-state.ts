@@ -2,6 +2,7 @@
 // No electron import here: main.ts passes the displays in, so the placement logic is unit-tested as plain functions.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomicSync } from '../core/fsutil';
 
 export interface Rect {
   x: number;
@@ -88,11 +89,7 @@ export function loadWindowState(home: string): WindowState {
 
 /** synchronous and atomic (temp file + rename): safe from 'close', where the app may quit before an async write lands */
 export function saveWindowStateSync(home: string, s: WindowState): void {
-  const file = path.join(home, 'window.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.mkdirSync(home, { recursive: true });
-  fs.writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  writeFileAtomicSync(path.join(home, 'window.json'), JSON.stringify(s, null, 2) + '\n');
 }
 
 /** a debounced saver for resize/move, with flush() for close */

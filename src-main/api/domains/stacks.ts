@@ -53,7 +53,10 @@ export const HistoryEntry = z.object({
   files: z.array(z.string()),
   sources: z.array(z.string()),
   workingDir: z.string(),
-  variables: z.record(z.string(), z.string()),
+  /** names of the variables set for the deploy; their values are never kept */
+  variables: z.array(z.string()),
+  /** name -> keyed hash of the value, to tell a changed value from an unchanged one */
+  variableHashes: z.record(z.string(), z.string()),
   dotEnvFile: z.string().optional(),
   options: z.object({ prune: z.boolean().optional(), resolveImage: z.string().optional(), withRegistryAuth: z.boolean().optional() }),
   objectFiles: z.record(z.string(), z.string()),
@@ -86,9 +89,13 @@ export const stacksContract = {
   ),
   'stacks.services': request("a stack's services with running/desired counts", EngineStack, z.array(z.object({ id: z.string(), name: z.string(), mode: z.string(), replicas: z.string(), image: z.string(), ports: z.string() }))),
   'stacks.history': request(
-    "a stack's deployments (files and variables kept, never secret contents); with diff: [a, b] also their line diff; with show: n the compose files of deployment n",
+    "a stack's deployments (compose files as written, variable names and value hashes, never values or secret contents); with diff: [a, b] also their line diff; with show: n the compose files of deployment n",
     EngineStack.extend({ diff: z.tuple([z.number().int(), z.number().int()]).optional(), show: z.number().int().min(1).optional() }),
     z.object({ entries: z.array(HistoryEntry), diff: z.string().optional(), files: z.array(ComposeFile).optional() }),
   ),
-  'stacks.rollback': stream('redeploy an earlier deployment of a stack', EngineStack.extend({ to: z.number().int().min(1), wait: z.boolean().default(true) }), StackEvent),
+  'stacks.rollback': stream(
+    'redeploy an earlier deployment of a stack; history keeps only hashes of variable values, so the values come with the request (each used only when it matches the hash kept)',
+    EngineStack.extend({ to: z.number().int().min(1), wait: z.boolean().default(true), variables: z.record(z.string(), z.string()).default({}) }),
+    StackEvent,
+  ),
 };

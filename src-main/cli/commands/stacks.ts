@@ -218,7 +218,7 @@ export function registerStacks(program: Command): void {
             return;
           }
           const entries = await stackHistory(conn.docker, flotillaHome(), name);
-          output(cmd, entries, () => table(['N', 'TIME', 'FILES', 'VARIABLES', 'SERVICES'], entries.map((e) => [e.n, e.time, e.sources.join(', '), Object.keys(e.variables).join(', '), e.services.length])));
+          output(cmd, entries, () => table(['N', 'TIME', 'FILES', 'VARIABLES', 'SERVICES'], entries.map((e) => [e.n, e.time, e.sources.join(', '), e.variables.join(', '), e.services.length])));
         });
       }),
     );
@@ -233,7 +233,8 @@ export function registerStacks(program: Command): void {
       action(async (name: string, n: string, o: { detach?: boolean }, cmd: Command) => {
         if (!/^\d+$/.test(n)) throw new FlotillaError('BAD_INPUT', `invalid deployment number ${n}: see \`flotilla stack history ${name}\``);
         await withEngine(cmd, async (conn) => {
-          const res = await rollbackStack(conn.docker, { home: flotillaHome(), stack: name, to: Number(n), wait: !o.detach, onEvent: globals(cmd).json ? undefined : printEvent });
+          // the values come from the environment, as for deploy; history keeps only their hashes
+          const res = await rollbackStack(conn.docker, { home: flotillaHome(), stack: name, to: Number(n), variables: { ...process.env }, wait: !o.detach, onEvent: globals(cmd).json ? undefined : printEvent });
           output(cmd, res, () => `stack ${name} rolled back to deployment ${n} (recorded as ${res.history})`);
         });
       }),

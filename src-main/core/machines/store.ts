@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
 import { flotillaHome } from '../paths';
-import { readJson, writeFileAtomic, writeJsonAtomic } from '../fsutil';
+import { appendPrivateFile, ensurePrivateDir, readJson, writeFileAtomic, writeJsonAtomic } from '../fsutil';
 import { withFileLock } from '../filelock';
 import { validateMachineName } from './names';
 import { CONFIG_VERSION, type MachineConfig } from './types';
@@ -52,7 +52,7 @@ export class MachineStore {
   /** Claims the name: fails with CONFLICT when a machine of that name exists (mkdir is atomic). */
   async reserve(name: string): Promise<void> {
     validateMachineName(name);
-    await fs.mkdir(this.machinesDir, { recursive: true, mode: 0o700 });
+    await ensurePrivateDir(this.machinesDir, this.root);
     try {
       await fs.mkdir(this.machineDir(name), { mode: 0o700 });
     } catch (e) {
@@ -125,7 +125,7 @@ export class MachineStore {
 
   async appendLog(name: string, line: string): Promise<void> {
     const f = this.logPath(name);
-    await fs.appendFile(f, line.endsWith('\n') ? line : line + '\n', { mode: SECRET_MODE });
+    await appendPrivateFile(f, line.endsWith('\n') ? line : line + '\n');
   }
 
   async readLog(name: string): Promise<string> {

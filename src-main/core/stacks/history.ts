@@ -1,10 +1,11 @@
-// Deploy history: $FLOTILLA_HOME/stacks/<engine>/<stack>/history/<n>/ keeps the compose files and the variables
-// used (never secret or config file contents: only their paths and sha256), so a stack can be diffed and rolled back.
+// Deploy history: $FLOTILLA_HOME/stacks/<engine>/<stack>/history/<n>/ keeps the compose files as written (before
+// interpolation), the names of the variables used with a keyed hash of each value (never the values), and secret and
+// config files only as paths and sha256, so a stack can be diffed and rolled back.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FlotillaError } from '../../api/errors';
-import { writeFileAtomic } from '../fsutil';
+import { ensurePrivateDirSync, writeFileAtomic, writeFileAtomicSync } from '../fsutil';
 import { withFileLock } from '../filelock';
 import type { ComposeConfig } from './model';
 
@@ -17,7 +18,10 @@ export interface HistoryEntry {
   /** original paths of the compose files */
   sources: string[];
   workingDir: string;
-  variables: Record<string, string>;
+  /** names of the variables the files used that were set */
+  variables: string[];
+  /** name -> keyed hash of the value (HMAC-SHA256 with this home's history key): equal values, equal hashes */
+  variableHashes: Record<string, string>;
   dotEnvFile?: string;
   options: { prune?: boolean; resolveImage?: string; withRegistryAuth?: boolean };
   /** secret and config files by path, as sha256 (never their contents) */
@@ -31,25 +35,70 @@ export function historyDir(home: string, engine: string, stack: string): string 
   return path.join(home, 'stacks', safe(engine), safe(stack), 'history');
 }
 
+/** The key that makes the value hashes useless for guessing without this home: 32 random bytes, made on first use. */
+function historyKey(home: string): Buffer {
+  const file = path.join(home, 'stacks', 'history-key');
+  try {
+    const key = fs.readFileSync(file);
+    if (key.length >= 32) return key;
+  } catch {
+    /* made below */
+  }
+  ensurePrivateDirSync(path.dirname(file), home);
+  // link() refuses an existing name: of two processes making the key at once, both end up with the one that won
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, crypto.randomBytes(32), { mode: 0o600 });
+  try {
+    fs.chmodSync(tmp, 0o600);
+    fs.linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return fs.readFileSync(file);
+}
+
+/** `hmac-sha256:` and the first 128 bits of the HMAC of the value: enough to tell values apart, never to read them */
+export function hashVariables(home: string, values: Record<string, string>): Record<string, string> {
+  const key = historyKey(home);
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, `hmac-sha256:${crypto.createHmac('sha256', key).update(v).digest('hex').slice(0, 32)}`]));
+}
+
+/** reads deploy.json; an entry an older Flotilla wrote with the values themselves is rewritten with hashes first */
+function readEntry(home: string, file: string): HistoryEntry {
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<HistoryEntry, 'variables'> & { variables: string[] | Record<string, string> };
+  if (Array.isArray(raw.variables)) return raw as HistoryEntry;
+  const values = raw.variables;
+  const entry: HistoryEntry = { ...raw, variables: Object.keys(values).sort(), variableHashes: hashVariables(home, values) };
+  writeFileAtomicSync(file, JSON.stringify(entry, null, 2) + '\n');
+  return entry;
+}
+
 export function listHistory(home: string, engine: string, stack: string): HistoryEntry[] {
   const dir = historyDir(home, engine, stack);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((d) => /^\d+$/.test(d))
-    .map((d) => JSON.parse(fs.readFileSync(path.join(dir, d, 'deploy.json'), 'utf8')) as HistoryEntry)
+    .map((d) => readEntry(home, path.join(dir, d, 'deploy.json')))
     .sort((a, b) => a.n - b.n);
 }
 
 export function readHistory(home: string, engine: string, stack: string, n: number): { entry: HistoryEntry; contents: Array<{ file: string; content: string }> } {
   const dir = path.join(historyDir(home, engine, stack), String(n));
   if (!fs.existsSync(path.join(dir, 'deploy.json'))) throw new FlotillaError('NOT_FOUND', `no deployment ${n} of stack ${stack} on ${engine}: list them with \`flotilla stack history ${stack}\``);
-  const entry = JSON.parse(fs.readFileSync(path.join(dir, 'deploy.json'), 'utf8')) as HistoryEntry;
+  const entry = readEntry(home, path.join(dir, 'deploy.json'));
   const contents = entry.files.map((f, i) => ({ file: entry.sources[i] ?? f, content: fs.readFileSync(path.join(dir, 'files', f), 'utf8') }));
   return { entry, contents };
 }
 
-type DeployRecord = Omit<HistoryEntry, 'n' | 'time' | 'files' | 'objectFiles' | 'services'> & { contents: Array<{ file: string; content: string }>; config: ComposeConfig };
+type DeployRecord = Omit<HistoryEntry, 'n' | 'time' | 'files' | 'objectFiles' | 'services' | 'variables' | 'variableHashes'> & {
+  contents: Array<{ file: string; content: string }>;
+  config: ComposeConfig;
+  /** the values used: only their names and hashes are kept */
+  variables: Record<string, string>;
+};
 
 /** Records a deploy as the stack's next number, under history/.lock so concurrent deploys (processes) get distinct numbers. */
 export async function recordDeploy(home: string, args: DeployRecord): Promise<HistoryEntry> {
@@ -58,7 +107,7 @@ export async function recordDeploy(home: string, args: DeployRecord): Promise<Hi
 
 async function writeDeploy(home: string, args: DeployRecord): Promise<HistoryEntry> {
   const dir = historyDir(home, args.engine, args.stack);
-  fs.mkdirSync(dir, { recursive: true });
+  ensurePrivateDirSync(dir, home);
   const n = Math.max(0, ...listHistory(home, args.engine, args.stack).map((e) => e.n)) + 1;
   const files = args.contents.map((c, i) => `${i + 1}-${safe(path.basename(c.file === '-' ? 'stdin.yml' : c.file))}`);
   const objectFiles: Record<string, string> = {};
@@ -70,10 +119,19 @@ async function writeDeploy(home: string, args: DeployRecord): Promise<HistoryEnt
       objectFiles[o.file] = 'unreadable';
     }
   }
-  const { contents, config, ...rest } = args;
-  const entry: HistoryEntry = { ...rest, n, time: new Date().toISOString(), files, objectFiles, services: config.services.map((s) => s.name) };
+  const { contents, config, variables, ...rest } = args;
+  const entry: HistoryEntry = {
+    ...rest,
+    n,
+    time: new Date().toISOString(),
+    files,
+    variables: Object.keys(variables).sort(),
+    variableHashes: hashVariables(home, variables),
+    objectFiles,
+    services: config.services.map((s) => s.name),
+  };
   const target = path.join(dir, String(n));
-  fs.mkdirSync(path.join(target, 'files'), { recursive: true });
+  ensurePrivateDirSync(path.join(target, 'files'), home);
   for (const [i, c] of contents.entries()) await writeFileAtomic(path.join(target, 'files', files[i]), c.content);
   await writeFileAtomic(path.join(target, 'deploy.json'), JSON.stringify(entry, null, 2) + '\n');
   return entry;

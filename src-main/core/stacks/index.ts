@@ -5,9 +5,9 @@ import type Docker from 'dockerode';
 import { stringify } from 'yaml';
 import { FlotillaError } from '../../api/errors';
 import { deployStack, type DeployEvent, type DeployResult } from './deploy';
-import { lineDiff, listHistory, readHistory, recordDeploy, type HistoryEntry } from './history';
+import { hashVariables, lineDiff, listHistory, readHistory, recordDeploy, type HistoryEntry } from './history';
 import { formatDiagnostic, loadStack, type LoadResult } from './loader';
-import type { ComposeConfig } from './model';
+import { parseEnvFile, type ComposeConfig } from './model';
 import type { ResolveImage } from './registry';
 import type { ComposeSource, Diagnostic } from './types';
 
@@ -108,24 +108,58 @@ export async function historyDiff(docker: Docker, home: string, stack: string, a
     out.push(`--- ${a}: ${fa?.file ?? '(none)'}`, `+++ ${b}: ${fb?.file ?? '(none)'}`);
     out.push(...lineDiff(fa?.content ?? '', fb?.content ?? '').filter((l) => !l.startsWith('  ')));
   }
-  const vars = (e: HistoryEntry) => Object.entries(e.variables).map(([k, v]) => `${k}=${v}`).join('\n');
+  // values are never kept: a changed value shows as a changed hash
+  const vars = (e: HistoryEntry) => e.variables.map((k) => `${k} (value ${e.variableHashes[k] ?? 'unknown'})`).join('\n');
   const vd = lineDiff(vars(ha.entry), vars(hb.entry)).filter((l) => !l.startsWith('  '));
   if (vd.length) out.push('--- variables', '+++ variables', ...vd);
   return out.join('\n');
 }
 
-/** redeploys the files and variables of deployment n (secret/config files are read again from their paths) */
-export async function rollbackStack(docker: Docker, req: { home: string; stack: string; to: number; signal?: AbortSignal; onEvent?: (e: DeployEvent) => void; wait?: boolean }) {
+/**
+ * The values deployment n used, from values the caller has (the window's memory, the CLI's environment) and the
+ * .env file it read, each accepted only when its hash matches the one kept. History never keeps values, so a
+ * variable no source can supply stops the rollback with the names to set.
+ */
+export function valuesForRollback(home: string, entry: HistoryEntry, offered: Record<string, string | undefined>): Record<string, string> {
+  const fromDotEnv: Record<string, string> = {};
+  if (entry.dotEnvFile && fs.existsSync(entry.dotEnvFile)) {
+    for (const [k, v] of parseEnvFile(fs.readFileSync(entry.dotEnvFile, 'utf8'), entry.dotEnvFile, (k) => offered[k])) fromDotEnv[k] = v;
+  }
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  const differ: string[] = [];
+  for (const name of entry.variables) {
+    const candidates = [offered[name], fromDotEnv[name]].filter((v): v is string => v !== undefined);
+    const hit = candidates.find((v) => hashVariables(home, { [name]: v })[name] === entry.variableHashes[name]);
+    if (hit !== undefined) values[name] = hit;
+    else (candidates.length ? differ : missing).push(name);
+  }
+  if (missing.length || differ.length) {
+    const parts = [
+      missing.length ? `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set` : '',
+      differ.length ? `${differ.join(', ')} ${differ.length === 1 ? 'has' : 'have'} a different value now` : '',
+    ].filter(Boolean);
+    throw new FlotillaError(
+      'PRECONDITION',
+      `deployment ${entry.n} of stack ${entry.stack} used ${[...missing, ...differ].join(', ')}, and Flotilla keeps only a hash of each value, never the value: ${parts.join(' and ')}; set ${missing.length + differ.length === 1 ? 'it' : 'them'} to the values deployment ${entry.n} used (the Variables panel, or the environment for the CLI) and roll back again`,
+    );
+  }
+  return values;
+}
+
+/** redeploys the files of deployment n with its variables' values (checked against their hashes; secret/config files are read again from their paths) */
+export async function rollbackStack(docker: Docker, req: { home: string; stack: string; to: number; variables?: Record<string, string | undefined>; signal?: AbortSignal; onEvent?: (e: DeployEvent) => void; wait?: boolean }) {
   const { entry, contents } = readHistory(req.home, await historyKey(docker), req.stack, req.to);
   for (const [file, sum] of Object.entries(entry.objectFiles)) {
     if (!fs.existsSync(file)) throw new FlotillaError('NOT_FOUND', `deployment ${req.to} used ${file}, which no longer exists: restore it to roll back`);
     void sum;
   }
+  const variables = valuesForRollback(req.home, entry, req.variables ?? {});
   return deployWithHistory(docker, {
     home: req.home,
     stack: req.stack,
     files: contents,
-    variables: entry.variables,
+    variables,
     workingDir: entry.workingDir,
     prune: true,
     resolveImage: (entry.options.resolveImage as ResolveImage | undefined) ?? 'always',

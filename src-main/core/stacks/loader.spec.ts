@@ -100,3 +100,11 @@ describe('merge of several files (as loader/merge.go)', () => {
     expect(r.diagnostics[0].file).toBe('/w/b.yml');
   });
 });
+
+describe('loadStack time budget', () => {
+  it('ends a load past its CPU budget with an error at the file, not a hang', () => {
+    const r = loadStack({ files: [{ file: '/w/a.yml', content: 'services:\n  web:\n    image: x\n' }], env: {}, budgetMs: 0 });
+    expect(r.config).toBeUndefined();
+    expect(r.diagnostics).toEqual([{ severity: 'error', message: expect.stringMatching(/^yaml: line 1: checking the file took longer than its 0 s budget/), file: '/w/a.yml', line: 1, column: 1, path: '' }]);
+  });
+});

@@ -9,7 +9,7 @@ import { mergeConfigs } from './merge';
 import { LoadError, normalizeService, normalizeTop, parseEnvFile, type ComposeConfig } from './model';
 import { chooseSchema, composeVersion, validateSchema } from './schema';
 import { isDict, type ComposeSource, type Diagnostic, type Dict, type Json, type Position } from './types';
-import { parseYaml, positionOf } from './yaml';
+import { budgetError, cpuClock, parseYaml, positionOf, YAML_LIMITS } from './yaml';
 
 export const FORBIDDEN: Record<string, string> = {
   extends: 'Support for `extends` is not implemented yet.',
@@ -38,6 +38,8 @@ export interface LoadOptions {
   skipInterpolation?: boolean;
   home?: string;
   readFile?: (p: string) => string;
+  /** CPU milliseconds the load may take (default YAML_LIMITS.budgetMs); past it the load ends with an error */
+  budgetMs?: number;
 }
 
 export interface LoadResult {
@@ -68,6 +70,8 @@ function collectVars(v: Json, out: Set<string>): void {
 }
 
 export function loadStack(opts: LoadOptions): LoadResult {
+  const budgetMs = opts.budgetMs ?? YAML_LIMITS.budgetMs;
+  const deadline = cpuClock() + budgetMs;
   const first = opts.files[0];
   const workingDir = opts.workingDir ?? (first && first.file !== '-' ? path.dirname(path.resolve(first.file)) : process.cwd());
   const readFile = opts.readFile ?? ((p: string) => fs.readFileSync(p, 'utf8'));
@@ -103,7 +107,12 @@ export function loadStack(opts: LoadOptions): LoadResult {
       const pos = positionOf(positions, p);
       diagnostics.push({ severity, message, file: src.file, line: pos.line, column: pos.column, path: p });
     };
-    const parsed = parseYaml(src.content);
+    const overBudget = (): boolean => {
+      if (cpuClock() <= deadline) return false;
+      diagnostics.push({ severity: 'error', message: budgetError(budgetMs), file: src.file, line: 1, column: 1, path: '' });
+      return true;
+    };
+    const parsed = parseYaml(src.content, { deadline, budgetMs });
     if (parsed.error) {
       diagnostics.push({ severity: 'error', message: `yaml: line ${parsed.error.line}: ${parsed.error.message}`, file: src.file, line: parsed.error.line, column: parsed.error.column, path: '' });
       return result;
@@ -144,6 +153,7 @@ export function loadStack(opts: LoadOptions): LoadResult {
         return result;
       }
     }
+    if (overBudget()) return result;
     let choice;
     try {
       choice = chooseSchema(v);
@@ -152,6 +162,7 @@ export function loadStack(opts: LoadOptions): LoadResult {
       return result;
     }
     const err = validateSchema(dict, choice.used);
+    if (overBudget()) return result;
     if (err) {
       at(err.at, positions, 'error', `${err.message}${hint(err.message)}`);
       return result;
@@ -172,6 +183,7 @@ export function loadStack(opts: LoadOptions): LoadResult {
       else at('', positions, 'error', (e as Error).message);
       return result;
     }
+    if (overBudget()) return result;
     states.push({ src, positions, raw });
     dicts.push(dict);
   }

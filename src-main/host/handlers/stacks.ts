@@ -135,11 +135,12 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
         files: show ? readHistory(s.home, await historyKey(d), stack, show).contents : undefined,
       };
     },
-    'stacks.rollback': async ({ engineId, stack, to, wait }, emit, { signal }) => {
+    'stacks.rollback': async ({ engineId, stack, to, wait, variables }, emit, { signal }) => {
       const res = await rollbackStack(await docker(engineId), {
         home: s.home,
         stack,
         to,
+        variables,
         wait,
         signal,
         onEvent: emit,

@@ -21,7 +21,7 @@ export function HistoryPanel(): ReactElement {
   if (!h.entries.length)
     return (
       <div className="panel-note">
-        No deployments of <b>{stack}</b> from Flotilla on this swarm yet. Each Deploy keeps its compose files and variables here (never secret contents), to compare and roll back.
+        No deployments of <b>{stack}</b> from Flotilla on this swarm yet. Each Deploy keeps its compose files as written and the names of its variables here (never their values or secret contents), to compare and roll back.
       </div>
     );
   const entries = [...h.entries].reverse();
@@ -39,7 +39,7 @@ export function HistoryPanel(): ReactElement {
               </div>
               <div className="history-meta">
                 {e.services.length} service{e.services.length === 1 ? '' : 's'}: <span className="mono">{e.services.join(', ')}</span>
-                {Object.keys(e.variables).length > 0 && <> · variables {Object.keys(e.variables).join(', ')}</>}
+                {e.variables.length > 0 && <> · variables {e.variables.join(', ')}</>}
               </div>
               <div className="history-actions">
                 {prev && (

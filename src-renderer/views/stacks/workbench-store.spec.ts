@@ -124,4 +124,26 @@ describe('workbench store', () => {
     expect(streams[1].disposed).toBe(true);
     expect(store.getState().run?.status).toBe('error');
   });
+
+  it('remembers the values of its own deployments in memory only: a rollback sends them, opening one re-fills the variables', async () => {
+    const entry = (n: number) => ({ n, time: '2026-01-01T00:00:00Z', stack: 'shop', engine: 'c', files: ['1-s.yml'], sources: ['s.yml'], workingDir: '/', variables: ['DB_PASSWORD'], variableHashes: { DB_PASSWORD: `hmac-sha256:${n}` }, options: {}, objectFiles: {}, services: ['web'] });
+    const { api, streams } = fakeApi((c) => (c.method === 'stacks.history' ? { entries: [entry(1), entry(2)], files: [{ file: 's.yml', content: 'x' }] } : validateAnswer(c)));
+    const store = createWorkbenchStore(api, 0);
+    store.getState().setEngine('m1');
+    store.getState().open({ fileName: 's.yml', content: 'x', stack: 'shop' });
+    for (const [i, value] of ['first', 'second'].entries()) {
+      store.getState().setValue('DB_PASSWORD', value);
+      store.getState().deploy();
+      streams[i].h.onEvent({ type: 'done', history: i + 1, services: [] });
+      streams[i].h.onEnd?.();
+    }
+    store.getState().rollback('shop', 1);
+    expect(streams[2]).toMatchObject({ method: 'stacks.rollback', params: { engineId: 'm1', stack: 'shop', to: 1, variables: { DB_PASSWORD: 'first' } } });
+    // opening a deployment re-fills the values it was made with (OTHER, set since, is not one of them)
+    store.getState().setValue('OTHER', 'x');
+    await store.getState().openDeployment('shop', 2);
+    expect(store.getState().values).toEqual({ DB_PASSWORD: 'second' });
+    await store.getState().openDeployment('shop', 1);
+    expect(store.getState().values).toEqual({ DB_PASSWORD: 'first' });
+  });
 });

@@ -104,6 +104,12 @@ const errText = (e: unknown): string => (e instanceof Error ? e.message : String
 
 export function createWorkbenchStore(api: FlotillaApi, debounceMs = 300): StoreApi<WorkbenchState> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The values each deployment made from this window used, by engine/stack/n: history keeps only names and hashes,
+   * so these (in this window's memory only, never written anywhere) re-fill the Variables panel and go with a rollback
+   */
+  const deployedValues = new Map<string, Record<string, string>>();
+  const deployedKey = (engineId: string, stack: string, n: number) => `${engineId}\n${stack}\n${n}`;
   let validating: AbortController | undefined;
   let stopStream: (() => void) | undefined;
 
@@ -122,12 +128,14 @@ export function createWorkbenchStore(api: FlotillaApi, debounceMs = 300): StoreA
       clearTimeout(timer);
       timer = setTimeout(() => void get().validateNow(), debounceMs);
     };
-    const stream = (kind: DeployRun['kind'], stack: string, subscribe: (h: StreamHandlers<StackEvent>) => () => void) => {
+    const stream = (kind: DeployRun['kind'], stack: string, values: Record<string, string>, subscribe: (h: StreamHandlers<StackEvent>) => () => void) => {
       stopStream?.();
       set({ run: startRun(kind, stack), panel: 'deploy' });
+      const engineId = get().engineId;
       try {
         stopStream = subscribe({
           onEvent: (e) => {
+            if (e.type === 'done' && engineId) deployedValues.set(deployedKey(engineId, stack, e.history), values);
             const run = get().run;
             if (run) set({ run: applyDeployEvent(run, e) });
           },
@@ -302,12 +310,15 @@ export function createWorkbenchStore(api: FlotillaApi, debounceMs = 300): StoreA
           ...files(),
         };
         set({ doc: { ...doc, from: { stack: doc.stack } } });
-        stream('deploy', doc.stack, (h) => api.subscribe('stacks.deploy', input, h));
+        stream('deploy', doc.stack, input.variables, (h) => api.subscribe('stacks.deploy', input, h));
       },
       rollback(stack, to) {
         const engineId = get().engineId;
         if (!engineId) return;
-        stream('rollback', stack, (h) => api.subscribe('stacks.rollback', { engineId, stack, to, wait: true }, h));
+        // the values deployment `to` used when this window made it, else the ones set now; the host checks each
+        // against the hash it kept and names the ones that do not match
+        const variables = { ...get().values, ...deployedValues.get(deployedKey(engineId, stack, to)) };
+        stream('rollback', stack, variables, (h) => api.subscribe('stacks.rollback', { engineId, stack, to, wait: true, variables }, h));
       },
       stopRun() {
         stopStream?.();
@@ -364,7 +375,10 @@ export function createWorkbenchStore(api: FlotillaApi, debounceMs = 300): StoreA
           const entry = r.entries.find((e) => e.n === n);
           const first = r.files?.[0];
           if (!first) throw new Error(`deployment ${n} of ${stack} kept no compose file`);
-          set({ values: { ...(entry?.variables ?? {}) } });
+          // history has only the names: the values this window deployed with, else the ones already set
+          const remembered = deployedValues.get(deployedKey(engineId, stack, n));
+          const current = get().values;
+          set({ values: remembered ? { ...remembered } : Object.fromEntries((entry?.variables ?? []).filter((k) => current[k] !== undefined).map((k) => [k, current[k]])) });
           get().open({
             fileName: baseName(first.file),
             content: first.content,

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { FlotillaError } from '../../../api/errors.js';
+import { ensurePrivateDir, PRIVATE_FILE } from '../../fsutil';
 
 export interface DownloadProgress {
   received: number;
@@ -68,7 +69,7 @@ export function parseSha256Sums(text: string, name: string): string | undefined 
 export async function download(o: DownloadOptions): Promise<string> {
   const name = o.fileName ?? path.posix.basename(new URL(o.url).pathname);
   if (!name) throw new FlotillaError('BAD_INPUT', `cannot tell a file name from ${o.url}: give one`);
-  await fsp.mkdir(o.cacheDir, { recursive: true });
+  await ensurePrivateDir(o.cacheDir);
   const target = path.join(o.cacheDir, name);
   const part = `${target}.part`;
 
@@ -105,7 +106,7 @@ export async function download(o: DownloadOptions): Promise<string> {
   if (!resumed) have = 0;
   const len = Number(res.headers['content-length'] ?? NaN);
   const total = Number.isFinite(len) ? have + len : undefined;
-  const out = fs.createWriteStream(part, { flags: resumed ? 'a' : 'w' });
+  const out = fs.createWriteStream(part, { flags: resumed ? 'a' : 'w', mode: PRIVATE_FILE });
   let received = have;
   try {
     for await (const c of res) {
@@ -125,6 +126,7 @@ export async function download(o: DownloadOptions): Promise<string> {
       throw new FlotillaError('INTERNAL', `${name} from ${o.url} has sha256 ${got} but ${expected} was expected; the file was deleted, try again`);
     }
   }
+  await fsp.chmod(part, PRIVATE_FILE);
   await fsp.rename(part, target);
   return target;
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { FlotillaError } from '../../../api/errors';
 import { download, type DownloadProgress } from '../boot/download';
 import { withFileLock } from '../../filelock';
+import { writeFileAtomic } from '../../fsutil';
 
 export interface CloudImageSource {
   url: string;
@@ -114,7 +115,7 @@ export async function ensureCloudImage(o: {
       await fsp.rm(target, { force: true });
       throw new FlotillaError('INTERNAL', `${name} from ${o.source.url} has ${algo} ${got} but ${expected} was expected; the file was deleted, try again`);
     }
-    await fsp.writeFile(marker, `${expected}\n`);
+    await writeFileAtomic(marker, `${expected}\n`);
     return { file: target, format: 'qcow2' as const, user: o.source.user };
   }, 3_600_000);
 }

@@ -14,6 +14,7 @@ import { b2dUserdataTar } from '../../boot/b2d.js';
 import { download } from '../../boot/download.js';
 import { sshExec as realSshExec, waitFirstBoot, type SshExec } from '../../boot/host.js';
 import { chooseSwitch, firstIPv4, parseBool, parseState, parseStrings, parseSwitches, type VSwitch } from './parse.js';
+import { ensurePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../../../fsutil';
 
 export const HYPERV_IMAGE_URL = 'https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img';
 export const HYPERV_IMAGE_SUMS = 'https://cloud-images.ubuntu.com/releases/noble/release/SHA256SUMS';
@@ -353,7 +354,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
       const data: HvData = { vm, switchName: sw.name, bootImage: boot };
       let vmMade = false;
       try {
-        await fs.mkdir(d, { recursive: true });
+        await ensurePrivateDir(d);
         ctx.step('Creating the disk', `${diskMb} MB`);
         let disk: string;
         if (boot === 'cloud') {
@@ -361,7 +362,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
           disk = path.join(d, 'disk.vhdx');
           await must(`Hyper-V\\Convert-VHD -Path ${psq(src)} -DestinationPath ${psq(disk)} -VHDType Dynamic`, 'copying the cloud image (Convert-VHD)');
           await must(`Hyper-V\\Resize-VHD -Path ${psq(disk)} -SizeBytes ${diskMb}MB`, 'resizing the disk (Resize-VHD)');
-          await fs.writeFile(path.join(d, 'seed.iso'), buildSeedIso({ hostname: vm, sshPublicKey: ctx.sshPublicKey, user: SSH_USER, hypervKvp: true }));
+          await writeFileAtomic(path.join(d, 'seed.iso'), buildSeedIso({ hostname: vm, sshPublicKey: ctx.sshPublicKey, user: SSH_USER, hypervKvp: true }));
         } else {
           const fixed = path.join(d, 'fixed.vhd');
           disk = path.join(d, 'disk.vhd');
@@ -370,6 +371,7 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
           await must(`Hyper-V\\Convert-VHD -Path ${psq(fixed)} -DestinationPath ${psq(disk)} -VHDType Dynamic -DeleteSource`, 'converting the userdata disk (Convert-VHD)');
           await must(`Hyper-V\\Resize-VHD -Path ${psq(disk)} -SizeBytes ${diskMb}MB`, 'resizing the disk (Resize-VHD)');
           await fs.copyFile(image, path.join(d, 'boot2docker.iso'));
+          await fs.chmod(path.join(d, 'boot2docker.iso'), PRIVATE_FILE);
         }
         ctx.step('Creating the VM', vm);
         await must(`Hyper-V\\New-VM -Name ${q} -Path ${psq(d)} -Generation ${boot === 'cloud' ? 2 : 1} -SwitchName ${psq(sw.name)} -MemoryStartupBytes ${mem}MB -NoVHD`, `creating Hyper-V VM ${vm} (New-VM)`);

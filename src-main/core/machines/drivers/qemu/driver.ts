@@ -19,6 +19,7 @@ import { resolveImage } from './image';
 import { DEFAULT_NETWORK, DEFAULT_SUBNET, NetworkRegistry, randomMac } from './network';
 import { withQmp } from './qmp';
 import { writeSeed } from './seed';
+import { ensurePrivateDir, writeJsonAtomic } from '../../../fsutil';
 
 /** how many times longer the provisioner waits for a VM under tcg software emulation */
 export const TCG_SLOW_FACTOR = 5;
@@ -150,8 +151,7 @@ export class QemuDriver implements MachineDriver {
     const r = await probeBoot(qemu, accel, media, this.o.probeTimeoutMs ?? 20_000, this.arch === 'aarch64' ? 'virt' : 'pc');
     this.accelMemo.set(key, r);
     cache[key] = { ...r, at: Date.now() };
-    await fsp.mkdir(this.stateDir, { recursive: true });
-    await fsp.writeFile(file, JSON.stringify(cache, null, 2) + '\n').catch(() => undefined);
+    await writeJsonAtomic(file, cache).catch(() => undefined);
     return r;
   }
 
@@ -200,7 +200,7 @@ export class QemuDriver implements MachineDriver {
         ctx.step('accelerator', `warning: ${choice.warning}`);
         ctx.log(`warning: ${choice.warning}`);
       }
-      await fsp.mkdir(dir, { recursive: true });
+      await ensurePrivateDir(dir);
       const overlay = path.join(dir, 'overlay.qcow2');
       ctx.step('disk', `${spec.diskGb} GB copy-on-write overlay on ${path.basename(img.base)}`);
       const r = await this.runner.run(qemuImg, overlayArgs(img.base, img.format, overlay, Math.max(spec.diskGb, 4)), { timeoutMs: 60_000 });

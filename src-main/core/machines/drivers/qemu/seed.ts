@@ -1,9 +1,9 @@
 // The machine's NoCloud seed: the shared user-data/meta-data from machines/boot/cloudinit.ts plus a
 // network-config (v2) that pins the NAT NIC to DHCP and gives the private NIC its static address.
 // Read by cloud-init, on cloud images and on the test image alike.
-import fsp from 'node:fs/promises';
 import { buildIso } from '../../boot/iso9660';
 import { metaData, userData } from '../../boot/cloudinit';
+import { writeFileAtomic } from '../../../fsutil';
 
 export interface QemuSeedInput {
   hostname: string;
@@ -43,6 +43,6 @@ export function seedFiles(s: QemuSeedInput): { name: string; data: string }[] {
 }
 
 export async function writeSeed(file: string, s: QemuSeedInput): Promise<void> {
-  // 0600: it may hold the VM's private host key
-  await fsp.writeFile(file, buildIso(seedFiles(s), { volumeId: 'cidata' }), { mode: 0o600 });
+  // 0600 (writeFileAtomic's default): it may hold the VM's private host key
+  await writeFileAtomic(file, buildIso(seedFiles(s), { volumeId: 'cidata' }));
 }

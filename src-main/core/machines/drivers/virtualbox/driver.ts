@@ -18,6 +18,7 @@ import { DEFAULT_HOSTONLY_CIDR, dhcpPlan, findCollision, inDefaultAllowedRange, 
 import { failureError } from './failures.js';
 import { virtualizationChecks } from './host-checks.js';
 import { B2D_URL, CLOUD_IMAGE_SUMS, CLOUD_IMAGE_URL, SSH_USER, num, opt, readData, str, virtualBoxOptions, type ImageRequest, type VBoxData } from './options.js';
+import { ensurePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../../../fsutil';
 
 export { CLOUD_IMAGE_URL, CLOUD_IMAGE_SUMS, B2D_URL, virtualBoxOptions, type ImageRequest } from './options.js';
 
@@ -307,7 +308,7 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
         hostOnlyPromisc: str(opt(spec, 'virtualbox-hostonly-nicpromisc'), 'deny'),
       };
       try {
-        await fs.mkdir(d, { recursive: true });
+        await ensurePrivateDir(d);
         ctx.step('Creating the VM', vm);
         await v.out(['createvm', '--name', vm, '--basefolder', d, '--ostype', 'Ubuntu_64', '--register'], vm);
         undo.push(() => v.raw(['unregistervm', vm, '--delete']));
@@ -328,12 +329,13 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
           undo.push(() => v.raw(['closemedium', 'disk', disk, '--delete']));
           await v.out(['modifymedium', 'disk', disk, '--resize', String(diskMb)], vm);
           const seed = path.join(d, 'seed.iso');
-          await fs.writeFile(seed, buildSeedIso({ hostname: vm, sshPublicKey: ctx.sshPublicKey, user: SSH_USER }));
+          await writeFileAtomic(seed, buildSeedIso({ hostname: vm, sshPublicKey: ctx.sshPublicKey, user: SSH_USER }));
           await v.out(['storageattach', vm, '--storagectl', 'SATA', '--port', '0', '--device', '0', '--type', 'hdd', '--medium', disk], vm);
           await v.out(['storageattach', vm, '--storagectl', 'SATA', '--port', '1', '--device', '0', '--type', 'dvddrive', '--medium', seed], vm);
         } else {
           const iso = path.join(d, 'boot2docker.iso');
           await fs.copyFile(image, iso);
+          await fs.chmod(iso, PRIVATE_FILE);
           const raw = path.join(d, 'userdata.raw');
           const disk = path.join(d, 'disk.vmdk');
           ctx.step('Creating the disk', `${diskMb} MB with the boot2docker userdata`);
