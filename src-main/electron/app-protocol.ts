@@ -4,22 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { APP_HOST, APP_SCHEME, ELECTRON_CSP } from './trust';
-
-// the renderer build holds these few kinds of file; a table, because a mime library would be a dependency for ten lines
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
+import { rendererFileType } from '../host/renderer-file-types';
 
 export interface AppRequest {
   readonly url: string;
@@ -78,7 +63,7 @@ export function createAppProtocolHandler(root: string): (request: AppRequest) =>
     if ('status' in r) return answer(r.status, r.reason);
     const ext = path.extname(r.file).toLowerCase();
     const headers: Record<string, string> = {
-      'content-type': TYPES[ext] ?? 'application/octet-stream',
+      'content-type': rendererFileType(ext),
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',
     };

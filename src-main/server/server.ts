@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Host } from '../host';
+import { rendererFileType } from '../host/renderer-file-types';
 import type { HostMessage } from '../api/protocol';
 import { FlotillaError } from '../api/errors';
 import { log as coreLog } from '../core/log';
@@ -39,21 +40,6 @@ export interface RunningServer {
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /**
  * The page's CSP as a header (the meta tag in index.html says the same, minus what only a header can say).
@@ -141,7 +127,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!file.startsWith(root + path.sep)) return refuse(res, 403, 'outside the renderer');
     fs.readFile(file, (err, data) => {
       if (err) return refuse(res, 404, 'not found');
-      const headers: Record<string, string> = { ...BASE_HEADERS, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' };
+      const headers: Record<string, string> = { ...BASE_HEADERS, 'content-type': rendererFileType(path.extname(file)) };
       if (path.extname(file) === '.html') headers['content-security-policy'] = PAGE_CSP;
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : data);
     });
