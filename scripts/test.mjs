@@ -5,8 +5,9 @@
 //
 // The integration stage is three vitest processes side by side, one per project (vitest.config.ts):
 //   'integration'           the files that share the lab, one after another;
-//   'integration-vms'       QEMU VMs under software emulation: CPU-bound, so run at a lower CPU priority and
-//                           fed the CPU the others leave idle (they mostly wait on engines converging); [vms];
+//   'integration-vms'       QEMU VMs under software emulation, CPU-bound; [vms]. Not niced: at nice 10 beside the
+//                           other lanes a VM got a fifth of a core, booted five times slower and a CI run failed on
+//                           a 360 s wait; the other lanes mostly wait on engines converging and lose little;
 //   'integration-machines'  container machines (their own hosts, their own stores); [machines].
 // When e2e runs too it starts at the same time, on a lab of its own (flab-e2e, 2 nodes on 10.88.40.0/24;
 // FLOTILLA_LAB_NAME/SUBNET/NODES override it), lines prefixed [e2e]; 'integration-machines' then runs after it
@@ -14,9 +15,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cpuAccount } from './cpu-account.mjs';
 import { digest } from './test-digest.mjs';
-
-const niced = (cmd, args) => (process.platform === 'linux' && fs.existsSync('/usr/bin/nice') ? ['/usr/bin/nice', ['-n', '10', cmd, ...args]] : [cmd, args]);
 
 // JSON reports beside the usual output, read back for the failure digest printed after the summary
 // (not under test-results/: Playwright empties that folder when it starts)
@@ -25,10 +25,9 @@ fs.rmSync(reports, { recursive: true, force: true });
 fs.mkdirSync(reports, { recursive: true });
 
 /** a vitest project run whose failures go to .test-reports/NAME.json (scripts/vitest-failures-reporter.mjs) */
-function vitest(project, prefix = '', nice = false) {
+function vitest(project, prefix = '') {
   const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=./scripts/vitest-failures-reporter.mjs'];
-  const [cmd, full] = nice ? niced('npx', args) : ['npx', args];
-  return { cmd, args: full, prefix, env: { FLOTILLA_FAILURES_JSON: path.join(reports, `${project}.json`) }, part: project };
+  return { cmd: 'npx', args, prefix, env: { FLOTILLA_FAILURES_JSON: path.join(reports, `${project}.json`) }, part: project };
 }
 
 // the e2e lab: not the integration tests' (they take its swarm apart and rebuild it), on a subnet no test uses
@@ -46,18 +45,18 @@ const reportFiles = [
   { kind: 'playwright', file: path.join(reports, 'e2e.json'), label: 'e2e' },
 ];
 
-const single = (cmd, args) => [[{ cmd, args, prefix: '', part: '' }]];
+const single = (part, cmd, args) => [[{ cmd, args, prefix: '', part }]];
 /** each stage: lanes that run side by side; each lane: commands one after another */
 const stages = {
-  lint: single('npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']),
-  typecheck: single('npm', ['run', '-s', 'typecheck']),
-  build: single('npm', ['run', '-s', 'build']),
+  lint: single('lint', 'npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']),
+  typecheck: single('typecheck', 'npm', ['run', '-s', 'typecheck']),
+  build: single('build', 'npm', ['run', '-s', 'build']),
   unit: [[vitest('unit')]],
-  integration: [[vitest('integration')], [vitest('integration-vms', '[vms] ', true)], [vitest('integration-machines', '[machines] ')]],
+  integration: [[vitest('integration')], [vitest('integration-vms', '[vms] ')], [vitest('integration-machines', '[machines] ')]],
   e2e: [[e2e()]],
 };
 // integration and e2e together: e2e takes the machines lane's place, and the machines files follow it there
-const together = () => [[vitest('integration')], [vitest('integration-vms', '[vms] ', true)], [e2e('[e2e] '), vitest('integration-machines', '[machines] ')]];
+const together = () => [[vitest('integration')], [vitest('integration-vms', '[vms] ')], [e2e('[e2e] '), vitest('integration-machines', '[machines] ')]];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const order = wanted.length ? wanted : Object.keys(stages);
@@ -69,11 +68,12 @@ for (const name of order) {
 }
 
 /** runs one command; with a prefix its output is passed on line by line, each line prefixed */
-function runOne({ cmd, args, prefix, env: extraEnv }, baseEnv) {
+function runOne({ cmd, args, prefix, env: extraEnv, part }, baseEnv) {
   const env = extraEnv ? { ...baseEnv, ...extraEnv } : baseEnv;
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(cmd, args, { stdio: prefix ? ['inherit', 'pipe', 'pipe'] : 'inherit', env });
+    if (child.pid) cpu?.adopt(part, child.pid);
     if (prefix) {
       for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
         let rest = '';
@@ -101,6 +101,8 @@ for (const name of order) {
   else steps.push({ names: [name] });
 }
 
+// where the CPU went, per lane (Linux, root, cgroup v1 cpuacct; else nothing): printed after the summary
+const cpu = cpuAccount();
 const results = [];
 let built = false;
 for (const step of steps) {
@@ -134,6 +136,7 @@ for (const step of steps) {
 
 console.log('\n=== summary ===');
 for (const r of results) console.log(`${r.ok ? 'passed' : 'FAILED'}  ${r.name} (${r.secs}s)${r.detail}`);
+if (cpu) console.log(cpu.report());
 // last, where a CI log cut to its tail still shows it
 const failures = digest(reportFiles);
 if (failures.length) {

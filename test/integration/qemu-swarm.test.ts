@@ -189,7 +189,7 @@ describe('a one-click swarm of two QEMU VMs', () => {
           const r = await running();
           return r.length === 4 && new Set(r).size === 2 ? r : undefined;
         },
-        360_000,
+        600_000,
         tasks,
       ),
     );
@@ -209,13 +209,13 @@ describe('a one-click swarm of two QEMU VMs', () => {
           const left = (await docker(['--context', worker, 'ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--format', '{{.Names}}'])).trim();
           return left === '' ? r : undefined;
         },
-        360_000,
+        600_000,
         tasks,
       ),
     );
     expect(after).toEqual([manager, manager, manager, manager]);
     expect((await docker(['--context', manager, 'node', 'inspect', worker, '--format', '{{.Spec.Availability}}'])).trim()).toBe('drain');
-  }, 900_000);
+  }, 1_500_000);
 
   it('removes the swarm and leaves nothing behind', async () => {
     await docker(['--context', manager, 'service', 'rm', service]).catch(() => '');
