@@ -2,7 +2,7 @@
 // No electron import here: main.ts passes the displays in, so the placement logic is unit-tested as plain functions.
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomicSync } from '../core/fsutil';
+import { writeFileAtomicSync } from '../host/runtime';
 
 export interface Rect {
   x: number;

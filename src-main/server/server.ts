@@ -13,7 +13,7 @@ import type { Host } from '../host';
 import { rendererFileType } from '../host/renderer-file-types';
 import type { HostMessage } from '../api/protocol';
 import { FlotillaError } from '../api/errors';
-import { log as coreLog } from '../core/log';
+import { log as coreLog } from '../host/runtime';
 import { checkRequest, decodePath, queryToken, upgradeToken, PROTOCOL, type GuardConfig } from './guard';
 
 export interface ServeOptions {

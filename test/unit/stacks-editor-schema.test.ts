@@ -4,13 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledVersions, chooseSchema, CLI_VERSIONS, composeVersion, schemaDir } from './schema';
-import { parseYaml } from './yaml';
-import { COMPOSE_SCHEMAS, schemaUri } from '../../../src-renderer/views/stacks/compose-schemas';
-import { schemaFor, SCHEMA_VERSIONS, versionOf } from '../../../src-renderer/views/stacks/compose-text';
-import type { Json } from './types';
+import { bundledVersions, chooseSchema, CLI_VERSIONS, composeVersion, schemaDir } from '../../src-main/core/stacks/schema';
+import { parseYaml } from '../../src-main/core/stacks/yaml';
+import { COMPOSE_SCHEMAS, schemaUri } from '../../src-renderer/views/stacks/compose-schemas';
+import { schemaFor, SCHEMA_VERSIONS, versionOf } from '../../src-renderer/views/stacks/compose-text';
+import type { Json } from '../../src-main/core/stacks/types';
 
-const root = path.resolve(__dirname, '../../../test/fixtures/stacks');
+const root = path.resolve(__dirname, '../fixtures/stacks');
 
 /** the core's schema for a text: the loader's version reading, then chooseSchema (undefined when the loader refuses the version) */
 function coreChoice(text: string): string | undefined {

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { machinesContract } from '../../../api/domains/machines';
-import { createServices } from '../../../host/services';
-import { machinesHandlers } from '../../../host/handlers/machines';
-import { buildProgram } from '../../../cli/main';
-import { builtinDrivers, getDriver, registerDriver } from './index';
-import type { MachineDriver } from './types';
+import { machinesContract } from '../../src-main/api/domains/machines';
+import { createServices } from '../../src-main/host/services';
+import { machinesHandlers } from '../../src-main/host/handlers/machines';
+import { buildProgram } from '../../src-main/cli/main';
+import { builtinDrivers, getDriver, registerDriver } from '../../src-main/core/machines/drivers';
+import type { MachineDriver } from '../../src-main/core/machines/drivers/types';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-prereq-'));
 const broken: MachineDriver = { ...getDriver('generic'), name: 'broken', description: 'a driver whose check throws', prerequisites: () => Promise.reject(new Error('powershell.exe crashed (0xc0000142)')) };
