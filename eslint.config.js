@@ -72,10 +72,15 @@ const layeringExceptions = [
   { file: 'src-renderer/views/terminals/TerminalsView.tsx', mayAlsoImport: [view('logs')] },
 ];
 
-const layerElements = Object.entries(layers).map(([type, { folder }]) =>
+const layerElements = Object.entries(layers).flatMap(([type, { folder }]) =>
   type === 'view'
-    ? { type, pattern: `${folder}/*`, capture: ['view'] } // src-renderer/views/board/**, src-renderer/views/EnginesView.tsx
-    : { type, pattern: folder }, // the first element that matches wins, so 'renderer' (last) holds only the shell
+    ? [
+        { type, pattern: `${folder}/*`, capture: ['view'], partialMatch: false }, // a view's folder: views/board/**
+        // the views of one file (views/EnginesView.tsx): one element for the plugin, which classifies folders, so
+        // with no captured name; checkInternals (below) then refuses their imports of one another
+        { type, pattern: folder, partialMatch: false },
+      ]
+    : { type, pattern: folder, partialMatch: false }, // the first element that matches wins, so 'renderer' (last) holds only the shell
 );
 const layerPolicies = Object.entries(layers).map(([type, { mayImport }]) => ({
   from: { element: { type } },
@@ -96,12 +101,12 @@ const layering = [
       'boundaries/elements': layerElements,
     },
     rules: {
-      'boundaries/dependencies': ['error', { default: 'disallow', policies: layerPolicies }],
+      'boundaries/dependencies': ['error', { default: 'disallow', checkInternals: true, policies: layerPolicies }],
     },
   },
   ...layeringExceptions.map(({ file, mayAlsoImport }) => ({
     files: [file],
-    rules: { 'boundaries/dependencies': ['error', { default: 'disallow', policies: [...layerPolicies, { allow: { to: { element: mayAlsoImport } } }] }] },
+    rules: { 'boundaries/dependencies': ['error', { default: 'disallow', checkInternals: true, policies: [...layerPolicies, { allow: { to: { element: mayAlsoImport } } }] }] },
   })),
 ];
 
