@@ -48,7 +48,11 @@ const reportFiles = [
 const single = (part, cmd, args) => [[{ cmd, args, prefix: '', part }]];
 /** each stage: lanes that run side by side; each lane: commands one after another */
 const stages = {
-  lint: single('lint', 'npx', ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench']),
+  // eslint (with the layering table), then knip (unused files, exports and dependencies): `npm run lint`
+  lint: [[
+    { cmd: 'npx', args: ['eslint', '--max-warnings', '0', 'src-main', 'src-renderer', 'e2e', 'test', 'scripts', 'bench'], prefix: '', part: 'eslint' },
+    { cmd: 'npx', args: ['knip'], prefix: '', part: 'knip' },
+  ]],
   typecheck: single('typecheck', 'npm', ['run', '-s', 'typecheck']),
   build: single('build', 'npm', ['run', '-s', 'build']),
   unit: [[vitest('unit')]],

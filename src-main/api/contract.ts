@@ -36,14 +36,9 @@ export type StreamName = { [K in keyof Contract]: Contract[K] extends StreamDef 
 type DefOf<M extends keyof Contract> = Contract[M];
 /** what the caller passes (before zod defaults) */
 export type InputOf<M extends keyof Contract> = z.input<DefOf<M>['input']>;
-/** what the handler receives (after parsing) */
-export type ParsedInputOf<M extends keyof Contract> = z.output<DefOf<M>['input']>;
 export type OutputOf<M extends RequestName> = DefOf<M> extends RequestDef<z.ZodType, infer O> ? z.output<O> : never;
 export type EventOf<M extends StreamName> = DefOf<M> extends StreamDef<z.ZodType, infer E> ? z.output<E> : never;
 
-export function isRequest(name: string): name is RequestName {
-  return Object.hasOwn(contract, name) && (contract as Record<string, RequestDef | StreamDef>)[name].kind === 'request';
-}
 export function isStream(name: string): name is StreamName {
   return Object.hasOwn(contract, name) && (contract as Record<string, RequestDef | StreamDef>)[name].kind === 'stream';
 }

@@ -14,7 +14,7 @@ import { containerLogs, Demuxer, LineSplitter, MAX_LOG_LINE_BYTES } from '../../
 
 const pexec = promisify(execFile);
 
-export const TEST_LABEL = 'io.flotilla.test';
+const TEST_LABEL = 'io.flotilla.test';
 
 /** The docker CLI on this machine (the oracle); returns stdout. */
 export async function dockerCli(args: string[], timeoutMs = 120_000): Promise<string> {

@@ -354,11 +354,6 @@ export function releaseTunnel(t: SshTunnel): void {
   }
 }
 
-/** How many SSH connections are cached (tests assert this returns to zero). */
-export function liveTunnels(): number {
-  return tunnels.size;
-}
-
 export interface SshTunnelInfo {
   url: string;
   knownHostsFile: string;

@@ -14,8 +14,7 @@ import { ensureLabKey, labKnownHostsFile, removeLabKey, type LabKey } from './ke
 import { checkLabName, DEFAULT_LAB, DEFAULT_SUBNET, maxNodes, nodeIndex, nodeIp, nodeName, parseCidr } from './subnet';
 
 export type { LabNode } from '../../api/domains/lab';
-export { BUSYBOX_IMAGE, NODE_IMAGES, labCacheDir, type LabImageKind } from './image';
-export { DEFAULT_LAB, DEFAULT_SUBNET, nodeIp, nodeName } from './subnet';
+export { labCacheDir, type LabImageKind } from './image';
 export { labKnownHostsFile } from './keys';
 
 /** Label on every container, volume and network the lab makes; its value is the lab's name. */

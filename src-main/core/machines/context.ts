@@ -1,7 +1,6 @@
 // The per-operation context: a DriverContext whose log lines go to the machine's log file
 // (in order) and, with its steps, to whoever watches the operation. A create or provision also records each
 // step in the machine's lease (busy.json) before the step runs, so an interrupted one names where it died.
-import path from 'node:path';
 import fs from 'node:fs';
 import { newLease, writeLease, type BusyLease } from './busy';
 import type { DriverContext } from './drivers/types';
@@ -42,10 +41,6 @@ export function opContext(store: MachineStore, name: string, publicKey: string, 
     },
     flush: () => chain,
   };
-}
-
-export function keyPath(store: MachineStore, name: string, file: string): string {
-  return path.join(store.machineDir(name), file);
 }
 
 export function readPublicKey(privateKeyPath: string): string {

@@ -64,7 +64,3 @@ export async function removeMachineContext(name: string): Promise<boolean> {
   const r = await cli(['context', 'rm', '-f', name]);
   return r.code === 0;
 }
-
-export async function contextExists(name: string): Promise<boolean> {
-  return (await description(name)) !== undefined;
-}

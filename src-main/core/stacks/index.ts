@@ -14,9 +14,9 @@ import type { ComposeSource, Diagnostic } from './types';
 export { loadStack, type LoadResult } from './loader';
 export type { Diagnostic, ComposeSource } from './types';
 export type { DeployEvent } from './deploy';
-export { planStack, type PlanItem } from './plan';
+export { planStack } from './plan';
 export { removeStack, listStacks, stackTasks, stackServices } from './remove';
-export { listHistory, type HistoryEntry } from './history';
+export type { HistoryEntry } from './history';
 
 export interface StackFilesInput {
   files: ComposeSource[];

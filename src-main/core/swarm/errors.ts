@@ -9,10 +9,6 @@ export const noSuchConfig = (x: string): FlotillaError => new FlotillaError('NOT
 export const noSuchNetwork = (x: string): FlotillaError => new FlotillaError('NOT_FOUND', `no such network: ${x}`);
 export const notManager = (node: string): FlotillaError =>
   new FlotillaError('PRECONDITION', `node ${node} is not a swarm manager: promote it or connect to a manager`);
-export const notInSwarm = (node: string): FlotillaError =>
-  new FlotillaError('PRECONDITION', `engine ${node} is not part of a swarm: run \`flotilla swarm init\` or \`flotilla swarm join\` first`);
-export const alreadyInSwarm = (node: string): FlotillaError =>
-  new FlotillaError('CONFLICT', `engine ${node} is already part of a swarm: run \`flotilla swarm leave\` on it first`);
 export const badReplicas = (v: string | number): FlotillaError =>
   new FlotillaError('BAD_INPUT', `invalid replicas "${v}": expected a whole number from 0 upwards`);
 export const lastManager = (node: string): FlotillaError =>

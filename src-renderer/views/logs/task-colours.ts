@@ -12,8 +12,3 @@ export function taskTone(taskId: string): number {
   return (h >>> 0) % PALETTE.length;
 }
 
-export function taskColour(taskId: string): string {
-  return PALETTE[taskTone(taskId)];
-}
-
-export const TASK_PALETTE: readonly string[] = PALETTE;

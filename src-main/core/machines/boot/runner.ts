@@ -53,15 +53,6 @@ export interface RecordedCall {
   line: string;
 }
 
-/** Quote an argument the way a reader expects to see it in a log line (not used for execution). */
-export function showArg(a: string): string {
-  return /^[\w@%+=:,./\\-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-}
-
-export function commandLine(cmd: string, args: string[]): string {
-  return [cmd, ...args].map(showArg).join(' ');
-}
-
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));

@@ -337,4 +337,3 @@ export const containerDriver: MachineDriver = {
 };
 
 /** The machine name a container belongs to, if it is a Flotilla machine (for cleanup checks). */
-export const MACHINE_LABEL = LABEL;

@@ -1,1 +1,1 @@
-export { createHyperVDriver, hyperVOptions, type HyperVDriverOptions, type HyperVImageRequest } from './driver.js';
+export { createHyperVDriver } from './driver.js';

@@ -1,4 +1,3 @@
 // The qemu machine driver: `createQemuDriver(opts?)`, registered by ../index.ts.
-export { createQemuDriver, QemuDriver, TCG_SLOW_FACTOR, type QemuDriverOptions } from './driver';
+export { createQemuDriver, TCG_SLOW_FACTOR } from './driver';
 export type { QemuDriverData } from './data';
-export { QmpClient, withQmp } from './qmp';

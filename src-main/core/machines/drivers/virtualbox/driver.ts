@@ -20,8 +20,6 @@ import { virtualizationChecks } from './host-checks.js';
 import { B2D_URL, CLOUD_IMAGE_SUMS, CLOUD_IMAGE_URL, SSH_USER, num, opt, readData, str, virtualBoxOptions, type ImageRequest, type VBoxData } from './options.js';
 import { ensurePrivateDir, PRIVATE_FILE, writeFileAtomic } from '../../../fsutil';
 
-export { CLOUD_IMAGE_URL, CLOUD_IMAGE_SUMS, B2D_URL, virtualBoxOptions, type ImageRequest } from './options.js';
-
 export interface VirtualBoxDriverOptions {
   runner?: Runner;
   platform?: NodeJS.Platform;

@@ -1,1 +1,1 @@
-export { createVirtualBoxDriver, virtualBoxOptions, type VirtualBoxDriverOptions, type ImageRequest } from './driver.js';
+export { createVirtualBoxDriver } from './driver.js';
