@@ -18,7 +18,7 @@ import {
   stackTasks,
   type DeployEvent,
 } from '../../core/stacks';
-import { parseEnvFile } from '../../core/stacks/model';
+import { parseEnvFile } from '../../core/stacks/normalize';
 import { formatDiagnostic } from '../../core/stacks/loader';
 import { flotillaHome } from '../../core/paths';
 

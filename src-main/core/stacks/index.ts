@@ -7,7 +7,8 @@ import { FlotillaError } from '../../api/errors';
 import { deployStack, type DeployEvent, type DeployResult } from './deploy';
 import { hashVariables, lineDiff, listHistory, readHistory, recordDeploy, type HistoryEntry } from './history';
 import { formatDiagnostic, loadStack, type LoadResult } from './loader';
-import { parseEnvFile, type ComposeConfig } from './model';
+import type { ComposeConfig } from './model';
+import { parseEnvFile } from './normalize';
 import type { ResolveImage } from './registry';
 import type { ComposeSource, Diagnostic } from './types';
 
