@@ -34,7 +34,7 @@ export class Dispatcher {
     for (const send of this.connections) send({ t: 'broadcast', name, payload: checked });
   }
 
-  /** Call a request directly in-process (the CLI and tests use this; same validation as a transport). */
+  /** Call a request in-process, with the same validation as a transport: every transport's invoke comes through here, and so do in-process callers (the integration tests). */
   async call(method: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
     const def = this.def(method, 'request');
     const input = parseInput(def, params, method);
