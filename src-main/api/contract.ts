@@ -6,6 +6,7 @@ import { systemContract } from './domains/system';
 import { enginesContract } from './domains/engines';
 import { labContract } from './domains/lab';
 import { swarmContract } from './domains/swarm';
+import { explainContract } from './domains/explain';
 import { stacksContract } from './domains/stacks';
 import { machinesContract } from './domains/machines';
 import { terminalsContract } from './domains/terminals';
@@ -15,6 +16,7 @@ export const contract = {
   ...enginesContract,
   ...labContract,
   ...swarmContract,
+  ...explainContract,
   ...stacksContract,
   ...machinesContract,
   ...terminalsContract,

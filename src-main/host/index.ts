@@ -5,6 +5,7 @@ import { systemHandlers } from './handlers/system';
 import { enginesHandlers } from './handlers/engines';
 import { labHandlers } from './handlers/lab';
 import { swarmHandlers } from './handlers/swarm';
+import { explainHandlers } from './handlers/explain';
 import { stacksHandlers } from './handlers/stacks';
 import { machinesHandlers } from './handlers/machines';
 import { terminalsHandlers } from './handlers/terminals';
@@ -22,6 +23,7 @@ export function createHost(opts: { transport: Services['transport']; home?: stri
     ...enginesHandlers(services),
     ...labHandlers(services),
     ...swarmHandlers(services),
+    ...explainHandlers(services),
     ...stacksHandlers(services),
     ...machinesHandlers(services),
     ...terminalsHandlers(services),
