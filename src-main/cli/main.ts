@@ -6,6 +6,7 @@ import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
 import { registerEngine } from './commands/engine';
 import { registerSwarm } from './commands/swarm';
+import { registerServiceExplain } from './commands/explain';
 import { registerStacks } from './commands/stacks';
 import { registerMachines } from './commands/machines';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerLab(program);
   registerEngine(program);
   registerSwarm(program);
+  registerServiceExplain(program.commands.find((c) => c.name() === 'service')!);
   registerStacks(program);
   registerMachines(program);
   globalFlagsEverywhere(program);

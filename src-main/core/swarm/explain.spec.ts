@@ -148,3 +148,25 @@ describe('why a task is not running', () => {
     expect(e.notes[0]).toMatch(/^1 of 2 replicas have no task meant to run/);
   });
 });
+
+describe('summaries', () => {
+  it('a task waiting to retry after pull failures says so; resources with nothing else reserved say so', () => {
+    const svc = service('ghost', { ContainerSpec: { Image: 'nosuch.invalid/ghost:1' }, Resources: { Reservations: { MemoryBytes: 8 * GiB } } });
+    const err = 'No such image: nosuch.invalid/ghost:1';
+    const tasks = [task(svc, { node: 'a', state: 'rejected', desired: 'shutdown', err }), task(svc, { node: 'b', state: 'rejected', desired: 'shutdown', err }), task(svc, { state: 'new', desired: 'ready' })];
+    const e = explainService({ nodes: [node('a', { mem: 16 * GiB }), node('b', { mem: 16 * GiB }), node('c')], services: [svc], tasks }, 'ghost')!;
+    expect(e.tasks[0].summary).toBe(`new: the image could not be pulled on host-a, host-b (${err}); the swarm retries it`);
+    expect(e.tasks[0].nodes[2].reasons[0].text).toBe('insufficient memory: the task reserves 8 GiB, the node has 4 GiB available (all of its 4 GiB: no task on it reserves any)');
+  });
+});
+
+describe('summaries of a task that ended', () => {
+  it('rejected for its image, still meant to run', () => {
+    const svc = service('ghost', { ContainerSpec: { Image: 'nosuch.invalid/ghost:1' } });
+    const err = 'No such image: nosuch.invalid/ghost:1';
+    const t = task(svc, { node: 'a', state: 'rejected', err });
+    expect(explainTask({ nodes: [node('a')], services: [svc], tasks: [t] }, t.ID)!.summary).toBe(`rejected on host-a: the image could not be pulled (${err}); the swarm retries it`);
+    const f = task(svc, { node: 'a', state: 'failed', err: 'task: non-zero exit (1)' });
+    expect(explainTask({ nodes: [node('a')], services: [svc], tasks: [f] }, f.ID)!.summary).toBe('failed on host-a: task: non-zero exit (1)');
+  });
+});

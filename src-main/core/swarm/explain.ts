@@ -138,7 +138,9 @@ function judgeNode(input: Indexed, svc: ExplainRawService, task: ExplainRawTask,
     const byTasks = here.filter((t) => (what === 'cpu' ? t.Spec?.Resources?.Reservations?.NanoCPUs : t.Spec?.Resources?.Reservations?.MemoryBytes)).length;
     reasons.push({
       kind: 'resources',
-      text: `insufficient ${what === 'cpu' ? 'CPU' : 'memory'}: the task reserves ${fmt(reserved)}, the node has ${fmt(Math.max(0, available))} available (${fmt(total)} minus ${fmt(others)} reserved by ${byTasks} task${byTasks === 1 ? '' : 's'} on it)`,
+      text: `insufficient ${what === 'cpu' ? 'CPU' : 'memory'}: the task reserves ${fmt(reserved)}, the node has ${fmt(Math.max(0, available))} available (${
+        others ? `${fmt(total)} minus ${fmt(others)} reserved by ${byTasks} task${byTasks === 1 ? '' : 's'} on it` : `all of its ${fmt(total)}: no task on it reserves any`
+      })`,
       resource: { what, reserved, available, total, reservedByOthers: others },
     });
   }
@@ -227,8 +229,13 @@ function summaryOf(task: ExplainRawTask, nodes: ExplainNode[], hostname: string 
   const state = task.Status.State;
   if (state === 'running') return hostname ? `running on ${hostname}` : 'running';
   const lastError = history.find((h) => h.error)?.error;
+  const pulls = nodes.filter((n) => n.reasons.some((r) => r.kind === 'image'));
   if (rank(state) <= rank('pending')) {
     const fit = nodes.filter((n) => n.schedulable).length;
+    if (pulls.length && fit) {
+      const err = pulls[0].reasons.find((r) => r.kind === 'image')!.error;
+      return `${state}: the image could not be pulled on ${pulls.map((n) => n.hostname).join(', ')} (${err}); the swarm retries it`;
+    }
     if (!nodes.length) return `${state}: the swarm has no nodes`;
     if (fit === 0) return `${state}: no node can take it (${nodes.length === 1 ? 'the node' : `all ${nodes.length} nodes`} refuse it, see each node's reason)`;
     return `${state}: ${fit} of ${nodes.length} nodes could take it; the scheduler has not placed it yet`;
@@ -238,7 +245,10 @@ function summaryOf(task: ExplainRawTask, nodes: ExplainNode[], hostname: string 
     if (img) return `${state} on ${hostname}: an earlier task could not pull the image here (${img.error})`;
     return `${state} on ${hostname ?? 'a node'}${lastError ? `; the slot's last error: ${lastError}` : ''}`;
   }
-  return `${state}${hostname ? ` on ${hostname}` : ''}${task.Status.Err ? `: ${task.Status.Err}` : ''}`;
+  const err = task.Status.Err;
+  const where = hostname ? ` on ${hostname}` : '';
+  if (err && isPullError(err)) return `${state}${where}: the image could not be pulled (${err}); the swarm retries it`;
+  return `${state}${where}${err ? `: ${err}` : ''}`;
 }
 
 function explainOne(ix: Indexed, svc: ExplainRawService, task: ExplainRawTask): TaskExplanation {
