@@ -10,6 +10,8 @@ import { stateTone } from '../board/TaskCard';
 import { StateMessage } from '../../components/StateMessage';
 import { UPDATE_LABEL, portsText, taskHistory, updateTone } from './history';
 import { validateImageUpdate } from './form';
+import { WhyNotRunning } from './WhyNotRunning';
+import { TaskDetail } from './TaskDetail';
 
 export interface ServiceDetailProps {
   engineId: string;
@@ -31,6 +33,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
   const [parallelism, setParallelism] = useState('1');
   const [delay, setDelay] = useState('');
   const [seen, setSeen] = useState(false);
+  const [openTask, setOpenTask] = useState<string>();
   const backRef = useRef<HTMLButtonElement>(null);
 
   useEffect(() => backRef.current?.focus(), [serviceId]);
@@ -116,6 +119,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
   const st = service.updateStatus?.state;
   const ok = service.replicas.running >= service.replicas.desired;
   const history = taskHistory(model, service);
+  const openRow = history.find((r) => r.task.id === openTask);
   const created = Date.parse(service.createdAt ?? '');
   const updated = Date.parse(service.updatedAt ?? '');
   const confirmText: Record<NonNullable<Confirm>, string> = {
@@ -240,6 +244,8 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
         {!busy && notice && <span className={notice.ok ? 'tone-ok' : 'tone-err'}>{notice.text}</span>}
       </div>
 
+      {!ok && <WhyNotRunning engineId={engineId} serviceId={service.id} refreshKey={history.map((r) => `${r.task.id}:${r.task.state}`).join(',')} />}
+
       <h3>Tasks</h3>
       {history.length === 0 ? (
         <p className="faint">No tasks yet: the orchestrator creates them within seconds, or the service is scaled to 0.</p>
@@ -257,7 +263,16 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
           </thead>
           <tbody>
             {history.map((r) => (
-              <tr key={r.task.id} className={r.older ? 'older' : ''} data-testid="task-row" data-state={r.task.state}>
+              <tr
+                key={r.task.id}
+                className={`${r.older ? 'older' : ''}${r.task.id === openTask ? ' selected' : ''}`}
+                data-testid="task-row"
+                data-state={r.task.state}
+                tabIndex={0}
+                title="Task details"
+                onClick={() => setOpenTask(r.task.id)}
+                onKeyDown={(e) => e.key === 'Enter' && setOpenTask(r.task.id)}
+              >
                 <td className="mono" title={r.task.id}>
                   {r.older ? '\\_ ' : ''}
                   {r.name}
@@ -274,6 +289,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
           </tbody>
         </table>
       )}
+      {openRow && <TaskDetail engineId={engineId} row={openRow} onClose={() => setOpenTask(undefined)} />}
     </div>
   );
 }
