@@ -30,7 +30,7 @@ export function formatTaskExplanation(t: TaskExplanation): string {
   if (t.engineMessage && t.engineMessage !== t.engineError) lines.push(`  engine message: ${t.engineMessage}`);
   if (t.nodes.length) {
     const rows = t.nodes.flatMap((n) => (n.reasons.length ? n.reasons.map((r, i) => [i ? '' : n.hostname, i ? '' : n.schedulable ? 'yes' : 'no', r.text]) : [[n.hostname, 'yes', '-']]));
-    lines.push('', ...table(['NODE', 'FITS', 'WHY NOT'], rows).split('\n').map((l) => `  ${l}`));
+    lines.push('', ...table(['NODE', 'PLACEABLE', 'WHY NOT'], rows).split('\n').map((l) => `  ${l}`));
   }
   if (t.history.length) {
     lines.push('', '  last states of the slot (newest first):');

@@ -60,7 +60,7 @@ function TaskWhy({ t }: { t: TaskExplanation }): ReactElement {
           <thead>
             <tr>
               <th>Node</th>
-              <th>Can take it</th>
+              <th title="every scheduler filter passes on this node">Can be placed</th>
               <th>Why not</th>
             </tr>
           </thead>
