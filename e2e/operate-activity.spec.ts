@@ -122,7 +122,13 @@ test('a failing service, a drained node, a node down and back: the feed, coalesc
   await expect.poll(async () => (await notes(page)).map((n) => n.title), { timeout: 30_000 }).toContain(`${n2.name} was drained`);
 
   // n2 frozen (its system container paused): the managers mark it down, then ready again once it thaws
-  expect(spawnSync('docker', ['pause', n2.name]).status).toBe(0);
+  // once seen failing for no stated reason right after a drain (the cgroup freeze did not settle): tried thrice
+  let paused = spawnSync('docker', ['pause', n2.name], { encoding: 'utf8' });
+  for (let i = 0; i < 2 && paused.status !== 0; i++) {
+    await page.waitForTimeout(2_000);
+    paused = spawnSync('docker', ['pause', n2.name], { encoding: 'utf8' });
+  }
+  expect(paused.status, `docker pause ${n2.name}: ${paused.stderr}`).toBe(0);
   try {
     await expect(page.locator('[data-testid="activity-item"][data-kind="node-down"]', { hasText: `${n2.name} is down` })).toBeVisible({ timeout: 120_000 });
     await expect.poll(async () => (await notes(page)).map((n) => n.title), { timeout: 30_000 }).toContain(`${n2.name} is down`);
