@@ -100,7 +100,7 @@ test.afterEach(async ({ page }, info) => {
 
 test('a failing service, a drained node, a node down and back: the feed, coalesced notifications, filters, links and a remembered mute', async ({ page, context }) => {
   test.skip(!n1 || !n2, `needs a lab of 2 nodes: ${state.lab.error ?? 'fewer nodes'}`);
-  test.setTimeout(480_000);
+  test.setTimeout(600_000);
   await context.grantPermissions(['notifications'], { origin: new URL(state.url).origin });
   await page.addInitScript((id) => localStorage.setItem('flotilla.swarmEngine', id), `lab:${n1.name}`);
   await page.addInitScript({ content: CAPTURE_NOTIFICATIONS });
@@ -135,7 +135,7 @@ test('a failing service, a drained node, a node down and back: the feed, coalesc
   } finally {
     spawnSync('docker', ['unpause', n2.name]);
   }
-  await expect(page.locator('[data-testid="activity-item"][data-kind="node-up"]', { hasText: `${n2.name} is back` })).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('[data-testid="activity-item"][data-kind="node-up"]', { hasText: `${n2.name} is back` })).toBeVisible({ timeout: 240_000 });
   await expect.poll(async () => (await notes(page)).map((n) => n.title), { timeout: 30_000 }).toContain(`${n2.name} is back`);
   await shot(page, '1-feed');
 
