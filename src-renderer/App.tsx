@@ -1,4 +1,4 @@
-// The app shell: a sidebar of views (keyboard: Ctrl/Alt+1..8, arrows inside the list), the current
+// The app shell: a sidebar of views (keyboard: Ctrl/Alt+1..9, arrows inside the list), the current
 // view remembered across restarts, and the theme toggle.
 import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactElement } from 'react';
 import { VIEWS, applyTheme, useUi, type ViewId } from './stores/ui';
@@ -10,6 +10,7 @@ import { ServicesView } from './views/services/ServicesView';
 import { StacksView } from './views/stacks/StacksView';
 import { LogsView } from './views/logs/LogsView';
 import { TerminalsView } from './views/terminals/TerminalsView';
+import { ActivityView, ActivityWatch } from './views/activity/ActivityView';
 
 const VIEW_COMPONENTS: Record<ViewId, () => ReactElement> = {
   engines: EnginesView,
@@ -20,6 +21,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => ReactElement> = {
   stacks: StacksView,
   logs: LogsView,
   terminals: TerminalsView,
+  activity: ActivityView,
 };
 
 function CurrentView({ view }: { view: ViewId }): ReactElement {
@@ -87,9 +89,10 @@ export function App(): ReactElement {
           <button className="btn small" onClick={cycleTheme} aria-label="switch theme" data-testid="theme-toggle">
             {THEME_LABEL[theme]}
           </button>
-          <span>Ctrl+1…8 switch views</span>
+          <span>Ctrl+1…{VIEWS.length} switch views</span>
         </div>
       </nav>
+      <ActivityWatch />
       <main className="app-main" aria-live="polite">
         <CurrentView view={view} />
       </main>

@@ -23,6 +23,8 @@ const trusted = (frame: FrameLike | null): boolean => isTrustedFrame(renderer.or
 const refused = (what: string): void => console.warn(`Flotilla refused ${what}: only its own page (${renderer.origin}) is trusted`);
 
 app.enableSandbox();
+// Windows shows a page's notifications (Activity) only for an app with an AppUserModelID: the installer's (build/electron-builder.yml appId)
+if (process.platform === 'win32') app.setAppUserModelId('io.flotilla.app');
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 // every web contents, whoever creates it, gets the navigation, window and webview policy
 app.on('web-contents-created', (_e, contents) => guardWebContents(contents, renderer.origin, (url) => void shell.openExternal(url), refused));

@@ -110,11 +110,11 @@ describe('windowOpenDecision: no new window, ever', () => {
 describe('permissionAllowed', () => {
   const own = { requestingUrl: APP_ENTRY, isMainFrame: true };
   const every = ['clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'fullscreen', 'geolocation', 'idle-detection', 'media', 'mediaKeySystem', 'midi', 'midiSysex', 'notifications', 'pointerLock', 'keyboardLock', 'openExternal', 'speaker-selection', 'storage-access', 'top-level-storage-access', 'window-management', 'unknown', 'fileSystem', 'hid', 'serial', 'usb', 'deprecated-sync-clipboard-read'];
-  it('denies every permission except the clipboard to our own page', () => {
+  it('denies every permission except the clipboard and notifications to our own page', () => {
     const granted = every.filter((p) => permissionAllowed(APP_ORIGIN, p, own));
-    expect(granted).toEqual(['clipboard-read', 'clipboard-sanitized-write']);
+    expect(granted).toEqual(['clipboard-read', 'clipboard-sanitized-write', 'notifications']);
   });
-  it('denies even the clipboard to any other page, a sub-frame, or a request without a URL', () => {
+  it('denies even the clipboard and notifications to any other page, a sub-frame, or a request without a URL', () => {
     for (const p of every) {
       expect(permissionAllowed(APP_ORIGIN, p, { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
       expect(permissionAllowed(APP_ORIGIN, p, { requestingUrl: 'file:///tmp/x.html', isMainFrame: true })).toBe(false);

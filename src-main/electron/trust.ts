@@ -98,9 +98,11 @@ export function windowOpenDecision(url: string): { action: 'deny'; openExternall
 }
 
 /** The permissions our own page may have: the clipboard, which the terminal's Ctrl+Shift+C / Ctrl+Shift+V use
- * (VS Code allows the same two to its own window). Everything else (camera, microphone, notifications,
- * geolocation, USB, HID, serial, file system, openExternal...) is denied to every page. */
-const OWN_PAGE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-read', 'clipboard-sanitized-write']);
+ * (VS Code allows the same two to its own window), and notifications, which the Activity view's desktop
+ * notifications use (the renderer's HTML5 Notification; the person can turn them off per kind in the app).
+ * Everything else (camera, microphone, geolocation, USB, HID, serial, file system, openExternal...) is denied
+ * to every page, and all of these to any page but our own. */
+const OWN_PAGE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-read', 'clipboard-sanitized-write', 'notifications']);
 
 export function permissionAllowed(origin: string, permission: string, details: { requestingUrl?: string | undefined; isMainFrame: boolean }): boolean {
   if (!OWN_PAGE_PERMISSIONS.has(permission) || !details.isMainFrame || !details.requestingUrl) return false;

@@ -91,7 +91,7 @@ describe('guardSession: permissions', () => {
       check: (permission: string, requestingOrigin: string, requestingUrl?: string, isMainFrame = true): boolean => chk(null, permission, requestingOrigin, { requestingUrl, isMainFrame }),
     };
   }
-  const denied = ['media', 'geolocation', 'notifications', 'openExternal', 'fileSystem', 'display-capture', 'hid', 'serial', 'usb', 'midiSysex', 'pointerLock', 'fullscreen', 'unknown'];
+  const denied = ['media', 'geolocation', 'openExternal', 'fileSystem', 'display-capture', 'hid', 'serial', 'usb', 'midiSysex', 'pointerLock', 'fullscreen', 'unknown'];
   it.each(denied)('denies %s to our own page, by request and by check', (p) => {
     const s = session();
     expect(s.request(p, APP_ENTRY)).toBe(false);
@@ -106,5 +106,14 @@ describe('guardSession: permissions', () => {
     expect(s.request('clipboard-read', APP_ENTRY, false)).toBe(false);
     expect(s.check('clipboard-read', 'https://evil.example', 'https://evil.example/')).toBe(false);
     expect(s.check('clipboard-sanitized-write', 'file://', 'file:///tmp/x.html')).toBe(false);
+  });
+  it("grants our own page notifications (Activity's desktop notifications), by request and by check, and no other page or frame", () => {
+    const s = session();
+    expect(s.request('notifications', APP_ENTRY)).toBe(true);
+    expect(s.check('notifications', APP_ORIGIN, APP_ENTRY)).toBe(true);
+    expect(s.check('notifications', APP_ORIGIN)).toBe(true); // HTML5 Notification.permission: a check by origin
+    expect(s.request('notifications', 'https://evil.example/')).toBe(false);
+    expect(s.request('notifications', APP_ENTRY, false)).toBe(false);
+    expect(s.check('notifications', 'file://', 'file:///tmp/x.html')).toBe(false);
   });
 });

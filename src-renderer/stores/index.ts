@@ -4,6 +4,8 @@ import { useStore } from 'zustand';
 import { api } from '../api';
 import { createEnginesStore, type EnginesState } from './engines';
 import { createClusterStore } from './cluster';
+import { browserNotifier, createActivityStore, followCluster, type ActivityState } from './activity';
+import { useUi } from './ui';
 
 export const enginesStore = createEnginesStore(api);
 api.onBroadcast('engines.changed', () => void enginesStore.getState().load());
@@ -13,3 +15,12 @@ export function useEngines<T>(select: (s: EnginesState) => T): T {
 }
 
 export const clusterStore = createClusterStore(api);
+
+// the activity feed and desktop notifications follow the same live model (stores/activity.ts); clicking a
+// notification shows the Activity view
+export const activityStore = createActivityStore(browserNotifier, { onOpen: () => useUi.getState().setView('activity') });
+followCluster(clusterStore, activityStore.push);
+
+export function useActivity<T>(select: (s: ActivityState) => T): T {
+  return useStore(activityStore, select);
+}

@@ -10,6 +10,7 @@ export const VIEWS = [
   { id: 'stacks', label: 'Stacks' },
   { id: 'logs', label: 'Logs' },
   { id: 'terminals', label: 'Terminals' },
+  { id: 'activity', label: 'Activity' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 export type Theme = 'system' | 'light' | 'dark';

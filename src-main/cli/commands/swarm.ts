@@ -10,6 +10,7 @@ import { connectEngine, parseEngineUrl } from '../../core/engine';
 import * as sw from '../../core/swarm';
 import type { Cluster } from '../../core/swarm';
 import { applyChanges } from '../../core/swarm/cluster-model';
+import { ActivityDeriver, activityModelOf } from '../../api/activity';
 import { digits, LogPrefixer } from '../service-log-prefix';
 
 interface LogsFlags {
@@ -834,18 +835,30 @@ function registerOtherVerbs(program: Command): void {
     .command('events')
     .description('the live cluster model as it changes (JSON lines with --json); Ctrl-C to stop')
     .option('--count <n>', 'stop after N change batches', intArg('--count', 1))
+    .option('--activity', "what happened, in words, as the window's Activity view says it (task failed, node down or back, paused or drained, update paused or rolling back, deploy finished)")
     .action(
-      action(async (o: { count?: number }, cmd: Command) => {
+      action(async (o: { count?: number; activity?: boolean }, cmd: Command) => {
         const ac = new AbortController();
         const stop = (): void => ac.abort();
         process.once('SIGINT', stop);
         const json = globals(cmd).json;
         let model: ClusterModel = { nodes: {}, services: {}, tasks: {} };
         let batches = 0;
+        const deriver = new ActivityDeriver();
         try {
           await withCluster(cmd, (c) =>
             sw.watchClusterModel(c, ac.signal, (e: ModelEvent) => {
-              if (json) process.stdout.write(JSON.stringify(e) + '\n');
+              if (o.activity) {
+                // the same derivation as the window's Activity view (src-main/api/activity.ts), on the same stream
+                if (e.type === 'snapshot') model = e.model;
+                else if (e.type === 'diff') model = applyChanges(model, e.changes);
+                if (e.type !== 'source') {
+                  for (const a of deriver.next(activityModelOf(model), e.at)) {
+                    if (json) process.stdout.write(JSON.stringify(a) + '\n');
+                    else process.stdout.write(`${new Date(a.at).toISOString()} ${a.kind} ${a.title}${a.detail ? ` (${a.detail})` : ''}\n`);
+                  }
+                }
+              } else if (json) process.stdout.write(JSON.stringify(e) + '\n');
               else if (e.type === 'snapshot') {
                 model = e.model;
                 process.stdout.write(`snapshot: ${Object.keys(model.nodes).length} nodes, ${Object.keys(model.services).length} services, ${Object.keys(model.tasks).length} tasks\n`);

@@ -1,6 +1,6 @@
 // The Services view: the services of the chosen swarm (live from the cluster model), a Create service
 // form, and a detail page per service. Other views open a detail page with useNav().open({view:'services', serviceId}).
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { LostSources, SwarmPicker, clusterGate, useCoarseNow, useLiveCluster } from '../board/live';
@@ -24,8 +24,15 @@ export function ServicesView(): ReactElement {
   }, [intent]);
 
   const engineId = live.target.engineId;
-  // a swarm switch leaves the pages of the old one
-  useEffect(() => setPage((p) => (p.kind === 'detail' ? { kind: 'list' } : p)), [engineId]);
+  // a swarm switch leaves the pages of the old one (not the first render nor
+  // the engines' first listing: a detail asked for by another view stays)
+  const shownEngine = useRef(engineId);
+  useEffect(() => {
+    const before = shownEngine.current;
+    shownEngine.current = engineId;
+    if (before === undefined || before === engineId) return;
+    setPage((p) => (p.kind === 'detail' ? { kind: 'list' } : p));
+  }, [engineId]);
 
   const gate = clusterGate(live, 'this list');
   let body: ReactElement;
