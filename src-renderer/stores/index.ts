@@ -3,7 +3,7 @@
 import { useStore } from 'zustand';
 import { api } from '../api';
 import { createEnginesStore, type EnginesState } from './engines';
-import { createClusterStore } from './cluster';
+import { createClusterStore } from './cluster/store';
 
 export const enginesStore = createEnginesStore(api);
 api.onBroadcast('engines.changed', () => void enginesStore.getState().load());

@@ -6,8 +6,8 @@ import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { Board } from './Board';
 import { makeModel } from './fixture';
-import { LostSources, SwarmPicker, clusterGate, isStale, lostNodes, useLiveCluster } from './live';
-import type { BoardNode } from './types';
+import { isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
+import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import './board.css';
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */

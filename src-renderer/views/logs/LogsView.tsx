@@ -20,7 +20,7 @@ import { downloadText, logText } from './download';
 import type { LogEntry } from './ring-buffer';
 import { BacklogGate } from './backlog';
 import { sinceValue } from './since';
-import './ansi-palette.css';
+import '../../components/ansi-palette.css';
 import './logs.css';
 
 type Status = 'idle' | 'connecting' | 'live' | 'ended' | 'error';

@@ -3,10 +3,9 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { api } from '../../api';
 import { useNav } from '../../stores/nav';
-import type { BoardModel } from '../board/types';
-import { age, serviceColor, shortImage } from '../board/model';
-import { ProgressBar } from '../board/Board';
-import { stateTone } from '../board/TaskCard';
+import type { BoardModel } from '../../stores/cluster';
+import { age, serviceColor, shortImage, stateTone } from '../../components/format';
+import { ProgressBar } from '../../components/ProgressBar';
 import { StateMessage } from '../../components/StateMessage';
 import { UPDATE_LABEL, portsText, taskHistory, updateTone } from './history';
 import { validateImageUpdate } from './form';

@@ -3,7 +3,8 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
-import { LostSources, SwarmPicker, clusterGate, useCoarseNow, useLiveCluster } from '../board/live';
+import { useCoarseNow, useLiveCluster } from '../../stores/cluster';
+import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { ServiceList } from './ServiceList';
 import { CreateServiceForm } from './CreateServiceForm';
 import { ServiceDetail } from './ServiceDetail';
