@@ -12,6 +12,7 @@ import { openFromDisk, openLatest } from './stack-actions';
 import { useWorkbench, workbench } from './stacks-store';
 import { STARTER } from './workbench-store';
 import './stacks.css';
+import './workbench.css';
 
 // the editor and its panels load when a stack is opened, so the list does not wait for Monaco
 const Workbench = lazy(() => import('./Workbench'));
