@@ -1,7 +1,6 @@
 // A service's rolling update (or rollback): how many of its tasks are on the new spec. The board shows one per
 // updating service, the service's page shows its own.
 import type { ReactElement } from 'react';
-import type { BoardService } from '../stores/cluster';
 
 /** one service's rolling update, as the board computes it from the cluster model */
 export interface UpdateProgress {
@@ -12,7 +11,7 @@ export interface UpdateProgress {
   message?: string;
 }
 
-export function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
+export function ProgressBar({ p, service }: { p: UpdateProgress; service?: { name: string } }): ReactElement {
   const pct = p.total ? Math.round((100 * p.updated) / p.total) : 0;
   const label: Record<string, string> = {
     updating: 'updating',

@@ -1,11 +1,29 @@
-// The cluster views' shared UI over the live model (stores/cluster): the states before the model is live
-// (no swarm, loading, error), the swarm picker, and the marks for lost sources.
+// The cluster views' shared UI over the live model: the states before the model is live (no swarm, loading,
+// error), the swarm picker, and the marks for lost sources. Props only: the views pass stores/cluster's
+// LiveCluster (useLiveCluster()), which has every field these read.
 import type { ReactElement } from 'react';
-import { currentLost, reconnectCluster, type BoardNode, type LiveCluster } from '../stores/cluster';
 import { StateMessage } from './StateMessage';
 
+/** the swarm the views show: the chosen manager engine among the managers */
+interface SwarmChoice {
+  engineId?: string;
+  managers: readonly string[];
+  /** still finding out which engines are managers */
+  loading: boolean;
+  choose(id: string): void;
+}
+
+/** what the gate and the picker read of the live cluster */
+export interface LiveClusterView {
+  target: SwarmChoice;
+  cluster: { engineId?: string; status: 'idle' | 'loading' | 'live' | 'error'; error?: string };
+  engineName?: string;
+  engineNames: Record<string, string>;
+  reconnect(): void;
+}
+
 /** a select among the swarm managers, when there is more than one; switching here switches every view */
-export function SwarmPicker({ live }: { live: LiveCluster }): ReactElement | null {
+export function SwarmPicker({ live }: { live: LiveClusterView }): ReactElement | null {
   const { target, engineNames } = live;
   if (target.managers.length < 2) return null;
   return (
@@ -23,7 +41,7 @@ export function SwarmPicker({ live }: { live: LiveCluster }): ReactElement | nul
  * What to show instead of the view while there is no live model; undefined once it is live. `what` names what
  * fills in ("the board"); `empty` replaces the no-swarm message (the Cluster view's, with the ways to make one).
  */
-export function clusterGate(live: LiveCluster, what: string, empty?: ReactElement): ReactElement | undefined {
+export function clusterGate(live: LiveClusterView, what: string, empty?: ReactElement): ReactElement | undefined {
   const { target, cluster, engineName } = live;
   if (!target.engineId && target.loading) return <StateMessage kind="loading" title="Looking for a swarm manager…" />;
   if (!target.engineId)
@@ -43,7 +61,7 @@ export function clusterGate(live: LiveCluster, what: string, empty?: ReactElemen
       <StateMessage kind="error" title="The live cluster model stopped">
         <pre>{cluster.error}</pre>
         <p>Check that {engineName ?? engineId} is running and still a swarm manager (Engines view), then reconnect.</p>
-        <button className="btn" onClick={() => reconnectCluster(engineId)}>
+        <button className="btn" onClick={live.reconnect}>
           Reconnect
         </button>
       </StateMessage>
@@ -56,11 +74,11 @@ const clock = (at: number): string => new Date(at).toLocaleTimeString();
 
 /**
  * The marks for lost sources: a stale banner while no manager answers (the model on screen is as of that moment),
- * and one line per node engine out of contact (not nodes since removed). They clear when the sources come back.
+ * and one line per node engine out of contact. `lost` is LiveCluster's (nodes since removed left out). They clear
+ * when the sources come back.
  */
-export function LostSources({ lost, lostAt = {}, nodes }: { lost: Record<string, string>; lostAt?: Record<string, number>; nodes: readonly BoardNode[] }): ReactElement {
-  const current = currentLost(lost, nodes);
-  const { manager, ...others } = current;
+export function LostSources({ lost, lostAt = {} }: { lost: Record<string, string>; lostAt?: Record<string, number> }): ReactElement {
+  const { manager, ...others } = lost;
   return (
     <>
       {manager !== undefined && (

@@ -1,10 +1,11 @@
 // The live cluster of the chosen swarm, shared by the Board, Cluster, Services and Stacks views: the swarm
 // comes from useSwarmTarget() (one choice for every view), the model from clusterStore ('swarm.model' stream).
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { clusterStore, useEngines } from '../index';
 import { useSwarmTarget, type SwarmTarget } from '../swarm-target';
 import type { ClusterState } from './store';
+import { currentLost } from './lost';
 
 export interface LiveCluster {
   target: SwarmTarget;
@@ -12,6 +13,10 @@ export interface LiveCluster {
   /** the chosen manager engine's name, as the engines list shows it */
   engineName?: string;
   engineNames: Record<string, string>;
+  /** the lost sources that still mean something (not nodes since removed): what LostSources marks */
+  lost: Record<string, string>;
+  /** subscribe again to the chosen swarm's model (the gate's Reconnect) */
+  reconnect(): void;
 }
 
 export function useLiveCluster(): LiveCluster {
@@ -20,15 +25,15 @@ export function useLiveCluster(): LiveCluster {
   const rows = useEngines((s) => s.rows);
   const engineNames: Record<string, string> = {};
   for (const id of target.managers) engineNames[id] = rows[id]?.summary.name ?? id;
+  const engineId = target.engineId;
   useEffect(() => {
-    if (target.engineId) clusterStore.getState().watch(target.engineId);
-  }, [target.engineId]);
-  return { target, cluster, engineName: target.engineId ? engineNames[target.engineId] : undefined, engineNames };
-}
-
-/** subscribe again to the chosen swarm's model (the gate's Reconnect) */
-export function reconnectCluster(engineId: string): void {
-  clusterStore.getState().watch(engineId);
+    if (engineId) clusterStore.getState().watch(engineId);
+  }, [engineId]);
+  const lost = useMemo(() => currentLost(cluster.lost, cluster.model.nodes), [cluster.lost, cluster.model.nodes]);
+  const reconnect = (): void => {
+    if (engineId) clusterStore.getState().watch(engineId);
+  };
+  return { target, cluster, engineName: engineId ? engineNames[engineId] : undefined, engineNames, lost, reconnect };
 }
 
 /** a coarse clock for ages: one re-render every `ms` (30 s on the board), not every second */

@@ -47,7 +47,7 @@ export function BoardView(): ReactElement {
   else
     body = (
       <>
-        <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />
+        <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
           <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
         </div>

@@ -8,7 +8,7 @@ import { StateMessage } from '../../components/StateMessage';
 import { InlineError } from '../../components/InlineError';
 import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { useEngines } from '../../stores';
-import { currentLost, isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
+import { isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
 import { useMachines } from '../../stores/machines';
 import { useNav } from '../../stores/nav';
 import { useUi } from '../../stores/ui';
@@ -46,7 +46,7 @@ function useMachineNames(): Set<string> {
 export function ClusterView(): ReactElement {
   const live = useLiveCluster();
   const { engineId } = live.target;
-  const { model, lost: allLost, lostAt } = live.cluster;
+  const { model, lostAt } = live.cluster;
   const rows = useEngines((s) => s.rows);
   const [dialog, setDialog] = useState<DialogState>();
   const [busy, setBusy] = useState<Record<string, string>>({});
@@ -63,7 +63,7 @@ export function ClusterView(): ReactElement {
   const machineNames = useMachineNames();
   const health = useMemo(() => raftHealth(model.nodes), [model.nodes]);
   // a node removed from the swarm is not "lost": the core never says it came back
-  const lost = useMemo(() => currentLost(allLost, model.nodes), [allLost, model.nodes]);
+  const lost = live.lost;
   const lostByHost = useMemo(() => lostNodes(lost), [lost]);
   const stale = isStale({ lost });
   const managerNodeId = engineId ? rows[engineId]?.info?.swarm?.nodeId : undefined;
@@ -86,7 +86,7 @@ export function ClusterView(): ReactElement {
   const body = clusterGate(live, 'this view', NO_SWARM) ?? (
     <>
       <RaftPanel h={health} nodes={nodes} />
-      <LostSources lost={lost} lostAt={lostAt} nodes={model.nodes} />
+      <LostSources lost={lost} lostAt={lostAt} />
       {actionError && <InlineError onDismiss={() => setActionError(undefined)}>{actionError}</InlineError>}
       <div className={`table-scroll${stale ? ' stale-data' : ''}`} data-stale={stale}>
         <table className="data-table nodes-table" data-testid="nodes-table">

@@ -54,7 +54,7 @@ export function ServicesView(): ReactElement {
         }
       />
       <div className="view-body services-body">
-        {!gate && <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />}
+        {!gate && <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />}
         {body}
       </div>
     </>
