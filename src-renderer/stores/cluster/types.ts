@@ -7,8 +7,6 @@ import type { Node, PortMapping, Service, Task } from '../../../src-main/api/dom
 type NodeFacts = 'engineVersion' | 'addr' | 'cpus' | 'memoryBytes';
 export type BoardNode = Omit<Node, NodeFacts> & Partial<Pick<Node, NodeFacts>>;
 
-export type BoardUpdateStatus = NonNullable<Service['updateStatus']>;
-
 export type BoardPort = PortMapping;
 
 export type BoardService = Pick<Service, 'id' | 'name' | 'stack' | 'mode' | 'replicas' | 'image' | 'updateStatus' | 'createdAt' | 'updatedAt'> & {
