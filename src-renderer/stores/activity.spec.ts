@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlotillaApi, StreamHandlers } from '../api/client';
 import type { ModelEvent, Node, Service, Task } from '../../src-main/api/domains/swarm';
-import { createClusterStore } from './cluster';
+import { createClusterStore } from './cluster/store';
 import { FEED_MAX, createActivityStore, followCluster, type Notifier, type NotifyPermission } from './activity';
 
 function fakeApi(): { api: FlotillaApi; emit(e: ModelEvent): void } {

@@ -3,7 +3,7 @@
 import { useStore } from 'zustand';
 import { api } from '../api';
 import { createEnginesStore, type EnginesState } from './engines';
-import { createClusterStore } from './cluster';
+import { createClusterStore } from './cluster/store';
 import { browserNotifier, createActivityStore, followCluster, type ActivityState } from './activity';
 import { useUi } from './ui';
 

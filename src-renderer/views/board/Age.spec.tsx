@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, Profiler } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { Age, nextAgeChange } from './Age';
-import { age } from './model';
+import { age } from '../../components/format';
 
 describe('nextAgeChange', () => {
   it('lands on the first moment the text differs, for ages across every unit', () => {

@@ -1,7 +1,7 @@
 // A live age label ("5s", "3m"): each label re-renders itself exactly when its text changes
 // (every second under a minute, then at the next minute/hour/day), so the board never re-renders every card to move the clock.
 import { useEffect, useReducer, type ReactElement } from 'react';
-import { age } from './model';
+import { age } from '../../components/format';
 
 // setTimeout's largest delay; longer waits are re-armed
 const MAX_DELAY = 2_147_483_647;

@@ -1,37 +1,15 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
-import type { BoardFilters, BoardModel, BoardNode, BoardService } from './types';
+import type { BoardModel, BoardNode } from '../../stores/cluster';
+import { ProgressBar } from '../../components/ProgressBar';
+import { serviceColorClass } from '../../components/format';
+import type { BoardFilters } from './types';
 import { NO_FILTERS } from './types';
-import { buildBoard, serviceColorClass, type UpdateProgress } from './model';
+import { buildBoard } from './model';
 import { NodeColumn } from './NodeColumn';
 
 const FLIP_LIMIT = 600; // beyond this many cards, measuring every card each change costs more than the animation is worth
-
-export function ProgressBar({ p, service }: { p: UpdateProgress; service?: BoardService }): ReactElement {
-  const pct = p.total ? Math.round((100 * p.updated) / p.total) : 0;
-  const label: Record<string, string> = {
-    updating: 'updating',
-    paused: 'update paused',
-    rollback_started: 'rolling back',
-    rollback_paused: 'rollback paused',
-    rollback_completed: 'rolled back',
-  };
-  const tone = p.state.startsWith('rollback') ? 'warn' : p.state.includes('paused') ? 'err' : 'info';
-  return (
-    <div className={`update-progress tone-${tone}`} data-testid="update-progress" data-service={service?.name}>
-      <span className="up-name">{service?.name ?? p.serviceId}</span>
-      <span className="up-state">{label[p.state] ?? p.state}</span>
-      <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={p.total} aria-valuenow={p.updated}>
-        <div style={{ width: `${pct}%` }} />
-      </div>
-      <span className="up-count">
-        {p.updated} of {p.total} updated
-      </span>
-      {p.message && <span className="up-msg">{p.message}</span>}
-    </div>
-  );
-}
 
 /** FLIP: cards keyed by service slot glide from where they were to where they are now. */
 function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enabled: boolean): void {

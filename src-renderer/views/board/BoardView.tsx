@@ -6,8 +6,8 @@ import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { Board } from './Board';
 import { makeModel } from './fixture';
-import { LostSources, SwarmPicker, clusterGate, isStale, lostNodes, useLiveCluster } from './live';
-import type { BoardNode } from './types';
+import { isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
+import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import './board.css';
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
@@ -47,7 +47,7 @@ export function BoardView(): ReactElement {
   else
     body = (
       <>
-        <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />
+        <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
           <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
         </div>

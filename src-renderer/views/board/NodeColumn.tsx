@@ -1,7 +1,7 @@
 // One node's column: its header (hostname, role, availability, status, resources, labels) and cards.
 // Memoized with a shallow comparison of its cards, so unchanged columns are skipped entirely.
 import { memo, useState, type ReactElement } from 'react';
-import type { BoardNode, BoardService } from './types';
+import type { BoardNode, BoardService } from '../../stores/cluster';
 import type { NodeColumn as Column, TaskCardInfo } from './model';
 import { isUpdating } from './model';
 import { TaskCard } from './TaskCard';

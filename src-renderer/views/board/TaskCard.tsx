@@ -1,8 +1,8 @@
 // One task on the board. Memoized: it re-renders only when its task object (or old-image flag,
 // or colour) changes; its age label ticks by itself (Age), so a 20-task diff touches 20 cards.
 import { memo, type ReactElement } from 'react';
-import type { BoardTask } from './types';
-import { shortImage } from './model';
+import type { BoardTask } from '../../stores/cluster';
+import { shortImage, stateTone } from '../../components/format';
 import { Age } from './Age';
 
 const ICON: Record<string, string> = {
@@ -17,15 +17,6 @@ const ICON: Record<string, string> = {
   starting: '◐',
   ready: '◐',
 };
-/** state -> css tone */
-export function stateTone(state: string): 'ok' | 'err' | 'warn' | 'muted' | 'info' {
-  if (state === 'running') return 'ok';
-  if (state === 'failed' || state === 'rejected' || state === 'orphaned') return 'err';
-  if (state === 'shutdown' || state === 'complete' || state === 'remove') return 'muted';
-  if (state === 'preparing' || state === 'starting' || state === 'ready') return 'info';
-  return 'warn'; // new pending assigned accepted
-}
-
 export interface TaskCardProps {
   task: BoardTask;
   serviceName: string;

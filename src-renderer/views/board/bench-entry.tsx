@@ -4,7 +4,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { Board } from './Board';
 import { changeTasks, makeModel } from './fixture';
-import type { BoardModel } from './types';
+import type { BoardModel } from '../../stores/cluster';
 
 export interface BoardBenchResult {
   nodes: number;

@@ -1,6 +1,6 @@
 // A deterministic synthetic cluster for tests, the bench and the board's demo (?demo=board):
 // N nodes, services in a few stacks, tasks spread round-robin, some failed, one rolling update.
-import type { BoardModel, BoardNode, BoardService, BoardTask } from './types';
+import type { BoardModel, BoardNode, BoardService, BoardTask } from '../../stores/cluster';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;

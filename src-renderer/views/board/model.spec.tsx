@@ -3,20 +3,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, Profiler } from 'react';
 import { createRoot } from 'react-dom/client';
-import type * as ModelModule from './model';
+import type * as FormatModule from '../../components/format';
 
 // every card render calls age() once: counting its calls counts card renders
 const renders = vi.hoisted(() => ({ cards: 0 }));
-vi.mock('./model', async (importOriginal) => {
-  const real = await importOriginal<typeof ModelModule>();
+vi.mock('../../components/format', async (importOriginal) => {
+  const real = await importOriginal<typeof FormatModule>();
   return { ...real, age: (from: number, now: number) => (renders.cards++, real.age(from, now)) };
 });
 
-import { buildBoard, visibleTasks, shortImage, sameImage, serviceColor, age, currentLost } from './model';
-import { applyModelEvent } from './adapt';
+import { buildBoard, visibleTasks, sameImage } from './model';
+import { age, serviceColor, shortImage } from '../../components/format';
+import { applyModelEvent, currentLost } from '../../stores/cluster';
 import { changeTasks, makeModel } from './fixture';
 import { Board } from './Board';
-import { NO_FILTERS, type BoardModel, type BoardNode, type BoardService, type BoardTask } from './types';
+import { NO_FILTERS } from './types';
+import type { BoardModel, BoardNode, BoardService, BoardTask } from '../../stores/cluster';
 
 const node = (id: string, hostname: string, p: Partial<BoardNode> = {}): BoardNode => ({
   id,

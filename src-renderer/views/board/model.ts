@@ -1,6 +1,9 @@
 // Pure logic of the board: cluster model -> columns (one per node), cards, legend and update progress.
 // No React here, so it is unit-tested directly and cheap to recompute.
-import type { BoardFilters, BoardModel, BoardNode, BoardService, BoardTask } from './types';
+import type { BoardModel, BoardNode, BoardService, BoardTask } from '../../stores/cluster';
+import type { UpdateProgress } from '../../components/ProgressBar';
+import { serviceColor, shortImage } from '../../components/format';
+import type { BoardFilters } from './types';
 
 export interface TaskCardInfo {
   task: BoardTask;
@@ -22,14 +25,6 @@ export interface NodeColumn {
   counts: { shown: number; running: number; failed: number; total: number };
 }
 
-export interface UpdateProgress {
-  serviceId: string;
-  state: string;
-  updated: number;
-  total: number;
-  message?: string;
-}
-
 export interface LegendEntry {
   service: BoardService;
   color: string;
@@ -48,15 +43,6 @@ const ACTIVE_DESIRED = new Set(['running', 'ready', 'accepted']);
 const FAILED = new Set(['failed', 'rejected']);
 const UPDATING = new Set(['updating', 'paused', 'rollback_started', 'rollback_paused']);
 
-/** `repo/name:tag@sha256:...` -> `repo/name:tag` (the digest only matters for comparison, not display) */
-export function shortImage(image: string): string {
-  const at = image.indexOf('@');
-  let s = at >= 0 ? image.slice(0, at) : image;
-  if (s.startsWith('docker.io/library/')) s = s.slice('docker.io/library/'.length);
-  if (!/:[^/]+$/.test(s)) s += ':latest';
-  return s;
-}
-
 const shortCache = new Map<string, string>();
 function cachedShort(image: string): string {
   let s = shortCache.get(image);
@@ -74,29 +60,6 @@ export function sameImage(a: string, b: string): boolean {
   const ib = b.indexOf('@');
   if (ia >= 0 && ib >= 0) return a.slice(ia) === b.slice(ib);
   return cachedShort(a) === cachedShort(b);
-}
-
-/** distinct hues, readable on light and dark; a service keeps its colour across redeploys (picked by name) */
-const PALETTE = ['#2563eb', '#db2777', '#16a34a', '#ea580c', '#7c3aed', '#0891b2', '#ca8a04', '#dc2626', '#4f46e5', '#059669', '#c026d3', '#65a30d', '#0284c7', '#9333ea', '#e11d48', '#0d9488'];
-
-/** A stable palette index per service name (stays the same across redeploys, unlike the id). */
-export function serviceColorIndex(name: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return (h >>> 0) % PALETTE.length;
-}
-
-/** A stable colour per service name. */
-export function serviceColor(name: string): string {
-  return PALETTE[serviceColorIndex(name)];
-}
-
-/** The card's colour as a class (board.css sets --svc per class): no inline style to parse per card. */
-export function serviceColorClass(name: string): string {
-  return `svc-c${serviceColorIndex(name)}`;
 }
 
 export function isUpdating(s: BoardService): boolean {
@@ -223,27 +186,4 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
 
   const stacks = [...new Set(model.services.map((s) => s.stack ?? '').filter(Boolean))].sort();
   return { columns, legend, progress, stacks, totals: { nodes: model.nodes.length, tasks: visible.length, shown } };
-}
-
-/** Rough age for a card: 5s, 3m, 2h, 4d. */
-export function age(fromMs: number, nowMs: number): string {
-  const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
-/**
- * The lost-contact notes that still mean something: the core says "node H" is lost when H goes down,
- * and says nothing more once H is removed from the swarm, so a note for a node no longer in the model is dropped.
- */
-export function currentLost(lost: Record<string, string>, nodes: readonly BoardNode[]): Record<string, string> {
-  const known = new Set(nodes.flatMap((n) => [n.hostname, n.id]));
-  const out: Record<string, string> = {};
-  for (const [source, why] of Object.entries(lost)) {
-    const m = /^node (.+)$/.exec(source);
-    if (!m || known.has(m[1])) out[source] = why;
-  }
-  return out;
 }

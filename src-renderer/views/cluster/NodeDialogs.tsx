@@ -2,10 +2,11 @@
 // guided remove (drain, leave, remove), each doing its request and showing the host's error as it is.
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { api } from '../../api';
-import type { BoardNode } from '../board/types';
+import type { BoardNode } from '../../stores/cluster';
 import type { QuorumReport } from '../../../src-main/api/domains/swarm';
-import { Dialog } from '../machines/Dialog';
+import { Dialog } from '../../components/Dialog';
 import { formatLabels, labelDiff, parseLabels, removalPlan, type RaftHealth } from './raft';
+import { InlineError } from '../../components/InlineError';
 
 export function RoleDialog({ engineId, node, role, onClose }: { engineId: string; node: BoardNode; role: 'manager' | 'worker'; onClose(): void }): ReactElement {
   const [report, setReport] = useState<QuorumReport>();
@@ -86,9 +87,7 @@ export function RoleDialog({ engineId, node, role, onClose }: { engineId: string
         </div>
       )}
       {error && (
-        <div className="inline-error" role="alert">
-          {error}
-        </div>
+        <InlineError>{error}</InlineError>
       )}
     </Dialog>
   );
@@ -156,9 +155,7 @@ export function LabelsDialog({ engineId, node, onClose }: { engineId: string; no
         />
       </label>
       {error && (
-        <div className="inline-error" role="alert">
-          {error}
-        </div>
+        <InlineError>{error}</InlineError>
       )}
     </Dialog>
   );
@@ -240,9 +237,7 @@ export function RemoveNodeDialog({ engineId, node, managerNodeId, health, onClos
         </>
       )}
       {error && (
-        <div className="inline-error" role="alert">
-          {error}
-        </div>
+        <InlineError>{error}</InlineError>
       )}
     </Dialog>
   );

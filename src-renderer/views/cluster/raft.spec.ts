@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardNode } from '../board/types';
+import type { BoardNode } from '../../stores/cluster';
 import { formatLabels, formatMemory, labelDiff, parseLabels, raftHealth, removalPlan, sortNodes } from './raft';
 
 function node(p: Partial<BoardNode> & { id: string }): BoardNode {

@@ -1,6 +1,6 @@
 // The Cluster view's logic, pure: raft health of the managers, the label editor's diff, the guided
 // remove plan, sorting and formatting of nodes.
-import type { BoardNode } from '../board/types';
+import type { BoardNode } from '../../stores/cluster';
 
 export interface RaftHealth {
   managers: number;

@@ -1,10 +1,11 @@
 // The create wizard: 1) the driver, with what it needs on this computer; 2) name, size, how many and
 // their roles (standalone machines, or a swarm of them). Enter goes to the next page, then creates.
 import { useCallback, useMemo, useState, type ReactElement } from 'react';
-import { Dialog } from './Dialog';
+import { Dialog } from '../../components/Dialog';
 import { DriverPicker } from './DriverPicker';
 import { createPlan, driverOptionValues, freeMachineName, toleratedFailures } from './format';
-import { driverUsable, useDrivers, useMachines, useOperations } from './machines-store';
+import { useMachines } from '../../stores/machines';
+import { driverUsable, useDrivers, useOperations } from './machines-store';
 
 export function CreateMachineDialog({ onClose }: { onClose(): void }): ReactElement {
   const list = useMachines((s) => s.list);

@@ -1,6 +1,7 @@
 // Choosing a machine driver: each with what it needs on this computer (detected), and the fix when missing.
 import { useEffect, type ReactElement } from 'react';
 import { driverUsable, useDrivers } from './machines-store';
+import { InlineError } from '../../components/InlineError';
 
 export function DriverPicker(props: { value: string; onChange(name: string): void }): ReactElement {
   const status = useDrivers((s) => s.status);
@@ -25,12 +26,12 @@ export function DriverPicker(props: { value: string; onChange(name: string): voi
     );
   if (status === 'error')
     return (
-      <div className="inline-error" role="alert">
+      <InlineError>
         Could not list the machine drivers: {error}.{' '}
         <button type="button" className="btn small" onClick={() => void useDrivers.getState().load()}>
           Check again
         </button>
-      </div>
+      </InlineError>
     );
   return (
     <fieldset className="driver-list" data-testid="driver-picker">

@@ -2,6 +2,7 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import { api } from '../../api';
 import type { OutputOf } from '../../../src-main/api/contract';
+import { InlineError } from '../../components/InlineError';
 
 type Inspect = OutputOf<'machines.inspect'>;
 
@@ -34,9 +35,9 @@ export function MachineDetails({ name }: { name: string }): ReactElement {
   };
   if (error)
     return (
-      <div className="inline-error" role="alert">
+      <InlineError>
         Could not inspect {name}: {error}
-      </div>
+      </InlineError>
     );
   if (!info)
     return (
@@ -81,9 +82,7 @@ export function MachineDetails({ name }: { name: string }): ReactElement {
         )}
       </dl>
       {info.lastError && (
-        <div className="inline-error wide-cell" role="alert">
-          Last error: {info.lastError}
-        </div>
+        <InlineError className="wide-cell">Last error: {info.lastError}</InlineError>
       )}
       <div className="wide-cell">
         <button type="button" className="btn small" aria-expanded={log !== undefined} onClick={loadLog}>

@@ -8,15 +8,17 @@ import { StateMessage } from '../../components/StateMessage';
 import { useNav } from '../../stores/nav';
 import { useUi } from '../../stores/ui';
 import type { MachineSummary } from '../../../src-main/api/domains/machines';
-import { useMachines, useOperations } from './machines-store';
+import { useMachines } from '../../stores/machines';
+import { useOperations } from './machines-store';
 import { hostOfUrl, stateTone } from './format';
 import { OperationCard } from './OperationCard';
 import { NewSwarmDialog } from './NewSwarmDialog';
 import { CreateMachineDialog } from './CreateMachineDialog';
 import { MachineDetails } from './MachineDetails';
-import { Dialog } from './Dialog';
+import { Dialog } from '../../components/Dialog';
 import './machines.css';
 import { useSwarmChoice } from '../../stores/swarm-target';
+import { InlineError } from '../../components/InlineError';
 
 /** the cluster views follow one chosen swarm: make it the new one (its first manager machine, NAME-m1) */
 function showSwarm(name: string, view: 'cluster' | 'board'): void {
@@ -71,9 +73,7 @@ function RemoveDialog({ machine, onClose }: { machine: MachineSummary; onClose()
         </p>
       )}
       {error && (
-        <div className="inline-error" role="alert">
-          {error}
-        </div>
+        <InlineError>{error}</InlineError>
       )}
     </Dialog>
   );
@@ -216,12 +216,7 @@ export function MachinesView(): ReactElement {
           </div>
         )}
         {actionError && (
-          <div className="inline-error" role="alert">
-            {actionError}{' '}
-            <button type="button" className="btn small" onClick={() => setActionError(undefined)}>
-              OK
-            </button>
-          </div>
+          <InlineError onDismiss={() => setActionError(undefined)}>{actionError}</InlineError>
         )}
         {(status === 'idle' || status === 'loading') && <StateMessage kind="loading" title="Asking every machine for its state…" />}
         {status === 'error' && (

@@ -1,10 +1,11 @@
 // "New swarm" in one click: the defaults (a free name, the default driver, 1 manager and 2 workers) are
 // filled in and the Create button has the focus, so Enter (or one click) makes it; everything is editable.
 import { useCallback, useMemo, useState, type ReactElement } from 'react';
-import { Dialog } from './Dialog';
+import { Dialog } from '../../components/Dialog';
 import { DriverPicker } from './DriverPicker';
 import { createPlan, freeSwarmName, toleratedFailures } from './format';
-import { driverUsable, useDrivers, useMachines, useOperations } from './machines-store';
+import { useMachines } from '../../stores/machines';
+import { driverUsable, useDrivers, useOperations } from './machines-store';
 
 export function NewSwarmDialog({ onClose }: { onClose(): void }): ReactElement {
   const list = useMachines((s) => s.list);

@@ -3,6 +3,7 @@
 import { memo, useEffect, useRef, useState, type ReactElement } from 'react';
 import { machinePhase, operationSummary, type MachinePhase, type Operation } from './progress';
 import { useOperations } from './machines-store';
+import { InlineError } from '../../components/InlineError';
 
 const PHASE_LABEL: Record<MachinePhase, string> = { waiting: 'waiting', working: 'working', ready: 'created', failed: 'failed', done: 'ready' };
 const PHASE_ICON: Record<MachinePhase, string> = { waiting: '○', working: '', ready: '✓', failed: '✗', done: '✓' };
@@ -111,9 +112,7 @@ export const OperationCard = memo(function OperationCard({ op }: { op: Operation
         </ol>
       )}
       {op.status === 'failed' && op.error && (
-        <div className="inline-error" role="alert" data-testid="op-error">
-          {op.error}
-        </div>
+        <InlineError testId="op-error">{op.error}</InlineError>
       )}
       {showLog && <RawLog op={op} />}
     </section>

@@ -1,38 +1,11 @@
-// The machines list (machines.ls, reloaded on 'machines.changed') and the long operations running on
-// them (create, one-click swarm, new certificates). Operations live here, not in a component, so they
-// keep streaming while the person looks at another view, and are still there when they come back.
+// The long operations running on machines (create, one-click swarm, new certificates), and the drivers;
+// the machines list is stores/machines.ts. Operations live here, not in a component, so they keep
+// streaming while the person looks at another view, and are still there when they come back.
 import { create } from 'zustand';
 import { api } from '../../api';
-import type { MachineSummary } from '../../../src-main/api/domains/machines';
+import { useMachines } from '../../stores/machines';
 import type { InputOf, OutputOf } from '../../../src-main/api/contract';
 import { applyMachineEvent, endOperation, failOperation, newOperation, swarmMachineNames, type Operation } from './progress';
-
-interface MachinesState {
-  status: 'idle' | 'loading' | 'ready' | 'error';
-  error?: string;
-  list: MachineSummary[];
-  load(): Promise<void>;
-}
-
-let loadGen = 0;
-export const useMachines = create<MachinesState>((set, get) => ({
-  status: 'idle',
-  list: [],
-  async load() {
-    const gen = ++loadGen;
-    if (get().status !== 'ready') set({ status: 'loading', error: undefined });
-    try {
-      const list = await api.invoke('machines.ls', {});
-      if (gen === loadGen) set({ status: 'ready', list, error: undefined });
-    } catch (e) {
-      if (gen === loadGen) set({ status: 'error', error: (e as Error).message });
-    }
-  },
-}));
-
-api.onBroadcast('machines.changed', () => {
-  if (useMachines.getState().status !== 'idle') void useMachines.getState().load();
-});
 
 interface OpsState {
   ops: Operation[];

@@ -3,15 +3,15 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { api } from '../../api';
 import { useNav } from '../../stores/nav';
-import type { BoardModel } from '../board/types';
-import { age, serviceColor, shortImage } from '../board/model';
-import { ProgressBar } from '../board/Board';
-import { stateTone } from '../board/TaskCard';
+import type { BoardModel } from '../../stores/cluster';
+import { age, serviceColor, shortImage } from '../../components/format';
+import { ProgressBar } from '../../components/ProgressBar';
 import { StateMessage } from '../../components/StateMessage';
 import { UPDATE_LABEL, portsText, taskHistory, updateTone } from './history';
-import { validateImageUpdate } from './form';
-import { WhyNotRunning } from './WhyNotRunning';
+import { ServiceActions, type Confirm } from './ServiceActions';
 import { TaskDetail } from './TaskDetail';
+import { TaskHistoryTable } from './TaskHistory';
+import { WhyNotRunning } from './WhyNotRunning';
 
 export interface ServiceDetailProps {
   engineId: string;
@@ -21,17 +21,11 @@ export interface ServiceDetailProps {
   onBack(): void;
 }
 
-type Confirm = 'rollback' | 'force' | 'remove' | undefined;
-
 export function ServiceDetail({ engineId, serviceId, model, now, onBack }: ServiceDetailProps): ReactElement {
   const service = model.services.find((s) => s.id === serviceId);
   const [busy, setBusy] = useState<string>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string }>();
   const [confirm, setConfirm] = useState<Confirm>();
-  const [replicas, setReplicas] = useState('');
-  const [image, setImage] = useState('');
-  const [parallelism, setParallelism] = useState('1');
-  const [delay, setDelay] = useState('');
   const [seen, setSeen] = useState(false);
   const [openTask, setOpenTask] = useState<string>();
   const backRef = useRef<HTMLButtonElement>(null);
@@ -40,11 +34,6 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
   useEffect(() => {
     if (service) setSeen(true);
   }, [service]);
-  // prefill once per service, then leave the person's typing alone
-  const desired = service?.replicas.desired;
-  const currentImage = service ? shortImage(service.image) : '';
-  useEffect(() => setReplicas(desired === undefined ? '' : String(desired)), [serviceId, desired]);
-  useEffect(() => setImage(currentImage), [serviceId, currentImage]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -94,17 +83,6 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
     );
   };
 
-  const scale = (): void => {
-    if (!/^\d+$/.test(replicas.trim())) return setNotice({ ok: false, text: 'replicas: a whole number, 0 or more' });
-    const n = Number(replicas.trim());
-    run('Scaling…', `Scaling ${name} to ${n}`, () => api.invoke('swarm.services.scale', { engineId, service: service.id, replicas: n }));
-  };
-  const updateImage = (): void => {
-    const r = validateImageUpdate({ image, parallelism, delay });
-    if (!r.update) return setNotice({ ok: false, text: r.error ?? 'invalid update' });
-    const update = r.update;
-    run('Updating…', `Rolling ${name} to ${update.image}: watch the progress here and on the Board`, () => api.invoke('swarm.services.update', { engineId, service: service.id, update }));
-  };
   const doConfirmed = (): void => {
     if (confirm === 'rollback') run('Rolling back…', `Rolling ${name} back to its previous spec`, () => api.invoke('swarm.services.rollback', { engineId, service: service.id }));
     else if (confirm === 'force') run('Restarting…', `Replacing every task of ${name} (force update)`, () => api.invoke('swarm.services.update', { engineId, service: service.id, update: { force: true } }));
@@ -174,55 +152,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
       )}
       {st && service.updateStatus?.message && st === 'completed' && <div className="faint">{service.updateStatus.message}</div>}
 
-      <div className="svc-actions" aria-label="actions">
-        {service.mode === 'replicated' && (
-          <form
-            className="action-box"
-            onSubmit={(e) => {
-              e.preventDefault();
-              scale();
-            }}
-          >
-            <label htmlFor="svc-scale">Replicas</label>
-            <input id="svc-scale" className="input narrow" type="number" min={0} value={replicas} onChange={(e) => setReplicas(e.target.value)} />
-            <button className="btn" type="submit" disabled={!!busy} data-testid="scale-submit">
-              Scale
-            </button>
-          </form>
-        )}
-        <form
-          className="action-box grow"
-          onSubmit={(e) => {
-            e.preventDefault();
-            updateImage();
-          }}
-        >
-          <label htmlFor="svc-image">Image</label>
-          <input id="svc-image" className="input mono" value={image} onChange={(e) => setImage(e.target.value)} spellCheck={false} />
-          <label htmlFor="svc-par" title="tasks replaced at a time">
-            Parallelism
-          </label>
-          <input id="svc-par" className="input narrow" type="number" min={0} value={parallelism} onChange={(e) => setParallelism(e.target.value)} />
-          <label htmlFor="svc-delay" title="pause between batches">
-            Delay
-          </label>
-          <input id="svc-delay" className="input narrow" placeholder="e.g. 10s" value={delay} onChange={(e) => setDelay(e.target.value)} />
-          <button className="btn primary" type="submit" disabled={!!busy} data-testid="update-image-submit">
-            Update image
-          </button>
-        </form>
-        <div className="action-box">
-          <button className="btn" onClick={() => setConfirm('force')} disabled={!!busy} title="Replace every task (e.g. to re-pull a tag or restart)">
-            Force update
-          </button>
-          <button className="btn" onClick={() => setConfirm('rollback')} disabled={!!busy} title="Back to the previous spec">
-            Rollback
-          </button>
-          <button className="btn danger-outline" onClick={() => setConfirm('remove')} disabled={!!busy} data-testid="service-remove">
-            Remove
-          </button>
-        </div>
-      </div>
+      <ServiceActions engineId={engineId} service={service} busy={busy} onRun={run} onProblem={(text) => setNotice({ ok: false, text })} onConfirm={setConfirm} />
 
       {confirm && (
         <div className="confirm" role="alertdialog" aria-label="confirm">
@@ -247,48 +177,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
       {!ok && <WhyNotRunning engineId={engineId} serviceId={service.id} refreshKey={history.map((r) => `${r.task.id}:${r.task.state}`).join(',')} />}
 
       <h3>Tasks</h3>
-      {history.length === 0 ? (
-        <p className="faint">No tasks yet: the orchestrator creates them within seconds, or the service is scaled to 0.</p>
-      ) : (
-        <table className="svc-table tasks" aria-label="task history" data-testid="task-history">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Image</th>
-              <th>Node</th>
-              <th>Desired</th>
-              <th>Current</th>
-              <th>Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((r) => (
-              <tr
-                key={r.task.id}
-                className={`${r.older ? 'older' : ''}${r.task.id === openTask ? ' selected' : ''}`}
-                data-testid="task-row"
-                data-state={r.task.state}
-                tabIndex={0}
-                title="Task details"
-                onClick={() => setOpenTask(r.task.id)}
-                onKeyDown={(e) => e.key === 'Enter' && setOpenTask(r.task.id)}
-              >
-                <td className="mono" title={r.task.id}>
-                  {r.older ? '\\_ ' : ''}
-                  {r.name}
-                </td>
-                <td className="mono">{r.image}</td>
-                <td>{r.node || <span className="faint">not placed</span>}</td>
-                <td>{r.task.desiredState}</td>
-                <td>
-                  <span className={`tone-${stateTone(r.task.state)}`}>{r.task.state}</span> <span className="faint">{age(r.task.updatedAt, now)} ago</span>
-                </td>
-                <td className="task-err">{r.task.error ?? (stateTone(r.task.state) === 'err' ? r.task.message : '')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <TaskHistoryTable history={history} now={now} selected={openTask} onOpen={setOpenTask} />
       {openRow && <TaskDetail engineId={engineId} row={openRow} onClose={() => setOpenTask(undefined)} />}
     </div>
   );

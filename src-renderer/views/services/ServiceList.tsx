@@ -1,8 +1,8 @@
 // The services of the swarm: mode, running/desired, update status, ports, stack. Keyboard: / filters,
 // arrows move between rows, Enter opens one, N creates a service.
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactElement } from 'react';
-import type { BoardModel } from '../board/types';
-import { age, serviceColor, shortImage } from '../board/model';
+import type { BoardModel } from '../../stores/cluster';
+import { age, serviceColor, shortImage } from '../../components/format';
 import { StateMessage } from '../../components/StateMessage';
 import { UPDATE_LABEL, portsText, serviceProblem, serviceRows, updateTone } from './history';
 

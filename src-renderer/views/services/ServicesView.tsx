@@ -3,7 +3,8 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
-import { LostSources, SwarmPicker, clusterGate, useCoarseNow, useLiveCluster } from '../board/live';
+import { useCoarseNow, useLiveCluster } from '../../stores/cluster';
+import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { ServiceList } from './ServiceList';
 import { CreateServiceForm } from './CreateServiceForm';
 import { ServiceDetail } from './ServiceDetail';
@@ -60,7 +61,7 @@ export function ServicesView(): ReactElement {
         }
       />
       <div className="view-body services-body">
-        {!gate && <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />}
+        {!gate && <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />}
         {body}
       </div>
     </>

@@ -1,6 +1,6 @@
 // The Services view's pure helpers: list order and filter, ports, `docker service ps`-like history, problems.
 import { describe, expect, it } from 'vitest';
-import type { BoardModel, BoardService, BoardTask } from '../board/types';
+import type { BoardModel, BoardService, BoardTask } from '../../stores/cluster';
 import { portsText, serviceProblem, serviceRows, taskHistory, updateTone } from './history';
 
 const svc = (id: string, name: string, p: Partial<BoardService> = {}): BoardService => ({

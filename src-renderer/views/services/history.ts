@@ -1,7 +1,7 @@
 // Pure helpers of the Services view: the list's order and filter, update-status words, ports text and
 // a service's task history shaped like `docker service ps` (slots in order, newest task first).
-import type { BoardModel, BoardPort, BoardService, BoardTask } from '../board/types';
-import { shortImage } from '../board/model';
+import type { BoardModel, BoardPort, BoardService, BoardTask } from '../../stores/cluster';
+import { shortImage } from '../../components/format';
 
 export const UPDATE_LABEL: Record<string, string> = {
   updating: 'updating',

@@ -4,7 +4,7 @@ import { useEffect, useRef, type ReactElement } from 'react';
 import { applyEditorTheme, monaco, setComposeSchema } from './monaco-setup';
 import { markerRange, schemaFor, versionOf } from './compose-text';
 import { onReveal, useWorkbench, workbench } from './stacks-store';
-import { onFileDrop } from '../../drop-guard';
+import { onFileDrop } from '../../components/drop-guard';
 import { openText } from './stack-actions';
 
 const SEVERITY = {

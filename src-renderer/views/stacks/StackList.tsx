@@ -2,7 +2,7 @@
 // live cluster model changes) and the chosen stack's services and tasks (stacks.services / stacks.ps),
 // with open and remove.
 import { useEffect, useState, type ReactElement } from 'react';
-import type { BoardModel } from '../board/types';
+import type { BoardModel } from '../../stores/cluster';
 import { api } from '../../api';
 import type { OutputOf } from '../../../src-main/api/contract';
 import { openLatest } from './stack-actions';

@@ -1,11 +1,10 @@
 // The Stacks view: the stacks of the chosen swarm (live) on the left, the open stack's editor and panels
 // on the right. Another view can ask for a stack with useNav().open({view: 'stacks', stack}).
 import { lazy, Suspense, useEffect, useState, type ReactElement } from 'react';
-import { useStore } from 'zustand';
 import { ViewHeader } from '../../components/ViewHeader';
 import { StateMessage } from '../../components/StateMessage';
-import { clusterStore, useEngines } from '../../stores';
-import { useSwarmTarget } from '../../stores/swarm-target';
+import { SwarmPicker } from '../../components/cluster';
+import { useLiveCluster } from '../../stores/cluster';
 import { useNav } from '../../stores/nav';
 import { StackList, liveSignature, stackSummaries } from './StackList';
 import { api } from '../../api';
@@ -13,21 +12,21 @@ import { openFromDisk, openLatest } from './stack-actions';
 import { useWorkbench, workbench } from './stacks-store';
 import { STARTER } from './workbench-store';
 import './stacks.css';
+import './workbench.css';
 
 // the editor and its panels load when a stack is opened, so the list does not wait for Monaco
 const Workbench = lazy(() => import('./Workbench'));
 
 export function StacksView(): ReactElement {
-  const target = useSwarmTarget();
-  const rows = useEngines((s) => s.rows);
-  const cluster = useStore(clusterStore);
+  // the list works without the live model (stacks.ls); the model adds live counts when it is there
+  const liveCluster = useLiveCluster();
+  const { target, cluster } = liveCluster;
   const hasDoc = useWorkbench((s) => !!s.doc);
   const [selected, setSelected] = useState<string>();
   const engineId = target.engineId;
 
   useEffect(() => {
     workbench.getState().setEngine(engineId);
-    if (engineId) clusterStore.getState().watch(engineId);
   }, [engineId]);
 
   // another view asked for a stack
@@ -71,17 +70,6 @@ export function StacksView(): ReactElement {
       stack: `stack${n}`,
     });
   };
-
-  const picker =
-    target.managers.length > 1 ? (
-      <select className="select" value={engineId} onChange={(e) => target.choose(e.target.value)} aria-label="swarm">
-        {target.managers.map((id) => (
-          <option key={id} value={id}>
-            swarm of {rows[id]?.summary.name ?? id}
-          </option>
-        ))}
-      </select>
-    ) : undefined;
 
   let body: ReactElement;
   if (!engineId && target.loading) body = <StateMessage kind="loading" title="Looking for a swarm manager…" />;
@@ -136,11 +124,11 @@ export function StacksView(): ReactElement {
     <div className="stacks-view">
       <ViewHeader
         title="Stacks"
-        sub={engineId ? <>on the swarm of {rows[engineId]?.summary.name ?? engineId}</> : undefined}
+        sub={engineId ? <>on the swarm of {liveCluster.engineName ?? engineId}</> : undefined}
         actions={
           engineId ? (
             <>
-              {picker}
+              <SwarmPicker live={liveCluster} />
               <button className="btn" onClick={newStack} data-testid="new-stack">
                 New stack
               </button>

@@ -12,7 +12,7 @@ import { StateMessage } from '../../components/StateMessage';
 import type { TerminalTarget } from '../../../src-main/api/domains/terminals';
 import type { MachineSummary } from '../../../src-main/api/domains/machines';
 import { TerminalPane, type PaneStatus } from './TerminalPane';
-import '../logs/ansi-palette.css';
+import '../../components/ansi-palette.css';
 import './terminals.css';
 
 interface Tab {

@@ -1,6 +1,7 @@
 // A modal dialog on the platform's <dialog>: focus stays inside, Escape closes it, and its content is a
-// form so Enter does the main action. Used by the Machines and Cluster views.
+// form so Enter does the main action. Used by the Machines and Cluster views; its styles are dialog.css.
 import { useEffect, useRef, type FormEvent, type ReactElement, type ReactNode } from 'react';
+import './dialog.css';
 
 export function Dialog(props: {
   title: string;

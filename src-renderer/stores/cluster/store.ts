@@ -2,9 +2,9 @@
 // stream: a snapshot, then diffs. Unchanged nodes, services and tasks keep their object identity,
 // so memoized board cards skip them.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { FlotillaApi } from '../api/client';
-import type { BoardModel } from '../views/board/types';
-import { applyModelEvent } from '../views/board/adapt';
+import type { FlotillaApi } from '../../api/client';
+import type { BoardModel } from './types';
+import { applyModelEvent } from './adapt';
 
 export interface ClusterState {
   engineId?: string;

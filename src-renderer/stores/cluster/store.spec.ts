@@ -1,9 +1,9 @@
 // The cluster store against a scripted api client: snapshot then diffs, a re-subscription when the host
 // ends the stream, and the watchdog that resyncs a model stuck mid-transition (keeping it on screen).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FlotillaApi, StreamHandlers } from '../api/client';
-import type { ModelEvent, Task } from '../../src-main/api/domains/swarm';
-import { createClusterStore } from './cluster';
+import type { FlotillaApi, StreamHandlers } from '../../api/client';
+import type { ModelEvent, Task } from '../../../src-main/api/domains/swarm';
+import { createClusterStore } from './store';
 
 interface Sub {
   handlers: StreamHandlers<ModelEvent>;
