@@ -16,9 +16,7 @@ import {
   stackServices,
   stackTasks,
 } from '../../core/stacks';
-import { deployStack } from '../../core/stacks/deploy';
-import { readHistory, recordDeploy } from '../../core/stacks/history';
-import { formatDiagnostic } from '../../core/stacks/loader';
+import { readHistory } from '../../core/stacks/history';
 import type { ComposeConfig } from '../../core/stacks/model';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,43 +77,10 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
       return { items, diagnostics: r.diagnostics };
     },
     'stacks.deploy': async (input, emit, { signal }) => {
-      const d = await docker(input.engineId);
-      if (!Object.keys(input.attachments).length) {
-        const res = await deployWithHistory(d, {
-          ...input,
-          home: s.home,
-          signal,
-          onEvent: emit,
-        });
-        emit({ type: 'done', history: res.history, services: res.services });
-        return;
-      }
       // attached files are read from the request, not the disk; history keeps only their paths (sha256 "unreadable")
-      const loaded = loadOrThrow(input);
-      for (const diag of loaded.diagnostics) if (diag.severity === 'warning') emit({ type: 'warning', message: formatDiagnostic(diag) });
-      const res = await deployStack(d, {
-        ...input,
-        config: loaded.config,
-        readFile: loaded.read,
-        signal,
-        onEvent: emit,
-      });
-      const entry = await recordDeploy(s.home, {
-        stack: input.stack,
-        engine: await historyKey(d),
-        sources: input.files.map((f) => f.file),
-        contents: input.files,
-        workingDir: loaded.workingDir,
-        variables: loaded.variables,
-        dotEnvFile: loaded.dotEnvFile,
-        options: {
-          prune: input.prune,
-          resolveImage: input.resolveImage,
-          withRegistryAuth: input.withRegistryAuth,
-        },
-        config: loaded.config,
-      });
-      emit({ type: 'done', history: entry.n, services: res.services });
+      const readFile = Object.keys(input.attachments).length ? attachedReader(input) : undefined;
+      const res = await deployWithHistory(await docker(input.engineId), { ...input, readFile, home: s.home, signal, onEvent: emit });
+      emit({ type: 'done', history: res.history, services: res.services });
     },
     'stacks.rm': async ({ engineId, stacks }) => {
       const d = await docker(engineId);
