@@ -69,7 +69,7 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
     },
     'stacks.config': async (input) => {
       const r = loadOrThrow(input);
-      return { yaml: renderConfig(r.config), diagnostics: r.diagnostics };
+      return { yaml: renderConfig(r.config), diagnostics: r.diagnostics, config: r.config, variables: r.variables, dotEnvFile: r.dotEnvFile };
     },
     'stacks.plan': async (input) => {
       const r = loadOrThrow(input);
@@ -80,13 +80,17 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
       // attached files are read from the request, not the disk; history keeps only their paths (sha256 "unreadable")
       const readFile = Object.keys(input.attachments).length ? attachedReader(input) : undefined;
       const res = await deployWithHistory(await docker(input.engineId), { ...input, readFile, home: s.home, signal, onEvent: emit });
-      emit({ type: 'done', history: res.history, services: res.services });
+      emit({ type: 'done', ...res });
     },
-    'stacks.rm': async ({ engineId, stacks }) => {
+    'stacks.rm': async ({ engineId, stacks }, { notes }) => {
       const d = await docker(engineId);
       const log: string[] = [];
       const removed: string[] = [];
-      for (const st of stacks) removed.push(...(await removeStack(d, st, (m) => log.push(m))).removed);
+      const note = (m: string): void => {
+        log.push(m);
+        notes?.step?.(m);
+      };
+      for (const st of stacks) removed.push(...(await removeStack(d, st, note)).removed);
       return { removed, log };
     },
     'stacks.ls': async ({ engineId }) => listStacks(await docker(engineId)),
@@ -110,7 +114,7 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
         signal,
         onEvent: emit,
       });
-      emit({ type: 'done', history: res.history, services: res.services });
+      emit({ type: 'done', ...res });
     },
   };
 }
