@@ -19,7 +19,7 @@ export { applyChanges } from '../core/swarm/cluster-model';
 export { psRows } from '../core/swarm/tasks';
 export { formatDiagnostic } from '../core/stacks/loader';
 // `--env-file` is read by the CLI (the window sends the values it holds), with the loader's own .env parser.
-export { parseEnvFile } from '../core/stacks/model';
+export { parseEnvFile } from '../core/stacks/normalize';
 
 // Machines: the docker-machine command set. The verbs the window has too (create, provision, power, rm, inspect,
 // env, drivers, import, one-click swarm) call the same core functions as the machines handlers; ssh, scp, upgrade,
