@@ -1,4 +1,4 @@
-// The stacks module's entry points, shared by the host handlers and the CLI: load-or-fail, deploy with
+// The stacks module's entry points, for the host's stacks handlers (which the window and the CLI both call): load-or-fail, deploy with
 // history, rollback, history diff.
 import fs from 'node:fs';
 import type Docker from 'dockerode';

@@ -2,12 +2,12 @@ import type { stacksContract } from '../../api/domains/stacks';
 import type { HandlersFor } from '../types';
 import type { Services } from '../services';
 import {
-  StackLoadError,
   deployWithHistory,
   historyDiff,
   historyKey,
   listStacks,
   loadStack,
+  loadOrThrow as loadStackOrThrow,
   planStack,
   removeStack,
   renderConfig,
@@ -17,7 +17,6 @@ import {
   stackTasks,
 } from '../../core/stacks';
 import { readHistory } from '../../core/stacks/history';
-import type { ComposeConfig } from '../../core/stacks/model';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -49,10 +48,10 @@ function load(input: FilesInput) {
   return { ...r, read };
 }
 
+/** the stack's model, or StackLoadError with the diagnostics: core's loadOrThrow, reading attached files first */
 function loadOrThrow(input: FilesInput) {
-  const r = load(input);
-  if (!r.config) throw new StackLoadError(r.diagnostics);
-  return r as typeof r & { config: ComposeConfig };
+  const read = attachedReader(input);
+  return { ...loadStackOrThrow({ ...input, readFile: read }), read };
 }
 
 export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> {
