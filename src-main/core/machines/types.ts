@@ -2,7 +2,7 @@
 // and the shapes the store shares with them are the contract's (api/domains/machines), derived here, not redeclared.
 import type { z } from 'zod';
 import type { MachineInspect } from '../../api/domains/machines';
-import type { DriverData, HostEndpoint, MachineState } from './drivers/types';
+import type { DriverData, HostEndpoint } from './drivers/types';
 
 export const CONFIG_VERSION = 1;
 
@@ -34,7 +34,5 @@ export interface MachineConfig {
   sshKey: string;
 }
 
-/** One progress event of create / provision / swarm create. */
+/** a progress event of create / provision / swarm create, and a machine as `ls` lists it: the contract's */
 export type { MachineEvent, MachineSummary } from '../../api/domains/machines';
-
-export type { MachineState };
