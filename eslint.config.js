@@ -40,20 +40,8 @@ const layers = {
 // TEMPORARY exceptions: files that break the table today, one entry per file, each with the layer it may still
 // import. Delete an entry when its file is fixed (the lint then holds it to the table; the layering test fails
 // while an entry is no longer needed); the list is meant to end empty. Issue 20's other parts remove these:
-// - the CLI goes through the host instead of into the core (cli -> api, host only).
-const core = { type: 'core' };
-const layeringExceptions = [
-  { file: 'src-main/cli/commands/engine.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/commands/lab.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/commands/machines-driver-flags.spec.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/commands/machines.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/commands/serve.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/commands/stacks.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/commands/swarm.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/context.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/main.ts', mayAlsoImport: [core] },
-  { file: 'src-main/cli/service-log-prefix.ts', mayAlsoImport: [core] },
-];
+// (none left: the CLI goes through the host, and the renderer's cluster model has one module)
+const layeringExceptions = [];
 
 const layerElements = Object.entries(layers).flatMap(([type, { folder }]) =>
   type === 'view'

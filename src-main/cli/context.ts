@@ -1,7 +1,8 @@
 // Shared by every CLI verb: global flags, connecting to the chosen engine, printing, and errors.
 import { Option, type Command } from 'commander';
 import { FlotillaError, isFlotillaError } from '../api/errors';
-import { connectEngine, parseEngineUrl, resolveLocalTarget, type EngineConnection, type EngineTarget } from '../core/engine';
+import { connectEngine, parseEngineUrl, resolveLocalTarget, type EngineConnection, type EngineTarget } from '../host/direct';
+import { openLocalHost, type LocalHost } from '../host/local';
 
 export interface GlobalOptions {
   host?: string;
@@ -68,6 +69,32 @@ export async function targetFromGlobals(g: GlobalOptions): Promise<EngineTarget>
   }
   if (g.host) return parseEngineUrl(g.host, { tlscacert: g.tlscacert, tlscert: g.tlscert, tlskey: g.tlskey, sshKey: g.sshKey });
   return resolveLocalTarget();
+}
+
+/** The engine a URL names, with the global TLS and SSH flags (swarm join --manager, swarm create's engines). */
+export function targetFromUrl(g: GlobalOptions, url: string): EngineTarget {
+  return parseEngineUrl(url, { tlscacert: g.tlscacert, tlscert: g.tlscert, tlskey: g.tlskey, sshKey: g.sshKey });
+}
+
+/** A swarm node's engine as the flags reach it: with --machine the machine that is that node, else -H's transport at its address. */
+async function nodeTargetFromGlobals(g: GlobalOptions, node: { addr: string; hostname: string }): Promise<EngineTarget> {
+  const machine = g.machine ? await machineNodeTarget(node) : undefined;
+  return machine ?? targetFromUrl(g, g.tlscacert || g.tlscert ? `tcp://${node.addr}:2376` : `ssh://root@${node.addr}`);
+}
+
+/**
+ * Runs fn with the host in this process (see host/local.ts) and the id of the engine the global flags choose (the
+ * manager, for swarm verbs); nodes' own engines are reached as nodeTargetFromGlobals says. Closes everything after.
+ */
+export async function withHost<T>(cmd: Command, fn: (host: LocalHost, engineId: string) => Promise<T>): Promise<T> {
+  const g = globals(cmd);
+  const target = await targetFromGlobals(g);
+  const host = openLocalHost({ nodeTarget: (node) => nodeTargetFromGlobals(g, node) });
+  try {
+    return await fn(host, host.addEngine(g.machine ?? g.host ?? 'local', target));
+  } finally {
+    await host.close();
+  }
 }
 
 /** Runs fn with a connection to the engine the global flags choose, and closes it afterwards. */

@@ -1,12 +1,19 @@
-// The `flotilla` command: the same core as the window, with docker-like global flags.
+// The `flotilla` command: the same host handlers as the window (see README.md), with docker-like global flags.
 import { Command } from 'commander';
-import { VERSION } from '../core/version';
+import { VERSION } from '../host/direct';
 import { globalFlagsEverywhere, reportError } from './context';
 import { registerServe } from './commands/serve';
 import { registerLab } from './commands/lab';
 import { registerEngine } from './commands/engine';
 import { registerSwarm } from './commands/swarm';
 import { registerServiceExplain } from './commands/explain';
+import { registerNode } from './commands/node';
+import { registerService } from './commands/service';
+import { registerExec } from './commands/exec';
+import { registerSecretsAndConfigs } from './commands/secret';
+import { registerNetwork } from './commands/network';
+import { registerVolume } from './commands/volume';
+import { registerEvents } from './commands/events';
 import { registerStacks } from './commands/stacks';
 import { registerMachines } from './commands/machines';
 
@@ -31,7 +38,14 @@ export function buildProgram(): Command {
   registerLab(program);
   registerEngine(program);
   registerSwarm(program);
+  registerNode(program);
+  registerService(program);
   registerServiceExplain(program.commands.find((c) => c.name() === 'service')!);
+  registerExec(program);
+  registerSecretsAndConfigs(program);
+  registerNetwork(program);
+  registerVolume(program);
+  registerEvents(program);
   registerStacks(program);
   registerMachines(program);
   globalFlagsEverywhere(program);

@@ -1,7 +1,21 @@
 // The `SERVICE.SLOT.TASKID@NODE    | ` prefix `docker service logs` puts before each line (docker/cli
 // cli/command/service/logs.go taskFormatter), with its --no-resolve, --no-trunc and --no-task-ids.
-import type { EngineConnection } from '../core/engine';
-import * as sw from '../core/swarm';
+import type { LocalHost } from '../host/local';
+
+/** what the engine has for a task, service or node (the raw inspect the contract passes on) */
+export interface RawTask {
+  ID: string;
+  ServiceID: string;
+  Slot?: number;
+}
+export interface RawService {
+  ID: string;
+  Spec: { Name: string; Mode?: { Replicated?: { Replicas?: number } } };
+}
+interface RawNode {
+  Spec?: { Name?: string };
+  Description?: { Hostname?: string };
+}
 
 export interface PrefixOptions {
   /** IDs instead of service and node names */
@@ -41,7 +55,8 @@ export function logPrefix(t: TaskContext, width: number, o: PrefixOptions): stri
 export class LogPrefixer {
   private readonly cache = new Map<string, Promise<string>>();
   constructor(
-    private readonly manager: EngineConnection,
+    private readonly host: LocalHost,
+    private readonly engineId: string,
     private readonly width: number,
     private readonly o: PrefixOptions,
   ) {}
@@ -57,16 +72,17 @@ export class LogPrefixer {
   }
 
   private async build(taskId: string, nodeId: string): Promise<string> {
-    const task = await sw.resolveTask(this.manager, taskId);
+    const engineId = this.engineId;
+    const task = (await this.host.call('swarm.tasks.inspect', { engineId, task: taskId })) as unknown as RawTask;
     const [service, node] = this.o.noResolve
       ? [task.ServiceID, nodeId]
       : await Promise.all([
-          sw.inspectService(this.manager, task.ServiceID).then(
-            (s) => s.Spec.Name,
+          this.host.call('swarm.services.inspect', { engineId, service: task.ServiceID }).then(
+            (s) => (s as unknown as RawService).Spec.Name,
             () => task.ServiceID,
           ),
-          sw.inspectNode(this.manager, nodeId).then(
-            (n) => n.Spec?.Name || n.Description?.Hostname || nodeId,
+          this.host.call('swarm.nodes.inspect', { engineId, node: nodeId }).then(
+            (n) => (n as RawNode).Spec?.Name || (n as RawNode).Description?.Hostname || nodeId,
             () => nodeId,
           ),
         ]);

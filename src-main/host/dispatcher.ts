@@ -4,7 +4,7 @@ import { ClientMessage, type HostMessage } from '../api/protocol';
 import { contract, broadcasts, type BroadcastName, type BroadcastPayload } from '../api/contract';
 import type { AnyDef } from '../api/kit';
 import { FlotillaError, toWireError } from '../api/errors';
-import type { CallContext } from './types';
+import type { CallContext, CallNotes } from './types';
 import { log } from '../core/log';
 
 type AnyRequestHandler = (input: unknown, ctx: CallContext) => Promise<unknown>;
@@ -34,12 +34,24 @@ export class Dispatcher {
     for (const send of this.connections) send({ t: 'broadcast', name, payload: checked });
   }
 
-  /** Call a request in-process, with the same validation as a transport: every transport's invoke comes through here, and so do in-process callers (the integration tests). */
-  async call(method: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Calls a request in-process, with the same input validation as a transport: every transport's invoke comes
+   * through here, and so do in-process callers (the CLI through host/local.ts, and the integration tests). The
+   * output is the handler's own (a transport's client validates outputs; an in-process caller gets them as they are).
+   */
+  async call(method: string, params: unknown, signal?: AbortSignal, notes?: CallNotes): Promise<unknown> {
     const def = this.def(method, 'request');
     const input = parseInput(def, params, method);
     const handler = this.handlers[method] as AnyRequestHandler;
-    return handler(input, { signal: signal ?? new AbortController().signal });
+    return handler(input, { signal: signal ?? new AbortController().signal, notes });
+  }
+
+  /** Runs a stream in-process until it ends or the signal aborts; events come as the handler emits them. */
+  async subscribe(method: string, params: unknown, onEvent: (e: unknown) => void, signal?: AbortSignal, notes?: CallNotes): Promise<void> {
+    const def = this.def(method, 'stream');
+    const input = parseInput(def, params, method);
+    const handler = this.handlers[method] as AnyStreamHandler;
+    await handler(input, onEvent, { signal: signal ?? new AbortController().signal, notes });
   }
 
   connect(send: (m: HostMessage) => void): Connection {

@@ -6,6 +6,10 @@ import { connectEngine, resolveLocalTarget, targetToUrl, type EngineConnection, 
 export interface KnownEngine extends EngineSummary {
   target: EngineTarget;
 }
+/** a directory entry for a target: its URL and transport read from the target */
+export function knownEngine(id: string, name: string, target: EngineTarget, source: KnownEngine['source'] = 'added'): KnownEngine {
+  return { id, name, url: targetToUrl(target), source, transport: target.kind === 'tcp' ? (target.tls ? 'tls' : 'tcp') : target.kind, target };
+}
 export type EngineProvider = () => Promise<KnownEngine[]>;
 
 export class EngineDirectory {
@@ -14,14 +18,21 @@ export class EngineDirectory {
   private readonly known = new Map<string, KnownEngine>();
 
   constructor(private readonly connectOptions: ConnectOptions = {}) {
-    this.addProvider(async () => {
-      const target = resolveLocalTarget();
-      return [{ id: 'local', name: 'local', url: targetToUrl(target), source: 'local', transport: target.kind === 'tcp' ? (target.tls ? 'tls' : 'tcp') : target.kind, target }];
-    });
+    this.addProvider(async () => [knownEngine('local', 'local', resolveLocalTarget(), 'local')]);
   }
 
   addProvider(p: EngineProvider): void {
     this.providers.push(p);
+  }
+
+  /** an engine the caller chose itself (the CLI's -H, --machine or a URL flag), known without asking the providers */
+  add(e: KnownEngine): void {
+    this.known.set(e.id, e);
+  }
+
+  /** the engine with this id: one already known, else what the providers list now */
+  async find(id: string): Promise<KnownEngine | undefined> {
+    return this.known.get(id) ?? (await this.list()).find((e) => e.id === id);
   }
 
   async list(): Promise<KnownEngine[]> {
@@ -32,11 +43,7 @@ export class EngineDirectory {
   }
 
   async connect(id: string): Promise<EngineConnection> {
-    let e = this.known.get(id);
-    if (!e) {
-      await this.list();
-      e = this.known.get(id);
-    }
+    const e = await this.find(id);
     if (!e) throw new FlotillaError('NOT_FOUND', `no such engine: ${id}; list them with engines.list (or \`flotilla engine ls\`)`);
     let p = this.pool.get(id);
     if (!p) {

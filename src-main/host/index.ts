@@ -1,6 +1,6 @@
 // Builds one Flotilla host: the core services plus a dispatcher serving every contract method.
 import { Dispatcher, type AnyHandlers } from './dispatcher';
-import { createServices, type Services } from './services';
+import { createServices, type Services, type ServicesOptions } from './services';
 import { systemHandlers } from './handlers/system';
 import { enginesHandlers } from './handlers/engines';
 import { labHandlers } from './handlers/lab';
@@ -16,7 +16,7 @@ export interface Host {
   close(): Promise<void>;
 }
 
-export function createHost(opts: { transport: Services['transport']; home?: string }): Host {
+export function createHost(opts: ServicesOptions): Host {
   const services = createServices(opts);
   const handlers = {
     ...systemHandlers(services),

@@ -4,6 +4,16 @@ import type { RequestDef, StreamDef, ContractShape } from '../api/kit';
 export interface CallContext {
   /** aborted when the caller cancels (invoke) or disposes (stream), or the connection closes */
   readonly signal: AbortSignal;
+  /**
+   * Lines for a caller in the same process (the CLI prints them to stderr): the steps of a multi-step request and
+   * warnings its result does not carry. Transports leave it unset; nothing here is secret.
+   */
+  readonly notes?: CallNotes;
+}
+
+export interface CallNotes {
+  step?(line: string): void;
+  warning?(line: string): void;
 }
 
 export type RequestHandler<D extends RequestDef> = (input: z.output<D['input']>, ctx: CallContext) => Promise<z.input<D['output']>>;

@@ -12,44 +12,18 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { describeLab, labNodes, type LabNode } from '../support/lab';
 import { inNode, waitFor } from './engine-shared';
+import { cliEnv, FLOTILLA_BIN, ok, run as runProgram, type Run } from '../support/cli';
 
 const pexec = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOCKER = '/usr/local/bin/docker';
 let dockerConfig: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const cleanEnv = (env: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => cliEnv({ DOCKER_CONFIG: dockerConfig, ELECTRON_EXEC_PATH: undefined, FLOTILLA_DEBUG: undefined, ...env });
+const run = (file: string, args: string[], env: Record<string, string | undefined> = {}, timeout = 60_000): Promise<Run> => runProgram(file, args, { cwd: root, env: cleanEnv(env), timeout });
 
-function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: dockerConfig };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'ELECTRON_EXEC_PATH', 'FLOTILLA_DEBUG']) delete env[k];
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
-
-async function run(file: string, args: string[], env: Record<string, string | undefined> = {}, timeout = 60_000): Promise<Run> {
-  try {
-    const r = await pexec(file, args, { cwd: root, env: cleanEnv(env), timeout, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-  }
-}
-
-const flotilla = (args: string[], env: Record<string, string | undefined> = {}) => run(process.execPath, [path.join(root, 'bin', 'flotilla.mjs'), ...args], env);
+const flotilla = (args: string[], env: Record<string, string | undefined> = {}) => run(process.execPath, [FLOTILLA_BIN, ...args], env);
 const docker = (args: string[], env: Record<string, string | undefined> = {}) => run(DOCKER, args, env);
-const ok = (r: Run, what: string): Run => {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r;
-};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -3,17 +3,14 @@
 // file under the home is 0600 and every folder 0700, and no file holds a variable's value (history keeps names and
 // hashes); the rollback takes its value from the environment, checked against the hash, and refuses a wrong one.
 // No lab needed.
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
+import { cliEnv, FLOTILLA_BIN, ok, run as runProgram, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
 const DOCKER = '/usr/local/bin/docker';
 const SW = `fhm${process.pid % 1000}`;
 const M1 = `${SW}-m1`;
@@ -26,28 +23,10 @@ let work: string;
 let dockerConfig: string;
 let store: MachineStore;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, timeout = 120_000): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER, ...extraEnv };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DB_PASSWORD']) if (!(k in extraEnv)) delete env[k];
-  try {
-    const r = await pexec(file, args, { env, timeout, maxBuffer: 16 << 20, cwd: work });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-  }
-}
-const flotilla = (args: string[], env?: NodeJS.ProcessEnv, timeout?: number) => run(process.execPath, [BIN, ...args], env, timeout);
-const ok = (r: Run, what: string): Run => {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r;
-};
+// DB_PASSWORD (the stack's variable) only when a test passes it
+const run = (file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, timeout?: number): Promise<Run> =>
+  runProgram(file, args, { env: cliEnv({ DB_PASSWORD: undefined, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER, ...extraEnv }), timeout, cwd: work });
+const flotilla = (args: string[], env?: NodeJS.ProcessEnv, timeout?: number) => run(process.execPath, [FLOTILLA_BIN, ...args], env, timeout);
 
 /** every path under `root` (itself included) with its type and permission bits */
 async function walk(root: string): Promise<Array<{ path: string; kind: 'file' | 'dir' | 'other'; mode: number }>> {

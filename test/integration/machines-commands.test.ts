@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { containerMachineLeftovers } from '../support/machines';
 import { CONFIG_VERSION } from '../../src-main/core/machines/types';
+import { cliEnv, FLOTILLA_BIN, ok, run as runProgram, type Run } from '../support/cli';
 
 const pexec = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,41 +24,11 @@ let home: string;
 let dockerConfig: string;
 let store: MachineStore;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const run = (file: string, args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}): Promise<Run> =>
+  runProgram(file, args, { cwd: root, env: cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER, ...opts.env }), timeout: opts.timeout });
 
-function baseEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER };
-  delete env.DOCKER_HOST;
-  delete env.DOCKER_TLS_VERIFY;
-  delete env.DOCKER_CERT_PATH;
-  delete env.DOCKER_CONTEXT;
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
-  return env;
-}
-
-async function run(file: string, args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}): Promise<Run> {
-  try {
-    const r = await pexec(file, args, { cwd: root, env: baseEnv(opts.env), timeout: opts.timeout ?? 120_000, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-  }
-}
-
-const flotilla = (args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}) => run(process.execPath, [path.join(root, 'bin', 'flotilla.mjs'), ...args], opts);
+const flotilla = (args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}) => run(process.execPath, [FLOTILLA_BIN, ...args], opts);
 const docker = (args: string[], opts: { env?: Record<string, string | undefined>; timeout?: number } = {}) => run(DOCKER, args, opts);
-const ok = (r: Run, what: string): Run => {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r;
-};
 
 async function serial(file: string): Promise<string> {
   return (await pexec('openssl', ['x509', '-noout', '-serial', '-in', file])).stdout.trim();

@@ -2,17 +2,14 @@
 // known_hosts and machines folder through the file locks, so all three succeed, all three are listed and reachable
 // over TLS by the docker CLI 28 (the oracle), with one CA and every host key pinned. Then three `machine rm`
 // processes at once leave nothing behind. No lab needed.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { containerMachineLeftovers } from '../support/machines';
+import { cliEnv, FLOTILLA_BIN, ok, run as runProgram, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
 const DOCKER = '/usr/local/bin/docker';
 const P = `fcc${process.pid % 1000}`; // machine name prefix, unique per run
 const NAMES = [1, 2, 3].map((i) => `${P}-${i}`);
@@ -20,28 +17,8 @@ let home: string;
 let dockerConfig: string;
 let store: MachineStore;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(file: string, args: string[], timeout = 120_000): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete env[k];
-  try {
-    const r = await pexec(file, args, { env, timeout, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-  }
-}
-const flotilla = (args: string[], timeout?: number) => run(process.execPath, [BIN, ...args], timeout);
-const ok = (r: Run, what: string): Run => {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r;
-};
+const run = (file: string, args: string[], timeout?: number): Promise<Run> => runProgram(file, args, { env: cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER }), timeout });
+const flotilla = (args: string[], timeout?: number) => run(process.execPath, [FLOTILLA_BIN, ...args], timeout);
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'fcc-home-'));

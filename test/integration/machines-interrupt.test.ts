@@ -2,46 +2,31 @@
 // (Ctrl+C) or SIGKILL (a crash, a power cut) when the machine's lease in the store shows a given step; then `machine ls`
 // shows it as Error at that step, `machine rm` leaves nothing behind (docker CLI 28 and the store as oracles), and the
 // same name can be made again (by `machine provision` or a new `machine create`). No lab needed.
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { readLease } from '../../src-main/core/machines/busy';
 import { containerMachineLeftovers } from '../support/machines';
+import { cliEnv, FLOTILLA_BIN, flotilla as runFlotilla, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
 const DOCKER = '/usr/local/bin/docker';
 const P = `fmi${process.pid % 1000}`;
 let home: string;
 let dockerConfig: string;
 let store: MachineStore;
 
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete e[k];
-  return e;
-}
-
-async function flotilla(args: string[], timeout = 240_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await pexec(process.execPath, [BIN, ...args], { env: env(), timeout, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
-}
+const env = (): NodeJS.ProcessEnv => cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER });
+const flotilla = (args: string[], timeout = 240_000): Promise<Run> => runFlotilla(args, { env: env(), timeout });
 
 /**
  * Runs `machine create -d container NAME` and sends `sig` once the machine's lease names `step` (polled every 20 ms).
  * Resolves with the exit code (or signal) and stderr once the process is gone.
  */
 async function createAndKill(name: string, step: string, sig: 'SIGINT' | 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; seen: string[] }> {
-  const child = spawn(process.execPath, [BIN, 'machine', 'create', '-d', 'container', name], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FLOTILLA_BIN, 'machine', 'create', '-d', 'container', name], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.resume();

@@ -3,43 +3,28 @@
 // boot (QEMU running, daemonized), SIGINT during boot; then `machine ls` says Error at that step and `machine rm` leaves
 // no QEMU process, disk, seed, QMP socket, address lease or folder behind, and the same name boots again. Kept short:
 // no VM is waited for past the start of its boot.
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { readLease } from '../../src-main/core/machines/busy';
 import { qmpSocketPath } from '../../src-main/core/machines/drivers/qemu/data';
 import { ensureTestImage } from '../../src-main/core/machines/images/test-image';
+import { cliEnv, FLOTILLA_BIN, flotilla as runFlotilla, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
 const NET = `qi${process.pid % 10000}`;
 let home: string;
 let dockerConfig: string;
 let store: MachineStore;
 
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete e[k];
-  return e;
-}
-
-async function flotilla(args: string[], timeout = 180_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await pexec(process.execPath, [BIN, ...args], { env: env(), timeout, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
-}
+const env = (): NodeJS.ProcessEnv => cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig });
+const flotilla = (args: string[], timeout = 180_000): Promise<Run> => runFlotilla(args, { env: env(), timeout });
 
 /** `machine create -d qemu NAME`, sent `sig` once the machine's lease names `step` (polled every 2 ms: the early steps are short) */
 async function createAndKill(name: string, step: string, sig: 'SIGINT' | 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; seen: string[] }> {
-  const args = [BIN, 'machine', 'create', '-d', 'qemu', '--qemu-image', 'test', '--qemu-accel', 'tcg', '--qemu-network', NET, '--memory', '768', name];
+  const args = [FLOTILLA_BIN, 'machine', 'create', '-d', 'qemu', '--qemu-image', 'test', '--qemu-accel', 'tcg', '--qemu-network', NET, '--memory', '768', name];
   const child = spawn(process.execPath, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

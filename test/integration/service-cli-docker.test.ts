@@ -2,22 +2,12 @@
 // the oracle: `service logs` prints every line with the prefix `docker service logs` prints, for each of its
 // formatting flags, for a replicated service (10 replicas: slots of one and two digits, so the padding shows) and a
 // global one; and `service create IMAGE sh -c '...'` stores the command as docker's `service create` does.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, until, type LabNode } from '../support/lab';
-
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { cliEnv, flotilla as runFlotilla, ok, type Run } from '../support/cli';
 
 describeLab("flotilla service logs and service create against docker's on the lab", () => {
   let n1: LabNode;
@@ -28,21 +18,7 @@ describeLab("flotilla service logs and service create against docker's on the la
   const services = [replicated, global];
   const script = 'for i in 1 2 3; do echo "out $i of $(hostname)"; done; echo "err of $(hostname)" >&2; sleep 3600';
 
-  async function flotilla(args: string[]): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home };
-    for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete env[k];
-    try {
-      const r = await pexec(process.execPath, [BIN, '-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, ...args], { env, timeout: 120_000, maxBuffer: 16 << 20 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code?: number | string; stdout?: string; stderr?: string };
-      return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-    }
-  }
-  const ok = (r: Run, what: string): Run => {
-    expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-    return r;
-  };
+  const flotilla = (args: string[]): Promise<Run> => runFlotilla(['-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, ...args], { env: cliEnv({ FLOTILLA_HOME: home }) });
   // tasks interleave differently in each read: compare the sets of lines
   const sorted = (text: string): string[] => text.split('\n').filter(Boolean).sort();
 

@@ -2,17 +2,15 @@
 // to the lab manager), compared with `docker stack ls|ps|services` run in the manager, and `stack rm` removing
 // in the docker CLI's order (services, then secrets, then configs, then networks) as `docker events` on the
 // manager records it, next to the order the docker CLI's own `stack rm` produces for a twin stack.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureNodeBusybox } from '../../src-main/core/lab/image';
 import { describeLab, ensureLabSwarm, nodeDocker, nodeDockerOk, type LabNode } from '../support/lab';
+import { cliEnv, flotilla as runFlotilla, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const root = path.resolve(__dirname, '..', '..');
 const NS = 'com.docker.stack.namespace';
 const RUN = Math.random().toString(36).slice(2, 6).replace(/[^a-z]/g, 'x');
 const STACK = `fc${RUN}`;
@@ -22,23 +20,9 @@ let node: LabNode;
 let tmp: string;
 let file: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function flotilla(args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: path.join(tmp, 'home'), DOCKER_CONFIG: path.join(tmp, 'docker') };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'SSH_AUTH_SOCK']) delete env[k];
-  try {
-    const r = await pexec(process.execPath, [path.join(root, 'bin', 'flotilla.mjs'), '-H', node.ssh, '--ssh-key', node.identity, ...args], { cwd: tmp, env, timeout: 180_000, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
-}
+/** `flotilla -H ssh://root@NODE --ssh-key KEY ARGS...`, in the test's folder, with no SSH agent */
+const flotilla = (args: string[]): Promise<Run> =>
+  runFlotilla(['-H', node.ssh, '--ssh-key', node.identity, ...args], { cwd: tmp, env: cliEnv({ FLOTILLA_HOME: path.join(tmp, 'home'), DOCKER_CONFIG: path.join(tmp, 'docker'), SSH_AUTH_SOCK: undefined }), timeout: 180_000 });
 
 async function flotillaJson<T>(args: string[]): Promise<T> {
   const r = await flotilla(['--json', ...args]);

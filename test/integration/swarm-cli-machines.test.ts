@@ -2,46 +2,23 @@
 // --managers 2` makes two container machines (TLS, docker contexts) and forms one swarm; the docker CLI 28 over each
 // machine's context is the oracle (both managers, one Leader and one Reachable, and the raft agrees from either side);
 // then `flotilla --machine NAME-m2 node ls` through the second manager, and `swarm rm -y` leaves nothing. No lab needed.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
 import { containerName } from '../../src-main/core/machines/drivers/container';
+import { cliEnv, FLOTILLA_BIN, ok, run as runProgram, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
 const DOCKER = '/usr/local/bin/docker';
 const SW = `fscm${process.pid % 1000}`;
 let home: string;
 let dockerConfig: string;
 let store: MachineStore;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(file: string, args: string[], timeout = 120_000): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete env[k];
-  try {
-    const r = await pexec(file, args, { env, timeout, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-  }
-}
-const flotilla = (args: string[], timeout?: number) => run(process.execPath, [BIN, ...args], timeout);
+const run = (file: string, args: string[], timeout?: number): Promise<Run> => runProgram(file, args, { env: cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER }), timeout });
+const flotilla = (args: string[], timeout?: number) => run(process.execPath, [FLOTILLA_BIN, ...args], timeout);
 const docker = (args: string[]) => run(DOCKER, args);
-const ok = (r: Run, what: string): Run => {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r;
-};
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'fscm-home-'));

@@ -7,11 +7,9 @@
 // reaches that very socket as /proc/PID/root/run/docker.sock (PID = the node container's init). That is a real unix
 // socket to a real swarm engine, with no forwarder in between, and it leaves the host engine out of any swarm (the lab,
 // the container machines and other checkouts' runs live on it).
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, type EngineConnection } from '../../src-main/core/engine';
 import * as sw from '../../src-main/core/swarm';
@@ -20,33 +18,11 @@ import type { LogLine, ModelEvent } from '../../src-main/api/domains/swarm';
 import { run } from '../../src-main/core/lab/exec';
 import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, leaveLabSwarm, nodeDocker, nodeDockerOk, nodeSwarmState, until, waitReachable, type LabNode } from '../support/lab';
 import { settled } from './engine-shared';
+import { cliEnv, flotilla as runFlotilla, json, ok, type Run } from '../support/cli';
 
-const pexec = promisify(execFile);
-const BIN = path.resolve(__dirname, '../../bin/flotilla.mjs');
 let home: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function flotilla(args: string[], timeout = 120_000): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home };
-  for (const k of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH']) delete env[k];
-  try {
-    const r = await pexec(process.execPath, [BIN, ...args], { env, timeout, maxBuffer: 16 << 20 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: `${x.stderr ?? ''}${typeof x.code === 'string' ? x.code : ''}` };
-  }
-}
-const ok = (r: Run, what: string): Run => {
-  expect(r.code, `${what}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r;
-};
-const json = <T>(r: Run, what: string): T => JSON.parse(ok(r, what).stdout) as T;
+const flotilla = (args: string[], timeout = 120_000): Promise<Run> => runFlotilla(args, { env: cliEnv({ FLOTILLA_HOME: home }), timeout });
 
 interface Spec {
   Name?: string;

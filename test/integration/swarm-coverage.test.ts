@@ -14,18 +14,14 @@ import type { Cluster } from '../../src-main/core/swarm';
 import type { LogLine, ModelEvent } from '../../src-main/api/domains/swarm';
 import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, until, type LabNode } from '../support/lab';
 import { dockerCli, inNode, settled, waitFor } from './engine-shared';
+import { flotilla } from '../support/cli';
 
 const pexec = promisify(execFile);
 const openssl = async (dir: string, ...args: string[]): Promise<void> => void (await pexec('openssl', args, { cwd: dir }));
 const NODE_TLS_DIR = '/etc/docker/flotilla-test-tls';
 const DROP_IN = '/etc/systemd/system/docker.service.d/flotilla-tls.conf';
-const CLI = path.resolve(__dirname, '../../bin/flotilla.mjs');
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
+// the test's own environment as it is: these tests name every engine with -H
+const cli = (args: string[]) => flotilla(args, { env: process.env });
 
 async function issue(dir: string, name: string, cn: string, ext: string): Promise<void> {
   fs.writeFileSync(path.join(dir, `${name}.ext`), ext);

@@ -1,6 +1,4 @@
 // Swarm operations against the 3-node lab; the docker CLI inside a node is the oracle after each operation.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, parseEngineUrl, type EngineConnection } from '../../src-main/core/engine';
 import * as sw from '../../src-main/core/swarm';
@@ -9,15 +7,10 @@ import type { ClusterModel, LogLine, ModelEvent } from '../../src-main/api/domai
 import { applyChanges } from '../../src-main/core/swarm/cluster-model';
 import { describeLab, ensureLabSwarm, labNodes, LAB_BUSYBOX, nodeDocker, nodeDockerOk, nodeExec, until, type LabNode } from '../support/lab';
 import { run } from '../../src-main/core/lab/exec';
+import { flotilla } from '../support/cli';
 
-const CLI = path.resolve(__dirname, '../../bin/flotilla.mjs');
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+// the test's own environment as it is: these tests name every engine with -H
+const cli = (args: string[]) => flotilla(args, { env: process.env });
 
 describeLab('swarm operations on the lab', () => {
   let nodes: LabNode[];

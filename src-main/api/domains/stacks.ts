@@ -34,7 +34,17 @@ export const StackEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('warning'), message: z.string() }),
   z.object({ type: z.literal('service'), service: z.string(), action: z.enum(['create', 'update', 'remove']), id: z.string().optional() }),
   z.object({ type: z.literal('progress'), service: z.string(), running: z.number(), desired: z.number(), state: z.enum(['converging', 'converged', 'failed']), errors: z.array(z.string()) }),
-  z.object({ type: z.literal('done'), history: z.number(), services: z.array(z.object({ name: z.string(), id: z.string(), action: z.enum(['create', 'update']) })) }),
+  z.object({
+    type: z.literal('done'),
+    services: z.array(z.object({ name: z.string(), id: z.string(), action: z.enum(['create', 'update']) })),
+    /** the stack's networks, secrets and configs the deploy made or kept, and its warnings (the CLI's --json prints them) */
+    networks: z.array(z.string()).optional(),
+    secrets: z.array(z.string()).optional(),
+    configs: z.array(z.string()).optional(),
+    warnings: z.array(z.string()).optional(),
+    history: z.number(),
+    diagnostics: z.array(StackDiagnostic).optional(),
+  }),
 ]);
 export type StackEvent = z.infer<typeof StackEvent>;
 
@@ -77,7 +87,11 @@ export const stacksContract = {
     StackFiles,
     z.object({ diagnostics: z.array(StackDiagnostic), version: z.string().optional(), variables: z.record(z.string(), z.string()), dotEnvFile: z.string().optional() }),
   ),
-  'stacks.config': request('the merged, interpolated configuration (`docker stack config`)', StackFiles, z.object({ yaml: z.string(), diagnostics: z.array(StackDiagnostic) })),
+  'stacks.config': request(
+    'the merged, interpolated configuration (`docker stack config`): as YAML, and as the model with the variables used',
+    StackFiles,
+    z.object({ yaml: z.string(), diagnostics: z.array(StackDiagnostic), config: z.unknown(), variables: z.record(z.string(), z.string()), dotEnvFile: z.string().optional() }),
+  ),
   'stacks.plan': request('what a deploy would create, update (field by field) or remove', EngineStack.extend(StackFiles.shape).extend({ prune: z.boolean().default(false) }), z.object({ items: z.array(PlanItem), diagnostics: z.array(StackDiagnostic) })),
   'stacks.deploy': stream('deploy a stack; events until every service converged or failed', EngineStack.extend(StackFiles.shape).extend(DeployOptions.shape), StackEvent),
   'stacks.rm': request('remove stacks: services, secrets, configs, networks', z.object({ engineId: z.string().min(1), stacks: z.array(z.string().min(1)).min(1) }), z.object({ removed: z.array(z.string()), log: z.array(z.string()) })),

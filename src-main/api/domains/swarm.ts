@@ -237,6 +237,8 @@ export const CreateResult = z.object({
 
 const Ok = z.object({ ok: z.literal(true) });
 const Inspect = z.record(z.string(), z.unknown());
+/** how `data` is written: text as it is, or any bytes (a file the CLI read) as base64 */
+const DataEncoding = z.enum(['utf8', 'base64']).default('utf8');
 const nodeRef = z.object({ ...EngineId, node: Ref }).strict();
 const serviceRef = z.object({ ...EngineId, service: Ref }).strict();
 
@@ -267,16 +269,17 @@ export const swarmContract = {
   'swarm.services.logs': stream('service logs, stdout and stderr apart; follow until disposed', z.object({ ...EngineId, service: Ref, ...LogOptions }).strict(), LogLine),
 
   'swarm.tasks.list': request('tasks, optionally of one service or node, newest first', z.object({ ...EngineId, service: Ref.optional(), node: Ref.optional() }).strict(), z.array(Task)),
+  'swarm.tasks.inspect': request('one task (id or id prefix), raw as the engine has it', z.object({ ...EngineId, task: Ref }).strict(), Inspect),
   'swarm.tasks.logs': stream('one task container logs, read from the node that runs it', z.object({ ...EngineId, task: Ref, ...LogOptions }).strict(), LogLine),
   'swarm.containers.logs': stream('one container logs on the engine `engineId` (any container, not only one of a task)', z.object({ ...EngineId, container: Ref, ...LogOptions }).strict(), LogLine),
   'swarm.exec': request('run a command in a task container (of a task or a service) on its node; output and exit code', z.object({ ...EngineId, target: Ref, cmd: z.array(z.string()).min(1), user: z.string().optional(), workdir: z.string().optional(), env: z.array(z.string()).optional() }).strict(), z.object({ stdout: z.string(), stderr: z.string(), exitCode: z.number(), taskId: z.string(), nodeId: z.string() })),
 
   'swarm.secrets.list': request('secrets (never their content)', z.object({ ...EngineId }).strict(), z.array(SecretSummary)),
-  'swarm.secrets.create': request('create a secret from text', z.object({ ...EngineId, name: z.string().min(1), data: z.string(), labels: z.record(z.string(), z.string()).optional() }).strict(), z.object({ id: z.string() })),
+  'swarm.secrets.create': request('create a secret from text (or bytes as base64)', z.object({ ...EngineId, name: z.string().min(1), data: z.string(), encoding: DataEncoding, labels: z.record(z.string(), z.string()).optional() }).strict(), z.object({ id: z.string() })),
   'swarm.secrets.inspect': request('one secret (never its content)', z.object({ ...EngineId, secret: Ref }).strict(), SecretSummary),
   'swarm.secrets.remove': request('remove a secret', z.object({ ...EngineId, secret: Ref }).strict(), Ok),
   'swarm.configs.list': request('configs', z.object({ ...EngineId }).strict(), z.array(ConfigSummary)),
-  'swarm.configs.create': request('create a config from text', z.object({ ...EngineId, name: z.string().min(1), data: z.string(), labels: z.record(z.string(), z.string()).optional() }).strict(), z.object({ id: z.string() })),
+  'swarm.configs.create': request('create a config from text (or bytes as base64)', z.object({ ...EngineId, name: z.string().min(1), data: z.string(), encoding: DataEncoding, labels: z.record(z.string(), z.string()).optional() }).strict(), z.object({ id: z.string() })),
   'swarm.configs.inspect': request('one config with its content', z.object({ ...EngineId, config: Ref }).strict(), ConfigSummary),
   'swarm.configs.remove': request('remove a config', z.object({ ...EngineId, config: Ref }).strict(), Ok),
   'swarm.networks.list': request('networks', z.object({ ...EngineId }).strict(), z.array(NetworkSummary)),

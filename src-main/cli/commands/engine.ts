@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { action, globals, output, table, withEngine } from '../context';
-import { engineInfo } from '../../core/engine/info';
-import { listContexts, resolveLocalTarget, targetToUrl } from '../../core/engine';
+import { engineInfo, listContexts, resolveLocalTarget, targetToUrl } from '../../host/direct';
 
 export function registerEngine(program: Command): void {
   const engine = program.command('engine').description('Docker engines: what Flotilla connects to');

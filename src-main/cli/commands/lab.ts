@@ -1,7 +1,7 @@
 // `flotilla lab up|down|status`: the swarm lab (system-container hosts on a private network).
 import type { Command } from 'commander';
 import { action, intArg, output, progress, table } from '../context';
-import { labDown, labStatus, labUp } from '../../core/lab';
+import { labDown, labStatus, labUp } from '../../host/direct';
 
 interface UpOpts {
   nodes: number;

@@ -3,7 +3,7 @@
 // `swarm create` takes driver options with `-o KEY=VALUE`.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { listDrivers } from '../../core/machines/drivers/index';
+import { listDrivers } from '../../host/direct';
 import { registerMachines } from './machines';
 
 function program(): Command {

@@ -4,15 +4,23 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
 import { action, commandWords, globals, interruptSignal, output, progress, table, setMachineResolver, setMachineNodeResolver, intArg } from '../context';
-import { MachineStore } from '../../core/machines/store';
-import * as m from '../../core/machines/commands';
-import { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../../core/machines/drivers/index';
-import { detectShell, renderEnv, renderUnset, SHELLS, type Shell } from '../../core/machines/env';
-import type { MachineEvent } from '../../core/machines/types';
-import { createSwarm } from '../../core/swarm';
-import { connectEngine, parseEngineUrl } from '../../core/engine';
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+import {
+  defaultDriverName,
+  detectShell,
+  driverPrerequisites,
+  getDriver,
+  listDrivers,
+  machineCommands as m,
+  MachineStore,
+  machineTarget,
+  renderEnv,
+  renderUnset,
+  SHELLS,
+  type MachineEvent,
+  type Shell,
+} from '../../host/direct';
+import { cap, collect } from '../format';
+import { createFromEngines } from './swarm';
 const store = () => new MachineStore();
 
 function printEvent(json: boolean | undefined, verbose: boolean) {
@@ -340,10 +348,6 @@ function registerMachineVerbs(program: Command): void {
     );
 }
 
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 function reportAll(cmd: Command, names: string[], r: Array<PromiseSettledResult<unknown>>, verb: string): void {
   const failed = r.map((x, i) => ({ x, n: names[i] })).filter((y) => y.x.status === 'rejected');
   output(cmd, names.map((n, i) => ({ name: n, ok: r[i].status === 'fulfilled', error: r[i].status === 'rejected' ? ((r[i] as PromiseRejectedResult).reason as Error).message : undefined })), () => names.filter((_, i) => r[i].status === 'fulfilled').map((n) => `${n} ${verb}`).join('\n'));
@@ -383,18 +387,7 @@ function registerOneClickSwarm(program: Command): void {
           return;
         }
         if (!o.manager?.length) throw new FlotillaError('BAD_INPUT', 'a swarm needs a NAME (one-click machines) or at least one --manager URL');
-        const ep = (u: string) => {
-          const target = parseEngineUrl(u, { tlscacert: g.tlscacert, tlscert: g.tlscert, tlskey: g.tlskey, sshKey: g.sshKey });
-          return { name: target.kind === 'tcp' || target.kind === 'ssh' ? target.host : u, connect: () => connectEngine(target) };
-        };
-        const r = await createSwarm({
-          managers: o.manager.map(ep),
-          workers: (o.worker ?? []).map(ep),
-          onProgress: (p) => {
-            if (p.status !== 'start' || !g.json) progress(`${p.status === 'skipped' ? '=' : p.status === 'done' ? '✓' : '…'} ${p.message}`);
-          },
-        });
-        output(cmd, r, () => `${table(['NODE', 'ID', 'ROLE', 'ACTION', 'ADDRESS'], r.nodes.map((n) => [n.name, n.nodeId.slice(0, 12), n.role, n.action, n.advertiseAddr]))}\nswarm ${r.clusterId.slice(0, 12)} ready, managers reachable at ${r.managerAddr}`);
+        await createFromEngines(cmd, o.manager, o.worker ?? []);
       }),
     );
   if (!swarm.commands.some((c) => c.name() === 'rm')) {
@@ -422,15 +415,16 @@ export function registerMachines(program: Command): void {
   // global --machine NAME: the machine's engine over TLS with the store's client certificate
   setMachineResolver(async (name) => {
     const cfg = await store().load(name);
-    if (!cfg.endpoint) throw new FlotillaError('PRECONDITION', `machine ${name} has no host yet: run \`flotilla machine provision ${name}\``);
-    return { kind: 'tcp', host: cfg.endpoint.docker.host, port: cfg.endpoint.docker.port, tls: m.tlsFilesOf(store(), cfg) };
+    const target = machineTarget(store(), cfg);
+    if (!target) throw new FlotillaError('PRECONDITION', `machine ${name} has no host yet: run \`flotilla machine provision ${name}\``);
+    return target;
   });
   // with --machine, the swarm's other nodes are machines of the same store (a one-click swarm): reach them the same way
   setMachineNodeResolver(async ({ addr, hostname }) => {
     for (const name of await store().names()) {
       const cfg = await store().load(name).catch(() => undefined);
       if (!cfg?.endpoint || (cfg.endpoint.ip !== addr && name !== hostname)) continue;
-      return { kind: 'tcp', host: cfg.endpoint.docker.host, port: cfg.endpoint.docker.port, tls: m.tlsFilesOf(store(), cfg) };
+      return machineTarget(store(), cfg);
     }
     return undefined;
   });

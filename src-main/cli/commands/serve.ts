@@ -4,7 +4,7 @@ import { action, intArg, progress } from '../context';
 import { createHost } from '../../host';
 import { startServer } from '../../server/server';
 import { allowedHostnames } from '../../server/guard';
-import { appRoot } from '../../core/paths';
+import { appRoot } from '../../host/direct';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 

@@ -3,24 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
-import { action, globals, output, progress, table, withEngine } from '../context';
-import {
-  deployWithHistory,
-  historyDiff,
-  listStacks,
-  loadOrThrow,
-  planStack,
-  removeStack,
-  renderConfig,
-  rollbackStack,
-  stackHistory,
-  stackServices,
-  stackTasks,
-  type DeployEvent,
-} from '../../core/stacks';
-import { parseEnvFile } from '../../core/stacks/normalize';
-import { formatDiagnostic } from '../../core/stacks/loader';
-import { flotillaHome } from '../../core/paths';
+import type { StackEvent } from '../../api/domains/stacks';
+import { formatDiagnostic, parseEnvFile } from '../../host/direct';
+import { openLocalHost } from '../../host/local';
+import { action, globals, output, progress, table, withHost } from '../context';
+import { collect } from '../format';
 
 interface FileOpts {
   composeFile?: string[];
@@ -28,8 +15,6 @@ interface FileOpts {
   envFile?: string[];
   skipInterpolation?: boolean;
 }
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function withFileOptions(cmd: Command): Command {
   return cmd
@@ -49,7 +34,7 @@ function readInputs(o: FileOpts) {
       throw new FlotillaError('NOT_FOUND', `cannot read compose file ${f}: check the path given to -c`);
     }
   });
-  const variables: Record<string, string | undefined> = {};
+  const variables: Record<string, string> = {};
   for (const ef of o.envFile ?? []) {
     let text: string;
     try {
@@ -59,11 +44,23 @@ function readInputs(o: FileOpts) {
     }
     for (const [k, v] of parseEnvFile(text, ef, (k) => process.env[k])) variables[k] = v;
   }
-  Object.assign(variables, process.env);
+  Object.assign(variables, environment());
   return { files: sources, variables, dotEnv: !!o.dotenv, workingDir: files[0] === '-' ? process.cwd() : undefined };
 }
 
-function printEvent(e: DeployEvent): void {
+/** the process environment, which wins over --env-file (as in docker) */
+function environment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** the deploy's result as --json prints it: the 'done' event without its type */
+function doneResult(e: StackEvent | undefined) {
+  if (e?.type !== 'done') throw new FlotillaError('ENGINE', 'the deploy ended without a result');
+  const { type: _t, ...res } = e;
+  return res;
+}
+
+function printEvent(e: StackEvent): void {
   if (e.type === 'log') process.stdout.write(e.message + '\n');
   else if (e.type === 'warning') progress(e.message.trimEnd());
   else if (e.type === 'progress') progress(`${e.service}: ${e.running}/${e.desired} ${e.state}${e.errors.length ? `\n  ${e.errors.join('\n  ')}` : ''}`);
@@ -74,9 +71,14 @@ export function registerStacks(program: Command): void {
 
   withFileOptions(stack.command('config').description('print the merged, interpolated configuration')).action(
     action(async (o: FileOpts, cmd: Command) => {
-      const r = loadOrThrow(readInputs(o));
-      for (const d of r.diagnostics) progress(formatDiagnostic(d));
-      output(cmd, { config: r.config, variables: r.variables, dotEnvFile: r.dotEnvFile, diagnostics: r.diagnostics }, () => renderConfig(r.config));
+      const host = openLocalHost();
+      try {
+        const r = await host.call('stacks.config', readInputs(o));
+        for (const d of r.diagnostics) progress(formatDiagnostic(d));
+        output(cmd, { config: r.config, variables: r.variables, dotEnvFile: r.dotEnvFile, diagnostics: r.diagnostics }, () => r.yaml);
+      } finally {
+        await host.close();
+      }
     }),
   );
 
@@ -93,18 +95,12 @@ export function registerStacks(program: Command): void {
         const onSig = () => ac.abort();
         process.once('SIGINT', onSig);
         try {
-          await withEngine(cmd, async (conn) => {
-            const res = await deployWithHistory(conn.docker, {
-              ...input,
-              stack: name,
-              prune: o.prune,
-              resolveImage: o.resolveImage as 'always' | 'changed' | 'never',
-              withRegistryAuth: o.withRegistryAuth,
-              wait: !o.detach,
-              signal: ac.signal,
-              home: flotillaHome(),
-              onEvent: globals(cmd).json ? undefined : printEvent,
-            });
+          await withHost(cmd, async (host, engineId) => {
+            let done: StackEvent | undefined;
+            const json = globals(cmd).json;
+            const request = { ...input, engineId, stack: name, prune: o.prune, resolveImage: o.resolveImage as 'always' | 'changed' | 'never', withRegistryAuth: o.withRegistryAuth, wait: !o.detach };
+            await host.subscribe('stacks.deploy', request, (e) => (e.type === 'done' ? (done = e) : json ? undefined : printEvent(e)), { signal: ac.signal });
+            const res = doneResult(done);
             output(cmd, res, () => `deployment ${res.history} of stack ${name} recorded`);
           });
         } finally {
@@ -117,10 +113,10 @@ export function registerStacks(program: Command): void {
     .option('--prune', 'also list services deploy --prune would remove')
     .action(
       action(async (name: string, o: FileOpts & { prune?: boolean }, cmd: Command) => {
-        const r = loadOrThrow(readInputs(o));
-        await withEngine(cmd, async (conn) => {
-          const items = await planStack(conn.docker, name, r.config, { prune: o.prune, readFile: (p) => fs.readFileSync(p) });
-          output(cmd, { items, diagnostics: r.diagnostics }, () =>
+        const input = readInputs(o);
+        await withHost(cmd, async (host, engineId) => {
+          const { items, diagnostics } = await host.call('stacks.plan', { ...input, engineId, stack: name, prune: o.prune });
+          output(cmd, { items, diagnostics }, () =>
             items
               .map((i) => {
                 const sign = { create: '+', update: '~', remove: '-', unchanged: '=' }[i.action];
@@ -139,12 +135,14 @@ export function registerStacks(program: Command): void {
     .description('remove one or more stacks (services, secrets, configs, networks)')
     .action(
       action(async (names: string[], _o: unknown, cmd: Command) => {
-        await withEngine(cmd, async (conn) => {
+        await withHost(cmd, async (host, engineId) => {
           const removed: string[] = [];
           let failed: unknown;
+          const step = (m: string) => (m.startsWith('Nothing') || m.startsWith('Failed') ? progress(m) : globals(cmd).json ? undefined : process.stdout.write(m + '\n'));
+          // one stack at a time, so one that fails does not stop the others (as in docker)
           for (const n of names) {
             try {
-              removed.push(...(await removeStack(conn.docker, n, (m) => (m.startsWith('Nothing') || m.startsWith('Failed') ? progress(m) : globals(cmd).json ? undefined : process.stdout.write(m + '\n')))).removed);
+              removed.push(...(await host.call('stacks.rm', { engineId, stacks: [n] }, { notes: { step } })).removed);
             } catch (e) {
               failed = e;
             }
@@ -161,8 +159,8 @@ export function registerStacks(program: Command): void {
     .description('list stacks')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        await withEngine(cmd, async (conn) => {
-          const list = await listStacks(conn.docker);
+        await withHost(cmd, async (host, engineId) => {
+          const list = await host.call('stacks.ls', { engineId });
           output(cmd, list, () => table(['NAME', 'SERVICES'], list.map((s) => [s.name, s.services])));
         });
       }),
@@ -181,8 +179,8 @@ export function registerStacks(program: Command): void {
           if (i < 0) throw new FlotillaError('BAD_INPUT', `bad format of filter (expected name=value): ${f}`);
           (filters[f.slice(0, i)] ??= []).push(f.slice(i + 1));
         }
-        await withEngine(cmd, async (conn) => {
-          const tasks = await stackTasks(conn.docker, name, filters);
+        await withHost(cmd, async (host, engineId) => {
+          const tasks = await host.call('stacks.ps', { engineId, stack: name, filters });
           output(cmd, tasks, () => table(['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORTS'], tasks.map((t) => [t.id.slice(0, 12), t.name, t.image, t.node, t.desiredState, t.currentState, t.error, t.ports])));
         });
       }),
@@ -194,8 +192,8 @@ export function registerStacks(program: Command): void {
     .description('list the services in the stack')
     .action(
       action(async (name: string, _o: unknown, cmd: Command) => {
-        await withEngine(cmd, async (conn) => {
-          const list = await stackServices(conn.docker, name);
+        await withHost(cmd, async (host, engineId) => {
+          const list = await host.call('stacks.services', { engineId, stack: name });
           if (!list.length) progress(`Nothing found in stack: ${name}`);
           output(cmd, list, () => (list.length ? table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'], list.map((s) => [s.id.slice(0, 12), s.name, s.mode, s.replicas, s.image, s.ports])) : ''));
         });
@@ -209,15 +207,15 @@ export function registerStacks(program: Command): void {
     .description("a stack's deployments (files and variables used), or the diff between two")
     .action(
       action(async (name: string, o: { diff?: string }, cmd: Command) => {
-        await withEngine(cmd, async (conn) => {
+        await withHost(cmd, async (host, engineId) => {
           if (o.diff) {
             const m = /^(\d+)\.\.(\d+)$/.exec(o.diff);
             if (!m) throw new FlotillaError('BAD_INPUT', `invalid --diff ${o.diff}: use A..B, e.g. 1..2`);
-            const text = await historyDiff(conn.docker, flotillaHome(), name, Number(m[1]), Number(m[2]));
+            const text = (await host.call('stacks.history', { engineId, stack: name, diff: [Number(m[1]), Number(m[2])] })).diff ?? '';
             output(cmd, { diff: text }, () => text || 'no differences');
             return;
           }
-          const entries = await stackHistory(conn.docker, flotillaHome(), name);
+          const { entries } = await host.call('stacks.history', { engineId, stack: name });
           output(cmd, entries, () => table(['N', 'TIME', 'FILES', 'VARIABLES', 'SERVICES'], entries.map((e) => [e.n, e.time, e.sources.join(', '), e.variables.join(', '), e.services.length])));
         });
       }),
@@ -232,9 +230,12 @@ export function registerStacks(program: Command): void {
     .action(
       action(async (name: string, n: string, o: { detach?: boolean }, cmd: Command) => {
         if (!/^\d+$/.test(n)) throw new FlotillaError('BAD_INPUT', `invalid deployment number ${n}: see \`flotilla stack history ${name}\``);
-        await withEngine(cmd, async (conn) => {
+        await withHost(cmd, async (host, engineId) => {
+          let done: StackEvent | undefined;
+          const json = globals(cmd).json;
           // the values come from the environment, as for deploy; history keeps only their hashes
-          const res = await rollbackStack(conn.docker, { home: flotillaHome(), stack: name, to: Number(n), variables: { ...process.env }, wait: !o.detach, onEvent: globals(cmd).json ? undefined : printEvent });
+          await host.subscribe('stacks.rollback', { engineId, stack: name, to: Number(n), variables: environment(), wait: !o.detach }, (e) => (e.type === 'done' ? (done = e) : json ? undefined : printEvent(e)));
+          const res = doneResult(done);
           output(cmd, res, () => `stack ${name} rolled back to deployment ${n} (recorded as ${res.history})`);
         });
       }),

@@ -1,15 +1,15 @@
-// What the store keeps per machine (config.json, versioned) and what the commands report.
-import type { DriverData, HostEndpoint, MachineState } from './drivers/types';
+// What the store keeps per machine (config.json, versioned). What the commands report (summaries, progress events)
+// and the shapes the store shares with them are the contract's (api/domains/machines), derived here, not redeclared.
+import type { z } from 'zod';
+import type { MachineInspect } from '../../api/domains/machines';
+import type { DriverData, HostEndpoint } from './drivers/types';
 
 export const CONFIG_VERSION = 1;
 
-export interface EngineOptions {
-  labels: string[];
-  registryMirrors: string[];
-  insecureRegistries: string[];
-  /** extra SANs for the server certificate */
-  tlsSans: string[];
-}
+type Inspect = z.infer<typeof MachineInspect>;
+
+/** engine labels, registry mirrors, insecure registries and extra SANs (tlsSans) for the server certificate */
+export type EngineOptions = Inspect['engine'];
 
 export interface MachineConfig {
   configVersion: number;
@@ -17,40 +17,22 @@ export interface MachineConfig {
   driver: string;
   createdAt: string;
   /** the last state the store knows for sure; `error` keeps `lastError` */
-  state: 'creating' | 'provisioning' | 'ready' | 'error';
+  state: Inspect['storeState'];
   lastError?: string;
-  spec: { cpus: number; memoryMb: number; diskGb: number; options: Record<string, string | number | boolean> };
+  spec: Inspect['spec'];
   engine: EngineOptions;
   endpoint?: HostEndpoint;
   driverData: DriverData;
   /** what the provisioner found */
-  os?: { id: string; name: string; version: string };
+  os?: Inspect['os'];
   dockerVersion?: string;
   /** for machines imported from docker-machine: where their files stay (read-only) */
-  imported?: { storePath: string; machineDir: string; driverName: string };
+  imported?: Inspect['imported'];
   /** docker context made for this machine (removed with it) */
   context?: string;
   /** file name of the SSH private key inside the machine folder */
   sshKey: string;
 }
 
-/** One progress event of create / provision / swarm create. */
-export interface MachineEvent {
-  machine: string;
-  step?: string;
-  detail?: string;
-  log?: string;
-}
-
-export interface MachineSummary {
-  name: string;
-  driver: string;
-  state: MachineState | 'timeout';
-  url: string;
-  active: boolean;
-  swarm: string;
-  docker: string;
-  error: string;
-}
-
-export type { MachineState };
+/** a progress event of create / provision / swarm create, and a machine as `ls` lists it: the contract's */
+export type { MachineEvent, MachineSummary } from '../../api/domains/machines';

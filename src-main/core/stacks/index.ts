@@ -1,4 +1,4 @@
-// The stacks module's entry points, shared by the host handlers and the CLI: load-or-fail, deploy with
+// The stacks module's entry points, for the host's stacks handlers (which the window and the CLI both call): load-or-fail, deploy with
 // history, rollback, history diff.
 import fs from 'node:fs';
 import type Docker from 'dockerode';
@@ -24,6 +24,9 @@ export interface StackFilesInput {
   variables: Record<string, string | undefined>;
   dotEnv?: boolean;
   workingDir?: string;
+  /** reads the files the compose files name (env_file, secrets, configs); default: the disk. The host's attached
+   * files (what a browser sends) come through here. */
+  readFile?: (p: string) => Buffer;
 }
 
 export class StackLoadError extends FlotillaError {
@@ -34,7 +37,8 @@ export class StackLoadError extends FlotillaError {
 }
 
 export function loadOrThrow(input: StackFilesInput): LoadResult & { config: ComposeConfig } {
-  const r = loadStack({ files: input.files, env: input.variables, dotEnv: input.dotEnv, workingDir: input.workingDir });
+  const read = input.readFile;
+  const r = loadStack({ files: input.files, env: input.variables, dotEnv: input.dotEnv, workingDir: input.workingDir, readFile: read && ((p) => read(p).toString('utf8')) });
   if (!r.config) throw new StackLoadError(r.diagnostics);
   return r as LoadResult & { config: ComposeConfig };
 }
@@ -75,6 +79,7 @@ export async function deployWithHistory(docker: Docker, req: DeployRequest): Pro
     resolveImage: req.resolveImage,
     withRegistryAuth: req.withRegistryAuth,
     wait: req.wait,
+    readFile: req.readFile,
     signal: req.signal,
     onEvent: req.onEvent,
   });

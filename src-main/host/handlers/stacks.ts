@@ -2,12 +2,12 @@ import type { stacksContract } from '../../api/domains/stacks';
 import type { HandlersFor } from '../types';
 import type { Services } from '../services';
 import {
-  StackLoadError,
   deployWithHistory,
   historyDiff,
   historyKey,
   listStacks,
   loadStack,
+  loadOrThrow as loadStackOrThrow,
   planStack,
   removeStack,
   renderConfig,
@@ -16,10 +16,7 @@ import {
   stackServices,
   stackTasks,
 } from '../../core/stacks';
-import { deployStack } from '../../core/stacks/deploy';
-import { readHistory, recordDeploy } from '../../core/stacks/history';
-import { formatDiagnostic } from '../../core/stacks/loader';
-import type { ComposeConfig } from '../../core/stacks/model';
+import { readHistory } from '../../core/stacks/history';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -51,10 +48,10 @@ function load(input: FilesInput) {
   return { ...r, read };
 }
 
+/** the stack's model, or StackLoadError with the diagnostics: core's loadOrThrow, reading attached files first */
 function loadOrThrow(input: FilesInput) {
-  const r = load(input);
-  if (!r.config) throw new StackLoadError(r.diagnostics);
-  return r as typeof r & { config: ComposeConfig };
+  const read = attachedReader(input);
+  return { ...loadStackOrThrow({ ...input, readFile: read }), read };
 }
 
 export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> {
@@ -71,7 +68,7 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
     },
     'stacks.config': async (input) => {
       const r = loadOrThrow(input);
-      return { yaml: renderConfig(r.config), diagnostics: r.diagnostics };
+      return { yaml: renderConfig(r.config), diagnostics: r.diagnostics, config: r.config, variables: r.variables, dotEnvFile: r.dotEnvFile };
     },
     'stacks.plan': async (input) => {
       const r = loadOrThrow(input);
@@ -79,49 +76,20 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
       return { items, diagnostics: r.diagnostics };
     },
     'stacks.deploy': async (input, emit, { signal }) => {
-      const d = await docker(input.engineId);
-      if (!Object.keys(input.attachments).length) {
-        const res = await deployWithHistory(d, {
-          ...input,
-          home: s.home,
-          signal,
-          onEvent: emit,
-        });
-        emit({ type: 'done', history: res.history, services: res.services });
-        return;
-      }
       // attached files are read from the request, not the disk; history keeps only their paths (sha256 "unreadable")
-      const loaded = loadOrThrow(input);
-      for (const diag of loaded.diagnostics) if (diag.severity === 'warning') emit({ type: 'warning', message: formatDiagnostic(diag) });
-      const res = await deployStack(d, {
-        ...input,
-        config: loaded.config,
-        readFile: loaded.read,
-        signal,
-        onEvent: emit,
-      });
-      const entry = await recordDeploy(s.home, {
-        stack: input.stack,
-        engine: await historyKey(d),
-        sources: input.files.map((f) => f.file),
-        contents: input.files,
-        workingDir: loaded.workingDir,
-        variables: loaded.variables,
-        dotEnvFile: loaded.dotEnvFile,
-        options: {
-          prune: input.prune,
-          resolveImage: input.resolveImage,
-          withRegistryAuth: input.withRegistryAuth,
-        },
-        config: loaded.config,
-      });
-      emit({ type: 'done', history: entry.n, services: res.services });
+      const readFile = Object.keys(input.attachments).length ? attachedReader(input) : undefined;
+      const res = await deployWithHistory(await docker(input.engineId), { ...input, readFile, home: s.home, signal, onEvent: emit });
+      emit({ type: 'done', ...res });
     },
-    'stacks.rm': async ({ engineId, stacks }) => {
+    'stacks.rm': async ({ engineId, stacks }, { notes }) => {
       const d = await docker(engineId);
       const log: string[] = [];
       const removed: string[] = [];
-      for (const st of stacks) removed.push(...(await removeStack(d, st, (m) => log.push(m))).removed);
+      const note = (m: string): void => {
+        log.push(m);
+        notes?.step?.(m);
+      };
+      for (const st of stacks) removed.push(...(await removeStack(d, st, note)).removed);
       return { removed, log };
     },
     'stacks.ls': async ({ engineId }) => listStacks(await docker(engineId)),
@@ -145,7 +113,7 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
         signal,
         onEvent: emit,
       });
-      emit({ type: 'done', history: res.history, services: res.services });
+      emit({ type: 'done', ...res });
     },
   };
 }

@@ -1,32 +1,21 @@
 // Swarm handlers: the engine named by `engineId` (from the engine directory) is the manager; nodes' own
-// engines are found in the same directory by address (lab hosts and machines are listed there).
+// engines are reached as host/nodes.ts says (in the directory by address: lab hosts and machines are listed there).
 import type { swarmContract } from '../../api/domains/swarm';
 import { FlotillaError } from '../../api/errors';
 import type { HandlersFor } from '../types';
 import type { Services } from '../services';
+import { clusters } from '../nodes';
 import * as sw from '../../core/swarm';
-import type { Cluster, ClusterNodeRef } from '../../core/swarm';
 import type { EngineConnection } from '../../core/engine';
 
 const OK = { ok: true as const };
 
-function hostOf(t: { kind: string; host?: string }): string | undefined {
-  return t.kind === 'tcp' || t.kind === 'ssh' ? t.host : undefined;
-}
-
 export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
   const conn = (id: string): Promise<EngineConnection> => s.engines.connect(id);
 
-  /** a node's engine: the directory entry whose host is the node's address (or whose name is its hostname) */
-  async function connectNode(node: ClusterNodeRef): Promise<EngineConnection> {
-    const all = await s.engines.list();
-    const hit = all.find((e) => hostOf(e.target) === node.addr) ?? all.find((e) => e.name === node.hostname);
-    if (!hit) throw new FlotillaError('UNREACHABLE', `no engine is known for node ${node.hostname} at ${node.addr}: add it as an engine (or create it as a machine) so Flotilla can reach it`);
-    return s.engines.connect(hit.id);
-  }
-  const cluster = async (engineId: string): Promise<Cluster> => ({ manager: await conn(engineId), connectNode });
+  const { cluster } = clusters(s);
   const endpoint = async (engineId: string): Promise<sw.NodeEndpoint> => {
-    const e = (await s.engines.list()).find((x) => x.id === engineId);
+    const e = await s.engines.find(engineId);
     if (!e) throw new FlotillaError('NOT_FOUND', `no such engine: ${engineId}; list them with engines.list (or \`flotilla engine ls\`)`);
     // createSwarm closes what connect() returns: hand it a view whose close() leaves the pooled connection open
     return { name: e.name, connect: async () => ({ ...(await conn(engineId)), close: async () => undefined }) };
@@ -61,7 +50,7 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
       return r.refuse ? { ...r.report, warnings: [r.refuse, ...r.report.warnings] } : r.report;
     },
     'swarm.nodes.label': async ({ engineId, node, add, remove }) => sw.labelNode(await conn(engineId), node, add, remove),
-    'swarm.nodes.remove': async ({ engineId, node, force }) => sw.removeNode(await cluster(engineId), node, { force }),
+    'swarm.nodes.remove': async ({ engineId, node, force }, { notes }) => sw.removeNode(await cluster(engineId), node, { force, onStep: notes?.step }),
 
     'swarm.services.list': async ({ engineId }) => sw.listServices(await conn(engineId)),
     'swarm.services.inspect': async ({ engineId, service }) => ({ ...(await sw.inspectService(await conn(engineId), service)) }),
@@ -87,19 +76,20 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
       const nodeId = node ? (await sw.resolveNode(m, node)).ID : undefined;
       return sw.listTasks(m, { serviceId, nodeId });
     },
+    'swarm.tasks.inspect': async ({ engineId, task }) => ({ ...(await sw.resolveTask(await conn(engineId), task)) }),
     'swarm.tasks.logs': async ({ engineId, task, ...o }, emit, { signal }) => sw.taskLogs(await cluster(engineId), task, { ...o, signal }, emit),
     'swarm.containers.logs': async ({ engineId, container, ...o }, emit, { signal }) => sw.containerLogs(await conn(engineId), container, { ...o, signal }, emit),
     'swarm.exec': async ({ engineId, target, cmd, user, workdir, env }, { signal }) => sw.execInTask(await cluster(engineId), target, { cmd, user, workdir, env, signal }),
 
     'swarm.secrets.list': async ({ engineId }) => sw.listSecrets(await conn(engineId)),
-    'swarm.secrets.create': async ({ engineId, name, data, labels }) => sw.createSecret(await conn(engineId), name, data, labels),
+    'swarm.secrets.create': async ({ engineId, name, data, encoding, labels }) => sw.createSecret(await conn(engineId), name, Buffer.from(data, encoding), labels),
     'swarm.secrets.inspect': async ({ engineId, secret }) => sw.inspectSecret(await conn(engineId), secret),
     'swarm.secrets.remove': async ({ engineId, secret }) => {
       await sw.removeSecret(await conn(engineId), secret);
       return OK;
     },
     'swarm.configs.list': async ({ engineId }) => sw.listConfigs(await conn(engineId)),
-    'swarm.configs.create': async ({ engineId, name, data, labels }) => sw.createConfig(await conn(engineId), name, data, labels),
+    'swarm.configs.create': async ({ engineId, name, data, encoding, labels }) => sw.createConfig(await conn(engineId), name, Buffer.from(data, encoding), labels),
     'swarm.configs.inspect': async ({ engineId, config }) => sw.inspectConfig(await conn(engineId), config),
     'swarm.configs.remove': async ({ engineId, config }) => {
       await sw.removeConfig(await conn(engineId), config);
@@ -112,7 +102,11 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
       await sw.removeNetwork(await conn(engineId), network);
       return OK;
     },
-    'swarm.volumes.list': async ({ engineId }) => (await sw.listVolumes(await cluster(engineId))).volumes,
+    'swarm.volumes.list': async ({ engineId }, { notes }) => {
+      const r = await sw.listVolumes(await cluster(engineId));
+      for (const u of r.unreachable) notes?.warning?.(`node ${u.node} not reachable: ${u.error}`);
+      return r.volumes;
+    },
 
     'swarm.model': async ({ engineId }, emit, { signal }) => sw.watchClusterModel(await cluster(engineId), signal, emit),
   };

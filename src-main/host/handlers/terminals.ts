@@ -4,8 +4,8 @@ import type { terminalsContract, TerminalTarget } from '../../api/domains/termin
 import { FlotillaError } from '../../api/errors';
 import type { HandlersFor } from '../types';
 import type { Services } from '../services';
-import type { EngineConnection } from '../../core/engine';
-import { locateTask, type Cluster, type ClusterNodeRef } from '../../core/swarm';
+import { locateTask } from '../../core/swarm';
+import { clusters } from '../nodes';
 import { MachineStore } from '../../core/machines/store';
 import { sshTargetOf } from '../../core/machines/commands';
 import { machineState } from '../../core/machines/queries';
@@ -13,22 +13,12 @@ import { engineHostShell, execShell, machineShell, OutputBatcher, TerminalRegist
 
 const OK = { ok: true as const };
 
-function hostOf(t: { kind: string; host?: string }): string | undefined {
-  return t.kind === 'tcp' || t.kind === 'ssh' ? t.host : undefined;
-}
-
 export function terminalsHandlers(s: Services): HandlersFor<typeof terminalsContract> {
   const registry = new TerminalRegistry();
   s.onClose(() => registry.closeAll());
   const store = new MachineStore(s.home);
 
-  /** a node's engine, as the swarm handlers find it: the directory entry at the node's address or with its hostname */
-  async function connectNode(node: ClusterNodeRef): Promise<EngineConnection> {
-    const all = await s.engines.list();
-    const hit = all.find((e) => hostOf(e.target) === node.addr) ?? all.find((e) => e.name === node.hostname);
-    if (!hit) throw new FlotillaError('UNREACHABLE', `no engine is known for node ${node.hostname} at ${node.addr}: add it as an engine (or create it as a machine) so Flotilla can reach it`);
-    return s.engines.connect(hit.id);
-  }
+  const { cluster } = clusters(s);
 
   async function onMachine(name: string, size: TerminalSize & { command?: string }, signal: AbortSignal): Promise<TerminalChannel> {
     const cfg = await store.load(name);
@@ -52,8 +42,7 @@ export function terminalsHandlers(s: Services): HandlersFor<typeof terminalsCont
         throw new FlotillaError('UNSUPPORTED', `Flotilla has no SSH access to ${e.name} (${e.url}): add it as an ssh:// engine or as a machine to open a shell on its host`);
       }
       case 'task': {
-        const cluster: Cluster = { manager: await s.engines.connect(target.engineId), connectNode };
-        const t = await locateTask(cluster, target.taskId);
+        const t = await locateTask(await cluster(target.engineId), target.taskId);
         const hostname = t.node.Description?.Hostname ?? t.node.ID.slice(0, 12);
         const svc = t.task.ServiceID ? ((await t.conn.docker.getService(t.task.ServiceID).inspect().catch(() => undefined)) as { Spec?: { Name?: string } } | undefined) : undefined;
         const name = svc?.Spec?.Name ? `${svc.Spec.Name}.${t.task.Slot ?? t.node.ID.slice(0, 6)}` : `task ${t.task.ID.slice(0, 12)}`;

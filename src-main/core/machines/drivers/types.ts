@@ -1,7 +1,10 @@
 // One interface for every way Flotilla makes a host: container, generic, virtualbox, hyperv, qemu.
 // A driver makes and controls the host; the store, certificates and provisioner are shared by all.
+import type { z } from 'zod';
+import type { MachineState as ReportedState } from '../../../api/domains/machines';
 
-export type MachineState = 'creating' | 'running' | 'stopped' | 'paused' | 'saved' | 'starting' | 'stopping' | 'error' | 'not-found' | 'unknown';
+/** what a driver reports: the contract's states but `timeout`, which only a listing that gave up on a driver reports */
+export type MachineState = Exclude<z.infer<typeof ReportedState>, 'timeout'>;
 
 export interface DriverOption {
   /** CLI flag without dashes, e.g. "virtualbox-memory" */

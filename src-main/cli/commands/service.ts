@@ -1,0 +1,224 @@
+// `flotilla service`: the swarm's services through the manager the global flags choose, docker-CLI-like.
+// The flags of create and update are defined once, in service-flags.ts.
+import type { Command } from 'commander';
+import { FlotillaError } from '../../api/errors';
+import type { LogLine, Task } from '../../api/domains/swarm';
+import { psRows } from '../../host/direct';
+import { action, commandWords, globals, output, progress, table, withHost } from '../context';
+import { ago, cap, short } from '../format';
+import { digits, LogPrefixer, type RawService, type RawTask } from '../service-log-prefix';
+import { addServiceFlags, createInput, updateInput } from './service-flags';
+
+interface LogsFlags {
+  follow?: boolean;
+  tail?: string;
+  since?: string;
+  until?: string;
+  timestamps?: boolean;
+  taskIds?: boolean;
+  resolve?: boolean;
+  trunc?: boolean;
+  raw?: boolean;
+}
+
+function psTable(tasks: Task[], nodes: Map<string, string>, noTrunc = false): string {
+  const rows = psRows(tasks);
+  return table(
+    ['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORTS'],
+    rows.map((r) => [
+      short(r.task.id),
+      r.name,
+      r.task.image,
+      r.task.nodeId ? (nodes.get(r.task.nodeId) ?? short(r.task.nodeId)) : '',
+      cap(r.task.desiredState),
+      `${cap(r.task.state)} ${ago(r.task.timestamps.status)}`,
+      r.task.error ? (noTrunc ? `"${r.task.error}"` : `"${r.task.error.slice(0, 30)}${r.task.error.length > 30 ? '…' : ''}"`) : '',
+      '',
+    ]),
+  );
+}
+
+export function registerService(program: Command): void {
+  const service = program.command('service').description('swarm services (through a manager)')
+    // `service create IMAGE CMD...` passes CMD's options through; commander wants this on the parent for that
+    .enablePositionalOptions();
+  service
+    .command('ls')
+    .description('list services: mode, running/desired, image, ports, update status')
+    .action(
+      action(async (_o: unknown, cmd: Command) => {
+        await withHost(cmd, async (host, engineId) => {
+          const list = await host.call('swarm.services.list', { engineId });
+          output(cmd, list, () =>
+            table(
+              ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS', 'UPDATE'],
+              list.map((s) => [
+                short(s.id),
+                s.name,
+                s.mode,
+                `${s.replicas.running}/${s.replicas.desired}`,
+                s.image,
+                s.ports.map((p) => `${p.published ? `*:${p.published}->` : ''}${p.target}/${p.protocol}${p.mode === 'host' ? ' (host)' : ''}`).join(', '),
+                s.updateStatus ? `${s.updateStatus.state}${s.updateStatus.progress ? ` ${s.updateStatus.progress.n}/${s.updateStatus.progress.m}` : ''}` : '',
+              ]),
+            ),
+          );
+        });
+      }),
+    );
+  service
+    .command('ps')
+    .argument('<service...>', 'service name or id')
+    .description('task history of services, with errors; older tasks of a slot shown as \\_')
+    .option('--no-trunc', 'full error messages')
+    .action(
+      action(async (refs: string[], o: { trunc?: boolean }, cmd: Command) => {
+        await withHost(cmd, async (host, engineId) => {
+          const tasks: Task[] = [];
+          for (const r of refs) tasks.push(...(await host.call('swarm.tasks.list', { engineId, service: r })));
+          const nodes = new Map((await host.call('swarm.nodes.list', { engineId })).map((n) => [n.id, n.hostname]));
+          output(cmd, tasks, () => psTable(tasks, nodes, o.trunc === false));
+        });
+      }),
+    );
+  addServiceFlags(
+    service
+      .command('create')
+      .argument('<image>', 'image')
+      .argument('[command...]', 'command and its arguments: everything after IMAGE, options included, as in docker')
+      .description('create a service (docker service create flags)')
+      .passThroughOptions(),
+    'create',
+  ).action(
+    action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
+      const spec = createInput(image, commandWords(args), o);
+      await withHost(cmd, async (host, engineId) => {
+        const r = await host.call('swarm.services.create', { engineId, spec });
+        output(cmd, r, () => r.id);
+      });
+    }),
+  );
+  service
+    .command('scale')
+    .argument('<service=replicas...>', 'e.g. web=5')
+    .description('set replica counts')
+    .action(
+      action(async (pairs: string[], _o: unknown, cmd: Command) => {
+        const parsed = pairs.map((p) => {
+          const m = /^([^=]+)=(.*)$/.exec(p);
+          if (!m) throw new FlotillaError('BAD_INPUT', `invalid scale "${p}": expected SERVICE=REPLICAS`);
+          if (!/^\d+$/.test(m[2])) throw new FlotillaError('BAD_INPUT', `invalid replicas "${m[2]}" for ${m[1]}: expected a whole number from 0 upwards`);
+          return { service: m[1], replicas: Number(m[2]) };
+        });
+        await withHost(cmd, async (host, engineId) => {
+          for (const p of parsed) await host.call('swarm.services.scale', { engineId, ...p });
+          output(cmd, parsed, () => parsed.map((p) => `${p.service} scaled to ${p.replicas}`).join('\n'));
+        });
+      }),
+    );
+  addServiceFlags(service.command('update').argument('<service>').description('update a service: image, env, ports, replicas, labels, constraints, update config, --force'), 'update').action(
+    action(async (ref: string, o: Record<string, unknown>, cmd: Command) => {
+      const update = updateInput(o);
+      await withHost(cmd, async (host, engineId) => {
+        const r = await host.call('swarm.services.update', { engineId, service: ref, update });
+        for (const w of r.warnings) progress(`warning: ${w}`);
+        output(cmd, r, () => ref);
+      });
+    }),
+  );
+  service
+    .command('rollback')
+    .argument('<service>')
+    .description('roll back to the previous spec')
+    .action(
+      action(async (ref: string, _o: unknown, cmd: Command) => {
+        await withHost(cmd, async (host, engineId) => {
+          await host.call('swarm.services.rollback', { engineId, service: ref });
+          output(cmd, { ok: true, service: ref }, () => ref);
+        });
+      }),
+    );
+  service
+    .command('rm')
+    .argument('<service...>')
+    .description('remove services')
+    .action(
+      action(async (refs: string[], _o: unknown, cmd: Command) => {
+        await withHost(cmd, async (host, engineId) => {
+          for (const r of refs) await host.call('swarm.services.remove', { engineId, service: r });
+          output(cmd, { removed: refs }, () => refs.join('\n'));
+        });
+      }),
+    );
+  service
+    .command('inspect')
+    .argument('<service...>')
+    .description('service details as the engine has them')
+    .action(
+      action(async (refs: string[], _o: unknown, cmd: Command) => {
+        await withHost(cmd, async (host, engineId) => {
+          const list = [];
+          for (const r of refs) list.push(await host.call('swarm.services.inspect', { engineId, service: r }));
+          process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+        });
+      }),
+    );
+  service
+    .command('logs')
+    .argument('<service|task>', 'a service (all its tasks) or a task id (read from its node)')
+    .description('logs; stdout to stdout, stderr to stderr')
+    .option('-f, --follow', 'follow new lines')
+    .option('-n, --tail <n>', 'lines from the end ("all" by default)')
+    .option('--since <t>', 'since a timestamp or relative time (10m)')
+    .option('--until <t>', 'until a timestamp or relative time')
+    .option('-t, --timestamps', 'show timestamps')
+    .option('--no-task-ids', 'no task IDs in the prefix')
+    .option('--no-resolve', 'service and node IDs in the prefix instead of names')
+    .option('--no-trunc', 'full task IDs in the prefix')
+    .option('--raw', 'no prefix at all')
+    .action(
+      action(async (ref: string, o: LogsFlags, cmd: Command) => {
+        if (o.tail !== undefined && o.tail !== 'all' && !/^\d+$/.test(o.tail)) throw new FlotillaError('BAD_INPUT', `invalid --tail "${o.tail}": expected a number or all`);
+        const ac = new AbortController();
+        const stop = (): void => ac.abort();
+        process.once('SIGINT', stop);
+        const json = globals(cmd).json;
+        const opts = { follow: o.follow, tail: o.tail === undefined || o.tail === 'all' ? undefined : Number(o.tail), since: o.since, until: o.until, timestamps: o.timestamps };
+        try {
+          await withHost(cmd, async (host, engineId) => {
+            const svc = (await host.call('swarm.services.inspect', { engineId, service: ref }).catch(() => undefined)) as RawService | undefined;
+            const replicas = svc?.Spec.Mode?.Replicated?.Replicas;
+            const task = async () => (await host.call('swarm.tasks.inspect', { engineId, task: ref }).catch(() => undefined)) as RawTask | undefined;
+            // docker pads slots to the replica count's digits; a task's logs to its own slot's
+            const width = svc ? (replicas === undefined ? 1 : digits(replicas)) : o.raw || json ? 1 : digits((await task())?.Slot ?? 0);
+            const prefixer = new LogPrefixer(host, engineId, width, { noResolve: o.resolve === false, noTrunc: o.trunc === false, noTaskIds: o.taskIds === false });
+            // names are looked up asynchronously: a chain keeps the lines in the order they came
+            let printed: Promise<void> = Promise.resolve();
+            let failure: unknown;
+            const print = (l: LogLine): void => {
+              if (json) return void process.stdout.write(JSON.stringify(l) + '\n');
+              const write = (prefix: string): void => void (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${l.timestamp ? l.timestamp + ' ' : ''}${prefix}${l.line}\n`);
+              printed = printed
+                .then(async () => {
+                  if (failure === undefined) write(o.raw || !l.taskId || !l.nodeId ? '' : await prefixer.prefix(l.taskId, l.nodeId));
+                })
+                .catch((e: unknown) => {
+                  failure ??= e;
+                  ac.abort();
+                });
+            };
+            if (svc) await host.subscribe('swarm.services.logs', { engineId, service: svc.ID, ...opts }, print, { signal: ac.signal });
+            else
+              await host.subscribe('swarm.tasks.logs', { engineId, task: ref, ...opts }, print, { signal: ac.signal }).catch((e: unknown) => {
+                if (e instanceof FlotillaError && e.code === 'NOT_FOUND') throw new FlotillaError('NOT_FOUND', `no such service or task: ${ref}`);
+                throw e;
+              });
+            await printed;
+            if (failure !== undefined) throw failure;
+          });
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      }),
+    );
+}

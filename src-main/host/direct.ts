@@ -1,0 +1,33 @@
+// What the CLI takes from the core directly, and why, in one list: everything else it does goes through the
+// host's handlers (host/local.ts), the same ones the window uses. The CLI imports only api/, host/ (and server/,
+// for `serve`); lint holds it to that, so a new need of the CLI shows up here, where it has to be argued for.
+
+// Choosing the engine: -H URLs, TLS and SSH flags, DOCKER_HOST and docker contexts are how a command line names an
+// engine (the window picks one from the directory instead).
+export { connectEngine, parseEngineUrl, resolveLocalTarget, listContexts, targetToUrl, type EngineConnection, type EngineTarget } from '../core/engine';
+// `engine ls`/`engine info` report on the engines a command line can name (contexts, DOCKER_HOST), not the directory.
+export { engineInfo } from '../core/engine/info';
+
+// `flotilla --version`, `serve`'s renderer folder and the lab (a test rig the CLI starts and stops; the window only
+// reads its status, through 'lab.status').
+export { VERSION } from '../core/version';
+export { appRoot } from '../core/paths';
+export { labDown, labStatus, labUp } from '../core/lab';
+
+// Pure functions over the contract's own types, for printing: no engine, no state.
+export { applyChanges } from '../core/swarm/cluster-model';
+export { psRows } from '../core/swarm';
+export { formatDiagnostic } from '../core/stacks/loader';
+// `--env-file` is read by the CLI (the window sends the values it holds), with the loader's own .env parser.
+export { parseEnvFile } from '../core/stacks/normalize';
+
+// Machines: the docker-machine command set. The verbs the window has too (create, provision, power, rm, inspect,
+// env, drivers, import, one-click swarm) call the same core functions as the machines handlers; ssh, scp, upgrade,
+// status, config, active, ip/url/version and `swarm rm NAME` have no contract method yet.
+// TODO(issue 20): move the machine verbs onto the machines.* handlers, adding what the contract lacks.
+export { MachineStore } from '../core/machines/store';
+export * as machineCommands from '../core/machines/commands';
+export { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../core/machines/drivers/index';
+export { detectShell, renderEnv, renderUnset, SHELLS, type Shell } from '../core/machines/env';
+export type { MachineEvent } from '../core/machines/types';
+export { machineTarget } from './handlers/machines';
