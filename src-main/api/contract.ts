@@ -9,6 +9,7 @@ import { swarmContract } from './domains/swarm';
 import { stacksContract } from './domains/stacks';
 import { machinesContract } from './domains/machines';
 import { terminalsContract } from './domains/terminals';
+import { statsContract } from './domains/stats';
 
 export const contract = {
   ...systemContract,
@@ -18,6 +19,7 @@ export const contract = {
   ...stacksContract,
   ...machinesContract,
   ...terminalsContract,
+  ...statsContract,
 };
 export type Contract = typeof contract;
 

@@ -8,6 +8,7 @@ import { registerEngine } from './commands/engine';
 import { registerSwarm } from './commands/swarm';
 import { registerStacks } from './commands/stacks';
 import { registerMachines } from './commands/machines';
+import { registerStats } from './commands/stats';
 
 export function buildProgram(): Command {
   const program = new Command('flotilla')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSwarm(program);
   registerStacks(program);
   registerMachines(program);
+  registerStats(program);
   globalFlagsEverywhere(program);
   return program;
 }

@@ -8,6 +8,7 @@ import { swarmHandlers } from './handlers/swarm';
 import { stacksHandlers } from './handlers/stacks';
 import { machinesHandlers } from './handlers/machines';
 import { terminalsHandlers } from './handlers/terminals';
+import { statsHandlers } from './handlers/stats';
 
 export interface Host {
   readonly services: Services;
@@ -25,6 +26,7 @@ export function createHost(opts: { transport: Services['transport']; home?: stri
     ...stacksHandlers(services),
     ...machinesHandlers(services),
     ...terminalsHandlers(services),
+    ...statsHandlers(services),
   };
   const dispatcher = new Dispatcher(handlers as unknown as AnyHandlers);
   services.setBroadcaster((name, payload) => dispatcher.broadcast(name, payload));

@@ -31,7 +31,7 @@ function nodeUrl(g: GlobalOptions, addr: string): string {
 }
 
 /** Runs fn with the manager (global flags) and a pooled connector to the nodes' engines. */
-async function withCluster<T>(cmd: Command, fn: (c: Cluster) => Promise<T>): Promise<T> {
+export async function withCluster<T>(cmd: Command, fn: (c: Cluster) => Promise<T>): Promise<T> {
   const g = globals(cmd);
   const pool = sw.pooledConnector(async (node) => {
     // with --machine the nodes are the store's machines (their own TLS material), else -H's transport by address

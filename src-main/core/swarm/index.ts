@@ -14,3 +14,4 @@ export { createConfig, listConfigs, inspectConfig, removeConfig } from './config
 export { createOverlay, listNetworks, inspectNetwork, removeNetwork } from './networks';
 export { listVolumes } from './volumes';
 export { ClusterWatcher, watchClusterModel } from './events';
+export { watchSwarmStats, StatsMeter, taskContainerName, type StatsOptions } from './stats';

@@ -14,9 +14,8 @@ function hostOf(t: { kind: string; host?: string }): string | undefined {
   return t.kind === 'tcp' || t.kind === 'ssh' ? t.host : undefined;
 }
 
-export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
-  const conn = (id: string): Promise<EngineConnection> => s.engines.connect(id);
-
+/** The swarm whose manager is the directory's engine `engineId`; nodes' engines are found in the same directory. */
+export function directoryCluster(s: Services): (engineId: string) => Promise<Cluster> {
   /** a node's engine: the directory entry whose host is the node's address (or whose name is its hostname) */
   async function connectNode(node: ClusterNodeRef): Promise<EngineConnection> {
     const all = await s.engines.list();
@@ -24,7 +23,12 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
     if (!hit) throw new FlotillaError('UNREACHABLE', `no engine is known for node ${node.hostname} at ${node.addr}: add it as an engine (or create it as a machine) so Flotilla can reach it`);
     return s.engines.connect(hit.id);
   }
-  const cluster = async (engineId: string): Promise<Cluster> => ({ manager: await conn(engineId), connectNode });
+  return async (engineId) => ({ manager: await s.engines.connect(engineId), connectNode });
+}
+
+export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
+  const conn = (id: string): Promise<EngineConnection> => s.engines.connect(id);
+  const cluster = directoryCluster(s);
   const endpoint = async (engineId: string): Promise<sw.NodeEndpoint> => {
     const e = (await s.engines.list()).find((x) => x.id === engineId);
     if (!e) throw new FlotillaError('NOT_FOUND', `no such engine: ${engineId}; list them with engines.list (or \`flotilla engine ls\`)`);

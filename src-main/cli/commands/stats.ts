@@ -1,0 +1,93 @@
+// `flotilla stats`: `docker stats` across the swarm, one row per running task with the node it runs on.
+// Runs the host's `swarm.stats` handler body (host/handlers/stats.ts) on the cluster the global flags name, so the
+// samples are the contract's, validated the same way the window gets them.
+import type { Command } from 'commander';
+import type { NodeStats, StatsSample } from '../../api/domains/stats';
+import { action, globals, output, table } from '../context';
+import { withCluster } from './swarm';
+import { streamStats } from '../../host/handlers/stats';
+import { bytesSize, humanSize, percent } from '../../core/swarm/stats-math';
+
+interface StatsFlags {
+  stream?: boolean;
+  trunc?: boolean;
+}
+
+/** The `--json` shape the issue fixes: nodes with their sums, tasks with their figures. */
+export function statsJson(s: StatsSample): { nodes: Array<{ hostname: string; cpuPercent: number; memoryUsedBytes: number; memoryTotalBytes: number; tasks: Array<{ id: string; service: string; slot: number; cpuPercent: number; memoryBytes: number }> }> } {
+  return {
+    nodes: s.nodes.map((n) => ({
+      hostname: n.hostname,
+      cpuPercent: n.cpuPercent,
+      memoryUsedBytes: n.memoryUsedBytes,
+      memoryTotalBytes: n.memoryTotalBytes,
+      tasks: n.tasks.map((t) => ({ id: t.id, service: t.service, slot: t.slot, cpuPercent: t.cpuPercent, memoryBytes: t.memoryBytes })),
+    })),
+  };
+}
+
+/** docker stats' table (docker CLI 28 columns and number formats) with a NODE column after NAME. */
+export function statsTable(nodes: NodeStats[], noTrunc = false): string {
+  const rows = nodes.flatMap((n) =>
+    n.tasks.map((t) => {
+      const id = noTrunc ? t.containerId : t.containerId.slice(0, 12);
+      if (!t.sampled) return [id, t.name, n.hostname, '--', '-- / --', '--', '--', '--', '--'];
+      return [
+        id,
+        t.name,
+        n.hostname,
+        percent(t.cpuPercent),
+        `${bytesSize(t.memoryBytes)} / ${bytesSize(t.memoryLimitBytes)}`,
+        percent(t.memoryPercent),
+        `${humanSize(t.netRxBytes)} / ${humanSize(t.netTxBytes)}`,
+        `${humanSize(t.blockReadBytes)} / ${humanSize(t.blockWriteBytes)}`,
+        String(t.pids),
+      ];
+    }),
+  );
+  return table(['CONTAINER ID', 'NAME', 'NODE', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows);
+}
+
+/** Keeps the tasks named by the arguments (service name, task ID prefix, or container name); all without arguments. */
+function only(s: StatsSample, refs: string[]): StatsSample {
+  if (!refs.length) return s;
+  const hit = (t: NodeStats['tasks'][number]): boolean => refs.some((r) => t.service === r || t.name === r || t.id.startsWith(r) || t.containerId.startsWith(r));
+  return { ...s, nodes: s.nodes.map((n) => ({ ...n, tasks: n.tasks.filter(hit) })) };
+}
+
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description("live CPU, memory, network and block I/O of every running task of the swarm, as `docker stats`, with the node each runs on; Ctrl-C to stop")
+    .argument('[task...]', 'only these services, tasks (ID prefix) or containers (name)')
+    .option('--no-stream', 'take one sample and print it')
+    .option('--no-trunc', 'do not truncate container IDs')
+    .action(
+      action(async (refs: string[], o: StatsFlags, cmd: Command) => {
+        const json = globals(cmd).json;
+        const ac = new AbortController();
+        const stop = (): void => ac.abort();
+        process.once('SIGINT', stop);
+        const tty = process.stdout.isTTY;
+        try {
+          await withCluster(cmd, (c) =>
+            streamStats(
+              c,
+              { stream: o.stream !== false, intervalMs: 1000 },
+              (raw) => {
+                const s = only(raw, refs);
+                for (const n of s.nodes) if (n.error) process.stderr.write(`warning: ${n.error}\n`);
+                if (o.stream === false) return output(cmd, statsJson(s), () => statsTable(s.nodes, o.trunc === false));
+                if (json) return void process.stdout.write(JSON.stringify(statsJson(s)) + '\n');
+                // as docker stats: the table redrawn in place on a terminal, one table after another otherwise
+                process.stdout.write((tty ? '\x1b[2J\x1b[H' : '') + statsTable(s.nodes, o.trunc === false) + '\n' + (tty ? '' : '\n'));
+              },
+              ac.signal,
+            ),
+          );
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      }),
+    );
+}
