@@ -3,7 +3,7 @@
 // samples are the contract's, validated the same way the window gets them.
 import type { Command } from 'commander';
 import type { NodeStats, StatsSample } from '../../api/domains/stats';
-import { action, globals, output, table } from '../context';
+import { action, globals, output } from '../context';
 import { withCluster } from './swarm';
 import { streamStats } from '../../host/handlers/stats';
 import { bytesSize, humanSize, percent } from '../../core/swarm/stats-math';
@@ -45,7 +45,14 @@ export function statsTable(nodes: NodeStats[], noTrunc = false): string {
       ];
     }),
   );
-  return table(['CONTAINER ID', 'NAME', 'NODE', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows);
+  return tabwriter(['CONTAINER ID', 'NAME', 'NODE', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'], rows);
+}
+
+/** docker stats' tabwriter (minwidth 10, padding 3): a column is its widest cell plus 3, at least 10; the last one unpadded. */
+function tabwriter(headers: string[], rows: string[][]): string {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, i) => Math.max(10, ...all.map((r) => r[i].length + 3)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('')).join('\n');
 }
 
 /** Keeps the tasks named by the arguments (service name, task ID prefix, or container name); all without arguments. */
