@@ -182,8 +182,8 @@ export async function watchSwarmStats(cluster: Cluster, opts: StatsOptions, emit
     }
   };
 
+  if (opts.signal.aborted) return;
   await new Promise<void>((resolve, reject) => {
-    let discoverTimer: NodeJS.Timeout | undefined;
     let busy = false;
     const tick = (): void => {
       if (busy || opts.signal.aborted) return;
@@ -210,9 +210,8 @@ export async function watchSwarmStats(cluster: Cluster, opts: StatsOptions, emit
       else resolve();
     };
     const onAbort = (): void => finish();
-    if (opts.signal.aborted) return finish();
     opts.signal.addEventListener('abort', onAbort, { once: true });
-    discoverTimer = setInterval(tick, discoverMs);
+    const discoverTimer = setInterval(tick, discoverMs);
     tick();
   });
 }

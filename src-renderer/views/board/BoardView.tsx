@@ -8,7 +8,13 @@ import { Board } from './Board';
 import { makeModel } from './fixture';
 import { LostSources, SwarmPicker, clusterGate, isStale, lostNodes, useLiveCluster } from './live';
 import type { BoardNode } from './types';
+import { ResourceSlotsContext, type ResourceSlots } from '../../components/stats/slots';
+import { NodeBars, StatsToggle, TaskBars } from '../../components/stats/ResourceBars';
+import { useHoldStats } from '../../components/stats/live';
 import './board.css';
+
+/** live CPU and memory in each node header, and on task cards when the toggle is on */
+const RESOURCES: ResourceSlots = { node: (id) => <NodeBars nodeId={id} />, task: (id) => <TaskBars taskId={id} /> };
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
 const DEMO = new URLSearchParams(location.search).get('demo') === 'board';
@@ -24,6 +30,8 @@ function demoModel(): ReturnType<typeof makeModel> {
 export function BoardView(): ReactElement {
   const live = useLiveCluster();
   const engineId = live.target.engineId;
+  // the stats stream runs while the board is on screen (and stops when it is not)
+  useHoldStats(DEMO ? undefined : engineId);
 
   const onAvailability = useCallback(
     async (node: BoardNode, availability: BoardNode['availability']): Promise<void> => {
@@ -49,14 +57,24 @@ export function BoardView(): ReactElement {
       <>
         <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
-          <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+          <ResourceSlotsContext.Provider value={RESOURCES}>
+            <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+          </ResourceSlotsContext.Provider>
         </div>
       </>
     );
 
   return (
     <>
-      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined} actions={DEMO ? undefined : <SwarmPicker live={live} />} />
+      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined} actions={
+          DEMO ? undefined : (
+            <>
+              <StatsToggle />
+              <SwarmPicker live={live} />
+            </>
+          )
+        }
+      />
       <div className="view-body board-body">{body}</div>
     </>
   );

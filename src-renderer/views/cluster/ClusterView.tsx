@@ -16,6 +16,8 @@ import { LostSources, lostNodes } from '../board/live';
 import { formatMemory, raftHealth, sortNodes, type RaftHealth } from './raft';
 import { LabelsDialog, RemoveNodeDialog, RoleDialog } from './NodeDialogs';
 import { useMachines } from '../machines/machines-store';
+import { NodeBars } from '../../components/stats/ResourceBars';
+import { useHoldStats } from '../../components/stats/live';
 import '../machines/machines.css';
 import './cluster.css';
 
@@ -131,6 +133,9 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machi
       <td className="num">{n.cpus ?? '—'}</td>
       <td className="num">{formatMemory(n.memoryBytes)}</td>
       <td>
+        <NodeBars nodeId={n.id} />
+      </td>
+      <td>
         <div className="node-labels-cell">
           {labels.length ? (
             labels.map(([k, v]) => (
@@ -203,6 +208,8 @@ export function ClusterView(): ReactElement {
   useEffect(() => {
     if (engineId) clusterStore.getState().watch(engineId);
   }, [engineId]);
+  // live CPU and memory per node while this view is on screen
+  useHoldStats(engineId);
   // another view asked to show a node ("see this node in Cluster")
   useEffect(() => {
     const i = useNav.getState().take('cluster');
@@ -308,6 +315,7 @@ export function ClusterView(): ReactElement {
                 <th>Address</th>
                 <th className="num">CPU</th>
                 <th className="num">Memory</th>
+                <th title="CPU and memory its running tasks use now (docker stats, summed)">Usage</th>
                 <th>Labels</th>
                 <th aria-label="actions" />
               </tr>
