@@ -8,6 +8,12 @@ import './resource-bars.css';
 const toneOf = (f: number): string => (f >= 0.9 ? 'err' : f >= 0.7 ? 'warn' : 'ok');
 const clamp = (f: number): number => (Number.isFinite(f) ? Math.min(1, Math.max(0, f)) : 0);
 
+/** memory as the rest of the window prints it, but a task's few hundred KiB not rounded to "0 MiB" */
+function mem(bytes: number): string {
+  if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KiB`;
+  return formatMemory(bytes);
+}
+
 /** decimal sizes as docker's NET I/O and BLOCK I/O print them */
 function size(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
@@ -57,8 +63,8 @@ export function NodeBars({ nodeId }: { nodeId: string }): ReactElement {
         kind="mem"
         label="MEM"
         fraction={n.memoryTotalBytes ? n.memoryUsedBytes / n.memoryTotalBytes : 0}
-        text={`${formatMemory(n.memoryUsedBytes) === '—' ? '0 MiB' : formatMemory(n.memoryUsedBytes)} / ${formatMemory(n.memoryTotalBytes)}`}
-        title={`memory: its running tasks use ${formatMemory(n.memoryUsedBytes)} of ${formatMemory(n.memoryTotalBytes)}\n${io}`}
+        text={`${mem(n.memoryUsedBytes)} / ${formatMemory(n.memoryTotalBytes)}`}
+        title={`memory: its running tasks use ${mem(n.memoryUsedBytes)} of ${formatMemory(n.memoryTotalBytes)}\n${io}`}
       />
     </div>
   );
@@ -76,8 +82,8 @@ export function TaskBars({ taskId }: { taskId: string }): ReactElement | null {
         kind="mem"
         label="MEM"
         fraction={t.memoryPercent / 100}
-        text={formatMemory(t.memoryBytes) === '—' ? '0 MiB' : formatMemory(t.memoryBytes)}
-        title={`memory ${formatMemory(t.memoryBytes)} of ${formatMemory(t.memoryLimitBytes)} (${t.memoryPercent.toFixed(2)}%)\nnet ${size(t.netRxBytes)} / ${size(t.netTxBytes)} · block ${size(t.blockReadBytes)} / ${size(t.blockWriteBytes)}`}
+        text={mem(t.memoryBytes)}
+        title={`memory ${mem(t.memoryBytes)} of ${formatMemory(t.memoryLimitBytes)} (${t.memoryPercent.toFixed(2)}%)\nnet ${size(t.netRxBytes)} / ${size(t.netTxBytes)} · block ${size(t.blockReadBytes)} / ${size(t.blockWriteBytes)}`}
       />
     </div>
   );
