@@ -3,6 +3,7 @@
 // samples are the contract's, validated the same way the window gets them.
 import type { Command } from 'commander';
 import type { NodeStats, StatsSample } from '../../api/domains/stats';
+import { FlotillaError } from '../../api/errors';
 import { action, globals, output } from '../context';
 import { withCluster } from './swarm';
 import { streamStats } from '../../host/handlers/stats';
@@ -55,11 +56,17 @@ function tabwriter(headers: string[], rows: string[][]): string {
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('')).join('\n');
 }
 
-/** Keeps the tasks named by the arguments (service name, task ID prefix, or container name); all without arguments. */
-function only(s: StatsSample, refs: string[]): StatsSample {
+/**
+ * Keeps the tasks named by the arguments (service name, task ID prefix, or container name or ID prefix); all without
+ * arguments. A name that matches no running task is an error, as `docker stats NAME` says "No such container".
+ */
+export function only(s: StatsSample, refs: string[]): StatsSample {
   if (!refs.length) return s;
-  const hit = (t: NodeStats['tasks'][number]): boolean => refs.some((r) => t.service === r || t.name === r || t.id.startsWith(r) || t.containerId.startsWith(r));
-  return { ...s, nodes: s.nodes.map((n) => ({ ...n, tasks: n.tasks.filter(hit) })) };
+  const matches = (t: NodeStats['tasks'][number], r: string): boolean => t.service === r || t.name === r || t.id.startsWith(r) || t.containerId.startsWith(r);
+  const tasks = s.nodes.flatMap((n) => n.tasks);
+  const missing = refs.filter((r) => !tasks.some((t) => matches(t, r)));
+  if (missing.length) throw new FlotillaError('NOT_FOUND', `no running task of the swarm matches ${missing.join(', ')}: name a service, a task ID or a container name (\`flotilla service ps SERVICE\` lists them)`);
+  return { ...s, nodes: s.nodes.map((n) => ({ ...n, tasks: n.tasks.filter((t) => refs.some((r) => matches(t, r))) })) };
 }
 
 export function registerStats(program: Command): void {

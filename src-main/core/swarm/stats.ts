@@ -155,8 +155,11 @@ export async function watchSwarmStats(cluster: Cluster, opts: StatsOptions, emit
 
   const readers = new Map<string, Reader>();
   let targets: Target[] = [];
+  /** no sample before the first listing: an empty one would say the swarm runs nothing */
+  let discovered = false;
   const reconcile = async (): Promise<void> => {
     targets = await discover();
+    discovered = true;
     const want = new Set(targets.map((t) => t.containerId));
     for (const [id, r] of readers) {
       if (!want.has(id)) {
@@ -198,7 +201,13 @@ export async function watchSwarmStats(cluster: Cluster, opts: StatsOptions, emit
         });
     };
     const emitTimer = setInterval(() => {
-      if (!opts.signal.aborted) emit(buildSample(nodes, targets, (id) => readers.get(id)?.latest, nodeErrors));
+      if (opts.signal.aborted || !discovered) return;
+      try {
+        emit(buildSample(nodes, targets, (id) => readers.get(id)?.latest, nodeErrors));
+      } catch (e) {
+        // the subscriber refused a sample (or it failed the contract): the stream ends with that error
+        finish(e instanceof Error ? e : new Error(String(e)));
+      }
     }, opts.intervalMs ?? 2000);
     const finish = (err?: Error): void => {
       clearInterval(discoverTimer);

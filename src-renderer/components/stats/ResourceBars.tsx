@@ -42,6 +42,12 @@ export function Meter({ label, fraction, text, title, kind }: { label: string; f
 export function NodeBars({ nodeId }: { nodeId: string }): ReactElement {
   const n = useStats((s) => s.byNode[nodeId]);
   const error = useStats((s) => s.error);
+  if (n?.error && n.tasks.every((t) => !t.sampled))
+    return (
+      <div className="res-bars pending" data-testid="node-bars" data-state="error" title={n.error}>
+        no contact with its engine
+      </div>
+    );
   if (!n)
     return (
       <div className="res-bars pending" data-testid="node-bars" data-state={error ? 'error' : 'waiting'} title={error}>
