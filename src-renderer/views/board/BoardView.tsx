@@ -66,7 +66,10 @@ export function BoardView(): ReactElement {
 
   return (
     <>
-      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined} actions={
+      <ViewHeader
+        title="Board"
+        sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined}
+        actions={
           DEMO ? undefined : (
             <>
               <StatsToggle />
