@@ -20,6 +20,9 @@ function dn(node: string, args: string[]): { ok: boolean; out: string } {
 }
 const swarmState = (node: string): string => dn(node, ['info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}']).out;
 
+/** lab nodes this spec put into the swarm: they leave it again afterwards, so the lab is left as found */
+const joined: string[] = [];
+
 /** node 1 a manager, the others its workers (the lab may be in any state another spec left it in) */
 function ensureSwarm(nodes: { name: string; ip: string }[]): void {
   const [m, ...workers] = nodes;
@@ -27,6 +30,7 @@ function ensureSwarm(nodes: { name: string; ip: string }[]): void {
     dn(m.name, ['swarm', 'leave', '--force']);
     const r = dn(m.name, ['swarm', 'init', '--advertise-addr', m.ip]);
     if (!r.ok) throw new Error(`swarm init on ${m.name}: ${r.out}`);
+    joined.push(m.name);
   }
   const members = dn(m.name, ['node', 'ls', '--format', '{{.Hostname}} {{.Status}}']).out.split('\n');
   const token = dn(m.name, ['swarm', 'join-token', '-q', 'worker']).out;
@@ -35,6 +39,7 @@ function ensureSwarm(nodes: { name: string; ip: string }[]): void {
     dn(w.name, ['swarm', 'leave', '--force']);
     const r = dn(w.name, ['swarm', 'join', '--token', token, '--advertise-addr', w.ip, `${m.ip}:2377`]);
     if (!r.ok) throw new Error(`${w.name} could not join: ${r.out.replaceAll(token, '<token>')}`);
+    joined.unshift(w.name);
   }
 }
 
@@ -61,6 +66,8 @@ test.beforeAll(() => {
 test.afterAll(() => {
   const m = state.lab.nodes[0];
   if (m) dn(m.name, ['service', 'rm', burn, idle]);
+  // workers first, then the manager
+  for (const node of joined) dn(node, ['swarm', 'leave', '--force']);
 });
 
 test('live resources: bars in Board node headers, on task cards by a toggle, and in the Cluster view', async ({ page }) => {
