@@ -88,6 +88,9 @@ export function taskContainerName(service: string, slot: number | undefined, nod
   return `${service}.${slot ? slot : nodeId}.${taskId}`;
 }
 
+/** task listings that may fail in a row (a loaded manager) before the stream gives up */
+const MAX_DISCOVER_FAILURES = 3;
+
 /** Reads the stats of every running task of the swarm; emits samples until the signal aborts (or once, without stream). */
 export async function watchSwarmStats(cluster: Cluster, opts: StatsOptions, emit: (s: StatsSample) => void): Promise<void> {
   const { manager } = cluster;
@@ -188,13 +191,18 @@ export async function watchSwarmStats(cluster: Cluster, opts: StatsOptions, emit
   if (opts.signal.aborted) return;
   await new Promise<void>((resolve, reject) => {
     let busy = false;
+    let failures = 0;
     const tick = (): void => {
       if (busy || opts.signal.aborted) return;
       busy = true;
       reconcile()
+        .then(() => {
+          failures = 0;
+        })
         .catch((e: unknown) => {
-          // a manager that stops answering ends the stream with the reason; the subscriber may subscribe again
-          finish(e instanceof Error ? e : new Error(String(e)));
+          // one listing lost to a slow manager keeps the streams and tries again at the next tick; a manager that
+          // stops answering (MAX_DISCOVER_FAILURES in a row) ends the stream with the reason, to be subscribed again
+          if (++failures >= MAX_DISCOVER_FAILURES || !discovered) finish(e instanceof Error ? e : new Error(String(e)));
         })
         .finally(() => {
           busy = false;
