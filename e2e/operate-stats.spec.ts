@@ -82,13 +82,14 @@ test('live resources: bars in Board node headers, on task cards by a toggle, and
   await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
   await expect(page.locator('.view-header .sub')).toContainText(`swarm via ${m.name}`, { timeout: 90_000 });
 
-  // every node header has live bars; the busy node's CPU bar is up (its task spins one CPU; the lab shares 2)
+  // every node header has live bars; the busy node's CPU bar is up (its task spins up to a quarter of one of the node's
+  // 2 CPUs: 12.5% of the bar, less when other work crowds the machine, never nothing)
   const busyCol = page.locator(`[data-testid="node-column"][data-node="${busy.name}"]`);
   await expect(busyCol.locator('[data-testid="task-card"][data-state="running"]').first()).toBeVisible({ timeout: 120_000 });
   for (const n of state.lab.nodes) await expect(page.locator(`[data-testid="node-column"][data-node="${n.name}"] [data-testid="node-bars"]`)).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
   await expect
     .poll(async () => Number(await busyCol.locator('[data-testid="node-bars"] [data-testid="meter-cpu"]').getAttribute('data-value')), { timeout: 60_000, message: `CPU bar of ${busy.name}` })
-    .toBeGreaterThan(2);
+    .toBeGreaterThan(0.5);
   await expect(busyCol.locator('[data-testid="node-bars"] [data-testid="meter-mem"] .meter-text')).toContainText('/');
   // no bars on cards until the toggle is on
   await expect(page.getByTestId('task-bars')).toHaveCount(0);
@@ -98,7 +99,7 @@ test('live resources: bars in Board node headers, on task cards by a toggle, and
   await page.getByTestId('stats-toggle').check();
   const burnCard = busyCol.locator('[data-testid="task-card"][data-state="running"]', { hasText: burn });
   await expect(burnCard.getByTestId('task-bars')).toBeVisible({ timeout: 30_000 });
-  await expect.poll(async () => Number(await burnCard.locator('[data-testid="meter-cpu"]').getAttribute('data-value')), { timeout: 60_000 }).toBeGreaterThan(2);
+  await expect.poll(async () => Number(await burnCard.locator('[data-testid="meter-cpu"]').getAttribute('data-value')), { timeout: 60_000 }).toBeGreaterThan(1);
   const idleCard = page.locator('[data-testid="task-card"][data-state="running"]', { hasText: idle }).first();
   await expect(idleCard.locator('[data-testid="meter-mem"] .meter-text')).toContainText('MiB', { timeout: 30_000 });
   await shot(page, '2-board-task-bars');
@@ -112,6 +113,6 @@ test('live resources: bars in Board node headers, on task cards by a toggle, and
   await expect(table.getByRole('columnheader', { name: 'Usage' })).toBeVisible({ timeout: 60_000 });
   const busyRow = table.locator('tr', { hasText: busy.name });
   await expect(busyRow.getByTestId('node-bars')).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
-  await expect.poll(async () => Number(await busyRow.locator('[data-testid="meter-cpu"]').getAttribute('data-value')), { timeout: 60_000 }).toBeGreaterThan(2);
+  await expect.poll(async () => Number(await busyRow.locator('[data-testid="meter-cpu"]').getAttribute('data-value')), { timeout: 60_000 }).toBeGreaterThan(0.5);
   await shot(page, '3-cluster-usage');
 });
