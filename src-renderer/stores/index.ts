@@ -1,9 +1,11 @@
 // The app's store instances, bound to the one api client. Views import from here;
 // tests and benches build their own stores from the factories.
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { api } from '../api';
 import { createEnginesStore, type EnginesState } from './engines';
 import { createClusterStore } from './cluster';
+import { createStatsStore, type StatsState } from './stats';
 
 export const enginesStore = createEnginesStore(api);
 api.onBroadcast('engines.changed', () => void enginesStore.getState().load());
@@ -13,3 +15,14 @@ export function useEngines<T>(select: (s: EnginesState) => T): T {
 }
 
 export const clusterStore = createClusterStore(api);
+
+export const statsStore = createStatsStore(api);
+
+export function useStats<T>(select: (s: StatsState) => T): T {
+  return useStore(statsStore, select);
+}
+
+/** Keeps the swarm's 'swarm.stats' stream open while the calling view is mounted (and nothing open otherwise). */
+export function useHoldStats(engineId: string | undefined): void {
+  useEffect(() => (engineId ? statsStore.getState().acquire(engineId) : undefined), [engineId]);
+}

@@ -7,7 +7,7 @@ import { FlotillaError } from '../../api/errors';
 import { action, globals, output } from '../context';
 import { withCluster } from './swarm';
 import { streamStats } from '../../host/handlers/stats';
-import { bytesSize, humanSize, percent } from '../../core/swarm/stats-math';
+import { bytesSize, humanSize, percent } from '../docker-units';
 
 interface StatsFlags {
   stream?: boolean;

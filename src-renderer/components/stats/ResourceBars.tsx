@@ -1,8 +1,9 @@
 // Live CPU and memory bars: a node's (Board column header, Cluster row) and a task's (Board card, behind a toggle).
-// Each reads its own slice of the stats store, so a new sample re-renders the bars and nothing around them.
+// Pure in their props; the views connect them to the stats store, each bar to its own slice, so a new sample
+// re-renders the bars and nothing around them.
 import type { ReactElement } from 'react';
+import type { NodeStats, TaskStats } from '../../../src-main/api/domains/stats';
 import { formatMemory } from '../format-memory';
-import { statsStore, useStats } from './live';
 import './resource-bars.css';
 
 const toneOf = (f: number): string => (f >= 0.9 ? 'err' : f >= 0.7 ? 'warn' : 'ok');
@@ -39,9 +40,7 @@ export function Meter({ label, fraction, text, title, kind }: { label: string; f
 }
 
 /** a node's CPU (its tasks' CPU % summed, against its CPUs) and memory (its tasks' used memory, against its total) */
-export function NodeBars({ nodeId }: { nodeId: string }): ReactElement {
-  const n = useStats((s) => s.byNode[nodeId]);
-  const error = useStats((s) => s.error);
+export function NodeBars({ stats: n, error }: { stats?: NodeStats; error?: string }): ReactElement {
   if (n?.error && n.tasks.every((t) => !t.sampled))
     return (
       <div className="res-bars pending" data-testid="node-bars" data-state="error" title={n.error}>
@@ -77,10 +76,8 @@ export function NodeBars({ nodeId }: { nodeId: string }): ReactElement {
 }
 
 /** a task's CPU (100% = one CPU) and memory (against its limit), on its card when the toggle is on */
-export function TaskBars({ taskId }: { taskId: string }): ReactElement | null {
-  const show = useStats((s) => s.showOnCards);
-  const t = useStats((s) => s.byTask[taskId]);
-  if (!show || !t) return null;
+export function TaskBars({ stats: t }: { stats?: TaskStats }): ReactElement | null {
+  if (!t) return null;
   return (
     <div className="res-bars task" data-testid="task-bars">
       <Meter kind="cpu" label="CPU" fraction={t.cpuPercent / 100} text={`${t.cpuPercent.toFixed(1)}%`} title={`CPU ${t.cpuPercent.toFixed(2)}% (docker stats: 100% = one CPU) · ${t.pids} processes`} />
@@ -96,11 +93,10 @@ export function TaskBars({ taskId }: { taskId: string }): ReactElement | null {
 }
 
 /** the Board's toggle for the bars on task cards */
-export function StatsToggle(): ReactElement {
-  const show = useStats((s) => s.showOnCards);
+export function StatsToggle({ checked, onChange }: { checked: boolean; onChange: (v: boolean) => void }): ReactElement {
   return (
     <label className="check stats-toggle" title="show each running task's CPU and memory on its card">
-      <input type="checkbox" checked={show} onChange={(e) => statsStore.getState().setShowOnCards(e.target.checked)} data-testid="stats-toggle" /> Resources on cards
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid="stats-toggle" /> Resources on cards
     </label>
   );
 }

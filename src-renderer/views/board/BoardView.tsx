@@ -8,13 +8,10 @@ import { Board } from './Board';
 import { makeModel } from './fixture';
 import { LostSources, SwarmPicker, clusterGate, isStale, lostNodes, useLiveCluster } from './live';
 import type { BoardNode } from './types';
-import { ResourceSlotsContext, type ResourceSlots } from '../../components/stats/slots';
-import { NodeBars, StatsToggle, TaskBars } from '../../components/stats/ResourceBars';
-import { useHoldStats } from '../../components/stats/live';
+import { ResourceSlotsContext } from '../../components/stats/slots';
+import { useHoldStats } from '../../stores';
+import { BOARD_RESOURCES, LiveStatsToggle } from './resources';
 import './board.css';
-
-/** live CPU and memory in each node header, and on task cards when the toggle is on */
-const RESOURCES: ResourceSlots = { node: (id) => <NodeBars nodeId={id} />, task: (id) => <TaskBars taskId={id} /> };
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
 const DEMO = new URLSearchParams(location.search).get('demo') === 'board';
@@ -57,7 +54,7 @@ export function BoardView(): ReactElement {
       <>
         <LostSources lost={live.cluster.lost} lostAt={live.cluster.lostAt} nodes={live.cluster.model.nodes} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
-          <ResourceSlotsContext.Provider value={RESOURCES}>
+          <ResourceSlotsContext.Provider value={BOARD_RESOURCES}>
             <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
           </ResourceSlotsContext.Provider>
         </div>
@@ -72,7 +69,7 @@ export function BoardView(): ReactElement {
         actions={
           DEMO ? undefined : (
             <>
-              <StatsToggle />
+              <LiveStatsToggle />
               <SwarmPicker live={live} />
             </>
           )

@@ -17,7 +17,7 @@ import { formatMemory, raftHealth, sortNodes, type RaftHealth } from './raft';
 import { LabelsDialog, RemoveNodeDialog, RoleDialog } from './NodeDialogs';
 import { useMachines } from '../machines/machines-store';
 import { NodeBars } from '../../components/stats/ResourceBars';
-import { useHoldStats } from '../../components/stats/live';
+import { useHoldStats, useStats } from '../../stores';
 import '../machines/machines.css';
 import './cluster.css';
 
@@ -133,7 +133,7 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machi
       <td className="num">{n.cpus ?? '—'}</td>
       <td className="num">{formatMemory(n.memoryBytes)}</td>
       <td>
-        <NodeBars nodeId={n.id} />
+        <NodeUsage nodeId={n.id} />
       </td>
       <td>
         <div className="node-labels-cell">
@@ -186,6 +186,13 @@ function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean; machi
       </td>
     </tr>
   );
+}
+
+/** the node's live CPU and memory (its running tasks', summed), from the stats stream this view holds */
+function NodeUsage({ nodeId }: { nodeId: string }): ReactElement {
+  const stats = useStats((s) => s.byNode[nodeId]);
+  const error = useStats((s) => s.error);
+  return <NodeBars stats={stats} error={error} />;
 }
 
 export function ClusterView(): ReactElement {
