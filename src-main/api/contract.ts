@@ -10,6 +10,7 @@ import { explainContract } from './domains/explain';
 import { stacksContract } from './domains/stacks';
 import { machinesContract } from './domains/machines';
 import { terminalsContract } from './domains/terminals';
+import { statsContract } from './domains/stats';
 
 export const contract = {
   ...systemContract,
@@ -20,6 +21,7 @@ export const contract = {
   ...stacksContract,
   ...machinesContract,
   ...terminalsContract,
+  ...statsContract,
 };
 export type Contract = typeof contract;
 

@@ -16,6 +16,7 @@ import { registerVolume } from './commands/volume';
 import { registerEvents } from './commands/events';
 import { registerStacks } from './commands/stacks';
 import { registerMachines } from './commands/machines';
+import { registerStats } from './commands/stats';
 
 export function buildProgram(): Command {
   const program = new Command('flotilla')
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerStacks(program);
   registerMachines(program);
+  registerStats(program);
   globalFlagsEverywhere(program);
   return program;
 }

@@ -9,6 +9,7 @@ import { explainHandlers } from './handlers/explain';
 import { stacksHandlers } from './handlers/stacks';
 import { machinesHandlers } from './handlers/machines';
 import { terminalsHandlers } from './handlers/terminals';
+import { statsHandlers } from './handlers/stats';
 
 export interface Host {
   readonly services: Services;
@@ -27,6 +28,7 @@ export function createHost(opts: ServicesOptions): Host {
     ...stacksHandlers(services),
     ...machinesHandlers(services),
     ...terminalsHandlers(services),
+    ...statsHandlers(services),
   };
   const dispatcher = new Dispatcher(handlers as unknown as AnyHandlers);
   services.setBroadcaster((name, payload) => dispatcher.broadcast(name, payload));

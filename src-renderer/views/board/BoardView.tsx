@@ -8,6 +8,9 @@ import { Board } from './Board';
 import { makeModel } from './fixture';
 import { isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
 import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
+import { ResourceSlotsContext } from '../../components/stats/slots';
+import { useHoldStats } from '../../stores';
+import { BOARD_RESOURCES, LiveStatsToggle } from './resources';
 import './board.css';
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
@@ -24,6 +27,8 @@ function demoModel(): ReturnType<typeof makeModel> {
 export function BoardView(): ReactElement {
   const live = useLiveCluster();
   const engineId = live.target.engineId;
+  // the stats stream runs while the board is on screen (and stops when it is not)
+  useHoldStats(DEMO ? undefined : engineId);
 
   const onAvailability = useCallback(
     async (node: BoardNode, availability: BoardNode['availability']): Promise<void> => {
@@ -49,14 +54,27 @@ export function BoardView(): ReactElement {
       <>
         <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
-          <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+          <ResourceSlotsContext.Provider value={BOARD_RESOURCES}>
+            <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+          </ResourceSlotsContext.Provider>
         </div>
       </>
     );
 
   return (
     <>
-      <ViewHeader title="Board" sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined} actions={DEMO ? undefined : <SwarmPicker live={live} />} />
+      <ViewHeader
+        title="Board"
+        sub={!DEMO && live.engineName ? `swarm via ${live.cluster.via ?? live.engineName}` : undefined}
+        actions={
+          DEMO ? undefined : (
+            <>
+              <LiveStatsToggle />
+              <SwarmPicker live={live} />
+            </>
+          )
+        }
+      />
       <div className="view-body board-body">{body}</div>
     </>
   );

@@ -5,6 +5,7 @@ import type { BoardNode, BoardService } from '../../stores/cluster';
 import type { NodeColumn as Column, TaskCardInfo } from './model';
 import { isUpdating } from './model';
 import { TaskCard } from './TaskCard';
+import { NodeResources } from '../../components/stats/slots';
 import { formatMemory } from '../../components/format-memory';
 
 const gib = formatMemory;
@@ -137,6 +138,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
             </span>
           </div>
         )}
+        {n && <NodeResources nodeId={n.id} />}
         {n && p.onAvailability && <NodeActions node={n} act={p.onAvailability} />}
         {n && p.showLabels && labels.length > 0 && (
           <div className="node-labels">

@@ -4,6 +4,7 @@ import { memo, type ReactElement } from 'react';
 import type { BoardTask } from '../../stores/cluster';
 import { shortImage, stateTone } from '../../components/format';
 import { Age } from './Age';
+import { TaskResources } from '../../components/stats/slots';
 
 const ICON: Record<string, string> = {
   running: '●',
@@ -70,6 +71,7 @@ export const TaskCard = memo(function TaskCard({ task, serviceName, colorClass, 
           <Age className="task-age" from={task.updatedAt} />
         </div>
       )}
+      {task.state === 'running' && <TaskResources taskId={task.id} />}
       {problem && <div className="task-error">{problem}</div>}
     </div>
   );

@@ -17,6 +17,7 @@ import { RaftPanel } from './RaftPanel';
 import { NodeRow, type Availability, type DialogState } from './NodeRow';
 import { LabelsDialog, RemoveNodeDialog, RoleDialog } from './NodeDialogs';
 import '../../components/data-table.css';
+import { useHoldStats } from '../../stores';
 import './cluster.css';
 
 /** no swarm yet: say where to make one (the Cluster view is where a newcomer looks first) */
@@ -43,6 +44,7 @@ function useMachineNames(): Set<string> {
   return useMemo(() => new Set(machineList.map((m) => m.name)), [machineList]);
 }
 
+/** the node's live CPU and memory (its running tasks', summed), from the stats stream this view holds */
 export function ClusterView(): ReactElement {
   const live = useLiveCluster();
   const { engineId } = live.target;
@@ -53,6 +55,8 @@ export function ClusterView(): ReactElement {
   const [actionError, setActionError] = useState<string>();
   const [highlight, setHighlight] = useState<string>();
 
+  // live CPU and memory per node while this view is on screen
+  useHoldStats(engineId);
   // another view asked to show a node ("see this node in Cluster")
   useEffect(() => {
     const i = useNav.getState().take('cluster');
@@ -100,6 +104,7 @@ export function ClusterView(): ReactElement {
               <th>Address</th>
               <th className="num">CPU</th>
               <th className="num">Memory</th>
+              <th title="CPU and memory its running tasks use now (docker stats, summed)">Usage</th>
               <th>Labels</th>
               <th aria-label="actions" />
             </tr>

@@ -4,6 +4,8 @@ import type { ReactElement } from 'react';
 import { useNav } from '../../stores/nav';
 import type { BoardNode } from '../../stores/cluster';
 import { formatMemory } from './raft';
+import { NodeBars } from '../../components/stats/ResourceBars';
+import { useStats } from '../../stores';
 
 export type Availability = BoardNode['availability'];
 export type DialogState = { kind: 'role'; node: BoardNode; role: 'manager' | 'worker' } | { kind: 'labels'; node: BoardNode } | { kind: 'remove'; node: BoardNode };
@@ -76,6 +78,9 @@ export function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean
       <td className="num">{n.cpus ?? '—'}</td>
       <td className="num">{formatMemory(n.memoryBytes)}</td>
       <td>
+        <NodeUsage nodeId={n.id} />
+      </td>
+      <td>
         <div className="node-labels-cell">
           {labels.length ? (
             labels.map(([k, v]) => (
@@ -125,4 +130,11 @@ export function NodeRow(props: { n: BoardNode; busy?: string; highlight: boolean
       </td>
     </tr>
   );
+}
+
+/** CPU and memory the node's running tasks use now (docker stats, summed), while the view holds the stats stream */
+function NodeUsage({ nodeId }: { nodeId: string }): ReactElement {
+  const stats = useStats((st) => st.byNode[nodeId]);
+  const error = useStats((st) => st.error);
+  return <NodeBars stats={stats} error={error} />;
 }
