@@ -15,4 +15,4 @@ export { createOverlay, listNetworks, inspectNetwork, removeNetwork } from './ne
 export { listVolumes } from './volumes';
 export { ClusterWatcher, watchClusterModel } from './events';
 export { explainServiceTasks, explainOneTask } from './explain-engine';
-export { watchSwarmStats, StatsMeter, taskContainerName, type StatsOptions } from './stats';
+export { watchSwarmStats, StatsMeter } from './stats';
