@@ -74,7 +74,7 @@ export function registerStacks(program: Command): void {
 
   withFileOptions(stack.command('config').description('print the merged, interpolated configuration')).action(
     action(async (o: FileOpts, cmd: Command) => {
-      const r = loadOrThrow(readInputs(o));
+      const r = loadOrThrow(readInputs(o), { forConfig: true });
       for (const d of r.diagnostics) progress(formatDiagnostic(d));
       output(cmd, { config: r.config, variables: r.variables, dotEnvFile: r.dotEnvFile, diagnostics: r.diagnostics }, () => renderConfig(r.config));
     }),

@@ -39,9 +39,10 @@ function attachedReader(input: FilesInput): (p: string) => Buffer {
   return (p) => attached.get(path.resolve(p)) ?? fs.readFileSync(p);
 }
 
-function load(input: FilesInput) {
+function load(input: FilesInput, forConfig = false) {
   const read = attachedReader(input);
   const r = loadStack({
+    forConfig,
     files: input.files,
     env: input.variables,
     dotEnv: input.dotEnv,
@@ -51,8 +52,8 @@ function load(input: FilesInput) {
   return { ...r, read };
 }
 
-function loadOrThrow(input: FilesInput) {
-  const r = load(input);
+function loadOrThrow(input: FilesInput, forConfig = false) {
+  const r = load(input, forConfig);
   if (!r.config) throw new StackLoadError(r.diagnostics);
   return r as typeof r & { config: ComposeConfig };
 }
@@ -70,7 +71,7 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
       };
     },
     'stacks.config': async (input) => {
-      const r = loadOrThrow(input);
+      const r = loadOrThrow(input, true);
       return { yaml: renderConfig(r.config), diagnostics: r.diagnostics };
     },
     'stacks.plan': async (input) => {
