@@ -14,7 +14,9 @@ const raw = (text: string): Raw => ({ raw: text });
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as Raw).raw === 'string';
 
 // YAML 1.1 traps and other plain scalars that read differently across YAML versions
-const TRAPS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', 'true', 'False', '~', 'null', '0644', '0o644', '0x1F', '22:22', '1:20:30', '1e3', '.5', '+1', '-0', '1_000', '2001-12-14', '.inf', '-.Inf', '.nan'];
+// (`true`/`false` are booleans in every YAML version, which labels and options refuse: they are in BOOL_TRAPS)
+const TRAPS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', '~', 'null', '0644', '0o644', '0x1F', '22:22', '1:20:30', '1e3', '.5', '+1', '-0', '1_000', '.inf', '-.Inf', '.nan'];
+const BOOL_TRAPS = ['true', 'False'];
 const WORDS = ['web', 'api', 'db', 'a', 'b', 'x1', 'x10', 'x9', 'Z', '_', '1', 'über', 'a b', 'a: b', '#c', '- d', 'it\'s', 'q"q', '', ' lead', 'trail ', 'two\nlines', 'tab\there', '*star', '&amp', '!bang', '%pct', '@at', '`tick', '[br]', '{c}', 'a,b', '---', 'é'];
 
 const word = fc.constantFrom(...WORDS.filter((w) => w !== ''));
@@ -22,7 +24,7 @@ const ident = fc.constantFrom('web', 'api', 'db', 'cache', 'w1', 'w10', 'w9', 's
 const trap = fc.constantFrom(...TRAPS).map(raw);
 // label, environment and option values: strings, numbers or null (booleans are refused by the schema)
 const scalar: fc.Arbitrary<GenValue> = fc.oneof({ weight: 3, arbitrary: word }, { weight: 2, arbitrary: trap }, { weight: 1, arbitrary: fc.integer({ min: -5, max: 70000 }) }, { weight: 1, arbitrary: fc.constant(null) });
-const anyScalar: fc.Arbitrary<GenValue> = fc.oneof(scalar, fc.boolean());
+const anyScalar: fc.Arbitrary<GenValue> = fc.oneof(scalar, fc.boolean(), fc.constantFrom(...BOOL_TRAPS).map(raw));
 const duration = fc.constantFrom('0s', '5s', '90s', '1m30s', '1.5h', '500ms', '1h', '2m', '10us', '1.5s', '3600s', '250ms', '72h');
 const size = fc.constantFrom('256M', '1g', '2G', '512m', '1.5G', '100k', '64m', '1024', '2gb');
 const mapOrList = (vals: fc.Arbitrary<GenValue>): fc.Arbitrary<GenValue> =>

@@ -1,5 +1,6 @@
 // The normalization from a validated compose dict to the loaded model (model.ts): short syntaxes expanded,
 // relative paths resolved, env files read.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { goSprint, ramInBytes, shlexSplit } from './units';
 import { isDict, type Dict, type Json } from './types';
@@ -71,6 +72,7 @@ export function parseShortPort(spec: string, warn: (m: string) => void): PortCon
       host = front.slice(c2 + 1);
     } else host = front;
   }
+  if (ip && !isIP(ip)) throw new Error(`invalid IP address: ${ip}`);
   if (ip) warn(`ignoring IP-address (${spec}) service will listen on '0.0.0.0'`);
   const range = (s: string): [number, number] => {
     const m = /^(\d+)(?:-(\d+))?$/.exec(s);
@@ -219,7 +221,11 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   const volumes: MountConfig[] = [];
   (Array.isArray(raw.volumes) ? raw.volumes : []).forEach((item, i) => {
     let m: MountConfig;
-    if (isDict(item)) m = { ...(item as unknown as MountConfig) };
+    if (isDict(item)) {
+      m = { ...(item as unknown as MountConfig) };
+      // docker's loader checks this one while loading (it stops `stack config` too)
+      if (m.type === 'bind' && !m.source) throw new LoadError(`invalid mount config for type "bind": field Source must not be empty: set source: to the host path of ${p}.volumes.${i}`, `${p}.volumes.${i}.source`);
+    }
     else {
       try {
         m = parseShortVolume(String(item));
