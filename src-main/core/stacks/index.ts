@@ -2,7 +2,7 @@
 // history, rollback, history diff.
 import fs from 'node:fs';
 import type Docker from 'dockerode';
-import { stringify } from 'yaml';
+import { dockerConfigText } from './docker-config';
 import { FlotillaError } from '../../api/errors';
 import { deployStack, type DeployEvent, type DeployResult } from './deploy';
 import { hashVariables, lineDiff, listHistory, readHistory, recordDeploy, type HistoryEntry } from './history';
@@ -36,20 +36,16 @@ export class StackLoadError extends FlotillaError {
   }
 }
 
-export function loadOrThrow(input: StackFilesInput): LoadResult & { config: ComposeConfig } {
+export function loadOrThrow(input: StackFilesInput, o: { forConfig?: boolean } = {}): LoadResult & { config: ComposeConfig } {
   const read = input.readFile;
-  const r = loadStack({ files: input.files, env: input.variables, dotEnv: input.dotEnv, workingDir: input.workingDir, readFile: read && ((p) => read(p).toString('utf8')) });
+  const r = loadStack({ files: input.files, env: input.variables, dotEnv: input.dotEnv, workingDir: input.workingDir, readFile: read && ((p) => read(p).toString('utf8')), forConfig: o.forConfig });
   if (!r.config) throw new StackLoadError(r.diagnostics);
   return r as LoadResult & { config: ComposeConfig };
 }
 
-/** `stack config`: the merged, interpolated model as YAML */
+/** `stack config`: the merged, interpolated model, as the same text `docker stack config` prints (docker-config.ts) */
 export function renderConfig(config: ComposeConfig): string {
-  const services = Object.fromEntries(
-    config.services.map(({ name, extras: _e, ...s }) => [name, Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined && !(Array.isArray(v) && !v.length) && !(v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length)))]),
-  );
-  const drop = (o: Record<string, unknown>) => (Object.keys(o).length ? o : undefined);
-  return stringify({ version: config.version, services, networks: drop(config.networks), volumes: drop(config.volumes), secrets: drop(config.secrets), configs: drop(config.configs) }, { aliasDuplicateObjects: false });
+  return dockerConfigText(config, config.extras);
 }
 
 /** the history key of an engine: its swarm's cluster id, so every manager of one swarm shares a history */

@@ -41,6 +41,9 @@ export interface LoadOptions {
   readFile?: (p: string) => string;
   /** CPU milliseconds the load may take (default YAML_LIMITS.budgetMs); past it the load ends with an error */
   budgetMs?: number;
+  /** for `stack config`, which prints what docker prints: a service without an image is docker's deploy-time error,
+   * not a load error, so it is not reported (deploy, plan and the editor keep the check) */
+  forConfig?: boolean;
 }
 
 export interface LoadResult {
@@ -162,6 +165,13 @@ export function loadStack(opts: LoadOptions): LoadResult {
       at('version', positions, 'error', `${(e as Error).message}: use a version from 3.0 to 3.13, or leave version out`);
       return result;
     }
+    // docker validates a JSON encoding of the dict, and Go's JSON encoder refuses infinities and NaN
+    const nonFinite = findNonFinite(dict, '');
+    if (nonFinite) {
+      const v = Number.isNaN(nonFinite.value) ? 'NaN' : nonFinite.value > 0 ? '+Inf' : '-Inf';
+      at(nonFinite.path, positions, 'error', `json: unsupported value: ${v}: quote it to make it a string (docker reads .inf and .nan as numbers it cannot use)`);
+      return result;
+    }
     const err = validateSchema(dict, choice.used);
     if (overBudget()) return result;
     if (err) {
@@ -212,8 +222,8 @@ export function loadStack(opts: LoadOptions): LoadResult {
     const pos = positionOf(st.positions, p);
     diagnostics.push({ severity: 'warning', message: `Ignoring deprecated options: ${key}: ${DEPRECATED[key]}`, file: st.src.file, line: pos.line, column: pos.column, path: p });
   }
-  // every service needs an image
-  for (const s of config.services) {
+  // every service needs an image (to deploy; docker's `stack config` prints a service without one)
+  for (const s of opts.forConfig ? [] : config.services) {
     if (!s.image) {
       const st = [...states].reverse().find((x) => isDict(x.raw.services) && x.raw.services[s.name] !== undefined) ?? states[0];
       const pos = positionOf(st.positions, `services.${s.name}`);
@@ -224,6 +234,17 @@ export function loadStack(opts: LoadOptions): LoadResult {
   result.config = config;
   result.dict = dicts.length === 1 ? dicts[0] : Object.assign({}, ...dicts);
   return result;
+}
+
+/** the first number that is not finite (YAML .inf, -.inf, .nan), with its dotted path */
+function findNonFinite(v: Json, p: string): { path: string; value: number } | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { path: p, value: v };
+  const entries: Array<[string, Json]> = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : isDict(v) ? Object.entries(v) : [];
+  for (const [k, x] of entries) {
+    const hit = findNonFinite(x, p ? `${p}.${k}` : k);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 function hint(message: string): string {

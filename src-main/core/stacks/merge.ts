@@ -76,6 +76,7 @@ export function mergeConfigs(configs: ComposeConfig[]): ComposeConfig {
       volumes: { ...out.volumes, ...c.volumes },
       secrets: { ...out.secrets, ...c.secrets },
       configs: { ...out.configs, ...c.configs },
+      ...(out.extras || c.extras ? { extras: { ...out.extras, ...c.extras } } : {}),
     };
   }
   return out;

@@ -97,6 +97,9 @@ export interface ServiceConfig {
   privileged?: boolean;
   /** raw keys present (for the merge's "zero value never overrides" rule) */
   extras: Record<string, Json>;
+  /** keys docker keeps in the loaded config (`docker stack config` prints them) that stack deploy does not use:
+   * build, tmpfs, container_name, ... normalised as docker's types hold them (a string list where docker has one) */
+  kept?: Record<string, Json>;
 }
 
 export interface NetworkConfig {
@@ -135,4 +138,6 @@ export interface ComposeConfig {
   volumes: Record<string, VolumeConfig>;
   secrets: Record<string, FileObjectConfig>;
   configs: Record<string, FileObjectConfig>;
+  /** top-level extension keys (x-...), which docker prints after the sections */
+  extras?: Record<string, Json>;
 }

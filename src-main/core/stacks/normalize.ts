@@ -1,7 +1,8 @@
 // The normalization from a validated compose dict to the loaded model (model.ts): short syntaxes expanded,
 // relative paths resolved, env files read.
+import { isIP } from 'node:net';
 import path from 'node:path';
-import { goSprint, shlexSplit } from './units';
+import { goSprint, ramInBytes, shlexSplit } from './units';
 import { isDict, type Dict, type Json } from './types';
 import type { PortConfig, MountConfig, FileRef, ServiceNetwork, UpdateConfig, DeployConfig, ServiceConfig, NetworkConfig, VolumeConfig, FileObjectConfig, ComposeConfig } from './model';
 
@@ -71,6 +72,7 @@ export function parseShortPort(spec: string, warn: (m: string) => void): PortCon
       host = front.slice(c2 + 1);
     } else host = front;
   }
+  if (ip && !isIP(ip)) throw new Error(`invalid IP address: ${ip}`);
   if (ip) warn(`ignoring IP-address (${spec}) service will listen on '0.0.0.0'`);
   const range = (s: string): [number, number] => {
     const m = /^(\d+)(?:-(\d+))?$/.exec(s);
@@ -100,25 +102,55 @@ export function parseShortPort(spec: string, warn: (m: string) => void): PortCon
 const PROPAGATION = ['shared', 'rshared', 'slave', 'rslave', 'private', 'rprivate'];
 
 /** loader.ParseVolume for Unix-style specs. */
+/** docker/cli loader.ParseVolume, character by character as docker does it: a one-letter section before a colon is a
+ * Windows drive (`c:/x:/y`, and so `v:/v:nocopy` is a bind of `v:/v` on `nocopy`), sections are source, target, options. */
 export function parseShortVolume(spec: string): MountConfig {
-  const parts = spec.split(':');
-  if (parts.length > 3 || parts.some((p) => p === '')) throw new Error(`invalid spec: ${spec}: too many colons`);
-  if (parts.length === 1) return { type: 'volume', target: parts[0] };
-  const [source, target, opts] = parts;
-  const isBind = /^[./~\\]/.test(source) || /^[a-zA-Z]:/.test(source);
-  const m: MountConfig = { type: isBind ? 'bind' : 'volume', source, target };
-  for (const o of (opts ?? '').split(',').filter(Boolean)) {
-    if (o === 'ro') m.read_only = true;
-    else if (o === 'rw') m.read_only = false;
-    else if (o === 'nocopy') m.volume = { nocopy: true };
-    else if (PROPAGATION.includes(o)) m.bind = { propagation: o };
-    // z, Z and consistency flags are ignored
+  const chars = [...spec];
+  if (chars.length === 0) throw new Error('invalid empty volume spec');
+  if (spec.length <= 2) return { type: 'volume', target: spec };
+  const v: MountConfig = { type: '' };
+  let buffer: string[] = [];
+  const drive = (buf: string[], c: string): boolean => c === ':' && buf.length === 1 && /\p{L}/u.test(buf[0]!);
+  const populate = (end: boolean): void => {
+    const text = buffer.join('');
+    if (!buffer.length) throw new Error(`invalid spec: ${spec}: empty section between colons`);
+    if (!v.source && end) v.target = text;
+    else if (!v.source) v.source = text;
+    else if (!v.target) v.target = text;
+    else if (!end) throw new Error(`invalid spec: ${spec}: too many colons`);
+    else
+      for (const o of text.split(',')) {
+        if (o === 'ro') v.read_only = true;
+        else if (o === 'rw') v.read_only = false;
+        else if (o === 'nocopy') v.volume = { nocopy: true };
+        else if (PROPAGATION.includes(o)) v.bind = { propagation: o };
+        // unknown options (z, Z, consistency flags) are ignored, as docker ignores them
+      }
+  };
+  for (const c of [...chars, '']) {
+    if (c !== '' && drive(buffer, c)) buffer.push(c);
+    else if (c === ':' || c === '') {
+      populate(c === '');
+      buffer = [];
+    } else buffer.push(c);
   }
-  return m;
+  const src = v.source;
+  const isFile = (s: string): boolean => {
+    if ('./~'.includes(s[0]!)) return true;
+    if ([...s].length === 1) return false;
+    if (s.startsWith('\\\\')) return true;
+    const [first, second] = [...s];
+    return drive([first!], second!);
+  };
+  v.type = !src ? 'volume' : isFile(src) ? 'bind' : 'volume';
+  return v;
 }
 
+/** docker's resolveVolumePaths / absPath: `~` is the home folder; a path absolute on Linux or on Windows (`c:/x`,
+ * `\\\\server`) stays as written, as docker/cli's isAbs treats both */
 function resolvePath(ctx: NormalizeContext, p: string): string {
   if (p.startsWith('~')) p = ctx.home + p.slice(1);
+  if (/^\p{L}:[\\/]/u.test(p) || p.startsWith('\\\\')) return p;
   return path.isAbsolute(p) ? p : path.join(ctx.workingDir, p);
 }
 
@@ -189,7 +221,11 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   const volumes: MountConfig[] = [];
   (Array.isArray(raw.volumes) ? raw.volumes : []).forEach((item, i) => {
     let m: MountConfig;
-    if (isDict(item)) m = { ...(item as unknown as MountConfig) };
+    if (isDict(item)) {
+      m = { ...(item as unknown as MountConfig) };
+      // docker's loader checks this one while loading (it stops `stack config` too)
+      if (m.type === 'bind' && !m.source) throw new LoadError(`invalid mount config for type "bind": field Source must not be empty: set source: to the host path of ${p}.volumes.${i}`, `${p}.volumes.${i}.source`);
+    }
     else {
       try {
         m = parseShortVolume(String(item));
@@ -214,6 +250,18 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
   }
 
   const deployRaw = isDict(raw.deploy) ? raw.deploy : {};
+  // docker decodes sizes while loading (UnitBytes): a bad one fails the load, not only the deploy
+  const resources = isDict(deployRaw.resources) ? deployRaw.resources : {};
+  for (const kind of ['limits', 'reservations']) {
+    const r = resources[kind];
+    if (!isDict(r) || typeof r.memory !== 'string') continue;
+    try {
+      ramInBytes(r.memory);
+    } catch (e) {
+      const at = `${p}.deploy.resources.${kind}.memory`;
+      throw new LoadError(`${at}: ${(e as Error).message}: use a number with an optional unit (b, k, m, g, t, p), e.g. 512m`, at);
+    }
+  }
   const deploy: DeployConfig = {
     ...(deployRaw as unknown as DeployConfig),
     labels: deployRaw.labels !== undefined ? labelsOf(deployRaw.labels) : undefined,
@@ -281,8 +329,31 @@ export function normalizeService(name: string, raw: Dict, ctx: NormalizeContext)
     credential_spec: raw.credential_spec as ServiceConfig['credential_spec'],
     privileged: raw.privileged as boolean | undefined,
     extras: Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('x-'))),
+    kept: keptOf(raw),
   };
   return s;
+}
+
+// docker/cli's ServiceConfig fields that stack deploy ignores (or warns about) but the loaded config keeps
+const KEPT_STRINGS = ['cgroupns_mode', 'cgroup_parent', 'container_name', 'domainname', 'ipc', 'mac_address', 'network_mode', 'pid', 'shm_size', 'userns_mode'];
+const KEPT_LISTS = ['depends_on', 'devices', 'env_file', 'expose', 'external_links', 'links', 'security_opt', 'tmpfs'];
+
+function keptOf(raw: Dict): Record<string, Json> | undefined {
+  const out: Record<string, Json> = {};
+  for (const k of KEPT_STRINGS) if (raw[k] !== undefined && raw[k] !== null) out[k] = goSprint(raw[k]);
+  for (const k of KEPT_LISTS) if (raw[k] !== undefined && raw[k] !== null) out[k] = strList(raw[k]);
+  if (typeof raw.build === 'string') out.build = { context: raw.build };
+  else if (isDict(raw.build)) {
+    const b = raw.build;
+    out.build = {
+      ...b,
+      ...(b.args !== undefined ? { args: toStringMap(b.args) } : {}),
+      ...(b.labels !== undefined ? { labels: labelsOf(b.labels) } : {}),
+      ...(b.cache_from !== undefined ? { cache_from: strList(b.cache_from) } : {}),
+      ...(b.extra_hosts !== undefined ? { extra_hosts: strList(b.extra_hosts) } : {}),
+    };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function externalOf(kind: string, key: string, raw: Dict, version: string, ctx: NormalizeContext): { external?: boolean; name?: string } {
@@ -331,5 +402,6 @@ export function normalizeTop(dict: Dict, version: string, ctx: NormalizeContext)
     }
     return out;
   };
-  return { networks, volumes, secrets: files('secrets'), configs: files('configs') };
+  const extras = Object.fromEntries(Object.entries(dict).filter(([k]) => k.startsWith('x-')));
+  return { networks, volumes, secrets: files('secrets'), configs: files('configs'), ...(Object.keys(extras).length ? { extras } : {}) };
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { appRoot } from '../paths';
+import { parseShortPort } from './normalize';
 import type { Json } from './types';
 
 export const DEFAULT_VERSION = '3.13';
@@ -68,6 +69,15 @@ function inline(node: unknown, root: Record<string, unknown>): unknown {
 /** Go time.ParseDuration. */
 export const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
 
+function portSpecParses(s: string): boolean {
+  try {
+    parseShortPort(s, () => undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const compiled = new Map<string, ValidateFunction>();
 function validator(version: string): ValidateFunction {
   let v = compiled.get(version);
@@ -76,7 +86,9 @@ function validator(version: string): ValidateFunction {
     const schema = inline(raw, raw) as Record<string, unknown>;
     delete schema.definitions;
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-    ajv.addFormat('ports', true);
+    // docker/cli's portsFormatChecker: the short syntax must parse as nat.ParsePortSpec parses it (`1:2:3:4` fails
+    // on its IP address `1:2`)
+    ajv.addFormat('ports', { type: 'string', validate: (s: string) => portSpecParses(s) });
     ajv.addFormat('expose', true);
     ajv.addFormat('duration', { type: 'string', validate: (s: string) => GO_DURATION.test(s) });
     v = ajv.compile(schema);
@@ -182,6 +194,20 @@ export function mostSpecific(errors: ErrorObject[]): SchemaError {
   const extra = source.keyword === 'additionalProperties' && fieldOf(source) === field ? String((source.params as { additionalProperty: string }).additionalProperty) : undefined;
   const base = field === '(root)' ? '' : field;
   return { field, message: `${field} ${description}`, at: extra ? (base ? `${base}.${extra}` : extra) : base };
+}
+
+/**
+ * Every field docker could name for this dict: getMostSpecificError takes the deepest error, and among errors as
+ * deep, the first gojsonschema reports, which follows Go's random map order for the services. Used by the
+ * differential test, which cannot ask docker to pick the same one of two equally deep errors.
+ */
+export function deepestSchemaErrorFields(dict: Json, version: string): string[] {
+  const v = validator(version);
+  if (v(dict)) return [];
+  const errs = gojsonOrder(v.errors ?? []);
+  const depth = (e: ErrorObject) => fieldOf(e).split('.').length;
+  const max = Math.max(...errs.map(depth));
+  return [...new Set(errs.filter((e) => depth(e) === max).map(fieldOf))];
 }
 
 /** Validates a (interpolated) compose dict; undefined when valid. */

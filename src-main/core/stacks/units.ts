@@ -19,12 +19,37 @@ export function parseDuration(s: string): number {
   return Math.round(m?.[1] === '-' ? -total : total);
 }
 
-/** docker/go-units RAMInBytes: binary multiples, `1.5G` = 1610612736. */
-export function ramInBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(s);
-  if (!m) throw new Error(`invalid size: '${s}'`);
+/** docker/go-units RAMInBytes (parseSize with binary multiples): `1.5G` = 1610612736, `2gb` and `1KiB` are taken,
+ * `256Mi` is an invalid suffix, a negative or digit-less size is an invalid size; the messages are go-units' own. */
+export function ramInBytes(sizeStr: string): number {
+  let sep = -1;
+  for (let i = sizeStr.length - 1; i >= 0; i--) {
+    if ('01234567890. '.includes(sizeStr[i]!)) {
+      sep = i;
+      break;
+    }
+  }
+  if (sep === -1) throw new Error(`invalid size: '${sizeStr}'`);
+  const num = sizeStr[sep] === ' ' ? sizeStr.slice(0, sep) : sizeStr.slice(0, sep + 1);
+  let sfx = sizeStr.slice(sep + 1);
+  // strconv.ParseFloat: a decimal number, nothing else
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(num)) throw new Error(`strconv.ParseFloat: parsing ${JSON.stringify(num)}: invalid syntax`);
+  let size = Number(num);
+  if (size < 0) throw new Error(`invalid size: '${sizeStr}'`);
+  if (!sfx) return Math.trunc(size);
+  const bad = (): Error => new Error(`invalid suffix: '${sfx}'`);
+  if (sfx.length > 3) throw bad();
+  sfx = sfx.toLowerCase();
+  if (sfx[0] === 'b') {
+    if (sfx.length > 1) throw bad();
+    return Math.trunc(size);
+  }
   const mult: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
-  return Math.trunc(Number(m[1]) * (m[2] ? mult[m[2].toLowerCase()] : 1));
+  const mul = mult[sfx[0]!];
+  if (mul === undefined) throw bad();
+  size *= mul;
+  if ((sfx.length === 2 && sfx[1] !== 'b') || (sfx.length === 3 && sfx.slice(1) !== 'ib')) throw bad();
+  return Math.trunc(size);
 }
 
 /** google/shlex Split: POSIX-ish words, quotes, backslash escapes, `#` comments. */

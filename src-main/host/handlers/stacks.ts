@@ -36,9 +36,10 @@ function attachedReader(input: FilesInput): (p: string) => Buffer {
   return (p) => attached.get(path.resolve(p)) ?? fs.readFileSync(p);
 }
 
-function load(input: FilesInput) {
+function load(input: FilesInput, forConfig = false) {
   const read = attachedReader(input);
   const r = loadStack({
+    forConfig,
     files: input.files,
     env: input.variables,
     dotEnv: input.dotEnv,
@@ -49,9 +50,9 @@ function load(input: FilesInput) {
 }
 
 /** the stack's model, or StackLoadError with the diagnostics: core's loadOrThrow, reading attached files first */
-function loadOrThrow(input: FilesInput) {
+function loadOrThrow(input: FilesInput, forConfig = false) {
   const read = attachedReader(input);
-  return { ...loadStackOrThrow({ ...input, readFile: read }), read };
+  return { ...loadStackOrThrow({ ...input, readFile: read }, { forConfig }), read };
 }
 
 export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> {
@@ -67,7 +68,7 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
       };
     },
     'stacks.config': async (input) => {
-      const r = loadOrThrow(input);
+      const r = loadOrThrow(input, true);
       return { yaml: renderConfig(r.config), diagnostics: r.diagnostics, config: r.config, variables: r.variables, dotEnvFile: r.dotEnvFile };
     },
     'stacks.plan': async (input) => {
