@@ -32,7 +32,6 @@ const mapOrList = (vals: fc.Arbitrary<GenValue>): fc.Arbitrary<GenValue> =>
     fc.dictionary(fc.oneof(ident, word), vals, { maxKeys: 4 }),
     fc.uniqueArray(fc.tuple(fc.oneof(ident, word), fc.option(vals, { nil: undefined })), { maxLength: 4, selector: ([k]) => k }).map((items) => items.map(([k, v]) => (v === undefined ? k : `${k}=${isRaw(v) ? v.raw : String(v)}`))),
   );
-const strOrList = (a: fc.Arbitrary<string>): fc.Arbitrary<GenValue> => fc.oneof(a, fc.array(a, { maxLength: 3 }));
 
 const shortPort = fc.constantFrom('80', '8080:80', '127.0.0.1:8080:80', '8080:80/udp', '8000-8001:80-81', '9090-9091:8080-8081/tcp', '3000', '0.0.0.0:53:53/udp');
 const longPort = fc.record({ target: fc.integer({ min: 1, max: 9000 }), published: fc.option(fc.integer({ min: 1, max: 9000 }), { nil: undefined }), protocol: fc.option(fc.constantFrom('tcp', 'udp', 'sctp'), { nil: undefined }), mode: fc.option(fc.constantFrom('ingress', 'host'), { nil: undefined }) }, { requiredKeys: ['target'] });
