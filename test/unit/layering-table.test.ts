@@ -164,7 +164,8 @@ describe('the temporary layering exceptions (eslint.config.js)', () => {
     expect(missing, 'exceptions for files that no longer exist: delete them').toEqual([]);
     const without = new ESLint({ cwd: root, overrideConfigFile: true, overrideConfig: config.filter((c) => !entries.includes(c)) });
     const stale: string[] = [];
-    for (const r of await without.lintFiles(files.map((f) => path.join(root, f)))) {
+    // lintFiles([]) would lint the whole tree: with no exceptions left there is nothing to check
+    for (const r of files.length ? await without.lintFiles(files.map((f) => path.join(root, f))) : []) {
       if (!r.messages.some((m) => m.ruleId === RULE)) stale.push(path.relative(root, r.filePath));
     }
     expect(stale, 'these files keep to the table now: delete their entries from layeringExceptions').toEqual([]);
