@@ -210,8 +210,10 @@ describeLab('why a task is not running, on the lab', () => {
     // a 20 s restart delay keeps the slot still between our reading and the engine's (no retry, no pruned task)
     await nodeDockerOk(n1, ['service', 'create', '-d', '-q', '--no-resolve-image', '--restart-delay', '20s', '--name', name, image]);
     await until(`a rejection of ${name}`, async () => (await oracle(name)).some((x) => x.CurrentState.startsWith('Rejected')));
-    const e = ServiceExplanation.parse(await host.dispatcher.call('swarm.services.explain', { engineId, service: name }));
+    // the engine's listing first: a task it shows rejected is rejected by the time Flotilla reads (states only move
+    // on), where reading the other way round let a task turn from preparing to rejected in between
     const rows = await oracle(name);
+    const e = ServiceExplanation.parse(await host.dispatcher.call('swarm.services.explain', { engineId, service: name }));
     expect(e.tasks).toHaveLength(1);
     const t = e.tasks[0];
     const rejected = rows.filter((r) => r.CurrentState.startsWith('Rejected'));

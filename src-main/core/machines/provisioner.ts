@@ -133,7 +133,13 @@ async function sudo(s: SshSession, user: string, timeoutMs: number): Promise<str
 }
 
 export async function provision(p: ProvisionInput): Promise<ProvisionResult> {
-  const { log, step } = p;
+  const { log } = p;
+  // each step's start is a safe point: a Ctrl+C that came while the last step ran (one that finished anyway, as a
+  // wait for SSH that was already up) stops here, with the lease still naming the step it came in
+  const step = (name: string, detail?: string): void => {
+    if (p.signal?.aborted) throw new FlotillaError('CANCELLED', 'cancelled');
+    p.step(name, detail);
+  };
   // before anything runs on the host: these values reach a root shell, the profile or daemon.json
   validateEngineOptions(p.engine);
   const T = provisionTimeouts(p.slow, { sshTimeoutMs: p.sshTimeoutMs, dockerTimeoutMs: p.dockerTimeoutMs });
