@@ -87,6 +87,9 @@ test('the page removes the token from the address bar and still works after a re
   await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
   expect(page.url()).toBe(`http://127.0.0.1:${state.port}/#board`);
   await page.reload();
+  // the app is mounted again (its key shortcuts are attached) before the key is pressed: a press right after the
+  // load event was lost once while the page was still starting
+  await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
   await page.keyboard.press('Control+1');
   await expect(page.getByRole('heading', { name: 'Engines', level: 1 })).toBeVisible();
   await expect(page.getByTestId('engine-card').first()).toBeVisible();
