@@ -178,10 +178,12 @@ function gojsonOrder(errors: ErrorObject[]): ErrorObject[] {
   return list;
 }
 
+/** how deep an error's field is: getMostSpecificError prefers the deepest */
+const depth = (e: ErrorObject): number => fieldOf(e).split('.').length;
+
 /** docker/cli getMostSpecificError: the deepest field wins, invalid_type wins ties, oneOf uses its child's text. */
 export function mostSpecific(errors: ErrorObject[]): SchemaError {
   const errs = gojsonOrder(errors);
-  const depth = (e: ErrorObject) => fieldOf(e).split('.').length;
   let best = 0;
   errs.forEach((e, i) => {
     if (depth(e) > depth(errs[best])) best = i;
@@ -205,7 +207,6 @@ export function deepestSchemaErrorFields(dict: Json, version: string): string[] 
   const v = validator(version);
   if (v(dict)) return [];
   const errs = gojsonOrder(v.errors ?? []);
-  const depth = (e: ErrorObject) => fieldOf(e).split('.').length;
   const max = Math.max(...errs.map(depth));
   return [...new Set(errs.filter((e) => depth(e) === max).map(fieldOf))];
 }

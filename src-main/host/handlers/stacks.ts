@@ -36,10 +36,9 @@ function attachedReader(input: FilesInput): (p: string) => Buffer {
   return (p) => attached.get(path.resolve(p)) ?? fs.readFileSync(p);
 }
 
-function load(input: FilesInput, forConfig = false) {
+function load(input: FilesInput) {
   const read = attachedReader(input);
   const r = loadStack({
-    forConfig,
     files: input.files,
     env: input.variables,
     dotEnv: input.dotEnv,
