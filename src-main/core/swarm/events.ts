@@ -1,21 +1,36 @@
 // The live cluster model: one event stream from a manager (services, nodes, secrets, configs, networks)
 // plus task-container events from every node's own engine, folded into {nodes, services, tasks} and
-// pushed to subscribers as a snapshot then small diffs. The model follows the swarm, not one engine: the
-// manager it reads from is pinged every half second, and when it stops answering (or its listings or event
-// stream fail) the watcher moves to whichever other manager answers first; while none answers it says so
-// (source 'manager' lost: "no manager answers") and keeps trying. After any reconnect the model resyncs in full.
-import type { EngineConnection } from '../engine';
+// pushed to subscribers as a snapshot then small diffs. The model follows the swarm, not one engine: when the manager
+// it reads from is lost, the watcher moves to another one (failover.ts picks it); while none answers it says so
+// (source 'manager' lost: "no manager of the swarm answers") and keeps trying. After any reconnect the model resyncs in full.
+//
+// How a lost manager is noticed, and what that costs while idle:
+// - its event stream ends or fails (its engine or machine killed, dockerd restarted, the connection reset): at once,
+//   from the socket itself, with no request; the manager is left at once;
+// - a silent loss (a frozen machine, packets dropped: nothing closes the socket) by a ping of the watched manager, and
+//   of no other node, every `probeMs` (1 s) unless something else from it (an event, a listing) proved it alive in
+//   that second. Unanswered for `probeTimeoutMs` (1 s), the model is marked stale: within 2 s of the loss. Unanswered
+//   for `probeGiveUpMs` (2.5 s), the manager is left (a slow answer on a loaded machine is not a dead manager).
+// Idle requests beyond the event streams: the watched manager gets 60 pings a minute plus the safety resync's three
+// listings every `resyncMs` (15 s: 12 a minute); every other node gets none. (It was 120 pings a minute at 0.5 s.)
+// A silent loss cannot be seen without asking (TCP keepalive: the kernel of a frozen container's host answers it).
+// The move is bounded by design (failover.ts): from the stale mark, the rest of the give-up wait (1.5 s), then one round
+// over the other managers (connect + ping 2 s, 1 s more for one that can list): 4.5 s; a killed manager's, 3 s.
 import { streamEngineEvents } from '../engine/events';
 import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
 import { log } from '../log';
-import { FlotillaError } from '../../api/errors';
 import type { Cluster } from './cluster';
 import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
 import { requireManager } from './swarm';
-import { nodeAddr, type RawNode, type RawService, type RawTask } from './mappers';
-import { errText, sleep, untilAborted, type Candidate, type Watched, type WatcherOptions } from './watch-util';
+import { type RawNode, type RawService, type RawTask } from './mappers';
+import { WATCHER_DEFAULTS, type FailoverRecord, type WatcherOptions } from './watcher-options';
+import { NodeSources } from './node-sources';
+import { candidates, pickManager, ping, type Watched } from './failover';
+import { engineAnswered, errText, sleep, untilAborted } from './watch-util';
 
-export type { WatcherOptions } from './watch-util';
+export type { WatcherOptions, FailoverRecord } from './watcher-options';
+
+const MANAGER_EVENTS = { type: ['service', 'node', 'secret', 'config', 'network'] };
 
 type Listener = (e: ModelEvent) => void;
 
@@ -25,7 +40,7 @@ export class ClusterWatcher {
   private readonly timelines: Timelines = new Map();
   private readonly listeners = new Set<Listener>();
   private readonly ac = new AbortController();
-  private readonly nodeSources = new Map<string, AbortController>();
+  private readonly nodes: NodeSources;
   private dirty: Dirty = { nodes: true, services: true, tasks: true };
   private refreshing: Promise<void> | undefined;
   private again = false;
@@ -35,24 +50,24 @@ export class ClusterWatcher {
   private watched: Watched | undefined;
   private originNodeId: string | undefined;
   private switching: Promise<void> | undefined;
+  /** set while the model is stale: from a loss until a listing succeeds again */
+  private managerLost = false;
+  private listRetry: Promise<void> | undefined;
+  private readonly moves: FailoverRecord[] = [];
   private readonly opts: Required<WatcherOptions>;
 
   constructor(
     private readonly cluster: Cluster,
     opts: WatcherOptions = {},
   ) {
-    this.opts = {
-      resyncMs: 15_000,
-      settleMs: 400,
-      backoffMinMs: 250,
-      backoffMaxMs: 5_000,
-      requestTimeoutMs: 10_000,
-      probeMs: 500,
-      probeTimeoutMs: 2_000,
-      failoverTimeoutMs: 3_000,
-      failoverRetryMaxMs: 2_000,
-      ...opts,
-    };
+    this.opts = { ...WATCHER_DEFAULTS, ...opts };
+    this.nodes = new NodeSources(cluster, this.ac.signal, {
+      backoffMinMs: this.opts.backoffMinMs,
+      backoffMaxMs: this.opts.backoffMaxMs,
+      emit: (e) => this.emit(e),
+      onEvent: (e) => this.onEngineEvent(e),
+      resync: () => void this.refresh(true).catch(() => undefined),
+    });
   }
 
   /** Loads the first full model and starts the sources; resolves once the first snapshot exists. */
@@ -60,10 +75,10 @@ export class ClusterWatcher {
     this.started ??= (async () => {
       const info = await requireManager(this.cluster.manager);
       this.originNodeId = info.NodeID;
-      this.watched = { conn: this.cluster.manager, name: this.cluster.manager.url, nodeId: info.NodeID, ac: new AbortController() };
+      this.watched = { conn: this.cluster.manager, name: this.cluster.manager.url, nodeId: info.NodeID, ac: new AbortController(), aliveAt: Date.now() };
       await this.refresh(true);
       this.watched.name = this.hostnameOf(this.watched.nodeId) ?? this.watched.name;
-      this.startManagerSource(this.watched);
+      void this.runManagerSource(this.watched);
       void this.timers();
       void this.probe();
     })();
@@ -77,6 +92,18 @@ export class ClusterWatcher {
   /** the hostname (or URL) of the manager the model reads from now */
   managerName(): string | undefined {
     return this.watched?.name;
+  }
+
+  /** the moves from a lost manager so far (the last 20), oldest first, with their timestamps */
+  failovers(): readonly FailoverRecord[] {
+    return this.moves;
+  }
+
+  /** the failover bounds by design (ms): a silent loss noticed (marked stale), then from that to streaming from another
+   * manager found in the first round (the rest of the give-up wait, connect + ping, the grace for one that lists) */
+  failoverBoundMs(): { noticeMs: number; moveMs: number } {
+    const o = this.opts;
+    return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
   }
 
   /** Sends the snapshot now, then every diff; returns the unsubscribe function. */
@@ -102,8 +129,7 @@ export class ClusterWatcher {
   stop(): void {
     this.ac.abort();
     this.watched?.ac.abort();
-    for (const c of this.nodeSources.values()) c.abort();
-    this.nodeSources.clear();
+    this.nodes.stop();
     this.listeners.clear();
   }
 
@@ -115,6 +141,11 @@ export class ClusterWatcher {
         log.warn(`swarm model subscriber failed: ${(err as Error).message}`);
       }
     }
+  }
+
+  private lostManager(error: string): void {
+    this.managerLost = true;
+    this.emit({ type: 'source', source: 'manager', connected: false, error, at: Date.now() });
   }
 
   private hostnameOf(nodeId: string | undefined): string | undefined {
@@ -193,155 +224,136 @@ export class ClusterWatcher {
       }
       this.raw = { nodes, services, tasks };
       this.loaded = true;
+      w.aliveAt = Date.now();
     } catch (e) {
       this.requeue(d);
       if (this.ac.signal.aborted || w.ac.signal.aborted) return;
       if (!this.loaded) throw e;
-      // the manager is restarting, unreachable, too slow or without a leader: keep the last model and find one that answers
-      log.warn(`swarm model: listing from ${w.name} failed (${errText(e)}); keeping the last model`);
-      void this.failover(w, `listing the swarm from ${w.name} failed (${errText(e)})`);
+      const why = `listing the swarm from ${w.name} failed (${errText(e)})`;
+      log.warn(`swarm model: ${why}; keeping the last model`);
+      if (engineAnswered(e)) {
+        // the engine answers but cannot speak for the swarm (no leader yet, demoted...): stay unless another can
+        w.aliveAt = Date.now();
+        this.retryListing(w, why);
+      } else void this.failover(w, why);
       return;
     }
     const next = buildModel(this.raw.nodes, this.raw.services, this.raw.tasks, this.timelines);
     const changes = diffModels(this.current, next);
     this.current = next;
     if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
-    if (d.nodes) this.syncNodeSources();
-  }
-
-  /** One container-event source per ready node; started/stopped as nodes come and go. */
-  private syncNodeSources(): void {
-    if (this.ac.signal.aborted) return;
-    const want = new Map(this.raw.nodes.filter((n) => n.Status?.State === 'ready' && nodeAddr(n)).map((n) => [n.ID, n]));
-    for (const [id, c] of this.nodeSources) {
-      if (!want.has(id)) {
-        c.abort();
-        this.nodeSources.delete(id);
-        const n = this.raw.nodes.find((x) => x.ID === id);
-        const state = n?.Status?.State;
-        this.emit({ type: 'source', source: `node ${n?.Description?.Hostname ?? id}`, connected: false, error: n ? `the managers see the node ${state}` : 'the node left the swarm', at: Date.now() });
-      }
+    if (this.managerLost && w === this.watched) {
+      // fresh again (after the diff that makes the model true): the loss is over
+      this.managerLost = false;
+      const move = this.moves.at(-1);
+      if (move && move.to === w.name && !move.listedAt) move.listedAt = Date.now();
+      this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
     }
-    for (const [id, n] of want) {
-      if (this.nodeSources.has(id)) continue;
-      const c = new AbortController();
-      this.nodeSources.set(id, c);
-      const ref = { id, hostname: n.Description?.Hostname ?? id, addr: nodeAddr(n) };
-      void this.runSource(`node ${ref.hostname}`, () => this.cluster.connectNode(ref), { type: ['container'], label: ['com.docker.swarm.task.id'] }, c.signal);
-    }
-  }
-
-  private startManagerSource(w: Watched): void {
-    void this.runSource('manager', w.conn, { type: ['service', 'node', 'secret', 'config', 'network'] }, w.ac.signal, {
-      via: w.name,
-      onBroken: (e) => void this.failover(w, `the event stream from ${w.name} broke (${errText(e)})`),
-    });
+    if (d.nodes) this.nodes.sync(this.raw.nodes);
   }
 
   /**
-   * Keeps one event source open: reconnects with backoff, and resyncs in full after each reconnect. The manager's
-   * source does not retry by itself: `onBroken` hands it to the failover, which may pick another manager.
+   * A manager that answers but cannot list (the swarm has no leader while it elects one, or this one left): another
+   * manager that can list is taken when there is one; else the listing is retried with backoff, the model marked stale.
    */
-  private async runSource(
-    name: string,
-    conn: EngineConnection | (() => Promise<EngineConnection>),
-    filters: Record<string, string[]>,
-    own?: AbortSignal,
-    manager?: { via: string; onBroken(e: Error): void },
-  ): Promise<void> {
-    const signal = own ? AbortSignal.any([this.ac.signal, own]) : this.ac.signal;
-    let backoff = this.opts.backoffMinMs;
-    let first = true;
-    let connected = false;
-    while (!signal.aborted) {
-      try {
-        const c = typeof conn === 'function' ? await conn() : conn;
-        await streamEngineEvents<EngineEventJson>(
-          c,
-          filters,
-          signal,
-          (e) => {
-            this.lastEventAt = Date.now();
-            this.markDirty(dirtyFor(e)).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
-          },
-          () => {
-            backoff = this.opts.backoffMinMs;
-            if (!first || !connected) this.emit({ type: 'source', source: name, connected: true, ...(manager ? { via: manager.via } : {}), at: Date.now() });
-            connected = true;
-            // a (re)connected source may have missed changes: resync everything
-            if (!first) void this.refresh(true);
-            first = false;
-          },
-        );
-        if (signal.aborted) break;
-        throw new Error('event stream ended');
-      } catch (e) {
-        if (signal.aborted) break;
-        if (manager) return manager.onBroken(e as Error);
-        first = false;
-        if (connected) this.emit({ type: 'source', source: name, connected: false, error: (e as Error).message, at: Date.now() });
-        connected = false;
-        await sleep(backoff, signal);
-        backoff = Math.min(backoff * 2, this.opts.backoffMaxMs);
-        void this.refresh(true);
+  private retryListing(w: Watched, why: string): void {
+    if (this.listRetry) return;
+    this.lostManager(`${why}; reading from ${w.name}, retrying by itself`);
+    const startedAt = Date.now();
+    this.listRetry = (async () => {
+      let wait = this.opts.backoffMinMs;
+      const going = (): boolean => w === this.watched && this.managerLost && !w.ac.signal.aborted && !this.ac.signal.aborted;
+      while (going()) {
+        const signal = AbortSignal.any([this.ac.signal, w.ac.signal]);
+        await sleep(wait, signal);
+        wait = Math.min(wait * 2, this.opts.failoverRetryMaxMs);
+        await this.refresh(true).catch(() => undefined);
+        if (!going()) return;
+        // still no listing here: another manager that can list (this one may be cut off from the rest)
+        const others = candidates(this.raw.nodes, w, this.cluster, this.originNodeId).filter((c) => c.nodeId !== w.nodeId);
+        const o = { timeoutMs: this.opts.failoverTimeoutMs, signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
+        const other = await pickManager(others, o).catch(() => undefined);
+        if (other && going()) {
+          log.info(`swarm model: ${other.watched.name} can list the swarm, ${w.name} cannot: reading from ${other.watched.name}`);
+          w.ac.abort();
+          this.record({ from: w.name, reason: why, lostAt: startedAt, leftAt: Date.now(), rounds: 1, to: other.watched.name });
+          this.adopt(other.watched);
+          return;
+        }
       }
+    })().finally(() => {
+      this.listRetry = undefined;
+    });
+  }
+
+  private onEngineEvent(e: EngineEventJson): void {
+    this.lastEventAt = Date.now();
+    this.markDirty(dirtyFor(e)).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
+  }
+
+  /** The watched manager's event stream. It does not retry by itself: a break hands the manager to the failover. */
+  private async runManagerSource(w: Watched): Promise<void> {
+    const signal = AbortSignal.any([this.ac.signal, w.ac.signal]);
+    try {
+      await streamEngineEvents<EngineEventJson>(
+        w.conn,
+        MANAGER_EVENTS,
+        signal,
+        (e) => {
+          w.aliveAt = Date.now();
+          this.onEngineEvent(e);
+        },
+        () => {
+          w.aliveAt = Date.now();
+          const move = this.moves.at(-1);
+          if (move && move.to === w.name && !move.streamingAt) move.streamingAt = Date.now();
+          if (this.managerLost) void this.refresh(true); // a moved model may have missed changes: resync everything
+          else this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
+        },
+      );
+      if (signal.aborted) return;
+      throw new Error('event stream ended');
+    } catch (e) {
+      if (signal.aborted) return;
+      void this.failover(w, `the event stream from ${w.name} broke (${errText(e)})`);
     }
   }
 
-  /** Pings the watched manager: no answer within probeTimeoutMs hands it to the failover. */
+  /**
+   * Pings the watched manager unless it proved alive within probeMs. Unanswered for probeTimeoutMs: the model is marked
+   * stale; for probeGiveUpMs: the manager is left for another (an answer in between clears the mark, nothing moves).
+   */
   private async probe(): Promise<void> {
     while (!this.ac.signal.aborted) {
       await sleep(this.opts.probeMs, this.ac.signal);
       const w = this.watched;
       if (!w || this.switching || this.ac.signal.aborted) continue;
-      const timeout = AbortSignal.timeout(this.opts.probeTimeoutMs);
-      // dockerode's typings know no options on ping; docker-modem honours abortSignal
-      const ping = w.conn.docker.ping.bind(w.conn.docker) as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+      if (Date.now() - w.aliveAt < this.opts.probeMs) continue;
+      const giveUp = AbortSignal.timeout(this.opts.probeGiveUpMs);
+      let slow = false;
+      const mark = setTimeout(() => {
+        if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return;
+        slow = true;
+        w.slowSince = Date.now();
+        this.lostManager(`${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s; waiting for it, then trying the other managers`);
+      }, this.opts.probeTimeoutMs);
       try {
-        const signal = AbortSignal.any([this.ac.signal, w.ac.signal, timeout]);
-        // raced too: the modem's abort does not end a connection still being dialled (a frozen host accepts TCP, never TLS)
-        await untilAborted(ping({ abortSignal: signal }), signal, 'aborted');
+        await ping(w.conn, AbortSignal.any([this.ac.signal, w.ac.signal, giveUp]));
+        w.aliveAt = Date.now();
+        w.slowSince = undefined;
+        if (slow && w === this.watched && this.managerLost && !this.switching && !this.listRetry) {
+          // it answered after all: the stream never broke, the model missed nothing
+          this.managerLost = false;
+          this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
+        }
       } catch (e) {
         if (this.ac.signal.aborted || w.ac.signal.aborted) continue;
-        const why = timeout.aborted ? `no answer to a ping within ${this.opts.probeTimeoutMs / 1000} s` : errText(e);
+        const why = giveUp.aborted ? `no answer to a ping within ${this.opts.probeGiveUpMs / 1000} s` : errText(e);
         await this.failover(w, `${w.name} stopped answering (${why})`);
+      } finally {
+        clearTimeout(mark);
       }
     }
-  }
-
-  /** the managers to try, the leader first, then the reachable ones, the one just left last */
-  private candidates(from: Watched): Candidate[] {
-    const managers = this.raw.nodes.filter((n) => n.Spec?.Role === 'manager' || n.ManagerStatus);
-    const rank = (n: RawNode): number => (n.ID === from.nodeId ? 3 : n.ManagerStatus?.Leader ? 0 : n.ManagerStatus?.Reachability === 'reachable' ? 1 : 2);
-    const list: Candidate[] = managers
-      .sort((a, b) => rank(a) - rank(b))
-      .map((n) => {
-        const ref = { id: n.ID, hostname: n.Description?.Hostname ?? n.ID, addr: nodeAddr(n) };
-        // the engine the caller gave stays the way to its own node; a closed one (its owner let it go) is opened again
-        const viaNode = (): Promise<EngineConnection> => this.cluster.connectNode(ref);
-        const connect = n.ID === this.originNodeId ? async () => this.cluster.manager : viaNode;
-        return { name: ref.hostname, nodeId: n.ID, connect };
-      });
-    if (!list.some((c) => c.nodeId === from.nodeId)) list.push({ name: from.name, nodeId: from.nodeId, connect: async () => from.conn });
-    return list;
-  }
-
-  /** Connects to a candidate and lists the nodes through it: a manager that can answer for the swarm. */
-  private async tryManager(c: Candidate): Promise<Watched> {
-    const limit = AbortSignal.timeout(this.opts.failoverTimeoutMs);
-    const signal = AbortSignal.any([this.ac.signal, limit]);
-    const slow = `no answer within ${this.opts.failoverTimeoutMs / 1000} s`;
-    const conn = await untilAborted(c.connect(), signal, slow);
-    try {
-      await untilAborted(conn.docker.listNodes({ abortSignal: signal } as object), signal, slow);
-    } catch (e) {
-      if (!/connection was closed/.test(errText(e)) || c.nodeId !== this.originNodeId) throw e;
-      // the caller's connection to this node was closed: reach the node the way every other node is reached
-      const fresh = await untilAborted(this.cluster.connectNode({ id: c.nodeId ?? '', hostname: c.name, addr: nodeAddr(this.raw.nodes.find((n) => n.ID === c.nodeId) ?? { ID: '' }) }), signal, slow);
-      await untilAborted(fresh.docker.listNodes({ abortSignal: signal } as object), signal, slow);
-      return { conn: fresh, name: c.name, nodeId: c.nodeId, ac: new AbortController() };
-    }
-    return { conn, name: c.name, nodeId: c.nodeId, ac: new AbortController() };
   }
 
   /** Leaves the manager `from` for whichever manager answers first; single-flight. */
@@ -355,17 +367,23 @@ export class ClusterWatcher {
 
   private async switchManager(from: Watched, reason: string): Promise<void> {
     from.ac.abort(); // its event stream and pending listings end now
-    const since = new Date().toISOString();
     log.warn(`swarm model: ${reason}; trying the other managers`);
-    this.emit({ type: 'source', source: 'manager', connected: false, error: `${reason}; trying the other managers`, at: Date.now() });
+    const now = Date.now();
+    const move = this.record({ from: from.name, reason, lostAt: from.slowSince ?? now, leftAt: now, rounds: 0 });
+    this.lostManager(`${reason}; trying the other managers`);
     let wait = this.opts.backoffMinMs;
     let told = false;
     while (!this.ac.signal.aborted) {
-      const cands = this.candidates(from);
-      const attempts = cands.map((c) => this.tryManager(c));
-      let next: Watched | undefined;
+      move.rounds++;
+      const cands = candidates(this.raw.nodes, from, this.cluster, this.originNodeId);
+      const o = { timeoutMs: this.opts.failoverTimeoutMs, graceMs: this.opts.failoverGraceMs, signal: this.ac.signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
       try {
-        next = await Promise.any(attempts);
+        const picked = await pickManager(cands, o);
+        if (this.ac.signal.aborted) return;
+        move.to = picked.watched.name;
+        log.info(`swarm model: reading the swarm from ${picked.watched.name} now${picked.listed ? '' : ' (it cannot list the swarm yet)'}`);
+        this.adopt(picked.watched);
+        return;
       } catch (e) {
         const errors = e instanceof AggregateError ? e.errors : [e];
         const why = cands.map((c, i) => `${c.name}: ${errText(errors[i])}`).join('; ');
@@ -376,26 +394,26 @@ export class ClusterWatcher {
         }
         if (!told) {
           told = true;
-          this.emit({
-            type: 'source',
-            source: 'manager',
-            connected: false,
-            error: `no manager of the swarm answers (${why}); showing the swarm as of ${since}; retrying by itself: start a manager's machine or engine, or restore its network`,
-            at: Date.now(),
-          });
+          this.lostManager(`no manager of the swarm answers (${why}); retrying by itself: start a manager's machine or engine, or restore its network`);
         }
         await sleep(wait, this.ac.signal);
         wait = Math.min(wait * 2, this.opts.failoverRetryMaxMs);
-        continue;
       }
-      // the losers' connections belong to the pool (or the caller): nothing to close here
-      if (this.ac.signal.aborted) return;
-      this.watched = next;
-      log.info(`swarm model: reading the swarm from ${next.name} now`);
-      await this.refresh(true).catch(() => undefined);
-      this.startManagerSource(next);
-      return;
     }
+  }
+
+  private record(move: FailoverRecord): FailoverRecord {
+    this.moves.push(move);
+    if (this.moves.length > 20) this.moves.shift();
+    return move;
+  }
+
+  /** reads from `w` from now on: its event stream first, then (on open) a full resync */
+  private adopt(w: Watched): void {
+    // the losers' connections belong to the pool (or the caller): nothing to close here
+    this.watched = w;
+    this.managerLost = true;
+    void this.runManagerSource(w);
   }
 
   /** Safety-net resync, and short polling while the cluster is settling (tasks between states). */
@@ -417,21 +435,5 @@ export class ClusterWatcher {
         log.warn(`swarm model: refresh failed (${(e as Error).message}); retrying`);
       }
     }
-  }
-}
-
-/** Convenience for one subscriber: starts a watcher, streams events until the signal aborts. */
-export async function watchClusterModel(cluster: Cluster, signal: AbortSignal, onEvent: Listener, opts?: WatcherOptions): Promise<void> {
-  const w = new ClusterWatcher(cluster, opts);
-  try {
-    await w.start();
-    w.subscribe(onEvent);
-    await new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return resolve();
-      signal.addEventListener('abort', () => resolve(), { once: true });
-      w.onFatal((e) => reject(new FlotillaError('UNREACHABLE', `the swarm model lost its manager connection (${e.message}); subscribe again`)));
-    });
-  } finally {
-    w.stop();
   }
 }

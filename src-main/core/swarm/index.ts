@@ -13,6 +13,7 @@ export { createSecret, listSecrets, inspectSecret, removeSecret } from './secret
 export { createConfig, listConfigs, inspectConfig, removeConfig } from './configs';
 export { createOverlay, listNetworks, inspectNetwork, removeNetwork } from './networks';
 export { listVolumes } from './volumes';
-export { ClusterWatcher, watchClusterModel } from './events';
+export { ClusterWatcher } from './events';
+export { watchClusterModel } from './watch';
 export { explainServiceTasks, explainOneTask } from './explain-engine';
 export { watchSwarmStats, StatsMeter } from './stats';
