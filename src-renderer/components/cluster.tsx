@@ -82,7 +82,7 @@ export function LostSources({ lost, lostAt = {} }: { lost: Record<string, string
   return (
     <>
       {manager !== undefined && (
-        <div className="stale-banner" role="alert" data-testid="stale-banner">
+        <div className="stale-banner" role="alert" data-testid="stale-banner" data-lost-at={lostAt.manager}>
           <b>Stale{lostAt.manager ? ` since ${clock(lostAt.manager)}` : ''}:</b> {manager}. What you see is the swarm as it was then; it updates by itself as soon as a
           manager answers.
         </div>
