@@ -285,6 +285,8 @@ export interface Fault {
   name: string;
   /** what "the truth" is, in words (the table prints it) */
   truth: string;
+  /** the manager the core's watcher must read from when the fault starts: the leader, or a manager that does not lead */
+  watch?: 'leader' | 'follower';
   /** the machine to aim at, from the model before the fault */
   target(ctx: { s: DrillSwarm; watcher: sw.ClusterWatcher; model: ClusterModel }): string;
   inject(ctx: DrillContext): Promise<void>;
@@ -350,19 +352,24 @@ export const FAULTS: Fault[] = [
     lift: async ({ target }) => void (await inMachine(target, PARTITION_RULES.map((r) => `iptables -D ${r} -j DROP`).join(' && '))),
   },
   {
-    name: 'leader killed',
+    // the model reads from another manager: it must not move, and must see the election
+    name: 'leader killed (not watched)',
     truth: 'the old leader is down and another manager leads',
+    watch: 'follower',
     target: ({ model }) => leaderOf(model)!,
     inject: killMachine,
     shows: (m, ctx) => nodeDown(m, ctx) && Boolean(leaderOf(m)) && leaderOf(m) !== ctx.target,
     lift: bootMachine,
   },
   {
-    name: 'watched manager killed',
-    truth: 'the watched manager is down',
+    // the hardest case: the manager the model reads from is also the leader, so no other manager can list the swarm
+    // until Swarm elects a new leader; the model must move at once anyway and stream from a live manager meanwhile
+    name: 'watched manager killed (the leader)',
+    truth: 'the watched manager is down and another manager leads',
+    watch: 'leader',
     target: ({ watcher }) => watcher.managerName()!,
     inject: killMachine,
-    shows: nodeDown,
+    shows: (m, ctx) => nodeDown(m, ctx) && Boolean(leaderOf(m)) && leaderOf(m) !== ctx.target,
     lift: bootMachine,
   },
   {
@@ -400,6 +407,10 @@ export interface DrillResult {
   lagMs: number;
   /** from the fault until the model read from another manager (only when the watched one was hit) */
   failoverMs?: number;
+  /** the watcher's own record of its move (only when the watched one was hit), from its timestamps: from the fault to
+   * the loss noticed (wall clock), from the loss noticed to streaming from the new manager, and to its first listing
+   * (later while the swarm has no leader); rounds over the candidates; the design's bounds (notice, move) */
+  move?: { to: string; noticedMs: number; streamingMs: number; listedMs: number; rounds: number; boundNoticeMs: number; boundMoveMs: number };
   /** from lifting the fault until the engine, then the model, show every node ready and every task running */
   engineRecoverMs: number;
   modelRecoverMs: number;
@@ -413,9 +424,17 @@ export interface DrillRun {
   exits: string[];
 }
 
+/** the manager of that role now (a fresh listing): the leader, or a ready, reachable manager that does not lead */
+async function managerOfRole(s: DrillSwarm, role: 'leader' | 'follower'): Promise<string | undefined> {
+  const { model } = await freshSnapshot(s);
+  const managers = Object.values(model.nodes).filter((n) => n.role === 'manager' && n.status === 'ready');
+  return managers.find((n) => (role === 'leader' ? n.leader : !n.leader && n.reachability === 'reachable'))?.hostname;
+}
+
 /**
  * Runs the faults one after another on the swarm, each lifted and recovered before the next. The watcher and the two
- * child observers start on the first manager (the leader).
+ * child observers start on the first manager (the leader). A fault that needs the core's watcher on a manager of some
+ * role (the leader, or one that does not lead) gets a new watcher started there; the children keep theirs.
  */
 export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULTS, opts: { showMs?: number; recoverMs?: number } = {}): Promise<DrillRun> {
   const showMs = opts.showMs ?? 90_000;
@@ -425,7 +444,8 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
     for (const m of [...s.managers, ...s.workers]) if (s.ips.get(m) === node.addr) return (await connectMachine(store, m)).conn;
     throw new Error(`no machine at ${node.addr}`);
   });
-  const watcher = new sw.ClusterWatcher({ manager: s.conns.get(s.managers[0])!, connectNode: pool.connectNode }, { backoffMaxMs: 1000 });
+  const watchFrom = (m: string): sw.ClusterWatcher => new sw.ClusterWatcher({ manager: s.conns.get(m)!, connectNode: pool.connectNode }, { backoffMaxMs: 1000 });
+  let watcher = watchFrom(s.managers[0]);
   const events = new EventsChild(s, s.managers[0]);
   const server = new ServerChild(s);
   const results: DrillResult[] = [];
@@ -435,10 +455,20 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
     await server.subscribe(`machine:${s.managers[0]}`);
     await until('every observer has the model', async () => healthy(watcher.model()) && healthy(events.model) && healthy(server.model), 60_000);
     for (const f of faults) {
+      if (f.watch) {
+        const want = await until(`a ${f.watch} manager`, () => managerOfRole(s, f.watch!), 60_000, 500);
+        if (watcher.managerName() !== want) {
+          watcher.stop();
+          watcher = watchFrom(want);
+          await watcher.start();
+          await until('the new watcher has the model', async () => healthy(watcher.model()), 60_000);
+        }
+      }
       const model = watcher.model();
       const target = f.target({ s, watcher, model });
       const ctx: DrillContext = { s, watcher, target };
       const watchedBefore = watcher.managerName() ?? '';
+      const movesBefore = watcher.failovers().length;
       log(`${f.name}: ${target} (model via ${watchedBefore})`);
       const t0 = Date.now();
       await f.inject(ctx);
@@ -456,6 +486,20 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
         await sleep(100);
       }
       if (!failoverAt && watchedBefore === target && watcher.managerName() !== target) failoverAt = Date.now();
+      // the watcher's own timestamps of its move: the loss noticed, streaming from the new manager, its first listing
+      const mv = watchedBefore === target ? watcher.failovers().slice(movesBefore).find((x) => x.from === target && x.to && x.to !== target) : undefined;
+      const bound = watcher.failoverBoundMs();
+      const move = mv?.to
+        ? {
+            to: mv.to,
+            noticedMs: mv.lostAt - t0,
+            streamingMs: mv.streamingAt ? mv.streamingAt - mv.lostAt : -1,
+            listedMs: mv.listedAt ? mv.listedAt - mv.lostAt : -1,
+            rounds: mv.rounds,
+            boundNoticeMs: bound.noticeMs,
+            boundMoveMs: bound.moveMs,
+          }
+        : undefined;
       const lift = Date.now();
       await f.lift(ctx);
       let engineUp = 0;
@@ -468,21 +512,20 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
         }
         await sleep(200);
       }
-      // once recovered the three models must equal a fresh snapshot (given a few seconds to settle: tasks replaced after the fault)
-      const settle = async (m: () => ClusterModel): Promise<string[]> => {
-        let last: string[] = ['not compared'];
-        await until(
-          'agreement',
-          async () => {
-            const fresh = await freshSnapshot(s);
-            last = drift(m(), fresh.model);
-            return last.length === 0;
-          },
-          20_000,
-          500,
-        ).catch(() => undefined);
-        return last;
-      };
+      // once recovered the three models must equal a fresh snapshot (given time to settle: tasks replaced after the
+      // fault); the three are compared with the same snapshots, at once
+      const observers = { core: () => watcher.model(), events: () => events.model, server: () => server.model };
+      const last: DrillResult['drift'] = { core: ['not compared'], events: ['not compared'], server: ['not compared'] };
+      await until(
+        'agreement',
+        async () => {
+          const fresh = await freshSnapshot(s);
+          for (const k of ['core', 'events', 'server'] as const) if (last[k].length) last[k] = drift(observers[k](), fresh.model);
+          return last.core.length + last.events.length + last.server.length === 0;
+        },
+        30_000,
+        500,
+      ).catch(() => undefined);
       const r: DrillResult = {
         fault: f.name,
         target,
@@ -492,12 +535,14 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
         modelMs: modelAt ? modelAt - t0 : -1,
         lagMs: engineAt && modelAt ? modelAt - engineAt : -1,
         ...(failoverAt ? { failoverMs: failoverAt - t0 } : {}),
+        ...(move ? { move } : {}),
         engineRecoverMs: engineUp ? engineUp - lift : -1,
         modelRecoverMs: modelUp ? modelUp - lift : -1,
-        drift: { core: await settle(() => watcher.model()), events: await settle(() => events.model), server: await settle(() => server.model) },
+        drift: last,
       };
       results.push(r);
-      log(`${f.name}: engine ${r.engineMs} ms, model ${r.modelMs} ms (lag ${r.lagMs} ms)${r.failoverMs ? `, failover ${r.failoverMs} ms` : ''}; recovered: engine ${r.engineRecoverMs} ms, model ${r.modelRecoverMs} ms; drift ${JSON.stringify(r.drift)}`);
+      const mvText = move ? `, loss noticed at ${move.noticedMs} ms, streaming from ${move.to} ${move.streamingMs} ms later (listing ${move.listedMs} ms, ${move.rounds} round(s))` : '';
+      log(`${f.name}: engine ${r.engineMs} ms, model ${r.modelMs} ms (lag ${r.lagMs} ms)${r.failoverMs ? `, failover ${r.failoverMs} ms` : ''}${mvText}; recovered: engine ${r.engineRecoverMs} ms, model ${r.modelRecoverMs} ms; drift ${JSON.stringify(r.drift)}`);
       if (events.exited) exits.push(`flotilla events: ${events.exited} (${events.stderr.trim()})`);
       if (server.exited) exits.push(`flotilla serve: ${server.exited} (${server.output.trim().slice(-500)})`);
       if (server.ended) exits.push(`the server's swarm.model stream: ${server.ended}`);
