@@ -85,8 +85,8 @@ export const FAULTS: Fault[] = [
   },
   {
     // the model reads from another manager: it must not move, and must see the election
-    name: 'leader killed (not watched)',
-    truth: 'the old leader is down and another manager leads',
+    name: 'leader killed',
+    truth: 'the old leader (not the manager the model reads from) is down and another manager leads',
     watch: 'follower',
     target: ({ model }) => leaderOf(model)!,
     inject: killMachine,
@@ -96,8 +96,8 @@ export const FAULTS: Fault[] = [
   {
     // the hardest case: the manager the model reads from is also the leader, so no other manager can list the swarm
     // until Swarm elects a new leader; the model must move at once anyway and stream from a live manager meanwhile
-    name: 'watched manager killed (the leader)',
-    truth: 'the watched manager is down and another manager leads',
+    name: 'watched manager killed',
+    truth: 'the watched manager (the leader) is down and another manager leads',
     watch: 'leader',
     target: ({ watcher }) => watcher.managerName()!,
     inject: killMachine,

@@ -11,6 +11,8 @@ import { BIN, cliEnv, until, type DrillSwarm } from './fault-drills-swarm';
 /** `flotilla --machine M events --json`, folded; it must still run at the end */
 export class EventsChild {
   model: ClusterModel = { nodes: {}, services: {}, tasks: {} };
+  /** the last word on the manager source (lost, or connected via one) */
+  lastManagerSource: Extract<ModelEvent, { type: 'source' }> | undefined;
   exited: string | undefined;
   stderr = '';
   private readonly child: ChildProcess;
@@ -32,6 +34,7 @@ export class EventsChild {
         }
         if (e.type === 'snapshot') this.model = e.model;
         else if (e.type === 'diff') this.model = applyChanges(this.model, e.changes);
+        else if (e.type === 'source' && e.source === 'manager') this.lastManagerSource = e;
       }
     });
     this.child.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString('utf8')).slice(-4000)));
@@ -45,6 +48,8 @@ export class EventsChild {
 /** `flotilla serve` and a WebSocket client subscribed to swarm.model; the server must still run at the end */
 export class ServerChild {
   model: ClusterModel = { nodes: {}, services: {}, tasks: {} };
+  /** the last word on the manager source (lost, or connected via one) */
+  lastManagerSource: Extract<ModelEvent, { type: 'source' }> | undefined;
   exited: string | undefined;
   ended: string | undefined;
   output = '';
@@ -78,6 +83,7 @@ export class ServerChild {
         onEvent: (e) => {
           if (e.type === 'snapshot') this.model = e.model;
           else if (e.type === 'diff') this.model = applyChanges(this.model, e.changes);
+          else if (e.type === 'source' && e.source === 'manager') this.lastManagerSource = e;
         },
         onError: (e) => (this.ended = `error: ${e.message}`),
         onEnd: () => (this.ended = 'ended'),

@@ -78,16 +78,17 @@ export async function connectMachine(store: MachineStore, name: string): Promise
   return { conn, ip: cfg.endpoint.ip };
 }
 
-/** `flotilla swarm create NAME --driver container --managers 3 --workers 1`, the workload image in every engine, and two services */
-export async function makeDrillSwarm(name: string, log: Log): Promise<DrillSwarm> {
+/** `flotilla swarm create NAME --driver container --managers 3 --workers 1` (or the sizes given), the workload image in
+ * every engine, and two services */
+export async function makeDrillSwarm(name: string, log: Log, size: { managers: number; workers: number } = { managers: 3, workers: 1 }): Promise<DrillSwarm> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-drill-home-'));
   const dockerConfig = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-drill-dockercfg-'));
   const s: DrillSwarm = { name, home, dockerConfig, managers: [], workers: [], conns: new Map(), ips: new Map() };
   const t0 = Date.now();
-  const r = JSON.parse(await flotilla(s, ['--json', 'swarm', 'create', name, '--driver', 'container', '--managers', '3', '--workers', '1'])) as { managers: string[]; workers: string[] };
+  const r = JSON.parse(await flotilla(s, ['--json', 'swarm', 'create', name, '--driver', 'container', '--managers', String(size.managers), '--workers', String(size.workers)])) as { managers: string[]; workers: string[] };
   s.managers = r.managers;
   s.workers = r.workers;
-  log(`swarm ${name} made in ${Math.round((Date.now() - t0) / 1000)} s: managers ${s.managers.join(' ')}, worker ${s.workers.join(' ')}`);
+  log(`swarm ${name} made in ${Math.round((Date.now() - t0) / 1000)} s: managers ${s.managers.join(' ')}, workers ${s.workers.join(' ') || 'none'}`);
   return openDrillSwarm(s);
 }
 
