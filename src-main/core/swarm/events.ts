@@ -26,7 +26,7 @@ import { type RawNode, type RawService, type RawTask } from './mappers';
 import { WATCHER_DEFAULTS, type FailoverRecord, type WatcherOptions } from './watcher-options';
 import { NodeSources } from './node-sources';
 import { candidates, pickManager, ping, type Watched } from './failover';
-import { engineAnswered, errText, sleep, untilAborted } from './watch-util';
+import { engineAnswered, errText, sleep, untilAborted, withDeadline } from './watch-util';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
 
@@ -205,7 +205,7 @@ export class ClusterWatcher {
     const docker = w.conn.docker;
     // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the
     // model; leaving this manager (w.ac) abandons it at once
-    const o = { abortSignal: AbortSignal.any([this.ac.signal, w.ac.signal, AbortSignal.timeout(this.opts.requestTimeoutMs)]) };
+    const o = { abortSignal: withDeadline([this.ac.signal, w.ac.signal], this.opts.requestTimeoutMs) };
     try {
       // the signal ends a request the engine is slow to answer, but not a connection still being dialled: race it too
       const [nodes, services, tasks] = await untilAborted(
@@ -329,7 +329,7 @@ export class ClusterWatcher {
       const w = this.watched;
       if (!w || this.switching || this.ac.signal.aborted) continue;
       if (Date.now() - w.aliveAt < this.opts.probeMs) continue;
-      const giveUp = AbortSignal.timeout(this.opts.probeGiveUpMs);
+      const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
       let slow = false;
       const mark = setTimeout(() => {
         if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return;
@@ -338,7 +338,7 @@ export class ClusterWatcher {
         this.lostManager(`${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s; waiting for it, then trying the other managers`);
       }, this.opts.probeTimeoutMs);
       try {
-        await ping(w.conn, AbortSignal.any([this.ac.signal, w.ac.signal, giveUp]));
+        await ping(w.conn, giveUp);
         w.aliveAt = Date.now();
         w.slowSince = undefined;
         if (slow && w === this.watched && this.managerLost && !this.switching && !this.listRetry) {
@@ -348,6 +348,7 @@ export class ClusterWatcher {
         }
       } catch (e) {
         if (this.ac.signal.aborted || w.ac.signal.aborted) continue;
+        // neither the watcher nor this manager was let go: an aborted signal is the deadline
         const why = giveUp.aborted ? `no answer to a ping within ${this.opts.probeGiveUpMs / 1000} s` : errText(e);
         await this.failover(w, `${w.name} stopped answering (${why})`);
       } finally {

@@ -9,7 +9,7 @@
 import type { EngineConnection } from '../engine';
 import type { Cluster } from './cluster';
 import { nodeAddr, type RawNode } from './mappers';
-import { errText, untilAborted } from './watch-util';
+import { errText, untilAborted, withDeadline } from './watch-util';
 
 /** the manager the model reads from; its controller ends its event stream and requests when it is left */
 export interface Watched {
@@ -73,7 +73,7 @@ export function ping(conn: EngineConnection, signal: AbortSignal): Promise<unkno
 /** Connects to a candidate and pings it; then `listed` says whether it could list the nodes. */
 async function reach(c: Candidate, o: PickOptions): Promise<{ watched: Watched; listed: Promise<void> }> {
   const slow = `no answer within ${o.timeoutMs / 1000} s`;
-  let signal = AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]);
+  let signal = withDeadline([o.signal], o.timeoutMs);
   let conn = await untilAborted(c.connect(), signal, slow);
   try {
     await untilAborted(ping(conn, signal), signal, slow);
@@ -85,7 +85,7 @@ async function reach(c: Candidate, o: PickOptions): Promise<{ watched: Watched; 
     await untilAborted(ping(conn, signal), signal, slow);
   }
   const watched: Watched = { conn, name: c.name, nodeId: c.nodeId, ac: new AbortController(), aliveAt: Date.now() };
-  signal = AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]);
+  signal = withDeadline([o.signal], o.timeoutMs);
   const listed = untilAborted(conn.docker.listNodes({ abortSignal: signal } as object), signal, slow).then(() => undefined);
   return { watched, listed };
 }

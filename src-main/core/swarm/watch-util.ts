@@ -31,6 +31,23 @@ export function untilAborted<T>(p: Promise<T>, signal: AbortSignal, what: string
   });
 }
 
+/**
+ * The signals given, plus a deadline `ms` from now: aborts when the first of them does. Not `AbortSignal.any([...,
+ * AbortSignal.timeout(ms)])`: Node 20 holds a timeout signal only weakly (its timer has a WeakRef to it) and
+ * AbortSignal.any holds its sources weakly too, so once a garbage collection ran, such a deadline never fired and a
+ * request to a frozen engine waited for ever (a listing held every later refresh, a failover round never ended). Here
+ * the timer holds the deadline's controller strongly until it fires. Unref'd: it never keeps a process alive.
+ */
+export function withDeadline(signals: AbortSignal[], ms: number): AbortSignal {
+  const deadline = new AbortController();
+  const t = setTimeout(() => deadline.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+  t.unref();
+  const any = AbortSignal.any([...signals, deadline.signal]);
+  // done early (another signal aborted): let the timer go
+  any.addEventListener('abort', () => clearTimeout(t), { once: true });
+  return any;
+}
+
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** true when the engine itself answered with an HTTP error (it is alive; the swarm behind it is what failed, e.g. no leader) */

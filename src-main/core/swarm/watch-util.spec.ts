@@ -1,0 +1,39 @@
+// The watcher's deadlines (watch-util.ts withDeadline) must fire even after a garbage collection: with
+// AbortSignal.any([..., AbortSignal.timeout(ms)]) on Node 20 they silently never did, and a request to a frozen manager
+// then waited for ever.
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { untilAborted, withDeadline } from './watch-util';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+
+describe('withDeadline', () => {
+  it('a wait on a request that never answers ends at the deadline, garbage collections or not', async () => {
+    const owner = new AbortController();
+    const waits = Array.from({ length: 5 }, () => untilAborted(never(), withDeadline([owner.signal], 300), 'no answer').catch((e: Error) => e.message));
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await pause(20);
+    }
+    const ended = await Promise.race([Promise.all(waits), pause(5_000).then(() => 'still waiting after 5 s')]);
+    expect(ended).toEqual(Array(5).fill('no answer'));
+  });
+
+  it('aborts at once with any of the signals given, before the deadline', async () => {
+    const owner = new AbortController();
+    const s = withDeadline([owner.signal], 60_000);
+    expect(s.aborted).toBe(false);
+    owner.abort();
+    expect(s.aborted).toBe(true);
+  });
+
+  it('the deadline says it was one', async () => {
+    const s = withDeadline([], 10);
+    await new Promise<void>((r) => s.addEventListener('abort', () => r(), { once: true }));
+    expect((s.reason as DOMException).name).toBe('TimeoutError');
+  });
+});
