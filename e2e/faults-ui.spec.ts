@@ -51,6 +51,12 @@ test.beforeEach(async ({ page }) => {
   if (swarm) await preferSwarm(page, swarm.manager);
 });
 
+// a failure says what every tab showed at that moment (the Board and the Cluster tab)
+test.afterEach(async ({ page }, info) => {
+  if (info.status === info.expectedStatus) return;
+  for (const [i, p] of page.context().pages().entries()) await p.screenshot({ path: path.join(artifactsDir, `faults-ui-failed-tab${i + 1}.png`) }).catch(() => undefined);
+});
+
 /**
  * Records in the page when the stale mark first shows: the banner, and the view's data marked stale. Both are read
  * against the time the core noticed the loss (the banner's data-lost-at, from the core's own message), so the figure
