@@ -85,11 +85,18 @@ export async function makeDrillSwarm(name: string, log: Log, size: { managers: n
   const dockerConfig = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-drill-dockercfg-'));
   const s: DrillSwarm = { name, home, dockerConfig, managers: [], workers: [], conns: new Map(), ips: new Map() };
   const t0 = Date.now();
-  const r = JSON.parse(await flotilla(s, ['--json', 'swarm', 'create', name, '--driver', 'container', '--managers', String(size.managers), '--workers', String(size.workers)])) as { managers: string[]; workers: string[] };
-  s.managers = r.managers;
-  s.workers = r.workers;
-  log(`swarm ${name} made in ${Math.round((Date.now() - t0) / 1000)} s: managers ${s.managers.join(' ')}, workers ${s.workers.join(' ') || 'none'}`);
-  return openDrillSwarm(s);
+  try {
+    const r = JSON.parse(await flotilla(s, ['--json', 'swarm', 'create', name, '--driver', 'container', '--managers', String(size.managers), '--workers', String(size.workers)])) as { managers: string[]; workers: string[] };
+    s.managers = r.managers;
+    s.workers = r.workers;
+    log(`swarm ${name} made in ${Math.round((Date.now() - t0) / 1000)} s: managers ${s.managers.join(' ')}, workers ${s.workers.join(' ') || 'none'}`);
+    return await openDrillSwarm(s);
+  } catch (e) {
+    // a half-made swarm (a machine failed on a loaded host): its caller gets no swarm to remove, so remove it here
+    const left = await removeDrillSwarm(s).catch((x: Error) => [`cleanup failed: ${x.message}`]);
+    if (left.length) log(`the half-made swarm ${name} left: ${left.join(', ')}`);
+    throw e;
+  }
 }
 
 /** connections to the swarm's machines, the workload image in each engine, and the two services (idempotent) */
@@ -112,19 +119,20 @@ export async function openDrillSwarm(s: DrillSwarm): Promise<DrillSwarm> {
 /** every machine of the swarm removed (`flotilla swarm rm -y`), then what is left of them: containers, volumes, contexts, folders */
 export async function removeDrillSwarm(s: DrillSwarm): Promise<string[]> {
   for (const c of s.conns.values()) await c.close().catch(() => undefined);
+  const store = new MachineStore(s.home);
+  // a half-made swarm names no machines: the store has them
   const names = [...s.managers, ...s.workers];
-  await flotilla(s, ['swarm', 'rm', '-y', s.name], 300_000).catch(async () => {
-    // a half-made swarm: remove whatever machines the store has
-    const left = await new MachineStore(s.home).names().catch(() => []);
-    if (left.length) await flotilla(s, ['machine', 'rm', '-f', ...left], 300_000);
-  });
+  if (!names.length) names.push(...(await store.names().catch(() => [])));
+  await flotilla(s, ['swarm', 'rm', '-y', s.name], 300_000).catch(() => undefined);
+  // whatever machines the store still has (the swarm could not be removed as one, or some never joined it)
+  const rest = await store.names().catch(() => []);
+  if (rest.length) await flotilla(s, ['machine', 'rm', '-f', ...rest], 300_000).catch(() => undefined);
   const found: string[] = [];
   const exists = async (args: string[], env?: NodeJS.ProcessEnv): Promise<boolean> =>
     pexec(DOCKER, args, { env: env ?? process.env, timeout: 60_000 }).then(
       () => true,
       () => false,
     );
-  const store = new MachineStore(s.home);
   for (const n of names.length ? names : [`${s.name}-m1`]) {
     if (await exists(['-H', 'unix:///var/run/docker.sock', 'container', 'inspect', containerName(n)])) found.push(`container ${containerName(n)}`);
     if (await exists(['-H', 'unix:///var/run/docker.sock', 'volume', 'inspect', `${containerName(n)}-docker`])) found.push(`volume ${containerName(n)}-docker`);
