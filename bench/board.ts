@@ -15,8 +15,11 @@
 // - change: the diff's WebSocket frame arriving at the page (a listener registered before the app's) -> the paint of
 //   the frame after the first DOM mutation it caused (each diff moves one task onto the first column, so every
 //   change shows on screen).
+// The machine's load average is printed with the figures: on a shared 2-core machine it moves them a lot.
+// BOARD_PROFILE=/tmp/x writes Chromium CPU profiles of the last load and of the changes (/tmp/x-SIZE*.cpuprofile).
 // Reports; never fails on a target.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright';
@@ -96,6 +99,10 @@ function benchHost(model: () => ClusterModel): { dispatcher: Dispatcher; push(e:
 function probe(expectedColumns: number): void {
   interface Probe {
     firstPaint?: number;
+    /** when the snapshot's frame arrived, when the app's script ran, when the socket opened */
+    snapshotAt?: number;
+    scriptAt?: number;
+    openAt?: number;
     changes: number[];
     arrivals: number;
   }
@@ -109,10 +116,14 @@ function probe(expectedColumns: number): void {
       ch.port2.postMessage(0);
     });
   };
-  // first render: every column of the model in the DOM with its header; then the paint of that frame
+  // first render: every column of the model placed (data-columns), and every column that is on screen in the DOM with
+  // its header and cards (off-screen columns are windowed out: the rendered ones reach the scroller's right edge)
   const poll = (): void => {
+    const board = document.querySelector<HTMLElement>('[data-testid="board-columns"]');
     const cols = document.querySelectorAll('[data-testid="node-column"]');
-    if (cols.length >= expectedColumns && document.querySelector('[data-testid="task-card"]')) {
+    const last = cols[cols.length - 1];
+    const full = !!board && !!last && (cols.length >= expectedColumns || last.getBoundingClientRect().right >= board.getBoundingClientRect().right);
+    if (board && Number(board.dataset.columns ?? cols.length) === expectedColumns && full && document.querySelector('[data-testid="task-card"]')) {
       const ch = new MessageChannel();
       ch.port1.onmessage = () => (p.firstPaint = performance.now());
       ch.port2.postMessage(0);
@@ -124,7 +135,10 @@ function probe(expectedColumns: number): void {
   class Probed extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
+      p.scriptAt ??= performance.now();
+      this.addEventListener('open', () => (p.openAt = performance.now()));
       this.addEventListener('message', (ev: MessageEvent) => {
+        if (typeof ev.data === 'string' && p.snapshotAt === undefined && ev.data.includes('"type":"snapshot"')) p.snapshotAt = performance.now();
         if (typeof ev.data !== 'string' || !ev.data.includes('"type":"diff"')) return;
         const t0 = performance.now();
         p.arrivals++;
@@ -149,9 +163,13 @@ interface SizeResult {
   domNodes: number;
   firstRenderMs: number;
   firstRenderRunsMs: number[];
+  /** medians, ms since navigation start: HTML received, the app's script running (its socket made), socket open, snapshot arrived, painted */
+  firstRenderPhasesMs: Record<string, number>;
   changeP50Ms: number;
   changeP95Ms: number;
   changeRuns: number;
+  /** main-thread time per change (Chromium's Performance metrics; the bench's own polling included) */
+  changeSplit: { scriptMs: number; styleMs: number; layoutMs: number; taskMs: number };
   targetFirstRenderMs?: number;
   targetChangeP95Ms?: number;
 }
@@ -175,6 +193,7 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
   });
   try {
     const firsts: number[] = [];
+    const phases: Array<Record<string, number>> = [];
     let page: Page | undefined;
     for (let i = 0; i < opts.loads; i++) {
       await page?.context().close();
@@ -182,9 +201,23 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'no-preference' });
       page = await context.newPage();
       await page.addInitScript(probe, expectedColumns);
+      const prof = process.env.BOARD_PROFILE && i === opts.loads - 1 ? await page.context().newCDPSession(page) : undefined;
+      if (prof) {
+        await prof.send('Profiler.enable');
+        await prof.send('Profiler.setSamplingInterval', { interval: 200 });
+        await prof.send('Profiler.start');
+      }
       await page.goto(server.url);
       const handle = await page.waitForFunction(() => (window as unknown as { __board: { firstPaint?: number } }).__board.firstPaint, undefined, { timeout: 120_000 });
       firsts.push(Number(await handle.jsonValue()));
+      if (prof && process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}.cpuprofile`, JSON.stringify((await prof.send('Profiler.stop')).profile));
+      phases.push(
+        await page.evaluate(() => {
+          const b = (window as unknown as { __board: { scriptAt?: number; openAt?: number; snapshotAt?: number; firstPaint?: number } }).__board;
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+          return { html: nav?.responseEnd ?? 0, script: b.scriptAt ?? 0, open: b.openAt ?? 0, snapshot: b.snapshotAt ?? 0, painted: b.firstPaint ?? 0 };
+        }),
+      );
     }
     if (!page) throw new Error('no page');
     const cardsInDom = await page.locator('[data-testid="task-card"]').count();
@@ -195,12 +228,28 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
     const touch = Object.values(model.nodes).find((n) => n.hostname === firstNode)?.id;
     const rand = rng(99);
     const warmup = 10;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    let before: Record<string, number> = {};
     for (let i = 0; i < warmup + opts.runs; i++) {
+      if (i === warmup) {
+        before = await metrics();
+        if (process.env.BOARD_PROFILE) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+        }
+      }
       const changes = nextChange(model, 20, rand, Date.now(), touch);
       if (host.push({ type: 'diff', changes, at: Date.now() }) === 0) throw new Error('the page is not subscribed to the model');
       await page.waitForFunction((n) => (window as unknown as { __board: { changes: number[] } }).__board.changes.length >= n, i + 1, { timeout: 30_000, polling: 20 });
       await page.waitForTimeout(30);
     }
+    const after = await metrics();
+    if (process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}-changes.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    const per = (k: string): number => round(((after[k] - before[k]) * 1000) / opts.runs);
+    const split = { scriptMs: per('ScriptDuration'), styleMs: per('RecalcStyleDuration'), layoutMs: per('LayoutDuration'), taskMs: per('TaskDuration') };
     const all = await page.evaluate(() => (window as unknown as { __board: { changes: number[] } }).__board.changes);
     const changes = all.slice(warmup);
     if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `board-${spec}-after.png`) });
@@ -214,9 +263,11 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
       domNodes,
       firstRenderMs: round(pct(firsts, 50)),
       firstRenderRunsMs: firsts.map(round),
+      firstRenderPhasesMs: Object.fromEntries(Object.keys(phases[0]).map((k) => [k, round(pct(phases.map((x) => x[k]), 50))])),
       changeP50Ms: round(pct(changes, 50)),
       changeP95Ms: round(pct(changes, 95)),
       changeRuns: changes.length,
+      changeSplit: split,
       targetFirstRenderMs: t?.firstRenderMs,
       targetChangeP95Ms: t?.changeP95Ms,
     };
@@ -235,18 +286,25 @@ async function main(): Promise<void> {
   const shots = process.argv.includes('--shots') ? path.resolve(arg('shots', path.join(root, 'out', 'bench'))) : undefined;
   if (shots) fs.mkdirSync(shots, { recursive: true });
   const results: SizeResult[] = [];
+  const loadBefore = os.loadavg()[0];
   for (const spec of sizes) {
     if (!/^\d+x\d+$/.test(spec)) throw new Error(`--sizes takes NODESxTASKS[,NODESxTASKS], e.g. 50x1000,200x5000 (got "${spec}")`);
     process.stderr.write(`board ${spec}…\n`);
     results.push(await benchSize(spec, { root, runs, loads, shots }));
   }
   const mark = (v: number, target?: number): string => (target === undefined ? '' : v <= target ? ` (target ≤ ${target}: met)` : ` (target ≤ ${target}: MISSED)`);
-  const lines = ['board: production renderer in Chromium (/usr/bin/chromium, Playwright, 1440×900), recorded model over browser mode\'s WebSocket'];
+  const load = [loadBefore, os.loadavg()[0]].map((x) => Math.round(x * 10) / 10);
+  const lines = [
+    'board: production renderer in Chromium (/usr/bin/chromium, Playwright, 1440×900), recorded model over browser mode\'s WebSocket',
+    `  load average ${load[0]} before, ${load[1]} after, on ${os.cpus().length} CPUs`,
+  ];
   for (const r of results) {
     lines.push(
       `  ${r.nodes} nodes × ${r.tasks} tasks (${r.columns} columns; ${r.cardsInDom} cards and ${r.domNodes} elements in the DOM)`,
       `    first render   median ${r.firstRenderMs} ms of ${r.firstRenderRunsMs.length} loads [${r.firstRenderRunsMs.join(', ')}]${mark(r.firstRenderMs, r.targetFirstRenderMs)}`,
+      `    first render phases (median ms since navigation start): ${Object.entries(r.firstRenderPhasesMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `    20-task change p50 ${r.changeP50Ms} ms  p95 ${r.changeP95Ms} ms (${r.changeRuns} changes)${mark(r.changeP95Ms, r.targetChangeP95Ms)}`,
+      `    main thread per change: script ${r.changeSplit.scriptMs} ms, style ${r.changeSplit.styleMs} ms, layout ${r.changeSplit.layoutMs} ms (all tasks ${r.changeSplit.taskMs} ms)`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
@@ -262,6 +320,8 @@ async function main(): Promise<void> {
       changeP95Ms: main50.changeP95Ms,
       diffP95Ms: main50.changeP95Ms,
       sizes: perSize,
+      loadAverage: load,
+      cpus: os.cpus().length,
     }) + '\n',
   );
 }
