@@ -1,4 +1,5 @@
-// `npm run bench -- board [--runs N] [--loads N] [--sizes 50x1000,200x5000] [--shots DIR]`: the Board of the
+/// <reference lib="dom" />
+// `npm run bench -- board [--runs N] [--loads N] [--sizes 50x1000,200x5000] [--shots DIR] [--renderer DIR]`: the Board of the
 // production renderer (`npm run build` output, out/renderer) in Debian's Chromium through Playwright at 1440×900, on
 // a recorded model (bench/board-model.ts, written to out/bench/board-model-NxT.json).
 //
@@ -8,6 +9,7 @@
 // as with `flotilla serve`: WebSocket frame -> JSON -> the client's zod check -> cluster store -> BoardView -> paint.
 // Only Docker is absent (no swarm of 200 nodes fits this machine); the stats stream stays open and silent.
 //
+// --renderer DIR runs another build of the renderer (an A/B against an older commit's `electron-vite build`).
 // Figures, taken in the page (performance.now() is ms since navigation start):
 // - first render: navigation start -> the frame that shows every column of the model painted (a requestAnimationFrame
 //   poll sees them all in the DOM, then a MessageChannel message posted from that frame runs after its paint). With
@@ -66,7 +68,7 @@ function benchHost(model: () => ClusterModel): { dispatcher: Dispatcher; push(e:
   for (const name of Object.keys(contract)) {
     handlers[name] = () => {
       invoked.add(name);
-      return Promise.reject(new FlotillaError('UNAVAILABLE', `${name} is not part of the board bench`));
+      return Promise.reject(new FlotillaError('UNSUPPORTED', `${name} is not part of the board bench`));
     };
   }
   const untilAborted = (signal: AbortSignal): Promise<void> => new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
@@ -169,12 +171,14 @@ interface SizeResult {
   changeP95Ms: number;
   changeRuns: number;
   /** main-thread time per change (Chromium's Performance metrics; the bench's own polling included) */
-  changeSplit: { scriptMs: number; styleMs: number; layoutMs: number; taskMs: number };
+  changeSplit: { scriptMs: number; styleMs: number; layoutMs: number; taskMs: number; cpuMs: number };
+  /** the page's main-thread CPU time from its start to the first render's paint (median of the loads) */
+  firstRenderCpuMs: number;
   targetFirstRenderMs?: number;
   targetChangeP95Ms?: number;
 }
 
-async function benchSize(spec: string, opts: { root: string; runs: number; loads: number; shots?: string }): Promise<SizeResult> {
+async function benchSize(spec: string, opts: { root: string; renderer: string; runs: number; loads: number; shots?: string }): Promise<SizeResult> {
   const [nodes, tasks] = spec.split('x').map(Number);
   const rec = recordModel({ nodes, tasks });
   const file = path.join(opts.root, 'out', 'bench', `board-model-${spec}.json`);
@@ -184,7 +188,7 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
   const text = fs.readFileSync(file, 'utf8');
   let model = JSON.parse(text) as ClusterModel;
   const host = benchHost(() => model);
-  const server = await startServer({ host, port: 0, rendererDir: path.join(opts.root, 'out', 'renderer'), log: () => undefined });
+  const server = await startServer({ host, port: 0, rendererDir: opts.renderer, log: () => undefined });
   const pending = Object.values(model.tasks).some((t) => !t.nodeId && t.desiredState === 'running');
   const expectedColumns = nodes + (pending ? 1 : 0);
   const browser = await chromium.launch({
@@ -194,6 +198,7 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
   try {
     const firsts: number[] = [];
     const phases: Array<Record<string, number>> = [];
+    const loadCpu: number[] = [];
     let page: Page | undefined;
     for (let i = 0; i < opts.loads; i++) {
       await page?.context().close();
@@ -207,9 +212,14 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
         await prof.send('Profiler.setSamplingInterval', { interval: 200 });
         await prof.send('Profiler.start');
       }
+      const loadCdp = await page.context().newCDPSession(page);
+      await loadCdp.send('Performance.enable');
       await page.goto(server.url);
       const handle = await page.waitForFunction(() => (window as unknown as { __board: { firstPaint?: number } }).__board.firstPaint, undefined, { timeout: 120_000 });
       firsts.push(Number(await handle.jsonValue()));
+      // the renderer's main-thread CPU time up to here (the page's process is new with its context): what the load
+      // of this machine cannot stretch, unlike the wall-clock figure
+      loadCpu.push(((await loadCdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000);
       if (prof && process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}.cpuprofile`, JSON.stringify((await prof.send('Profiler.stop')).profile));
       phases.push(
         await page.evaluate(() => {
@@ -249,7 +259,7 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
     const after = await metrics();
     if (process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}-changes.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const per = (k: string): number => round(((after[k] - before[k]) * 1000) / opts.runs);
-    const split = { scriptMs: per('ScriptDuration'), styleMs: per('RecalcStyleDuration'), layoutMs: per('LayoutDuration'), taskMs: per('TaskDuration') };
+    const split = { scriptMs: per('ScriptDuration'), styleMs: per('RecalcStyleDuration'), layoutMs: per('LayoutDuration'), taskMs: per('TaskDuration'), cpuMs: per('ThreadTime') };
     const all = await page.evaluate(() => (window as unknown as { __board: { changes: number[] } }).__board.changes);
     const changes = all.slice(warmup);
     if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `board-${spec}-after.png`) });
@@ -263,6 +273,7 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
       domNodes,
       firstRenderMs: round(pct(firsts, 50)),
       firstRenderRunsMs: firsts.map(round),
+      firstRenderCpuMs: round(pct(loadCpu, 50)),
       firstRenderPhasesMs: Object.fromEntries(Object.keys(phases[0]).map((k) => [k, round(pct(phases.map((x) => x[k]), 50))])),
       changeP50Ms: round(pct(changes, 50)),
       changeP95Ms: round(pct(changes, 95)),
@@ -279,7 +290,8 @@ async function benchSize(spec: string, opts: { root: string; runs: number; loads
 
 async function main(): Promise<void> {
   const root = findRoot();
-  if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) throw new Error('the built renderer is missing (out/renderer): run `npm run build` first');
+  const renderer = path.resolve(arg('renderer', path.join(root, 'out', 'renderer')));
+  if (!fs.existsSync(path.join(renderer, 'index.html'))) throw new Error(`the built renderer is missing (${renderer}): run \`npm run build\` first`);
   const runs = Number(arg('runs', '100'));
   const loads = Number(arg('loads', '5'));
   const sizes = arg('sizes', '50x1000,200x5000').split(',');
@@ -290,7 +302,7 @@ async function main(): Promise<void> {
   for (const spec of sizes) {
     if (!/^\d+x\d+$/.test(spec)) throw new Error(`--sizes takes NODESxTASKS[,NODESxTASKS], e.g. 50x1000,200x5000 (got "${spec}")`);
     process.stderr.write(`board ${spec}…\n`);
-    results.push(await benchSize(spec, { root, runs, loads, shots }));
+    results.push(await benchSize(spec, { root, renderer, runs, loads, shots }));
   }
   const mark = (v: number, target?: number): string => (target === undefined ? '' : v <= target ? ` (target ≤ ${target}: met)` : ` (target ≤ ${target}: MISSED)`);
   const load = [loadBefore, os.loadavg()[0]].map((x) => Math.round(x * 10) / 10);
@@ -302,14 +314,14 @@ async function main(): Promise<void> {
     lines.push(
       `  ${r.nodes} nodes × ${r.tasks} tasks (${r.columns} columns; ${r.cardsInDom} cards and ${r.domNodes} elements in the DOM)`,
       `    first render   median ${r.firstRenderMs} ms of ${r.firstRenderRunsMs.length} loads [${r.firstRenderRunsMs.join(', ')}]${mark(r.firstRenderMs, r.targetFirstRenderMs)}`,
-      `    first render phases (median ms since navigation start): ${Object.entries(r.firstRenderPhasesMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `    first render phases (median ms since navigation start): ${Object.entries(r.firstRenderPhasesMs).map(([k, v]) => `${k} ${v}`).join(', ')}; main-thread CPU until painted ${r.firstRenderCpuMs} ms`,
       `    20-task change p50 ${r.changeP50Ms} ms  p95 ${r.changeP95Ms} ms (${r.changeRuns} changes)${mark(r.changeP95Ms, r.targetChangeP95Ms)}`,
-      `    main thread per change: script ${r.changeSplit.scriptMs} ms, style ${r.changeSplit.styleMs} ms, layout ${r.changeSplit.layoutMs} ms (all tasks ${r.changeSplit.taskMs} ms)`,
+      `    main thread per change: script ${r.changeSplit.scriptMs} ms, style ${r.changeSplit.styleMs} ms, layout ${r.changeSplit.layoutMs} ms (all tasks ${r.changeSplit.taskMs} ms; CPU ${r.changeSplit.cpuMs} ms)`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
   const main50 = results.find((r) => r.size === '50x1000') ?? results[0];
-  const perSize = Object.fromEntries(results.map((r) => [r.size, { firstRenderMs: r.firstRenderMs, changeP50Ms: r.changeP50Ms, changeP95Ms: r.changeP95Ms, cardsInDom: r.cardsInDom, domNodes: r.domNodes, tasks: r.tasks }]));
+  const perSize = Object.fromEntries(results.map((r) => [r.size, { firstRenderMs: r.firstRenderMs, firstRenderCpuMs: r.firstRenderCpuMs, changeP50Ms: r.changeP50Ms, changeP95Ms: r.changeP95Ms, changeCpuMs: r.changeSplit.cpuMs, cardsInDom: r.cardsInDom, domNodes: r.domNodes, tasks: r.tasks }]));
   process.stdout.write(
     JSON.stringify({
       bench: 'board',
