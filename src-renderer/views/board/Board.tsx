@@ -18,26 +18,36 @@ const COL_GAP = 10;
 
 /** FLIP: cards keyed by service slot glide from where they were to where they are now. */
 function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enabled: boolean): void {
-  const last = useRef(new Map<string, DOMRect>());
+  const last = useRef(new Map<string, { left: number; top: number }>());
+  const lastColumns = useRef(new Set<string>());
   useLayoutEffect(() => {
     const root = container.current;
     if (!root || !enabled) {
       last.current.clear();
+      lastColumns.current.clear();
       return;
     }
-    const next = new Map<string, DOMRect>();
+    // positions in the scrolled content, so a horizontal scroll between two changes moves nothing
+    const origin = root.getBoundingClientRect();
+    const next = new Map<string, { left: number; top: number }>();
+    const columns = new Set<string>();
+    for (const col of root.querySelectorAll<HTMLElement>('[data-testid="node-column"]')) columns.add(col.dataset.node ?? '');
     for (const el of root.querySelectorAll<HTMLElement>('[data-flip]')) {
       const key = el.dataset.flip as string;
-      const r = el.getBoundingClientRect();
+      const b = el.getBoundingClientRect();
+      const r = { left: b.left - origin.left + root.scrollLeft, top: b.top };
       next.set(key, r);
       const prev = last.current.get(key);
       if (prev && (Math.abs(prev.left - r.left) > 2 || Math.abs(prev.top - r.top) > 2) && typeof el.animate === 'function') {
         el.animate([{ transform: `translate(${prev.left - r.left}px, ${prev.top - r.top}px)` }, { transform: 'none' }], { duration: 350, easing: 'ease-out' });
       } else if (!prev && last.current.size > 0 && typeof el.animate === 'function') {
-        el.animate([{ opacity: 0, transform: 'scale(0.92)' }, { opacity: 1, transform: 'none' }], { duration: 250, easing: 'ease-out' });
+        // new on the board, not a column scrolled into the window since the last change
+        const col = el.closest<HTMLElement>('[data-testid="node-column"]')?.dataset.node ?? '';
+        if (lastColumns.current.has(col)) el.animate([{ opacity: 0, transform: 'scale(0.92)' }, { opacity: 1, transform: 'none' }], { duration: 250, easing: 'ease-out' });
       }
     }
     last.current = next;
+    lastColumns.current = columns;
   }, [dep, enabled, container]);
 }
 
