@@ -189,10 +189,23 @@ test('services and the board by clicking: create, spread, drain, rolling update,
 
 test('the board stays readable at 30 nodes and 400 tasks (demo data)', async ({ page }) => {
   await page.goto(`${state.url.replace('/?', '/?demo=board&nodes=30&tasks=400&')}#board`);
-  await expect(page.locator('[data-testid="node-column"]:not([data-node="unplaced"])')).toHaveCount(30); // + a column of pending tasks
+  const board = page.getByTestId('board-columns');
+  await expect(board).toHaveAttribute('data-columns', '31'); // 30 nodes + a column of pending tasks
   await expect(page.getByTestId('board-totals')).toContainText('30 nodes');
+  // only the columns in or near the 1440-px window are rendered; the drained node-5 is among the first
+  const rendered = await page.getByTestId('node-column').count();
+  expect(rendered).toBeGreaterThanOrEqual(4);
+  expect(rendered).toBeLessThan(31);
   await expect(page.locator('[data-testid="node-column"].drained')).toHaveCount(1);
   await shot(page, 'demo-30x400');
+  // scrolled to the end: the last node and the pending column are there, the first ones are gone
+  await board.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect(page.locator('[data-testid="node-column"][data-node="unplaced"]')).toBeVisible();
+  await expect(page.locator('[data-testid="node-column"][data-node="node-30"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="node-column"][data-node="node-1"]')).toHaveCount(0);
+  await shot(page, 'demo-30x400-end');
+  await board.evaluate((el) => el.scrollTo({ left: 0 }));
+  await expect(page.locator('[data-testid="node-column"][data-node="node-1"]')).toBeVisible();
   await page.getByRole('button', { name: 'Collapse all' }).click();
   await expect(page.getByTestId('task-card')).toHaveCount(0);
   await shot(page, 'demo-30x400-collapsed');

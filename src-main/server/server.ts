@@ -17,7 +17,7 @@ import { log as coreLog } from '../host/runtime';
 import { checkRequest, decodePath, queryToken, upgradeToken, PROTOCOL, type GuardConfig } from './guard';
 
 export interface ServeOptions {
-  host: Host;
+  host: Pick<Host, 'dispatcher'>;
   port: number; // 0 picks a free port
   listen?: string; // default 127.0.0.1
   rendererDir: string;

@@ -1,38 +1,53 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
 import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { BoardModel, BoardNode } from '../../stores/cluster';
 import { ProgressBar } from '../../components/ProgressBar';
 import { serviceColorClass } from '../../components/format';
 import type { BoardFilters } from './types';
 import { NO_FILTERS } from './types';
-import { buildBoard } from './model';
-import { NodeColumn } from './NodeColumn';
+import { buildBoard, isUpdating } from './model';
+import { NodeColumn, type CardService } from './NodeColumn';
 
 const FLIP_LIMIT = 600; // beyond this many cards, measuring every card each change costs more than the animation is worth
+// column widths before they are measured (.node-col in cluster-styles.css: at least this, wider for long image names) and the gap between them (.board-columns)
+const COL_WIDTH = 236;
+const COL_WIDTH_COLLAPSED = 180;
+const COL_GAP = 10;
 
 /** FLIP: cards keyed by service slot glide from where they were to where they are now. */
 function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enabled: boolean): void {
-  const last = useRef(new Map<string, DOMRect>());
+  const last = useRef(new Map<string, { left: number; top: number }>());
+  const lastColumns = useRef(new Set<string>());
   useLayoutEffect(() => {
     const root = container.current;
     if (!root || !enabled) {
       last.current.clear();
+      lastColumns.current.clear();
       return;
     }
-    const next = new Map<string, DOMRect>();
+    // positions in the scrolled content, so a horizontal scroll between two changes moves nothing
+    const origin = root.getBoundingClientRect();
+    const next = new Map<string, { left: number; top: number }>();
+    const columns = new Set<string>();
+    for (const col of root.querySelectorAll<HTMLElement>('[data-testid="node-column"]')) columns.add(col.dataset.node ?? '');
     for (const el of root.querySelectorAll<HTMLElement>('[data-flip]')) {
       const key = el.dataset.flip as string;
-      const r = el.getBoundingClientRect();
+      const b = el.getBoundingClientRect();
+      const r = { left: b.left - origin.left + root.scrollLeft, top: b.top };
       next.set(key, r);
       const prev = last.current.get(key);
       if (prev && (Math.abs(prev.left - r.left) > 2 || Math.abs(prev.top - r.top) > 2) && typeof el.animate === 'function') {
         el.animate([{ transform: `translate(${prev.left - r.left}px, ${prev.top - r.top}px)` }, { transform: 'none' }], { duration: 350, easing: 'ease-out' });
       } else if (!prev && last.current.size > 0 && typeof el.animate === 'function') {
-        el.animate([{ opacity: 0, transform: 'scale(0.92)' }, { opacity: 1, transform: 'none' }], { duration: 250, easing: 'ease-out' });
+        // new on the board, not a column scrolled into the window since the last change
+        const col = el.closest<HTMLElement>('[data-testid="node-column"]')?.dataset.node ?? '';
+        if (lastColumns.current.has(col)) el.animate([{ opacity: 0, transform: 'scale(0.92)' }, { opacity: 1, transform: 'none' }], { duration: 250, easing: 'ease-out' });
       }
     }
     last.current = next;
+    lastColumns.current = columns;
   }, [dep, enabled, container]);
 }
 
@@ -57,11 +72,15 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const text = useDeferredValue(filters.text);
 
-  const view = useMemo(() => buildBoard(model, { ...filters, text }), [model, filters, text]);
+  const lastView = useRef<ReturnType<typeof buildBoard>>(undefined);
+  const view = useMemo(() => (lastView.current = buildBoard(model, { ...filters, text }, lastView.current)), [model, filters, text]);
   const services = useMemo(() => new Map(model.services.map((s) => [s.id, s])), [model.services]);
   // keyed by ids and names only, so a service's status change (progress, replicas) does not redraw every column
   const colorKey = model.services.map((s) => `${s.id}=${s.name}`).join('\n');
   const colors = useMemo(() => new Map(model.services.map((s) => [s.id, serviceColorClass(s.name)])), [colorKey]);
+  // what a card shows of its service: a replica count moving (every task change) leaves every column as it was
+  const cardKey = model.services.map((s) => `${s.id}=${s.name}=${isUpdating(s) ? 1 : 0}`).join('\n');
+  const cardServices = useMemo(() => new Map<string, CardService>(model.services.map((s) => [s.id, { name: s.name, updating: isUpdating(s) }])), [cardKey]);
 
   const onToggle = useCallback(
     (key: string) =>
@@ -101,6 +120,26 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
   }, []);
 
   const scroller = useRef<HTMLDivElement>(null);
+  // Only the columns in or near the viewport are rendered (a 200-node board would otherwise hold ~40,000
+  // elements, and every change would restyle, lay out and paint all of them): spacers keep the scroll width.
+  // A column's width follows its content (a long image name widens it), so each rendered one is measured.
+  const columns = view.columns;
+  const virtualizer = useVirtualizer({
+    horizontal: true,
+    count: columns.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (collapsed.has(columns[i].key) ? COL_WIDTH_COLLAPSED : COL_WIDTH),
+    getItemKey: (i) => columns[i].key,
+    gap: COL_GAP,
+    overscan: 2,
+    // the first commit, before the scroller is measured: assume it spans the window
+    initialRect: { width: typeof window === 'undefined' ? 1440 : window.innerWidth, height: typeof window === 'undefined' ? 900 : window.innerHeight },
+  });
+  const shownColumns = virtualizer.getVirtualItems();
+  const firstShown = shownColumns[0];
+  const lastShown = shownColumns[shownColumns.length - 1];
+  const leadPx = firstShown ? firstShown.start - COL_GAP : 0;
+  const trailPx = lastShown ? virtualizer.getTotalSize() - lastShown.end - COL_GAP : 0;
   const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
   useFlip(scroller, view, animate && !reduced && view.totals.shown <= FLIP_LIMIT);
 
@@ -206,12 +245,15 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
 
       {legend}
 
-      <div className="board-columns" ref={scroller} data-testid="board-columns">
-        {view.columns.map((c) => (
+      <div className="board-columns" ref={scroller} data-testid="board-columns" data-columns={columns.length}>
+        {leadPx > 0 && <div className="col-spacer" style={{ width: leadPx }} aria-hidden="true" />}
+        {shownColumns.map(({ index }) => ({ c: columns[index], index })).map(({ c, index }) => (
           <NodeColumn
             key={c.key}
+            index={index}
+            measureRef={virtualizer.measureElement}
             column={c}
-            services={services}
+            services={cardServices}
             colors={colors}
             collapsed={collapsed.has(c.key)}
             compact={compact}
@@ -223,6 +265,7 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
             lost={c.node ? lostNodes?.[c.node.hostname] : undefined}
           />
         ))}
+        {trailPx > 0 && <div className="col-spacer" style={{ width: trailPx }} aria-hidden="true" />}
       </div>
     </div>
   );

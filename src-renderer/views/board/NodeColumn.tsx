@@ -1,18 +1,24 @@
 // One node's column: its header (hostname, role, availability, status, resources, labels) and cards.
 // Memoized with a shallow comparison of its cards, so unchanged columns are skipped entirely.
 import { memo, useState, type ReactElement } from 'react';
-import type { BoardNode, BoardService } from '../../stores/cluster';
+import type { BoardNode } from '../../stores/cluster';
 import type { NodeColumn as Column, TaskCardInfo } from './model';
-import { isUpdating } from './model';
 import { TaskCard } from './TaskCard';
 import { NodeResources } from '../../components/stats/slots';
 import { formatMemory } from '../../components/format-memory';
 
 const gib = formatMemory;
 
+/** what a card shows of its service (a replica count moving does not redraw the columns) */
+export interface CardService {
+  name: string;
+  /** a rolling update runs: cards are tagged old / new */
+  updating: boolean;
+}
+
 export interface NodeColumnProps {
   column: Column;
-  services: Map<string, BoardService>;
+  services: Map<string, CardService>;
   /** service id -> colour class (svc-cN) */
   colors: Map<string, string>;
   collapsed: boolean;
@@ -26,6 +32,9 @@ export interface NodeColumnProps {
   onOpenTask?: (serviceId: string) => void;
   /** why the node's own engine is out of contact, while it is */
   lost?: string;
+  /** the board's window measures each rendered column (its width follows its content): index and measuring ref */
+  index?: number;
+  measureRef?: (el: HTMLElement | null) => void;
 }
 
 function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): ReactElement {
@@ -40,7 +49,7 @@ function Cards({ cards, p }: { cards: TaskCardInfo[]; p: NodeColumnProps }): Rea
             serviceName={s?.name ?? task.serviceId.slice(0, 12)}
             colorClass={p.colors.get(task.serviceId) ?? 'svc-none'}
             oldImage={oldImage}
-            updating={!!s && isUpdating(s)}
+            updating={!!s?.updating}
             compact={p.compact}
             onOpen={p.onOpenTask}
           />
@@ -107,7 +116,7 @@ function NodeColumnImpl(p: NodeColumnProps): ReactElement {
   const cls = `node-col${n?.availability === 'drain' ? ' drained' : ''}${n?.availability === 'pause' ? ' paused' : ''}${down ? ' down' : ''}${p.lost ? ' lost' : ''}${collapsed ? ' collapsed' : ''}`;
   const labels = n ? Object.entries(n.labels) : [];
   return (
-    <section className={cls} data-testid="node-column" data-node={n?.hostname ?? 'unplaced'} aria-label={n ? `node ${n.hostname}` : 'tasks not placed on a node'}>
+    <section className={cls} ref={p.measureRef} data-index={p.index} data-testid="node-column" data-node={n?.hostname ?? 'unplaced'} aria-label={n ? `node ${n.hostname}` : 'tasks not placed on a node'}>
       <header className="node-head">
         <div className="node-title">
           <button className="collapse-btn" onClick={() => p.onToggle(column.key)} aria-expanded={!collapsed} aria-label={collapsed ? 'expand' : 'collapse'}>
@@ -193,6 +202,8 @@ export const NodeColumn = memo(NodeColumnImpl, (a, b) => {
     a.onToggle === b.onToggle &&
     a.onAvailability === b.onAvailability &&
     a.lost === b.lost &&
-    a.onOpenTask === b.onOpenTask
+    a.onOpenTask === b.onOpenTask &&
+    a.index === b.index &&
+    a.measureRef === b.measureRef
   );
 });

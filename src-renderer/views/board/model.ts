@@ -37,6 +37,8 @@ export interface BoardView {
   progress: UpdateProgress[];
   stacks: string[];
   totals: { nodes: number; tasks: number; shown: number };
+  /** what card order and grouping depend on (filters, services' order and stacks): columns are reused while it holds */
+  orderKey: string;
 }
 
 const ACTIVE_DESIRED = new Set(['running', 'ready', 'accepted']);
@@ -72,20 +74,25 @@ export function isUpdating(s: BoardService): boolean {
  */
 export function visibleTasks(tasks: BoardTask[]): BoardTask[] {
   const slotKey = (t: BoardTask): string => `${t.serviceId}/${t.slot ?? t.nodeId ?? t.id}`;
-  const runningSlots = new Set<string>();
+  // only the services with a failed task the orchestrator no longer wants need their running slots known (a live
+  // model changes many times a second: the other services' tasks cost no string each)
   const newestFailed = new Map<string, BoardTask>();
+  const failedServices = new Set<string>();
   for (const t of tasks) {
-    if (t.state === 'running' && t.desiredState === 'running') runningSlots.add(slotKey(t));
-    if (FAILED.has(t.state)) {
-      const k = slotKey(t);
-      const cur = newestFailed.get(k);
-      if (!cur || cur.updatedAt < t.updatedAt) newestFailed.set(k, t);
-    }
+    if (!FAILED.has(t.state)) continue;
+    const k = slotKey(t);
+    const cur = newestFailed.get(k);
+    if (!cur || cur.updatedAt < t.updatedAt) newestFailed.set(k, t);
+    if (!ACTIVE_DESIRED.has(t.desiredState)) failedServices.add(t.serviceId);
   }
+  if (failedServices.size === 0) return tasks.filter((t) => ACTIVE_DESIRED.has(t.desiredState));
+  const runningSlots = new Set<string>();
+  for (const t of tasks) if (t.state === 'running' && t.desiredState === 'running' && failedServices.has(t.serviceId)) runningSlots.add(slotKey(t));
   return tasks.filter((t) => {
     if (ACTIVE_DESIRED.has(t.desiredState)) return true;
+    if (!FAILED.has(t.state)) return false;
     const k = slotKey(t);
-    return FAILED.has(t.state) && newestFailed.get(k) === t && !runningSlots.has(k);
+    return newestFailed.get(k) === t && !runningSlots.has(k);
   });
 }
 
@@ -110,7 +117,31 @@ function matchesText(text: string, t: BoardTask, s: BoardService | undefined, n:
     .every((w) => hay.includes(w));
 }
 
-export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView {
+/** the columns of the previous build, reused where a node's cards did not change (same task objects, same flags) */
+function sameCardSet(prev: TaskCardInfo[], next: TaskCardInfo[]): boolean {
+  if (prev.length !== next.length) return false;
+  const flags = new Map<BoardTask, boolean>();
+  for (const c of prev) flags.set(c.task, c.oldImage);
+  for (const c of next) if (flags.get(c.task) !== c.oldImage) return false;
+  return true;
+}
+
+const colorCache = new Map<string, string>();
+function cachedColor(name: string): string {
+  let c = colorCache.get(name);
+  if (c === undefined) {
+    if (colorCache.size > 5000) colorCache.clear();
+    colorCache.set(name, (c = serviceColor(name)));
+  }
+  return c;
+}
+
+/**
+ * `prev`: the last build for the same board. A column whose cards are the same task objects as before is
+ * returned as it was (not sorted again, and its memoized NodeColumn skips), so a 20-task change costs the
+ * columns it touches, not every column.
+ */
+export function buildBoard(model: BoardModel, filters: BoardFilters, prev?: BoardView): BoardView {
   const services = new Map(model.services.map((s) => [s.id, s]));
   const nodes = new Map(model.nodes.map((n) => [n.id, n]));
   const visible = visibleTasks(model.tasks);
@@ -145,6 +176,9 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
   // services ranked once by stack then name, so sorting a thousand cards compares numbers, not strings
   const legendOrder = [...model.services].sort((a, b) => (a.stack ?? '').localeCompare(b.stack ?? '') || a.name.localeCompare(b.name));
   const rank = new Map(legendOrder.map((s, i) => [s.id, i]));
+  // cards are ordered by this and grouped by stack: a column is reused only while both stay as they were
+  const orderKey = `${filters.stack}\n${filters.service}\n${filters.runningOnly}\n${filters.text}\n${legendOrder.map((s) => `${s.id}:${s.stack ?? ''}`).join(',')}`;
+  const reusable = prev && prev.orderKey === orderKey ? new Map(prev.columns.map((c) => [c.key, c])) : undefined;
   const cardOrder = (a: TaskCardInfo, b: TaskCardInfo): number =>
     (rank.get(a.task.serviceId) ?? -1) - (rank.get(b.task.serviceId) ?? -1) ||
     (a.task.slot ?? 0) - (b.task.slot ?? 0) ||
@@ -161,15 +195,22 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
     return groups;
   };
   const column = (key: string, node?: BoardNode): NodeColumn => {
-    const cards = (byNode.get(key) ?? []).sort(cardOrder);
+    const bucket = byNode.get(key) ?? [];
     const tot = totalByNode.get(key) ?? { total: 0, running: 0, failed: 0 };
+    const old = reusable?.get(key || 'unplaced');
+    if (old && old.node === node && sameCardSet(old.cards, bucket)) {
+      const c = old.counts;
+      if (c.total === tot.total && c.running === tot.running && c.failed === tot.failed) return old;
+      return { ...old, counts: { shown: old.cards.length, ...tot } };
+    }
+    const cards = bucket.sort(cardOrder);
     return { node, key: key || 'unplaced', cards, groups: group(cards), counts: { shown: cards.length, ...tot } };
   };
 
   const columns = [...model.nodes].sort(nodeOrder).map((n) => column(n.id, n));
   if (byNode.has('')) columns.push(column(''));
 
-  const legend = legendOrder.map((service) => ({ service, color: serviceColor(service.name), shown: shownPerService.get(service.id) ?? 0 }));
+  const legend = legendOrder.map((service) => ({ service, color: cachedColor(service.name), shown: shownPerService.get(service.id) ?? 0 }));
 
   const progress: UpdateProgress[] = [];
   for (const s of model.services) {
@@ -185,5 +226,5 @@ export function buildBoard(model: BoardModel, filters: BoardFilters): BoardView 
   }
 
   const stacks = [...new Set(model.services.map((s) => s.stack ?? '').filter(Boolean))].sort();
-  return { columns, legend, progress, stacks, totals: { nodes: model.nodes.length, tasks: visible.length, shown } };
+  return { columns, legend, progress, stacks, totals: { nodes: model.nodes.length, tasks: visible.length, shown }, orderKey };
 }
