@@ -9,7 +9,7 @@ import { connectMachine, drift, freshSnapshot, healthy, sleep, until, type Drill
 import { EventsChild, ServerChild } from './fault-drills-observers';
 import { FAULTS, type DrillContext, type Fault } from './fault-drills-faults';
 
-export { BUSYBOX, drift, freshSnapshot, healthy, inMachine, makeDrillSwarm, openDrillSwarm, removeDrillSwarm, type DrillSwarm, type Log } from './fault-drills-swarm';
+export { BUSYBOX, drift, freshSnapshot, healthy, makeDrillSwarm, removeDrillSwarm, type DrillSwarm, type Log } from './fault-drills-swarm';
 export { ServerChild } from './fault-drills-observers';
 export { FAULTS, type Fault } from './fault-drills-faults';
 
