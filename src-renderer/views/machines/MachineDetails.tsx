@@ -83,7 +83,7 @@ export function MachineDetails({ name }: { name: string }): ReactElement {
           </>
         )}
       </dl>
-      <MachineResize key={`${info.spec.cpus}-${info.spec.memoryMb}-${info.spec.diskGb}-${info.state}`} info={info} onDone={() => setReads((n) => n + 1)} />
+      <MachineResize info={info} onDone={() => setReads((n) => n + 1)} />
       {info.lastError && (
         <InlineError className="wide-cell">Last error: {info.lastError}</InlineError>
       )}

@@ -1,6 +1,6 @@
 // `machine set` in a machine's details: CPUs, memory and disk (machines.set). VMs change only while stopped and
 // their disk only grows; container machines change live and have no disk size (the handler's errors say so too).
-import { useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement } from 'react';
 import { api } from '../../api';
 import type { OutputOf } from '../../../src-main/api/contract';
 import { InlineError } from '../../components/InlineError';
@@ -22,6 +22,12 @@ export function MachineResize({ info, onDone }: { info: Inspect; onDone: () => v
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [said, setSaid] = useState<string[]>();
+  // a new reading of the machine (after a resize, a stop) resets the fields to what it has now
+  useEffect(() => {
+    setCpus(info.spec.cpus);
+    setMemoryMb(info.spec.memoryMb);
+    setDiskGb(info.spec.diskGb);
+  }, [info.spec.cpus, info.spec.memoryMb, info.spec.diskGb]);
   const why = blocked(info);
   const container = info.driver === 'container';
   const changed = cpus !== info.spec.cpus || memoryMb !== info.spec.memoryMb || (!container && diskGb !== info.spec.diskGb);
