@@ -228,6 +228,14 @@ test('the create wizard makes one machine with live steps; stop, start, new cert
   // details: inspect shows the size and the certificates
   await row.getByRole('button', { name: solo, exact: true }).click();
   await expect(page.getByTestId('machine-details')).toContainText('1 CPU · 1024 MB · 20 GB disk');
+  // resize by its fields (machines.set): a container machine changes at once (the engine's update), and has no disk size
+  const resize = page.getByTestId('machine-resize');
+  await expect(resize.getByTestId('resize-disk')).toBeDisabled();
+  await resize.getByTestId('resize-memory').fill('1536');
+  await resize.getByTestId('resize-apply').click();
+  await expect(resize.getByRole('status')).toContainText('memory 1024 MB -> 1536 MB (applied live)', { timeout: 60_000 });
+  await expect(page.getByTestId('machine-details')).toContainText('1 CPU · 1536 MB · 20 GB disk');
+  expect(execFileSync('docker', ['inspect', '--format', '{{.HostConfig.Memory}}', containerName(solo)], { encoding: 'utf8' }).trim()).toBe(String(1536 * 2 ** 20));
   await shot(page, '12-machine-details');
   await row.getByRole('button', { name: solo, exact: true }).click();
 

@@ -21,13 +21,6 @@ export { formatDiagnostic } from '../core/stacks/loader';
 // `--env-file` is read by the CLI (the window sends the values it holds), with the loader's own .env parser.
 export { parseEnvFile } from '../core/stacks/normalize';
 
-// Machines: the docker-machine command set. The verbs the window has too (create, provision, power, rm, inspect,
-// env, drivers, import, one-click swarm) call the same core functions as the machines handlers; ssh, scp, upgrade,
-// status, config, active, ip/url/version and `swarm rm NAME` have no contract method yet.
-// TODO(issue 20): move the machine verbs onto the machines.* handlers, adding what the contract lacks.
-export { MachineStore } from '../core/machines/store';
-export * as machineCommands from '../core/machines/commands';
-export { defaultDriverName, driverPrerequisites, getDriver, listDrivers } from '../core/machines/drivers/index';
-export { detectShell, renderEnv, renderUnset, SHELLS, type Shell } from '../core/machines/env';
-export type { MachineEvent } from '../core/machines/types';
-export { machineTarget } from './handlers/machines';
+// Machines: every verb goes through the machines handlers (host/local.ts). Only the drivers' option tables are read
+// here: commander makes `machine create`'s flags (`--qemu-accel`, `--hyperv-virtual-switch`, ...) before any call.
+export { driverOptionTable } from './handlers/machines';

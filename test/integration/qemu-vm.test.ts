@@ -2,7 +2,8 @@
 // SSH key, SSH through the forwarded port, `docker version` inside, the private network address from the
 // seed (all applied by the image's real cloud-init), ACPI power-down through QMP, start of the stopped VM,
 // restart, stop's fallbacks (QMP quit when the guest ignores ACPI, SIGKILL when QEMU does not answer),
-// kill, state from QMP and the pid file after each, and remove leaving nothing behind. One VM throughout.
+// kill, state from QMP and the pid file after each, and remove leaving nothing behind; `machine set` on the stopped
+// VM (qemu-img resize of the overlay, the memory in its config) as the guest sees it after the next start. One VM throughout.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -177,6 +178,17 @@ describe('qemu driver with the Debian test image', () => {
     expect(fs.existsSync(data.vm.pidFile)).toBe(false);
   }, 120_000);
 
+  it('resizes the stopped VM (machine set): the overlay grown with qemu-img, the memory in its config', async () => {
+    if (!data) throw new Error('no VM');
+    // one vCPU stays (see create: two stall under software emulation here); -smp N from the config is unit-tested
+    const r = await driver.resize!(data as unknown as Record<string, unknown>, { memoryMb: 1536, diskGb: 8, current: { cpus: 1, memoryMb: 1024, diskGb: 6 } }, ctx);
+    data = r.data as unknown as QemuDriverData;
+    expect(data.vm).toMatchObject({ cpus: 1, memoryMb: 1536 });
+    const info = JSON.parse((await run(data.qemuImg, ['info', '--output=json', '-U', data.vm.overlay])).stdout) as { 'virtual-size': number };
+    expect(info['virtual-size']).toBe(8 * 2 ** 30);
+    expect(r.notes.join('\n')).toContain('the disk of qvm1 is 8GB');
+  }, 120_000);
+
   it('starts the stopped VM again (state, QMP and pid file right after)', async () => {
     if (!data) throw new Error('no VM');
     const t = Date.now();
@@ -198,6 +210,14 @@ describe('qemu driver with the Debian test image', () => {
     expect(before !== undefined && isAlive(before)).toBe(false);
     expect((await ssh('hostname')).stdout.trim()).toBe('qvm1');
   }, 600_000);
+
+  it('the guest sees the resize (machine set, above) after those starts: the new memory, the grown disk', async () => {
+    const seen = await ssh("blockdev --getsize64 /dev/vda; grep MemTotal /proc/meminfo | tr -s ' ' | cut -d' ' -f2; nproc");
+    const [disk, memKb, cpus] = seen.stdout.trim().split('\n').map(Number);
+    expect(disk).toBe(8 * 2 ** 30);
+    expect(memKb).toBeGreaterThan(1100 * 1024); // 1536 MB less what the kernel keeps; it was 1024 MB before
+    expect(cpus).toBe(1);
+  }, 120_000);
 
   it('stop quits QEMU through QMP when the guest ignores the ACPI power button', async () => {
     if (!data) throw new Error('no VM');

@@ -100,8 +100,34 @@ export const SwarmCreateInput = z
   })
   .strict();
 
-const Shell = z.enum(['bash', 'fish', 'powershell', 'cmd']);
+export const Shell = z.enum(['bash', 'fish', 'powershell', 'cmd']);
+export type Shell = z.infer<typeof Shell>;
 const Ok = z.object({ name: z.string(), state: MachineState });
+
+/** what `--machine NAME` reaches: the machine's TLS engine with the store's client certificate (paths only) */
+const EngineTarget = z.object({ name: z.string(), host: z.string(), port: z.number().int(), tls: z.object({ ca: z.string(), cert: z.string(), key: z.string() }) });
+
+/** `machine ssh NAME CMD`: output chunks as they come, then the command's exit code */
+export const SshEvent = z.object({ stdout: z.string().optional(), exitCode: z.number().int().optional() });
+
+/** sizes as `machine set` takes them: a whole number of MB (memory) or GB (disk) */
+export const MachineResize = z
+  .object({
+    name: Name,
+    cpus: z.number().int().min(1).max(256).optional(),
+    memoryMb: z.number().int().min(64).max(1 << 22).optional(),
+    diskGb: z.number().int().min(1).max(1 << 16).optional(),
+  })
+  .strict();
+export const MachineResizeResult = z.object({
+  name: z.string(),
+  /** the size the machine has now */
+  spec: z.object({ cpus: z.number(), memoryMb: z.number(), diskGb: z.number() }),
+  /** what was changed, one line each (e.g. "memory 1024 MB -> 2048 MB (applied live)") */
+  changes: z.array(z.string()),
+  /** what the user should know: e.g. the guest grows its file system at the next boot */
+  notes: z.array(z.string()),
+});
 
 export const machinesContract = {
   'machines.ls': request('every machine with its state, URL, swarm role and Docker version (queried in parallel)', z.object({ timeoutMs: z.number().int().min(100).max(120_000).default(10_000) }).strict(), z.array(MachineSummary)),
@@ -118,5 +144,21 @@ export const machinesContract = {
   'machines.env': request('the DOCKER_* variables for a machine, and the shell text for them', MachineRef.extend({ shell: Shell.default('bash'), unset: z.boolean().default(false) }), z.object({ vars: z.record(z.string(), z.string()), text: z.string() })),
   'machines.log': request('the raw provisioning log of a machine', MachineRef, z.object({ log: z.string() })),
   'machines.drivers': request('the drivers: name, options, prerequisites', z.object({}).strict(), z.array(DriverInfo)),
-  'machines.import': request('import docker-machine machines (read-only) from ~/.docker/machine or a given store', z.object({ from: z.string().optional(), names: z.array(Name).default([]) }).strict(), z.array(z.object({ name: z.string(), imported: z.boolean(), reason: z.string().optional(), url: z.string().optional(), reachable: z.boolean().optional(), dockerVersion: z.string().optional() }))),
+  'machines.status': request('the machine\'s state (its driver asked, the store\'s error on top)', MachineRef, Ok),
+  'machines.value': request('one fact of a machine: ip (its address), url (its engine; it must be running), version (its engine\'s Docker version)', MachineRef.extend({ what: z.enum(['ip', 'url', 'version']) }), z.object({ value: z.string() })),
+  'machines.config': request('the docker CLI flags that reach a machine\'s engine (TLS file paths and -H)', MachineRef, z.object({ flags: z.array(z.string()) })),
+  'machines.active': request('the machine this process\'s DOCKER_HOST points at, if any', z.object({}).strict(), z.object({ name: z.string().nullable() })),
+  'machines.engineTarget': request(
+    'the TLS engine of a machine (address, port, client certificate paths), by name; or by the swarm node it is (its address, else its name as the hostname), null when no machine is that node',
+    z.union([MachineRef, z.object({ node: z.object({ addr: z.string(), hostname: z.string() }).strict() }).strict()]),
+    EngineTarget.nullable(),
+  ),
+  'machines.ssh': stream('run one command on a running machine over SSH: stdout as it comes, the last event has the exit code', MachineRef.extend({ command: z.string().min(1) }), SshEvent),
+  'machines.sshArgv': request('argv for the system ssh client into a running machine (its key, Flotilla\'s known_hosts, the host key pinned first)', MachineRef, z.object({ argv: z.array(z.string()) })),
+  'machines.scp': request('copy files between this computer and a machine (MACHINE:PATH on one side)', z.object({ from: z.string().min(1), to: z.string().min(1), recursive: z.boolean().default(false) }).strict(), z.object({ machine: z.string() })),
+  'machines.upgrade': stream('upgrade Docker on a machine to the newest package of its OS', MachineRef, MachineEvent),
+  'machines.set': request('resize a machine: CPUs, memory (MB), disk (GB; grow only). VMs only while stopped; container machines live', MachineResize, MachineResizeResult),
+  'machines.swarmMembers': request('the machines of a one-click swarm NAME (NAME-mN, NAME-wN)', MachineRef, z.object({ members: z.array(z.string()) })),
+  'machines.swarmRm': request('remove a one-click swarm: every machine NAME-mN / NAME-wN and all they made', MachineRef, z.object({ removed: z.array(z.string()), warnings: z.array(z.string()) })),
+  'machines.import': request('import docker-machine machines (read-only) from ~/.docker/machine or a given store', z.object({ from: z.string().optional(), names: z.array(Name).default([]) }).strict(), z.array(z.object({ name: z.string(), imported: z.boolean(), reason: z.string().optional(), url: z.string().optional(), reachable: z.boolean().optional(), dockerVersion: z.string().optional(), context: z.string().optional() }))),
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectShell, renderEnv, renderUnset } from './env';
+import { renderEnv, renderUnset } from './env';
 
 const v = { DOCKER_TLS_VERIFY: '1', DOCKER_HOST: 'tcp://10.0.0.5:2376', DOCKER_CERT_PATH: '/home/u/my "certs"/m1', DOCKER_MACHINE_NAME: 'm1' };
 
@@ -26,11 +26,5 @@ describe('machine env', () => {
   it('bash -u unsets all four', () => {
     const out = renderUnset('bash');
     for (const k of ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME']) expect(out).toContain(`unset ${k}`);
-  });
-  it('detects the shell', () => {
-    expect(detectShell({ SHELL: '/usr/bin/fish' }, 'linux')).toBe('fish');
-    expect(detectShell({ SHELL: '/bin/bash' }, 'linux')).toBe('bash');
-    expect(detectShell({ PSModulePath: 'x' }, 'win32')).toBe('powershell');
-    expect(detectShell({}, 'win32')).toBe('cmd');
   });
 });

@@ -1,6 +1,5 @@
 // `machine env`: the shell lines that point the docker CLI at a machine (or unset them with -u).
-export type Shell = 'bash' | 'fish' | 'powershell' | 'cmd';
-export const SHELLS: Shell[] = ['bash', 'fish', 'powershell', 'cmd'];
+import type { Shell } from '../../api/domains/machines';
 
 export interface EnvValues {
   DOCKER_TLS_VERIFY: string;
@@ -10,13 +9,6 @@ export interface EnvValues {
 }
 
 const KEYS: Array<keyof EnvValues> = ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_MACHINE_NAME'];
-
-export function detectShell(env: NodeJS.ProcessEnv = process.env, platform = process.platform): Shell {
-  const sh = env.SHELL ?? '';
-  if (sh.endsWith('fish')) return 'fish';
-  if (platform === 'win32') return env.PSModulePath ? 'powershell' : 'cmd';
-  return 'bash';
-}
 
 function quoteBash(v: string): string {
   return `"${v.replace(/(["\\$`])/g, '\\$1')}"`;

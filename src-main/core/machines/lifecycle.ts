@@ -77,7 +77,7 @@ function stopIfCancelled(signal: AbortSignal, name: string): void {
   if (signal.aborted) throw new FlotillaError('CANCELLED', `the create of ${name} was cancelled`);
 }
 
-async function ctxFor(store: MachineStore, cfg: MachineConfig, sink: EventSink, signal: AbortSignal, leaseOp?: BusyLease['op']): Promise<OpContext> {
+export async function ctxFor(store: MachineStore, cfg: MachineConfig, sink: EventSink, signal: AbortSignal, leaseOp?: BusyLease['op']): Promise<OpContext> {
   const t = cfg.endpoint ? sshTargetOf(store, cfg) : { privateKeyPath: path.join(store.machineDir(cfg.name), cfg.sshKey) };
   return opContext(store, cfg.name, readPublicKey(t.privateKeyPath), t.privateKeyPath, sink, signal, leaseOp);
 }
@@ -283,20 +283,43 @@ export async function removeMachine(store: MachineStore, name: string, sink: Eve
   return { removed: name, warnings };
 }
 
-async function afterPowerOn(store: MachineStore, name: string, ep: HostEndpoint, ctx: OpContext, signal: AbortSignal): Promise<MachineConfig> {
+async function afterPowerOn(store: MachineStore, name: string, ep: HostEndpoint, ctx: OpContext, sink: EventSink, signal: AbortSignal): Promise<MachineConfig> {
   const before = await store.load(name);
-  const moved = before.endpoint && before.endpoint.docker.host !== ep.docker.host;
+  if (before.endpoint && before.endpoint.docker.host !== ep.docker.host) return followMove(store, name, before.endpoint, ep, ctx, sink, signal);
   const cfg = await store.update(name, (c) => (c.endpoint = ep));
-  if (moved) {
-    ctx.log(`the address changed from ${before.endpoint?.docker.host} to ${ep.docker.host}: new certificates`);
-    await forgetHost(store.knownHostsFile, before.endpoint!.ssh.host, before.endpoint!.ssh.port).catch(() => undefined);
-    return provisionMachine(store, name, () => undefined, signal);
-  }
   if (cfg.state === 'ready') {
     ctx.step('waiting for Docker', `tcp://${ep.docker.host}:${ep.docker.port}`);
     await waitForTls({ ...ep.docker, ...tlsFilesOf(store, cfg) }, 90_000 * slowFactorOf(cfg.driver, cfg.driverData), signal);
   }
   return cfg;
+}
+
+/** A host that came back at another address: a new server certificate for it, the docker context updated, and said so. */
+async function followMove(store: MachineStore, name: string, before: HostEndpoint, ep: HostEndpoint, ctx: OpContext, sink: EventSink, signal: AbortSignal): Promise<MachineConfig> {
+  await store.update(name, (c) => (c.endpoint = ep));
+  ctx.step('address changed', `${before.docker.host} -> ${ep.docker.host}: a new server certificate for it, and the docker context ${name} updated`);
+  await forgetHost(store.knownHostsFile, before.ssh.host, before.ssh.port).catch(() => undefined);
+  const cfg = await provisionMachine(store, name, sink, signal);
+  ctx.step('address followed', `${name} is now at tcp://${ep.docker.host}:${ep.docker.port}, with a new server certificate for ${ep.docker.host}; docker context ${name} updated`);
+  return cfg;
+}
+
+/**
+ * The next contact with a machine (its engine for --machine, env, ssh, inspect...): a running host that moved since
+ * Flotilla last saw it (a container started by hand, a new DHCP lease) is followed there (see followMove). Drivers
+ * that cannot tell where their host is without starting it (no `address`) are followed at Flotilla's own starts.
+ */
+export async function followAddress(store: MachineStore, name: string, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
+  const cfg = await store.load(name);
+  if (cfg.state !== 'ready' || !cfg.endpoint || cfg.imported) return cfg;
+  const now = await getDriver(cfg.driver).address?.(cfg.driverData).catch(() => undefined);
+  if (!now || now.docker.host === cfg.endpoint.docker.host) return cfg;
+  const ctx = await ctxFor(store, cfg, sink, signal);
+  try {
+    return await followMove(store, name, cfg.endpoint, now, ctx, sink, signal);
+  } finally {
+    await ctx.flush();
+  }
 }
 
 export type PowerVerb = 'start' | 'stop' | 'restart' | 'kill';
@@ -309,12 +332,12 @@ export async function powerMachine(store: MachineStore, name: string, verb: Powe
   try {
     switch (verb) {
       case 'start':
-        return await afterPowerOn(store, name, await driver.start(cfg.driverData, ctx), ctx, signal);
+        return await afterPowerOn(store, name, await driver.start(cfg.driverData, ctx), ctx, sink, signal);
       case 'restart':
         if (cfg.driver === 'generic') {
           await withSsh(sshTargetOf(store, cfg), (s) => s.exec(`${cfg.endpoint!.ssh.user === 'root' ? '' : 'sudo '}shutdown -r now`, { timeoutMs: 10_000 }).catch(() => undefined));
         }
-        return await afterPowerOn(store, name, await driver.restart(cfg.driverData, ctx), ctx, signal);
+        return await afterPowerOn(store, name, await driver.restart(cfg.driverData, ctx), ctx, sink, signal);
       case 'stop':
         await driver.stop(cfg.driverData, ctx);
         return cfg;

@@ -40,7 +40,7 @@ export function parseScpArg(arg: string): ScpArg {
   return { path: arg };
 }
 
-export async function machineScp(store: MachineStore, from: string, to: string, opts: { recursive?: boolean } = {}): Promise<void> {
+export async function machineScp(store: MachineStore, from: string, to: string, opts: { recursive?: boolean } = {}): Promise<string> {
   const a = parseScpArg(from);
   const b = parseScpArg(to);
   if (a.machine && b.machine) throw new FlotillaError('BAD_INPUT', 'copy between two machines is not supported: copy to this computer first');
@@ -52,4 +52,5 @@ export async function machineScp(store: MachineStore, from: string, to: string, 
     if (a.machine) await download(s, a.path, b.path, Boolean(opts.recursive));
     else await upload(s, a.path, b.path, Boolean(opts.recursive));
   });
+  return name;
 }

@@ -83,7 +83,7 @@ export function CreateMachineDialog({ onClose }: { onClose(): void }): ReactElem
               <input className="input" type="number" min={1} value={diskGb} disabled={swarm} onChange={(e) => setDiskGb(Math.max(1, Number(e.target.value) || 20))} />
             </label>
           </div>
-          {driver === 'container' && !swarm && <p className="muted small">The container driver shares this computer's CPUs and memory; the sizes are recorded but not enforced.</p>}
+          {driver === 'container' && !swarm && <p className="muted small">The container driver applies the CPUs and memory as the container's limits (change them later in its details); its disk is this computer's.</p>}
           {chosen && chosen.options.length > 0 && (
             <details className="driver-opts" open={driver === 'generic'}>
               <summary>{driver} driver options</summary>

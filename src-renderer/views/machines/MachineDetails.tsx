@@ -1,8 +1,9 @@
-// A machine's details (machines.inspect): address, SSH, size, OS, certificates, last error, and its log.
+// A machine's details (machines.inspect): address, SSH, size (and resizing it), OS, certificates, last error, and its log.
 import { useEffect, useState, type ReactElement } from 'react';
 import { api } from '../../api';
 import type { OutputOf } from '../../../src-main/api/contract';
 import { InlineError } from '../../components/InlineError';
+import { MachineResize } from './MachineResize';
 
 type Inspect = OutputOf<'machines.inspect'>;
 
@@ -16,6 +17,7 @@ export function MachineDetails({ name }: { name: string }): ReactElement {
   const [info, setInfo] = useState<Inspect>();
   const [error, setError] = useState<string>();
   const [log, setLog] = useState<string>();
+  const [reads, setReads] = useState(0);
   useEffect(() => {
     let live = true;
     api.invoke('machines.inspect', { name }).then(
@@ -25,7 +27,7 @@ export function MachineDetails({ name }: { name: string }): ReactElement {
     return () => {
       live = false;
     };
-  }, [name]);
+  }, [name, reads]);
   const loadLog = (): void => {
     if (log !== undefined) return setLog(undefined);
     api.invoke('machines.log', { name }).then(
@@ -81,6 +83,7 @@ export function MachineDetails({ name }: { name: string }): ReactElement {
           </>
         )}
       </dl>
+      <MachineResize info={info} onDone={() => setReads((n) => n + 1)} />
       {info.lastError && (
         <InlineError className="wide-cell">Last error: {info.lastError}</InlineError>
       )}

@@ -6,7 +6,7 @@ import { FlotillaError } from '../../../api/errors';
 import { ensureNodeImage, NODE_IMAGES } from '../../lab/image';
 import { publicKeyLines } from '../../known-hosts';
 import { containerExec, localEngine } from './local-engine';
-import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from './types';
+import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck, ResizeChange, ResizeOutcome } from './types';
 
 export const MACHINES_NETWORK = 'flotilla-machines';
 const LABEL = 'io.flotilla.machine';
@@ -15,12 +15,14 @@ interface ContainerData {
   container: string;
   volume: string;
   network: string;
+  /** the address the machine keeps across stop and start */
+  ip?: string;
 }
 
 function dataOf(d: DriverData): ContainerData {
   const container = typeof d.container === 'string' ? d.container : '';
   if (!container) throw new FlotillaError('INTERNAL', 'machine has no container recorded in its config.json');
-  return { container, volume: String(d.volume ?? ''), network: String(d.network ?? MACHINES_NETWORK) };
+  return { container, volume: String(d.volume ?? ''), network: String(d.network ?? MACHINES_NETWORK), ...(typeof d.ip === 'string' ? { ip: d.ip } : {}) };
 }
 
 export function containerName(machine: string): string {
@@ -46,20 +48,56 @@ function ensureNetwork(docker: Docker, name: string, subnet: string | undefined,
 }
 
 async function ensureNetworkNow(docker: Docker, name: string, subnet: string | undefined, ctx: DriverContext): Promise<void> {
-  const same = (await docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
-  if (same.length) return;
-  ctx.log(`creating network ${name}${subnet ? ` (${subnet})` : ''}`);
+  for (let attempt = 1; ; attempt++) {
+    const same = (await docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
+    if (same.length) return;
+    ctx.log(`creating network ${name}${subnet ? ` (${subnet})` : ''}`);
+    try {
+      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { 'io.flotilla.owner': 'machines' }, IPAM: { Driver: 'default', Config: [subnet ? { Subnet: subnet } : await freeSubnet(docker, name)] } });
+      return;
+    } catch (e) {
+      // another process won the race (same name), or took the free subnet between the probe and this create
+      if (/already exists/i.test((e as Error).message)) return;
+      if (subnet || attempt >= 3 || !/overlap/i.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+/**
+ * A machine keeps its address across stop and start only on a network whose subnet was given (the engine refuses a
+ * fixed address elsewhere): without --container-subnet, the engine picks a free one for a probe network, which is
+ * then given explicitly.
+ */
+async function freeSubnet(docker: Docker, name: string): Promise<{ Subnet: string; Gateway?: string }> {
+  const probe = await docker.createNetwork({ Name: `${name}-probe-${process.pid}`, Driver: 'bridge', Labels: { 'io.flotilla.owner': 'machines' } });
   try {
-    await docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      CheckDuplicate: true,
-      Labels: { 'io.flotilla.owner': 'machines' },
-      ...(subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] } } : {}),
-    });
+    const chosen = ((await probe.inspect()) as { IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> } }).IPAM?.Config?.[0];
+    if (!chosen?.Subnet) throw new FlotillaError('ENGINE', `the engine gave network ${name} no subnet: give one with --container-subnet`);
+    return { Subnet: chosen.Subnet, ...(chosen.Gateway ? { Gateway: chosen.Gateway } : {}) };
+  } finally {
+    await probe.remove();
+  }
+}
+
+/**
+ * Keeps a stopped machine's address for its next start: the engine gives a container a free address at each start
+ * unless its endpoint names one. An address someone set by hand is kept as it is (the core then follows the move);
+ * where the engine refuses (a network without a given subnet, made by an older Flotilla; the address taken
+ * meanwhile), the machine gets a free one and the core makes new certificates for it.
+ */
+async function pinAddress(docker: Docker, d: ContainerData, ctx: DriverContext): Promise<void> {
+  if (!d.ip) return;
+  const info = await docker.getContainer(d.container).inspect();
+  const ep = info.NetworkSettings.Networks?.[d.network] as { IPAMConfig?: { IPv4Address?: string } | null } | undefined;
+  if (!ep || ep.IPAMConfig?.IPv4Address) return;
+  const net = docker.getNetwork(d.network);
+  await net.disconnect({ Container: d.container, Force: true });
+  try {
+    await net.connect({ Container: d.container, EndpointConfig: { IPAMConfig: { IPv4Address: d.ip } } });
+    ctx.log(`${d.container} keeps its address ${d.ip} on ${d.network}`);
   } catch (e) {
-    // another process won the race
-    if (!/already exists/i.test((e as Error).message)) throw e;
+    ctx.log(`${d.container} cannot keep its address ${d.ip} (${(e as Error).message}): it gets a free one`);
+    await net.connect({ Container: d.container });
   }
 }
 
@@ -231,7 +269,7 @@ export const containerDriver: MachineDriver = {
       await installKey(docker, c.id, ctx.sshPublicKey);
       ctx.step('reading the SSH host keys', 'through the local engine');
       const hostKeys = await readHostKeys(docker, c.id, ctx);
-      return { endpoint: endpointFor(ip), data: { container: name, volume, network }, hostKeys };
+      return { endpoint: endpointFor(ip), data: { container: name, volume, network, ip }, hostKeys };
     } catch (e) {
       if (made) {
         await docker.getContainer(name).remove({ force: true, v: true }).catch(() => undefined);
@@ -252,6 +290,7 @@ export const containerDriver: MachineDriver = {
       if (st.State.Paused) await c.unpause();
       else if (!st.State.Running) {
         try {
+          await pinAddress(docker, d, ctx);
           await c.start();
         } catch (e) {
           if (!isNetworkGone(e)) throw e;
@@ -279,12 +318,18 @@ export const containerDriver: MachineDriver = {
     });
   },
   async restart(data: DriverData, ctx: DriverContext) {
+    dataOf(data);
+    // a stop and a start (not the engine's restart): the address is pinned in between
+    await containerDriver.stop(data, ctx);
+    return containerDriver.start(data, ctx);
+  },
+  /** where the machine is now, when it runs: the core compares it with the recorded address (the next contact) */
+  async address(data: DriverData): Promise<HostEndpoint | undefined> {
     const d = dataOf(data);
     return withLocal(async (docker) => {
-      await docker.getContainer(d.container).restart({ t: 30 });
-      const ip = await ipOf(docker, d.container, d.network);
-      ctx.log(`container ${d.container} restarted at ${ip}`);
-      return endpointFor(ip);
+      const info = await docker.getContainer(d.container).inspect();
+      const ip = info.NetworkSettings.Networks?.[d.network]?.IPAddress;
+      return info.State.Running && ip ? endpointFor(ip) : undefined;
     });
   },
   async kill(data: DriverData, ctx: DriverContext) {
@@ -318,6 +363,31 @@ export const containerDriver: MachineDriver = {
       );
       for (const n of networks) await dropNetworkIfEmpty(docker, n);
     });
+  },
+  resizeLive: true,
+  /** `docker update --cpus/--memory` on the machine's container: it takes effect at once, no restart */
+  async resize(data: DriverData, change: ResizeChange, ctx: DriverContext): Promise<ResizeOutcome> {
+    const d = dataOf(data);
+    if (change.diskGb !== undefined) {
+      throw new FlotillaError(
+        'UNSUPPORTED',
+        `a container machine has no disk size to change: its Docker data is the volume ${d.volume || `${d.container}-docker`} on this computer's engine, which grows as it needs up to the free space of that engine's disk; leave out --disk (it applies to qemu, virtualbox and hyperv VMs)`,
+      );
+    }
+    const update: { NanoCpus?: number; Memory?: number; MemorySwap?: number } = {};
+    if (change.cpus !== undefined) update.NanoCpus = change.cpus * 1e9;
+    // as at create (Memory alone): swap up to the same amount again, which the engine needs raised with the memory
+    if (change.memoryMb !== undefined) Object.assign(update, { Memory: change.memoryMb * 1024 * 1024, MemorySwap: 2 * change.memoryMb * 1024 * 1024 });
+    await withLocal(async (docker) => {
+      try {
+        await docker.getContainer(d.container).update(update);
+      } catch (e) {
+        const msg = String((e as { json?: { message?: string } }).json?.message ?? (e as Error).message);
+        throw new FlotillaError('BAD_INPUT', `the engine refused the new size of ${d.container}: ${msg}`);
+      }
+    });
+    ctx.log(`docker update ${d.container}: ${JSON.stringify(update)}`);
+    return { notes: [] };
   },
   async state(data: DriverData): Promise<MachineState> {
     const d = dataOf(data);

@@ -75,6 +75,21 @@ export interface CreatedHost {
   hostKeys?: string[];
 }
 
+/** What `machine set` changes: only the sizes that differ from the machine's `current` ones are given. */
+export interface ResizeChange {
+  cpus?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  current: { cpus: number; memoryMb: number; diskGb: number };
+}
+
+export interface ResizeOutcome {
+  /** the driver data to keep from now on (a VM's CPU and memory live in it), when it changed */
+  data?: DriverData;
+  /** what the user should know, e.g. when the guest's file system grows */
+  notes: string[];
+}
+
 export interface MachineDriver {
   readonly name: string;
   readonly description: string;
@@ -95,4 +110,16 @@ export interface MachineDriver {
    * qemu returns more than 1 for a VM under tcg software emulation.
    */
   slowFactor?(data: DriverData): number;
+  /**
+   * `machine set`: new CPUs, memory or disk (grow only; the core refuses a smaller disk). `live` drivers apply it to
+   * a running host (container machines: the engine's update); the others (VMs) are called only while stopped.
+   * Drivers without it cannot resize (generic: a host Flotilla did not make).
+   */
+  resize?(data: DriverData, change: ResizeChange, ctx: DriverContext): Promise<ResizeOutcome>;
+  readonly resizeLive?: boolean;
+  /**
+   * Where a running host is now (undefined when it does not run), for drivers that can tell without Flotilla starting
+   * it: the core compares it with the recorded address at its next contact and follows a move (new certificate).
+   */
+  address?(data: DriverData): Promise<HostEndpoint | undefined>;
 }

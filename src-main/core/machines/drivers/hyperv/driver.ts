@@ -7,7 +7,7 @@ import path from 'node:path';
 import { FlotillaError } from '../../../../api/errors.js';
 import { flotillaHome } from '../../../paths.js';
 import { vmLifecycle } from '../lifecycle.js';
-import type { DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types.js';
+import type { ResizeChange, ResizeOutcome, DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types.js';
 import { execFileRunner, sleep as realSleep, type Runner, type RunResult } from '../../boot/runner.js';
 import { buildSeedIso } from '../../boot/cloudinit.js';
 import { b2dUserdataTar } from '../../boot/b2d.js';
@@ -431,6 +431,17 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
 
     async state(raw: DriverData) {
       return state(readData(raw).vm);
+    },
+
+    /** `machine set`, only while stopped (the core checks). boot2docker never grows its data partition: refused. */
+    async resize(raw: DriverData, change: ResizeChange, ctx: DriverContext): Promise<ResizeOutcome> {
+      const { vm, bootImage } = readData(raw);
+      if (change.diskGb !== undefined && bootImage !== 'cloud') throw new FlotillaError('UNSUPPORTED', `${vm} runs boot2docker, which never grows its data partition: leave out --disk, or make a new machine with a bigger --disk`);
+      if (change.cpus !== undefined) await must(`Hyper-V\\Set-VMProcessor -VMName ${psq(vm)} -Count ${change.cpus}`, 'setting the CPUs (Set-VMProcessor)');
+      if (change.memoryMb !== undefined) await must(`Hyper-V\\Set-VMMemory -VMName ${psq(vm)} -StartupBytes ${change.memoryMb}MB`, 'setting the memory (Set-VMMemory)');
+      if (change.diskGb === undefined) return { notes: [] };
+      await must(`Hyper-V\\Resize-VHD -Path ${psq(path.join(ctx.machineDir, 'disk.vhdx'))} -SizeBytes ${change.diskGb * 1024}MB`, 'growing the disk (Resize-VHD)');
+      return { notes: [`the disk of ${vm} is ${change.diskGb} GB; the guest grows its root file system to it at the next start (cloud-init growpart)`] };
     },
   };
 }

@@ -10,7 +10,8 @@ import { flotillaHome } from '../../../paths';
 import { execFileRunner, sleep, type Runner } from '../../boot/runner';
 import { findCloudKernel, qemuImageCacheDir } from '../../images/test-image';
 import { generateReadableKeyPair } from '../../../sshkeys';
-import type { CreatedHost, DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types';
+import type { CreatedHost, DriverContext, DriverData, DriverOption, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck, ResizeChange, ResizeOutcome } from '../types';
+import { resizeQemu } from './resize';
 import { availableAccels, chooseAccel, parseAccelRequest, probeBoot, type AccelChoice, type ProbeMedia, type ProbeResult } from './accel';
 import { overlayArgs, qemuArgs, type Accel, type BootMedia, type QemuVmConfig } from './args';
 import { asData, qmpSocketPath, str, vmDirOf, type QemuDriverData } from './data';
@@ -345,6 +346,10 @@ export class QemuDriver implements MachineDriver {
     }
     if (await this.waitExit(pid, 10_000)) return this.cleanRuntime(d);
     return this.kill(data, ctx);
+  }
+
+  resize(data: DriverData, change: ResizeChange, ctx: DriverContext): Promise<ResizeOutcome> {
+    return resizeQemu(this.runner, data, change, ctx); // only while stopped (the core checks): see resize.ts
   }
 
   async restart(data: DriverData, ctx: DriverContext): Promise<HostEndpoint> {

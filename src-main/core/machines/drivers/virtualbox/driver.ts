@@ -6,7 +6,8 @@ import path from 'node:path';
 import { FlotillaError } from '../../../../api/errors.js';
 import { flotillaHome } from '../../../paths.js';
 import { vmLifecycle } from '../lifecycle.js';
-import type { DriverContext, DriverData, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck } from '../types.js';
+import type { DriverContext, DriverData, HostEndpoint, MachineDriver, MachineSpec, MachineState, PrerequisiteCheck, ResizeChange, ResizeOutcome } from '../types.js';
+import { resizeVBox } from './resize.js';
 import { execFileRunner, sleep as realSleep, type Runner } from '../../boot/runner.js';
 import { buildSeedIso } from '../../boot/cloudinit.js';
 import { writeB2dRawDisk } from '../../boot/b2d.js';
@@ -394,6 +395,11 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
         if (await exists(disk)) await v.raw(['closemedium', 'disk', disk, '--delete']);
       }
       // the host-only adapter is shared by every Flotilla VM on that network: it stays
+    },
+
+    /** `machine set`, only while stopped (the core checks): see resize.ts */
+    async resize(raw: DriverData, change: ResizeChange, ctx: DriverContext): Promise<ResizeOutcome> {
+      return resizeVBox((await vbm()).vbm, readData(raw), change, ctx);
     },
 
     async state(raw: DriverData): Promise<MachineState> {

@@ -276,3 +276,30 @@ describe('options and prerequisites', () => {
     expect(pre[1]!.detail).toBe('VirtualBox 7.1.8r168469');
   });
 });
+
+describe('machine set (resize, the VM stopped): exact command lines', () => {
+  const change = (c: { cpus?: number; memoryMb?: number; diskGb?: number }) => ({ ...c, current: { cpus: 2, memoryMb: 2048, diskGb: 20 } });
+  const data = (bootImage: 'cloud' | 'boot2docker') => ({ vm: 'fl1', hostOnlyCidr: '192.168.59.1/24', bootImage });
+  it('modifyvm for CPUs and memory in one line, then modifymedium --resize for the cloud image\'s VDI (MB)', async () => {
+    const p = vbox({ existing: true });
+    const d = createVirtualBoxDriver(stand.deps(p));
+    const r = await d.resize!(data('cloud'), change({ cpus: 4, memoryMb: 4096, diskGb: 40 }), stand.ctx());
+    expect(p.lines).toEqual([`${VBM} --version`, `${VBM} modifyvm fl1 --cpus 4 --memory 4096`, `${VBM} modifymedium disk ${stand.dir}/disk.vdi --resize 40960`]);
+    expect(r.notes).toEqual(['the disk of fl1 is 40 GB; the guest grows its root file system to it at the next start (cloud-init growpart)']);
+    expect(d.resizeLive).toBeFalsy();
+  });
+  it('changes only what is given', async () => {
+    const p = vbox({ existing: true });
+    await createVirtualBoxDriver(stand.deps(p)).resize!(data('cloud'), change({ cpus: 1 }), stand.ctx());
+    expect(p.lines).toEqual([`${VBM} --version`, `${VBM} modifyvm fl1 --cpus 1`]);
+  });
+  it('refuses to grow a boot2docker VMDK before changing anything, naming what to do', async () => {
+    const p = vbox({ existing: true });
+    await expect(createVirtualBoxDriver(stand.deps(p)).resize!(data('boot2docker'), change({ memoryMb: 4096, diskGb: 40 }), stand.ctx())).rejects.toThrow('the disk of fl1 is a boot2docker VMDK, which VBoxManage cannot resize: leave out --disk');
+    expect(p.lines.filter((l) => !l.endsWith('--version'))).toEqual([]);
+  });
+  it('a VBoxManage failure comes back with its message (recorded "error:" stderr)', async () => {
+    const p = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : { stderr: fx('unregistervm.notfound.stderr'), code: 1 }));
+    await expect(createVirtualBoxDriver(stand.deps(p)).resize!(data('cloud'), change({ cpus: 4 }), stand.ctx())).rejects.toThrow('VirtualBox has no VM named fl1');
+  });
+});
