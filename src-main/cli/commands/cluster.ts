@@ -20,7 +20,7 @@ function readClusterFile(f: string | undefined): { path: string; content: string
 
 const SIGN: Record<ClusterChange['action'], string> = { create: '+', init: '+', join: '+', provision: '~', promote: '~', demote: '~', update: '~', deploy: '~', remove: '-' };
 
-export function planText(name: string, changes: ClusterChange[]): string {
+function planText(name: string, changes: ClusterChange[]): string {
   if (!changes.length) return `No changes: swarm ${name} is as the file says.`;
   const lines = changes.map((c) => `${SIGN[c.action]} ${c.kind} ${c.name}: ${c.action}${c.detail ? ` (${c.detail})` : ''}`);
   const count = (signs: string[]) => changes.filter((c) => signs.includes(SIGN[c.action])).length;
