@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
 const integrationHome = process.env.FLOTILLA_HOME ?? fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-it-home-'));
 
 // integration files that make their own hosts and never touch the shared lab: container machines, and QEMU VMs
-const MACHINE_FILES = ['machines-commands', 'machines-concurrent', 'machines-container', 'machines-interrupt', 'machines-resize', 'swarm-cli-machines', 'faults-drill', 'faults-only-manager', 'home-modes'].map((f) => `test/integration/${f}.test.ts`);
+const MACHINE_FILES = ['machines-commands', 'machines-concurrent', 'machines-container', 'machines-interrupt', 'machines-resize', 'swarm-cli-machines', 'faults-drill', 'faults-only-manager', 'home-modes', 'cluster-file'].map((f) => `test/integration/${f}.test.ts`);
 const VM_FILES = ['qemu-vm', 'qemu-swarm', 'qemu-interrupt'].map((f) => `test/integration/${f}.test.ts`);
 
 /** a project of integration files that make their own hosts */

@@ -11,6 +11,7 @@ import { stacksContract } from './domains/stacks';
 import { machinesContract } from './domains/machines';
 import { terminalsContract } from './domains/terminals';
 import { statsContract } from './domains/stats';
+import { clusterContract } from './domains/cluster';
 
 export const contract = {
   ...systemContract,
@@ -22,6 +23,7 @@ export const contract = {
   ...machinesContract,
   ...terminalsContract,
   ...statsContract,
+  ...clusterContract,
 };
 export type Contract = typeof contract;
 

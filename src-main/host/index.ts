@@ -10,6 +10,7 @@ import { stacksHandlers } from './handlers/stacks';
 import { machinesHandlers } from './handlers/machines';
 import { terminalsHandlers } from './handlers/terminals';
 import { statsHandlers } from './handlers/stats';
+import { clusterHandlers } from './handlers/cluster';
 
 export interface Host {
   readonly services: Services;
@@ -29,6 +30,7 @@ export function createHost(opts: ServicesOptions): Host {
     ...machinesHandlers(services),
     ...terminalsHandlers(services),
     ...statsHandlers(services),
+    ...clusterHandlers(services),
   };
   const dispatcher = new Dispatcher(handlers as unknown as AnyHandlers);
   services.setBroadcaster((name, payload) => dispatcher.broadcast(name, payload));

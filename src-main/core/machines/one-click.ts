@@ -25,7 +25,7 @@ export function swarmMachineNames(name: string, managers: number, workers: numbe
   };
 }
 
-async function tlsConnection(store: MachineStore, cfg: MachineConfig): Promise<EngineConnection> {
+export async function tlsConnection(store: MachineStore, cfg: MachineConfig): Promise<EngineConnection> {
   const ep = cfg.endpoint!.docker;
   const files = tlsFilesOf(store, cfg);
   const docker = await tlsDocker({ ...ep, ...files }, 30_000);

@@ -14,6 +14,7 @@ import { hostOfUrl, stateTone } from './format';
 import { OperationCard } from './OperationCard';
 import { NewSwarmDialog } from './NewSwarmDialog';
 import { CreateMachineDialog } from './CreateMachineDialog';
+import { ExportClusterFileDialog, OpenClusterFileDialog } from './ClusterFileDialog';
 import { MachineDetails } from './MachineDetails';
 import { Dialog } from '../../components/Dialog';
 import './machines.css';
@@ -151,7 +152,7 @@ export function MachinesView(): ReactElement {
   const error = useMachines((s) => s.error);
   const list = useMachines((s) => s.list);
   const ops = useOperations((s) => s.ops);
-  const [dialog, setDialog] = useState<'swarm' | 'create'>();
+  const [dialog, setDialog] = useState<'swarm' | 'create' | 'cluster-open' | 'cluster-export'>();
   const [removing, setRemoving] = useState<MachineSummary>();
   const [expanded, setExpanded] = useState<string>();
   const [busy, setBusy] = useState<Record<string, string>>({});
@@ -186,6 +187,12 @@ export function MachinesView(): ReactElement {
           <>
             <button className="btn" onClick={reload}>
               Reload
+            </button>
+            <button className="btn" onClick={() => setDialog('cluster-open')} data-testid="open-cluster-file">
+              Open cluster file…
+            </button>
+            <button className="btn" onClick={() => setDialog('cluster-export')} data-testid="export-cluster-file">
+              Export cluster file…
             </button>
             <button className="btn" onClick={() => setDialog('create')} data-testid="new-machine">
               New machine…
@@ -282,6 +289,8 @@ export function MachinesView(): ReactElement {
       </div>
       {dialog === 'swarm' && <NewSwarmDialog onClose={() => setDialog(undefined)} />}
       {dialog === 'create' && <CreateMachineDialog onClose={() => setDialog(undefined)} />}
+      {dialog === 'cluster-open' && <OpenClusterFileDialog onClose={() => setDialog(undefined)} />}
+      {dialog === 'cluster-export' && <ExportClusterFileDialog onClose={() => setDialog(undefined)} />}
       {removing && <RemoveDialog machine={removing} onClose={() => setRemoving(undefined)} />}
     </>
   );

@@ -12,6 +12,8 @@ interface OpsState {
   swarmCreate(input: InputOf<'machines.swarmCreate'> & { managers: number; workers: number }): string;
   machineCreate(input: InputOf<'machines.create'>): string;
   regenerateCerts(name: string): string;
+  /** applies a cluster file whose plan the person saw: the same per-machine progress as a new swarm */
+  clusterUp(input: InputOf<'cluster.up'>, plan: OutputOf<'cluster.plan'>): string;
   cancel(id: string): void;
   dismiss(id: string): void;
 }
@@ -65,6 +67,25 @@ export const useOperations = create<OpsState>((set, get) => {
     regenerateCerts(name) {
       const op = newOperation({ id: `op${++opSeq}`, kind: 'certs', name, title: `New certificates for ${name}`, machines: [name] });
       return track(op, (h) => api.subscribe('machines.regenerateCerts', { name }, h));
+    },
+    clusterUp(input, plan) {
+      // the machines the plan touches, in its order (created, joined, updated, removed); others appear as they report
+      const machines = [...new Set(plan.changes.filter((c) => c.kind !== 'stack').map((c) => c.name))];
+      // the role each joins as, when the plan says it (init: manager; join: "join as worker")
+      const role = (m: string): 'manager' | 'worker' | undefined => {
+        const c = plan.changes.find((x) => x.kind === 'swarm' && x.name === m);
+        return c?.action === 'init' || c?.action === 'promote' || /as manager/.test(c?.detail ?? '') ? 'manager' : c ? 'worker' : undefined;
+      };
+      const op = newOperation({
+        id: `op${++opSeq}`,
+        kind: 'swarm',
+        name: plan.name,
+        title: `Cluster file ${plan.name}`,
+        managers: machines.filter((m) => role(m) === 'manager'),
+        workers: machines.filter((m) => role(m) === 'worker'),
+        machines: machines.filter((m) => !role(m)),
+      });
+      return track(op, (h) => api.subscribe('cluster.up', input, h));
     },
     cancel(id) {
       disposers.get(id)?.();
