@@ -31,7 +31,7 @@ interface Part {
   cause: 'event' | 'poll';
 }
 
-export interface LatencyResult {
+interface LatencyResult {
   latencies: number[];
   p50: number;
   p95: number;
@@ -43,7 +43,7 @@ export interface LatencyResult {
   mean: { waitingMs: number; listingMs: number; foldMs: number };
 }
 
-export interface LatencyOptions {
+interface LatencyOptions {
   /** the manager the watcher reads from (its listTasks is wrapped to time the listings) */
   manager: EngineConnection;
   /** how the watcher (and the bench's own event streams) reach each node */
