@@ -139,14 +139,8 @@ export async function deployStack(docker: Docker, opts: DeployOptions): Promise<
   const check = () => {
     if (opts.signal?.aborted) throw new FlotillaError('CANCELLED', 'deploy cancelled: what was already created stays; run the deploy again or `flotilla stack rm`');
   };
-  // the first reads go out together: over SSH or TLS each is a round trip of its own (bench stacks). A node that is
-  // not a manager still gets ensureManager's error, not the listings'.
-  const listingServices = docker.listServices({ filters: nsFilter(stack) }) as unknown as Promise<Array<{ ID: string; Version: { Index: number }; Spec: ServiceSpec & { TaskTemplate: { ForceUpdate?: number } } }>>;
-  const listingNetworks = docker.listNetworks({ filters: nsFilter(stack) }) as Promise<Array<{ Name: string }>>;
-  listingServices.catch(() => undefined);
-  listingNetworks.catch(() => undefined);
   await ensureManager(docker);
-  const existing = await listingServices;
+  const existing = (await docker.listServices({ filters: nsFilter(stack) })) as unknown as Array<{ ID: string; Version: { Index: number }; Spec: ServiceSpec & { TaskTemplate: { ForceUpdate?: number } } }>;
 
   if (opts.prune) {
     const wanted = new Set(config.services.map((s) => `${stack}_${s.name}`));
@@ -169,23 +163,18 @@ export async function deployStack(docker: Docker, opts: DeployOptions): Promise<
     if (!n) throw new FlotillaError('NOT_FOUND', `network "${name}" is declared as external, but could not be found. You need to create a swarm-scoped network before the stack is deployed`);
     if (n.Scope !== 'swarm') throw new FlotillaError('PRECONDITION', `network "${name}" is declared as external, but it is not in the right scope: "${n.Scope}" instead of "swarm"`);
   }
-  // (pruning removes services only: the networks listed before it are the ones there now)
-  const have = new Set((await listingNetworks).map((n) => n.Name));
-  // created concurrently (the CLI goes one by one; the networks made are the same), reported in the file's order
-  const made = await Promise.all(
-    Object.entries(nets.create).map(async ([name, create]) => {
-      check();
-      if (have.has(name)) return undefined;
-      emit({ type: 'log', message: `Creating network ${name}` });
-      try {
-        await docker.createNetwork({ Name: name, ...create, Driver: create.Driver || 'overlay' } as never);
-      } catch (e) {
-        throw new FlotillaError('ENGINE', `failed to create network ${name}: ${engineMessage(e)}`);
-      }
-      return name;
-    }),
-  );
-  for (const name of made) if (name) result.networks.push(name);
+  const have = new Set(((await docker.listNetworks({ filters: nsFilter(stack) })) as Array<{ Name: string }>).map((n) => n.Name));
+  for (const [name, create] of Object.entries(nets.create)) {
+    check();
+    if (have.has(name)) continue;
+    emit({ type: 'log', message: `Creating network ${name}` });
+    try {
+      await docker.createNetwork({ Name: name, ...create, Driver: create.Driver || 'overlay' } as never);
+    } catch (e) {
+      throw new FlotillaError('ENGINE', `failed to create network ${name}: ${engineMessage(e)}`);
+    }
+    result.networks.push(name);
+  }
 
   // secrets, then configs
   for (const spec of convertSecrets(stack, config, readFile)) {
