@@ -11,7 +11,7 @@
 import type { EngineConnection } from '../../src-main/core/engine';
 import { streamEngineEvents } from '../../src-main/core/engine/events';
 import * as sw from '../../src-main/core/swarm';
-import type { WatcherOptions } from '../../src-main/core/swarm/watch-util';
+import type { WatcherOptions } from '../../src-main/core/swarm/watcher-options';
 import type { ModelEvent } from '../../src-main/api/domains/swarm';
 
 export const pct = (xs: number[], p: number): number => {
