@@ -15,7 +15,8 @@ const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !
 
 // YAML 1.1 traps and other plain scalars that read differently across YAML versions
 // (`true`/`false` are booleans in every YAML version, which labels and options refuse: they are in BOOL_TRAPS)
-const TRAPS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', '~', 'null', '0644', '0o644', '0x1F', '22:22', '1:20:30', '1e3', '.5', '+1', '-0', '1_000', '.inf', '-.Inf', '.nan'];
+// (and YAML timestamps, which docker's yaml.v3 reads as a Go time.Time, a non-existent date staying a string)
+const TRAPS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', '~', 'null', '0644', '0o644', '0x1F', '22:22', '1:20:30', '1e3', '.5', '+1', '-0', '1_000', '.inf', '-.Inf', '.nan', '2001-12-14', '2001-12-14T21:59:43.10-05:00', '2002-1-4 1:2:3.5', '2001-12-14t21:59:43Z', '2001-02-30'];
 const BOOL_TRAPS = ['true', 'False'];
 const WORDS = ['web', 'api', 'db', 'a', 'b', 'x1', 'x10', 'x9', 'Z', '_', '1', 'über', 'a b', 'a: b', '#c', '- d', 'it\'s', 'q"q', '', ' lead', 'trail ', 'two\nlines', 'tab\there', '*star', '&amp', '!bang', '%pct', '@at', '`tick', '[br]', '{c}', 'a,b', '---', 'é'];
 
@@ -133,6 +134,8 @@ const INVALID: Array<[string[], GenValue]> = [
   [['deploy', 'resources', 'limits', 'cpus'], 0.5],
   [['labels'], { flag: true }],
   [['dns'], ['8.8.8.8', '8.8.8.8']],
+  [['hostname'], raw('2001-12-14')],
+  [['command'], [raw('2001-12-14T21:59:43Z')]],
 ];
 
 function inject(doc: Record<string, GenValue>, which: number): Record<string, GenValue> {
