@@ -190,10 +190,13 @@ export function toJson(doc: GenValue): string {
   return JSON.stringify(plain(doc), null, 2) + '\n';
 }
 
+/** a record's entries without the keys fast-check left undefined (an optional field not drawn), as JSON.stringify drops them */
+const defined = (v: { [k: string]: GenValue }): Array<[string, GenValue]> => Object.entries(v).filter(([, x]) => x !== undefined);
+
 export function toFlowYaml(v: GenValue): string {
   if (v === null || typeof v !== 'object' || isRaw(v)) return scalarText(v as string);
   if (Array.isArray(v)) return `[${v.map(toFlowYaml).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${quote(k)}: ${toFlowYaml(x)}`).join(', ')}}`;
+  return `{${defined(v).map(([k, x]) => `${quote(k)}: ${toFlowYaml(x)}`).join(', ')}}`;
 }
 
 export function toBlockYaml(v: GenValue, indent = 0): string {
@@ -201,7 +204,7 @@ export function toBlockYaml(v: GenValue, indent = 0): string {
   const leaf = (x: GenValue): string | undefined => (x === null || typeof x !== 'object' || isRaw(x) ? scalarText(x as string) : Array.isArray(x) ? (x.length ? undefined : '[]') : Object.keys(x).length ? undefined : '{}');
   if (Array.isArray(v)) return v.map((x) => { const l = leaf(x); return l !== undefined ? `${pad}- ${l}\n` : `${pad}-\n${toBlockYaml(x, indent + 2)}`; }).join('');
   if (v && typeof v === 'object' && !isRaw(v))
-    return Object.entries(v).map(([k, x]) => { const l = leaf(x); const key = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !TRAPS.includes(k) ? k : quote(k); return l !== undefined ? `${pad}${key}: ${l}\n` : `${pad}${key}:\n${toBlockYaml(x, indent + 2)}`; }).join('');
+    return defined(v).map(([k, x]) => { const l = leaf(x); const key = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !TRAPS.includes(k) ? k : quote(k); return l !== undefined ? `${pad}${key}: ${l}\n` : `${pad}${key}:\n${toBlockYaml(x, indent + 2)}`; }).join('');
   return `${pad}${leaf(v)}\n`;
 }
 
