@@ -6,8 +6,6 @@ export const collect = (v: string, prev: string[] = []): string[] => [...prev, v
 /** an id as docker lists it: its first 12 characters */
 export const short = (id: string | undefined): string => (id ?? '').slice(0, 12);
 
-export const gib = (b: number): string => (b ? `${(b / 2 ** 30).toFixed(1)} GiB` : '');
-
 export function ago(iso: string): string {
   const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
   if (s < 60) return `${Math.round(s)} seconds ago`;

@@ -14,14 +14,14 @@ import { describeLab, ensureLabSwarm, nodeExec as labExec, type LabNode } from '
 import { connectEngine, type EngineConnection } from '../../src-main/core/engine';
 import { loadStack } from '../../src-main/core/stacks/loader';
 import { deployStack } from '../../src-main/core/stacks/deploy';
-import { flatten, planStack } from '../../src-main/core/stacks/plan';
+import { planStack } from '../../src-main/core/stacks/plan';
+import { diffSpecs, pool, stackSnapshots, type StackSnapshots } from '../support/stack-snapshot';
 
 const FIX = path.resolve(__dirname, '../fixtures/stacks/valid');
 const NODE_FIX = '/tmp/flotilla-stack-fixtures';
 const files = fs.readdirSync(FIX).filter((f) => f.endsWith('.yml') && !f.includes('.override.')).sort();
-const NS = 'com.docker.stack.namespace';
-
 let node: LabNode;
+let snaps: StackSnapshots;
 let conn: EngineConnection;
 let home: string;
 
@@ -35,105 +35,12 @@ async function nodeDocker(args: string[]): Promise<string> {
   return nodeExec(['docker', ...args]);
 }
 
-type Kind = 'service' | 'network' | 'secret' | 'config';
-
-/** every stack-labelled object of a kind, inspected in one exec */
-async function inspectLabelled(kind: Kind): Promise<Array<Record<string, unknown>>> {
-  // ls then inspect is not atomic: an object of a stack being removed (the engine removes networks a moment
-  // after `stack rm` returns) can vanish in between; list again then
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const out = await nodeExec(['sh', '-c', `ids=$(docker ${kind} ls -q --filter label=${NS}); [ -z "$ids" ] && echo '[]' || docker ${kind} inspect $ids`]);
-      return JSON.parse(out) as Array<Record<string, unknown>>;
-    } catch (e) {
-      if (attempt >= 10 || !/No such/i.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
-const labelsOf = (o: Record<string, unknown>): Record<string, string> => ((o.Spec as { Labels?: Record<string, string> } | undefined)?.Labels ?? (o.Labels as Record<string, string> | undefined) ?? {});
-
-async function inspectAllNetworks(): Promise<unknown[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return JSON.parse(await nodeExec(['sh', '-c', 'docker network inspect $(docker network ls -q)'])) as unknown[];
-    } catch (e) {
-      if (attempt >= 10 || !/No such/i.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
-/** normalized services, networks, secrets and configs of every stack, keyed by stack name */
-async function snapshotAll(): Promise<Map<string, Record<string, unknown>>> {
-  const [services, networks, secrets, configs] = await Promise.all((['service', 'network', 'secret', 'config'] as const).map(inspectLabelled));
-  const allNets = (await inspectAllNetworks()) as Array<{ Id: string; Name: string }>;
-  const netName = new Map(allNets.map((n) => [n.Id, n.Name]));
-  const byStack = new Map<string, { services: unknown[]; networks: unknown[]; secrets: unknown[]; configs: unknown[] }>();
-  const bucket = (o: Record<string, unknown>) => {
-    const st = labelsOf(o)[NS];
-    if (!byStack.has(st)) byStack.set(st, { services: [], networks: [], secrets: [], configs: [] });
-    return byStack.get(st)!;
-  };
-  for (const s of services) {
-    const spec = s.Spec as { TaskTemplate: { Networks?: Array<{ Target: string }>; ContainerSpec: { Secrets?: Array<Record<string, unknown>>; Configs?: Array<Record<string, unknown>> } } };
-    for (const n of spec.TaskTemplate.Networks ?? []) n.Target = netName.get(n.Target) ?? n.Target;
-    for (const r of [...(spec.TaskTemplate.ContainerSpec.Secrets ?? []), ...(spec.TaskTemplate.ContainerSpec.Configs ?? [])]) {
-      delete r.SecretID;
-      delete r.ConfigID;
-    }
-    bucket(s).services.push({ Spec: spec, EndpointSpec: (s.Endpoint as { Spec?: unknown } | undefined)?.Spec });
-  }
-  for (const n of networks) {
-    const ipam = n.IPAM as { Driver: string; Options: unknown; Config: Array<{ Subnet?: string }> | null };
-    const opts = { ...((n.Options as Record<string, string> | null) ?? {}) };
-    delete opts['com.docker.network.driver.overlay.vxlanid_list'];
-    bucket(n).networks.push({
-      Name: n.Name,
-      Driver: n.Driver,
-      Scope: n.Scope,
-      Internal: n.Internal,
-      Attachable: n.Attachable,
-      Ingress: n.Ingress,
-      EnableIPv6: n.EnableIPv6,
-      Options: opts,
-      Labels: n.Labels,
-      IPAM: { Driver: ipam.Driver, Options: ipam.Options, Config: (ipam.Config ?? []).filter((c) => c.Subnet?.startsWith('10.211.')).map((c) => ({ Subnet: c.Subnet })) },
-    });
-  }
-  for (const o of secrets) bucket(o).secrets.push({ Spec: o.Spec });
-  for (const o of configs) bucket(o).configs.push({ Spec: o.Spec });
-  const sorted = (list: unknown[]) => list.sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  const out = new Map<string, Record<string, unknown>>();
-  for (const [st, v] of byStack) {
-    const snap = { services: sorted(v.services), networks: sorted(v.networks), secrets: sorted(v.secrets), configs: sorted(v.configs) };
-    out.set(st, JSON.parse(JSON.stringify(snap).split(st).join('STACK')) as Record<string, unknown>);
-  }
-  return out;
-}
-
 // a per-run prefix: stale objects of earlier runs (e.g. a node's leftover copy of a removed overlay) never mix in
 const RUN = Math.random().toString(36).slice(2, 5).replace(/[^a-z]/g, 'x');
 const MINE = new RegExp(` (s${RUN}[cf]\\d\\d)_|flotilla-fixture-(21|23)`);
-
-/** removes this run's stacks and waits (up to a minute) until nothing of them is left */
-async function removeAll(): Promise<void> {
-  const ghosts = new Set<string>();
-  for (let i = 0; i < 120; i++) {
-    const left = await nodeExec(['sh', '-c', `for k in service secret config network; do docker $k ls --filter label=${NS} --format "$k {{.ID}} {{.Name}}"; done`]);
-    const mine = left.split('\n').filter((l) => MINE.test(l) && !ghosts.has(l));
-    if (!mine.length) return;
-    const stacks = [...new Set(mine.map((l) => MINE.exec(l)?.[1]).filter(Boolean))];
-    if (stacks.length) await nodeExec(['sh', '-c', `docker28 stack rm ${stacks.join(' ')} >/dev/null 2>&1; true`]);
-    for (const l of mine) {
-      const [kind, id] = l.split(' ');
-      const r = await labExec(node, ['docker', kind, 'rm', id]);
-      if (r.code !== 0 && /not found/i.test(r.stderr) && kind === 'network') ghosts.add(l);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const removeAll = (): Promise<void> => snaps.removeAll();
+const snapshotAll = (): Promise<Map<string, Record<string, unknown>>> => snaps.snapshotAll();
+const setAvailability = (a: 'pause' | 'active'): Promise<void> => snaps.setAvailability(a);
 
 function composeArgs(file: string): string[] {
   const override = file.replace(/\.yml$/, '.override.yml');
@@ -161,23 +68,12 @@ async function planAll(side: 'c' | 'f', problems: string[]): Promise<number> {
 
 const stackName = (side: 'c' | 'f', i: number) => `s${RUN}${side}${String(i).padStart(2, '0')}`;
 
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: n }, async () => {
-    for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
-  }));
-}
-
-async function setAvailability(a: 'pause' | 'active'): Promise<void> {
-  const ids = (await nodeDocker(['node', 'ls', '-q'])).split('\n').filter(Boolean);
-  for (const id of ids) await nodeDocker(['node', 'update', '--availability', a, id]);
-}
-
 describeLab('stack deploy: Flotilla vs docker CLI', () => {
   beforeAll(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-stacks-'));
     process.env.FLOTILLA_HOME = home;
     node = (await ensureLabSwarm()).manager;
+    snaps = stackSnapshots(node, { ipamSubnet: (s) => s.startsWith('10.211.'), mine: MINE });
     // Every node paused: the scheduler starts no task, so the 34 stacks are stored specs only. What is compared
     // is what the swarm stores (services, networks, secrets, configs), which tasks do not change; without tasks
     // the deploys, inspects and removals do not queue behind ~150 containers starting and stopping (this file
@@ -201,7 +97,7 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
 
   afterAll(async () => {
     // ensureLabSwarm makes every node active again too, should this not run
-    if (node) await setAvailability('active').catch(() => undefined);
+    if (snaps) await setAvailability('active').catch(() => undefined);
     await nodeDocker(['network', 'rm', 'flotilla-fixture-ext-net']).catch(() => undefined);
     await nodeDocker(['secret', 'rm', 'flotilla-fixture-ext-secret']).catch(() => undefined);
     await conn?.close();
@@ -267,11 +163,6 @@ describeLab('stack deploy: Flotilla vs docker CLI', () => {
     await removeAll();
     phase('edit plan and removal');
     const results = new Map(files.map((f, i) => [f, { cli: cliSnap.get(stackName('c', i)) ?? {}, flotilla: flSnap.get(stackName('f', i)) ?? {} }]));
-    const diffSpecs = (a: unknown, b: unknown) => {
-      const fa = flatten(a);
-      const fb = flatten(b);
-      return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => JSON.stringify(fa[k]) !== JSON.stringify(fb[k])).map((k) => ({ path: k, from: fa[k], to: fb[k] }));
-    };
     const problems: string[] = [...planProblems];
     for (const f of files) {
       const r = results.get(f)!;

@@ -15,7 +15,8 @@ const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !
 
 // YAML 1.1 traps and other plain scalars that read differently across YAML versions
 // (`true`/`false` are booleans in every YAML version, which labels and options refuse: they are in BOOL_TRAPS)
-const TRAPS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', '~', 'null', '0644', '0o644', '0x1F', '22:22', '1:20:30', '1e3', '.5', '+1', '-0', '1_000', '.inf', '-.Inf', '.nan'];
+// (and YAML timestamps, which docker's yaml.v3 reads as a Go time.Time, a non-existent date staying a string)
+const TRAPS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', '~', 'null', '0644', '0o644', '0x1F', '22:22', '1:20:30', '1e3', '.5', '+1', '-0', '1_000', '.inf', '-.Inf', '.nan', '2001-12-14', '2001-12-14T21:59:43.10-05:00', '2002-1-4 1:2:3.5', '2001-12-14t21:59:43Z', '2001-02-30'];
 const BOOL_TRAPS = ['true', 'False'];
 const WORDS = ['web', 'api', 'db', 'a', 'b', 'x1', 'x10', 'x9', 'Z', '_', '1', 'über', 'a b', 'a: b', '#c', '- d', 'it\'s', 'q"q', '', ' lead', 'trail ', 'two\nlines', 'tab\there', '*star', '&amp', '!bang', '%pct', '@at', '`tick', '[br]', '{c}', 'a,b', '---', 'é'];
 
@@ -133,6 +134,8 @@ const INVALID: Array<[string[], GenValue]> = [
   [['deploy', 'resources', 'limits', 'cpus'], 0.5],
   [['labels'], { flag: true }],
   [['dns'], ['8.8.8.8', '8.8.8.8']],
+  [['hostname'], raw('2001-12-14')],
+  [['command'], [raw('2001-12-14T21:59:43Z')]],
 ];
 
 function inject(doc: Record<string, GenValue>, which: number): Record<string, GenValue> {
@@ -187,10 +190,13 @@ export function toJson(doc: GenValue): string {
   return JSON.stringify(plain(doc), null, 2) + '\n';
 }
 
+/** a record's entries without the keys fast-check left undefined (an optional field not drawn), as JSON.stringify drops them */
+const defined = (v: { [k: string]: GenValue }): Array<[string, GenValue]> => Object.entries(v).filter(([, x]) => x !== undefined);
+
 export function toFlowYaml(v: GenValue): string {
   if (v === null || typeof v !== 'object' || isRaw(v)) return scalarText(v as string);
   if (Array.isArray(v)) return `[${v.map(toFlowYaml).join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${quote(k)}: ${toFlowYaml(x)}`).join(', ')}}`;
+  return `{${defined(v).map(([k, x]) => `${quote(k)}: ${toFlowYaml(x)}`).join(', ')}}`;
 }
 
 export function toBlockYaml(v: GenValue, indent = 0): string {
@@ -198,7 +204,7 @@ export function toBlockYaml(v: GenValue, indent = 0): string {
   const leaf = (x: GenValue): string | undefined => (x === null || typeof x !== 'object' || isRaw(x) ? scalarText(x as string) : Array.isArray(x) ? (x.length ? undefined : '[]') : Object.keys(x).length ? undefined : '{}');
   if (Array.isArray(v)) return v.map((x) => { const l = leaf(x); return l !== undefined ? `${pad}- ${l}\n` : `${pad}-\n${toBlockYaml(x, indent + 2)}`; }).join('');
   if (v && typeof v === 'object' && !isRaw(v))
-    return Object.entries(v).map(([k, x]) => { const l = leaf(x); const key = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !TRAPS.includes(k) ? k : quote(k); return l !== undefined ? `${pad}${key}: ${l}\n` : `${pad}${key}:\n${toBlockYaml(x, indent + 2)}`; }).join('');
+    return defined(v).map(([k, x]) => { const l = leaf(x); const key = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k) && !TRAPS.includes(k) ? k : quote(k); return l !== undefined ? `${pad}${key}: ${l}\n` : `${pad}${key}:\n${toBlockYaml(x, indent + 2)}`; }).join('');
   return `${pad}${leaf(v)}\n`;
 }
 

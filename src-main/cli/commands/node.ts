@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
 import type { OutputOf } from '../../api/contract';
 import type { Node } from '../../api/domains/swarm';
-import { action, globals, output, progress, table, withHost } from '../context';
-import { cap, gib } from '../format';
+import { action, globals, output, progress, withHost } from '../context';
+import { cap, collect } from '../format';
+import { formatListing, labelMatches, parseFilters, type Row } from '../docker-format';
 
 const labelText = (n: Node): string =>
   Object.entries(n.labels)
@@ -15,29 +16,42 @@ export function registerNode(program: Command): void {
   const node = program.command('node').description('swarm nodes (through a manager)');
   node
     .command('ls')
-    .description('list nodes: role, leader, availability, status, engine, address, CPU, memory, labels')
+    .description('list nodes (docker node ls: columns, -q, --filter, --format)')
+    .option('-q, --quiet', 'only display IDs')
+    .option('-f, --filter <filter>', 'filter output: id, name, role, membership, node.label (repeatable)', collect)
+    .option('--format <format>', "table (default), json, '{{json .}}' or a template of {{.Field}}")
     .action(
-      action(async (_o: unknown, cmd: Command) => {
+      action(async (o: { quiet?: boolean; filter?: string[]; format?: string }, cmd: Command) => {
+        const filters = parseFilters(o.filter, ['id', 'name', 'role', 'membership', 'node.label', 'label']);
         await withHost(cmd, async (host, engineId) => {
           const info = await host.call('swarm.info', { engineId });
-          const nodes = await host.call('swarm.nodes.list', { engineId });
+          // the daemon's node filters (newListNodeFilters): id and name are prefixes (name of the hostname),
+          // role exact, node.label KEY or KEY=VALUE; every node listed is accepted (membership)
+          const pick = (vals: string[] | undefined, ok: (v: string) => boolean): boolean => !vals || vals.some(ok);
+          const nodes = (await host.call('swarm.nodes.list', { engineId }))
+            .filter((n) => pick(filters.id, (v) => n.id.startsWith(v)) && pick(filters.name, (v) => n.hostname.startsWith(v)) && pick(filters.role, (v) => v === n.role) && pick(filters.membership, (v) => v === 'accepted'))
+            .filter((n) => (filters['node.label'] ?? []).every((v) => labelMatches(n.labels, v)))
+            .sort((a, b) => a.hostname.localeCompare(b.hostname));
+          const rows: Row[] = nodes.map((n) => ({
+            Availability: cap(n.availability),
+            EngineVersion: n.engineVersion,
+            Hostname: n.hostname,
+            ID: n.id,
+            ManagerStatus: n.role === 'manager' ? (n.leader ? 'Leader' : cap(n.reachability ?? '')) : '',
+            Self: n.id === info.nodeId,
+            Status: cap(n.status),
+            TLSStatus: 'Ready',
+          }));
           output(cmd, nodes, () =>
-            table(
-              ['ID', 'HOSTNAME', 'STATUS', 'AVAILABILITY', 'MANAGER STATUS', 'ENGINE VERSION', 'ADDRESS', 'CPUS', 'MEMORY', 'LABELS'],
-              nodes.map((n) => [
-                `${n.id.slice(0, 25)}${n.id === info.nodeId ? ' *' : ''}`,
-                n.hostname,
-                cap(n.status),
-                cap(n.availability),
-                n.role === 'manager' ? (n.leader ? 'Leader' : cap(n.reachability ?? '')) : '',
-                n.engineVersion,
-                n.addr,
-                n.cpus,
-                gib(n.memoryBytes),
-                Object.entries(n.labels)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(','),
-              ]),
+            formatListing(
+              {
+                columns: [['ID', 'ID'], ['HOSTNAME', 'Hostname'], ['STATUS', 'Status'], ['AVAILABILITY', 'Availability'], ['MANAGER STATUS', 'ManagerStatus'], ['ENGINE VERSION', 'EngineVersion']],
+                // the template is `{{.ID}} {{if .Self}}*{{else}} {{ end}}`: every ID cell two wider
+                table: rows.map((r) => ({ ...r, ID: `${String(r.ID)} ${r.Self ? '*' : ' '}` })),
+                json: rows,
+                ids: nodes.map((n) => n.id),
+              },
+              o,
             ),
           );
         });

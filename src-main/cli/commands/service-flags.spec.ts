@@ -34,6 +34,16 @@ describe('service flags', () => {
     expect(updateInput(parse('update', [])).force).toBe(false);
   });
 
+  it('gives a bare --env / --env-add NAME the value this process has, as opts.ValidateEnv does', () => {
+    process.env.FLOTILLA_SF_SPEC = 'v1';
+    try {
+      expect(createInput('nginx', [], parse('create', ['-e', 'FLOTILLA_SF_SPEC', '-e', 'FLOTILLA_SF_UNSET', '-e', 'A=1'])).env).toEqual(['FLOTILLA_SF_SPEC=v1', 'FLOTILLA_SF_UNSET', 'A=1']);
+      expect(updateInput(parse('update', ['--env-add', 'FLOTILLA_SF_SPEC'])).envAdd).toEqual(['FLOTILLA_SF_SPEC=v1']);
+    } finally {
+      delete process.env.FLOTILLA_SF_SPEC;
+    }
+  });
+
   it('names the flag of a bad value, choices first, the same way in both verbs', () => {
     for (const verb of ['create', 'update'] as const) {
       const input = (argv: string[]) => (verb === 'create' ? createInput('nginx', [], parse(verb, argv)) : updateInput(parse(verb, argv)));

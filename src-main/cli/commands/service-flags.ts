@@ -8,8 +8,8 @@ import { collect } from '../format';
 
 type Verb = 'create' | 'update';
 type Field = keyof ServiceCreateInput | keyof ServiceUpdateInput;
-/** text as given; a repeatable flag; a whole number; a positive number; one of a set; a switch; shell words */
-type Kind = { t: 'text' } | { t: 'list' } | { t: 'int' } | { t: 'cpus' } | { t: 'enum'; values: string[] } | { t: 'switch' } | { t: 'words' };
+/** text as given; a repeatable flag; repeatable NAME[=VALUE]; a whole number; a positive number; one of a set; a switch; shell words */
+type Kind = { t: 'text' } | { t: 'list' } | { t: 'env' } | { t: 'int' } | { t: 'cpus' } | { t: 'enum'; values: string[] } | { t: 'switch' } | { t: 'words' };
 
 interface ServiceFlag {
   flags: string;
@@ -26,6 +26,7 @@ const create: Verb[] = ['create'];
 const update: Verb[] = ['update'];
 const text = { t: 'text' } as const;
 const list = { t: 'list' } as const;
+const env = { t: 'env' } as const;
 const int = { t: 'int' } as const;
 const cpus = { t: 'cpus' } as const;
 const on = { t: 'switch' } as const;
@@ -38,8 +39,8 @@ export const SERVICE_FLAGS: ServiceFlag[] = [
   { flags: '--replicas <n>', help: 'number of tasks', field: 'replicas', kind: int, verbs: both },
   { flags: '--mode <mode>', help: 'replicated or global', field: 'mode', kind: oneOf('replicated', 'global'), verbs: create },
   { flags: '-p, --publish <spec>', help: 'PUBLISHED:TARGET[/proto] or published=..,target=..,mode=host', field: 'publish', kind: list, verbs: create },
-  { flags: '-e, --env <K=V>', help: 'environment variable', field: 'env', kind: list, verbs: create },
-  { flags: '--env-add <K=V>', help: 'add or change an env variable', field: 'envAdd', kind: list, verbs: update },
+  { flags: '-e, --env <K=V>', help: 'environment variable', field: 'env', kind: env, verbs: create },
+  { flags: '--env-add <K=V>', help: 'add or change an env variable', field: 'envAdd', kind: env, verbs: update },
   { flags: '--env-rm <K>', help: 'remove an env variable', field: 'envRm', kind: list, verbs: update },
   { flags: '--publish-add <spec>', help: 'publish a port', field: 'publishAdd', kind: list, verbs: update },
   { flags: '--publish-rm <spec>', help: 'unpublish a port (target or full spec)', field: 'publishRm', kind: list, verbs: update },
@@ -98,7 +99,7 @@ function names(f: ServiceFlag): { long: string; key: string } {
 export function addServiceFlags(cmd: Command, verb: Verb): Command {
   for (const f of flagsOf(verb)) {
     const help = typeof f.help === 'string' ? f.help : f.help[verb];
-    if (f.kind.t === 'list') cmd.option(f.flags, help, collect);
+    if (f.kind.t === 'list' || f.kind.t === 'env') cmd.option(f.flags, help, collect);
     else cmd.option(f.flags, help);
   }
   return cmd;
@@ -131,6 +132,10 @@ function fieldsFrom(o: Record<string, unknown>, verb: Verb): Record<string, unkn
       }
       case 'switch':
         out[f.field!] = long.startsWith('--no-') ? v === false : Boolean(v);
+        break;
+      case 'env':
+        // opts.ValidateEnv: a bare NAME takes this process's value when it has one, else stays a bare NAME
+        out[f.field!] = (v as string[] | undefined)?.map((e) => (e.includes('=') || process.env[e] === undefined ? e : `${e}=${process.env[e]}`));
         break;
       case 'words':
         out[f.field!] = v ? String(v).split(/\s+/).filter(Boolean) : undefined;

@@ -2,10 +2,11 @@
 // The flags of create and update are defined once, in service-flags.ts.
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
-import type { LogLine, Task } from '../../api/domains/swarm';
+import type { LogLine, PortMapping, Task } from '../../api/domains/swarm';
 import { psRows } from '../../host/direct';
 import { action, commandWords, globals, output, progress, table, withHost } from '../context';
-import { ago, cap, short } from '../format';
+import { ago, cap, collect, short } from '../format';
+import { formatListing, parseFilters, type Row } from '../docker-format';
 import { digits, LogPrefixer, type RawService, type RawTask } from '../service-log-prefix';
 import { addServiceFlags, createInput, updateInput } from './service-flags';
 
@@ -19,6 +20,20 @@ interface LogsFlags {
   resolve?: boolean;
   trunc?: boolean;
   raw?: boolean;
+}
+
+/** service ls's PORTS (formatter/service.go): ingress ports only, consecutive ones as a range, `, ` between */
+export function ingressPorts(ports: PortMapping[]): string {
+  const ing = ports.filter((p) => p.mode === 'ingress' && p.published);
+  const out: string[] = [];
+  for (let i = 0; i < ing.length; ) {
+    let j = i;
+    while (j + 1 < ing.length && ing[j + 1]!.published === ing[j]!.published! + 1 && ing[j + 1]!.target === ing[j]!.target + 1 && ing[j + 1]!.protocol === ing[i]!.protocol) j++;
+    const [a, b] = [ing[i]!, ing[j]!];
+    out.push(i === j ? `*:${a.published}->${a.target}/${a.protocol}` : `*:${a.published}-${b.published}->${a.target}-${b.target}/${a.protocol}`);
+    i = j + 1;
+  }
+  return out.join(', ');
 }
 
 function psTable(tasks: Task[], nodes: Map<string, string>, noTrunc = false): string {
@@ -44,23 +59,25 @@ export function registerService(program: Command): void {
     .enablePositionalOptions();
   service
     .command('ls')
-    .description('list services: mode, running/desired, image, ports, update status')
+    .description('list services (docker service ls: columns, -q, --filter, --format)')
+    .option('-q, --quiet', 'only display IDs')
+    .option('-f, --filter <filter>', 'filter output: id, name, mode (repeatable)', collect)
+    .option('--format <format>', "table (default), json, '{{json .}}' or a template of {{.Field}}")
     .action(
-      action(async (_o: unknown, cmd: Command) => {
+      action(async (o: { quiet?: boolean; filter?: string[]; format?: string }, cmd: Command) => {
+        const filters = parseFilters(o.filter, ['id', 'name', 'mode', 'label']);
+        if (filters.label) throw new FlotillaError('BAD_INPUT', 'service ls --filter label=... is not supported yet: filter with `flotilla stack services STACK` or by name');
         await withHost(cmd, async (host, engineId) => {
-          const list = await host.call('swarm.services.list', { engineId });
+          // newListServicesFilters: id and name are prefixes, mode exact
+          const pick = (vals: string[] | undefined, ok: (v: string) => boolean): boolean => !vals || vals.some(ok);
+          const list = (await host.call('swarm.services.list', { engineId }))
+            .filter((s) => pick(filters.id, (v) => s.id.startsWith(v)) && pick(filters.name, (v) => s.name.startsWith(v)) && pick(filters.mode, (v) => v === s.mode))
+            .sort((a, b) => a.name.localeCompare(b.name));
+          const rows: Row[] = list.map((s) => ({ ID: s.id.slice(0, 12), Image: s.image, Mode: s.mode, Name: s.name, Ports: ingressPorts(s.ports), Replicas: `${s.replicas.running}/${s.replicas.desired}` }));
           output(cmd, list, () =>
-            table(
-              ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS', 'UPDATE'],
-              list.map((s) => [
-                short(s.id),
-                s.name,
-                s.mode,
-                `${s.replicas.running}/${s.replicas.desired}`,
-                s.image,
-                s.ports.map((p) => `${p.published ? `*:${p.published}->` : ''}${p.target}/${p.protocol}${p.mode === 'host' ? ' (host)' : ''}`).join(', '),
-                s.updateStatus ? `${s.updateStatus.state}${s.updateStatus.progress ? ` ${s.updateStatus.progress.n}/${s.updateStatus.progress.m}` : ''}` : '',
-              ]),
+            formatListing(
+              { columns: [['ID', 'ID'], ['NAME', 'Name'], ['MODE', 'Mode'], ['REPLICAS', 'Replicas'], ['IMAGE', 'Image'], ['PORTS', 'Ports']], table: rows, json: rows, ids: list.map((s) => s.id.slice(0, 12)) },
+              o,
             ),
           );
         });

@@ -3,6 +3,7 @@
 // are all empty is left out), Duration as Go's time.Duration.String() ("1m30s"), sizes (UnitBytes) as quoted byte
 // counts, pointers printed even when zero (replicas: 0), and Go maps in yaml.v3's key order. The writer is goyaml.ts.
 import { bool, gomap, goYaml, int, nul, seq, str, struct, type GoNode } from './goyaml';
+import { markedTime } from './gotime';
 import type { ComposeConfig, FileObjectConfig, FileRef, MountConfig, NetworkConfig, PortConfig, ServiceConfig, UpdateConfig, VolumeConfig } from './model';
 import type { Json } from './types';
 import { goSprint, parseDuration, ramInBytes } from './units';
@@ -224,7 +225,10 @@ function json(v: Json): GoNode {
   if (v === null) return nul;
   if (typeof v === 'boolean') return bool(v);
   if (typeof v === 'number') return Number.isInteger(v) ? int(v) : { kind: 'float', value: v, bits: 64 };
-  if (typeof v === 'string') return str(v);
+  if (typeof v === 'string') {
+    const time = markedTime(v);
+    return time === undefined ? str(v) : { kind: 'time', value: time };
+  }
   if (Array.isArray(v)) return seq(v.map(json));
   return gomap(Object.entries(v).map(([k, x]) => [k, json(x)]));
 }

@@ -6,6 +6,8 @@
 // (resolve.go, encode.go's stringv, emitterc.go's analyze_scalar / select_scalar_style / write_*, sorter.go).
 // Only block style is produced, as docker's output never uses flow collections except `{}` and `[]`.
 
+import { parseGoTimestamp } from './gotime';
+
 export type GoNode =
   | { kind: 'map'; entries: Array<[string, GoNode]> }
   | { kind: 'seq'; items: GoNode[] }
@@ -13,6 +15,8 @@ export type GoNode =
   | { kind: 'int'; value: number | bigint }
   | { kind: 'float'; value: number; bits: 32 | 64 }
   | { kind: 'bool'; value: boolean }
+  /** a Go time.Time: encode.go's timeMarshaler path, RFC 3339 text printed plain */
+  | { kind: 'time'; value: string }
   | { kind: 'null' };
 
 export const str = (value: string): GoNode => ({ kind: 'str', value });
@@ -110,15 +114,9 @@ function goParsesFloat(s: string): boolean {
   return /^[-+]?0[xX]([0-9a-fA-F]+(\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)[pP][-+]?[0-9]+$/.test(s);
 }
 
-/** whether yaml.v3 parses `YYYY-...` as a timestamp (parseTimestamp's formats) */
-function isTimestamp(s: string): boolean {
-  if (!/^[0-9]{4}-/.test(s)) return false;
-  return (
-    /^\d{4}-\d{1,2}-\d{1,2}$/.test(s) ||
-    /^\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) ||
-    /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?$/.test(s)
-  );
-}
+/** whether yaml.v3 parses `YYYY-...` as a timestamp (parseTimestamp: time.Parse of its four layouts, so a date
+ * that does not exist, like 2001-02-30, stays a string) */
+const isTimestamp = (s: string): boolean => parseGoTimestamp(s) !== undefined;
 
 /** resolve.go resolve("", s) === strTag */
 function resolvesToString(s: string): boolean {
@@ -313,6 +311,8 @@ function inline(n: GoNode, indent: number): string | undefined {
       return scalarText(n.value, false, indent);
     case 'int':
       return String(n.value);
+    case 'time':
+      return n.value;
     case 'float':
       return goFloat(n.value, n.bits);
     case 'bool':

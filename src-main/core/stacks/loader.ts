@@ -8,6 +8,7 @@ import { interpolate, InterpolationError, type EnvMap } from './interpolate';
 import { mergeConfigs } from './merge';
 import type { ComposeConfig } from './model';
 import { LoadError, normalizeService, normalizeTop, parseEnvFile } from './normalize';
+import { timestampsAsDocker, timestampsForSchema, TimestampError } from './gotime';
 import { chooseSchema, composeVersion, validateSchema } from './schema';
 import { isDict, type ComposeSource, type Diagnostic, type Dict, type Json, type Position } from './types';
 import { budgetError, cpuClock, parseYaml, positionOf, YAML_LIMITS } from './yaml';
@@ -172,10 +173,25 @@ export function loadStack(opts: LoadOptions): LoadResult {
       at(nonFinite.path, positions, 'error', `json: unsupported value: ${v}: quote it to make it a string (docker reads .inf and .nan as numbers it cannot use)`);
       return result;
     }
+    // docker's YAML reader makes a Go time.Time of an unquoted 2001-12-14 (gotime.ts); a map key that is one
+    // cannot be encoded as JSON for the schema check
+    if (parsed.timestampKey) {
+      at(parsed.timestampKey, positions, 'error', `json: unsupported type: map[interface {}]interface {}: docker reads the key ${parsed.timestampKey.split('.').pop()} as a YAML timestamp; quote it`);
+      return result;
+    }
+    const stamps = parsed.timestamps ?? [];
+    timestampsForSchema(dict, stamps);
     const err = validateSchema(dict, choice.used);
     if (overBudget()) return result;
     if (err) {
       at(err.at, positions, 'error', `${err.message}${hint(err.message)}`);
+      return result;
+    }
+    try {
+      timestampsAsDocker(dict, stamps);
+    } catch (e) {
+      if (!(e instanceof TimestampError)) throw e;
+      at(e.path, positions, 'error', e.message);
       return result;
     }
     const ctx = {

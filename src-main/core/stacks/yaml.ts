@@ -1,6 +1,7 @@
 // YAML parsing as the docker CLI does it (yaml.v3): YAML 1.2 core, merge keys `<<`, Go's ParseInt(s, 0)
 // for integers (0440 is octal, 1_000 is 1000), string keys; plus a source position for every dotted path.
 import { type Alias, CST, type Document, isAlias, isCollection, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Node, type ScalarTag, visit } from 'yaml';
+import { parseGoTimestamp, type TimestampAt } from './gotime';
 import type { Json, Position } from './types';
 
 /** Go yaml.v3 integer resolution: underscores dropped, then strconv.ParseInt(s, 0, 64). */
@@ -54,6 +55,10 @@ export interface ParsedYaml {
   value: Json;
   /** dotted path -> position of the key (or the value, for list items and the root) */
   positions: Map<string, Position>;
+  /** the plain scalars docker's yaml.v3 reads as timestamps (time.Time), where they are (gotime.ts) */
+  timestamps?: TimestampAt[];
+  /** the first key below the root that yaml.v3 reads as a timestamp (docker refuses the file) */
+  timestampKey?: string;
   error?: { message: string; line: number; column: number };
 }
 
@@ -220,13 +225,22 @@ export function parseYaml(text: string, opts: { deadline?: number; budgetMs?: nu
   }
   const resolve = (node: unknown): unknown => (isAlias(node) ? targets.get(node) : node);
   // recursion here is safe: measure() bounded the depth and the expanded size
-  const walk = (node: unknown, path: string, at?: Position): void => {
+  const timestamps: TimestampAt[] = [];
+  let timestampKey: string | undefined;
+  const walk = (node: unknown, path: string, at?: Position, keys: Array<string | number> = []): void => {
     if (isAlias(node)) {
-      walk(resolve(node), path, at);
+      walk(resolve(node), path, at, keys);
       return;
     }
     const n = node as Node | null;
     if (!positions.has(path)) positions.set(path, at ?? (n?.range ? pos(n.range[0]) : { line: 1, column: 1 }));
+    if (isScalar(n) && n.type === 'PLAIN' && !n.tag && typeof n.source === 'string') {
+      const time = parseGoTimestamp(n.source);
+      if (time) timestamps.push({ path, keys, time });
+    }
+    const stampKey = (k: unknown, child: string): void => {
+      if (keys.length && !timestampKey && isScalar(k) && k.type === 'PLAIN' && typeof k.source === 'string' && parseGoTimestamp(k.source)) timestampKey = child;
+    };
     if (isMap(n)) {
       // merged (<<) keys first, so explicit keys take their own positions
       for (const item of n.items) {
@@ -239,7 +253,8 @@ export function parseYaml(text: string, opts: { deadline?: number; budgetMs?: nu
                 if (isPair(it) && isScalar(it.key)) {
                   const k = String(it.key.value);
                   const child = path ? `${path}.${k}` : k;
-                  if (!positions.has(child)) walk(it.value, child, it.key.range ? pos(it.key.range[0]) : undefined);
+                  stampKey(it.key, child);
+                  if (!positions.has(child)) walk(it.value, child, it.key.range ? pos(it.key.range[0]) : undefined, [...keys, k]);
                 }
               }
             }
@@ -252,10 +267,13 @@ export function parseYaml(text: string, opts: { deadline?: number; budgetMs?: nu
         if (isMergeKey(item.key)) continue;
         const child = path ? `${path}.${k}` : k;
         positions.delete(child);
-        walk(item.value, child, isScalar(item.key) && item.key.range ? pos(item.key.range[0]) : undefined);
+        // an explicit key replaces what a merge key brought under it
+        for (let i = timestamps.length - 1; i >= 0; i--) if (timestamps[i]!.path === child || timestamps[i]!.path.startsWith(`${child}.`)) timestamps.splice(i, 1);
+        stampKey(item.key, child);
+        walk(item.value, child, isScalar(item.key) && item.key.range ? pos(item.key.range[0]) : undefined, [...keys, k]);
       }
     } else if (isSeq(n)) {
-      n.items.forEach((it, i) => walk(it, path ? `${path}.${i}` : String(i)));
+      n.items.forEach((it, i) => walk(it, path ? `${path}.${i}` : String(i), undefined, [...keys, i]));
     }
   };
   walk(doc.contents, '');
@@ -268,7 +286,7 @@ export function parseYaml(text: string, opts: { deadline?: number; budgetMs?: nu
     // the library's own refusals while it builds values (e.g. a merge key whose value is not a mapping)
     return { value: null, positions, error: { message: (e as Error).message, line: 1, column: 1 } };
   }
-  return { value: value === undefined ? null : value, positions };
+  return { value: value === undefined ? null : value, positions, ...(timestamps.length ? { timestamps } : {}), ...(timestampKey ? { timestampKey } : {}) };
 }
 
 /** The closest known position for a dotted path: the path itself or its nearest ancestor. */

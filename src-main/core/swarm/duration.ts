@@ -6,7 +6,9 @@ const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e
 /** Parses a duration to nanoseconds. */
 export function parseDuration(v: string, flag = 'duration'): number {
   const s = v.trim();
-  if (/^\d+$/.test(s)) return Number(s) * 1e9;
+  // time.ParseDuration: a number needs its unit, except 0
+  if (/^[-+]?\d+(\.\d+)?$/.test(s) && Number(s) !== 0) throw new FlotillaError('BAD_INPUT', `invalid ${flag} "${v}": time: missing unit in duration "${v}"; add a unit, e.g. ${s}s`);
+  if (/^[-+]?0+(\.0+)?$/.test(s)) return 0;
   const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
   let total = 0;
   let m: RegExpExecArray | null;

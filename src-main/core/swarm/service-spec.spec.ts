@@ -85,12 +85,33 @@ describe('service spec builder', () => {
     expect(() => parsePublish('abc')).toThrow('invalid --publish "abc"');
     expect(() => parsePublish('target=80,mode=routing')).toThrow('invalid mode "routing"');
     expect(() => parseMount('type=bind,target=/x')).toThrow('a bind mount needs source');
-    expect(() => buildServiceSpec({ image: 'x', env: ['NOEQUALS'] })).toThrow('invalid --env "NOEQUALS"');
+    // opts.ValidateEnv keeps a bare name; only an empty name is refused
+    expect(buildServiceSpec({ image: 'x', env: ['NOEQUALS'] }).TaskTemplate.ContainerSpec.Env).toEqual(['NOEQUALS']);
+    expect(() => buildServiceSpec({ image: 'x', env: ['=x'] })).toThrow('invalid --env "=x"');
+    expect(() => buildServiceSpec({ image: 'x', noHealthcheck: true, healthCmd: 'true' })).toThrow('--no-healthcheck conflicts with --health-* options');
+    expect(() => parseDuration('5', '--update-delay')).toThrow('time: missing unit in duration "5"');
+    expect(parseDuration('0')).toBe(0);
     expect(() => buildServiceSpec({ image: 'x', constraints: ['node.role'] })).toThrow('invalid --constraint');
     expect(() => buildServiceSpec({ image: 'x', publish: ['80:80', '80:81'] })).toThrow('port 80/tcp is published twice');
     expect(() => buildServiceSpec({ image: 'x', secrets: ['nope'] }, refs)).toThrow('no such secret: nope');
     expect(() => parseDuration('10 parsecs')).toThrow('invalid duration');
     expect(() => parseBytes('lots')).toThrow('invalid size');
+  });
+
+  it('stores what docker service create stores for the defaults it sets (issue 22, service-flags-parity)', () => {
+    const spec = buildServiceSpec({ image: 'x', reserveCpu: 0.25, mounts: ['type=volume,target=/anon,volume-nocopy'] });
+    expect(spec.TaskTemplate.ContainerSpec.Init).toBe(false);
+    expect(spec.TaskTemplate.Resources).toEqual({ Limits: {}, Reservations: { NanoCPUs: 250_000_000 } });
+    expect(spec.TaskTemplate.ContainerSpec.Mounts?.[0]?.VolumeOptions).toEqual({ DriverConfig: {}, NoCopy: true });
+  });
+
+  it('updates as docker service update does: defaults under a missing update config, sorted constraints, bare env names', () => {
+    const base = buildServiceSpec({ image: 'x', env: ['A=1', 'B=2'], constraints: ['node.role==manager'] });
+    delete base.UpdateConfig;
+    const { spec } = applyServiceUpdate(base, { updateFailureAction: 'continue', constraintAdd: ['node.labels.z==1', 'node.role==manager'], envAdd: ['E', 'A=2'], envRm: ['B'] });
+    expect(spec.UpdateConfig).toEqual({ Parallelism: 1, FailureAction: 'continue', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' });
+    expect(spec.TaskTemplate.Placement?.Constraints).toEqual(['node.labels.z==1', 'node.role==manager']);
+    expect(spec.TaskTemplate.ContainerSpec.Env).toEqual(['E', 'A=2']);
   });
 
   it('durations and sizes as the docker CLI takes them', () => {

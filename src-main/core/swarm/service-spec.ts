@@ -14,15 +14,18 @@ export interface MountSpec {
   Source?: string;
   Target: string;
   ReadOnly?: boolean;
-  VolumeOptions?: { DriverConfig?: { Name: string }; NoCopy?: boolean };
+  VolumeOptions?: { DriverConfig?: { Name?: string }; NoCopy?: boolean };
 }
 interface UpdateCfg {
   Parallelism?: number;
   Delay?: number;
   FailureAction?: string;
   Monitor?: number;
+  MaxFailureRatio?: number;
   Order?: string;
 }
+/** the daemon's defaults.Service.Update, which `docker service update` starts from when a spec has none */
+const UPDATE_DEFAULTS: UpdateCfg = { Parallelism: 1, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' };
 export interface ServiceSpec {
   Name?: string;
   Labels?: Record<string, string>;
@@ -36,6 +39,7 @@ export interface ServiceSpec {
       Dir?: string;
       User?: string;
       Hostname?: string;
+      Init?: boolean;
       StopGracePeriod?: number;
       Healthcheck?: { Test?: string[]; Interval?: number; Timeout?: number; Retries?: number };
       Secrets?: Array<{ SecretID: string; SecretName: string; File: { Name: string; UID: string; GID: string; Mode: number } }>;
@@ -103,7 +107,8 @@ export function parseMount(spec: string): MountSpec {
     if (type === 'bind' && !source) throw bad(`--mount ${spec}: a bind mount needs source=PATH`);
     const ro = kv.readonly ?? kv.ro;
     const m: MountSpec = { Type: type, Target: target, ...(source ? { Source: source } : {}), ...(ro && ro !== 'false' && ro !== '0' ? { ReadOnly: true } : {}) };
-    if (kv['volume-driver'] || kv['volume-nocopy']) m.VolumeOptions = { ...(kv['volume-driver'] ? { DriverConfig: { Name: kv['volume-driver'] } } : {}), ...(kv['volume-nocopy'] ? { NoCopy: kv['volume-nocopy'] !== 'false' } : {}) };
+    // opts/mount.go volumeOptions(): any volume-* key makes the options with an empty driver config in them
+    if (kv['volume-driver'] || kv['volume-nocopy']) m.VolumeOptions = { DriverConfig: kv['volume-driver'] ? { Name: kv['volume-driver'] } : {}, ...(kv['volume-nocopy'] ? { NoCopy: kv['volume-nocopy'] !== 'false' } : {}) };
     return m;
   }
   const parts = spec.split(':');
@@ -123,9 +128,10 @@ function parseLabels(list: string[] | undefined, flag: string): Record<string, s
   return out;
 }
 
-function checkEnv(list: string[] | undefined): string[] | undefined {
+/** opts.ValidateEnv: NAME=VALUE, or a bare NAME (the CLI fills in its own value when it has one, see service-flags.ts) */
+function checkEnv(list: string[] | undefined, flag = '--env'): string[] | undefined {
   if (!list?.length) return undefined;
-  for (const e of list) if (!/^[^=\s]+=/.test(e)) throw bad(`invalid --env "${e}": expected NAME=VALUE`);
+  for (const e of list) if (e.startsWith('=') || !e.trim()) throw bad(`invalid ${flag} "${e}": invalid environment variable: ${e}; expected NAME=VALUE or NAME`);
   return list;
 }
 
@@ -160,7 +166,9 @@ export function buildServiceSpec(o: ServiceCreateInput, refs?: RefResolver): Ser
   if (o.name !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(o.name)) throw bad(`invalid service name "${o.name}": use letters, digits, '_', '.', '-'`);
   if (o.replicas !== undefined && (!Number.isInteger(o.replicas) || o.replicas < 0)) throw bad(`invalid replicas "${o.replicas}": expected a whole number from 0 upwards`);
   if (o.mode === 'global' && o.replicas !== undefined) throw bad('--replicas cannot be used with --mode global');
-  const c: ServiceSpec['TaskTemplate']['ContainerSpec'] = { Image: o.image };
+  if (o.noHealthcheck && (o.healthCmd || o.healthInterval || o.healthTimeout || o.healthRetries !== undefined)) throw bad('--no-healthcheck conflicts with --health-* options: use one or the other');
+  // docker service create (API 1.37+) stores Init: false unless --init is given
+  const c: ServiceSpec['TaskTemplate']['ContainerSpec'] = { Image: o.image, Init: false };
   if (o.args?.length) c.Args = o.args;
   const env = checkEnv(o.env);
   if (env) c.Env = env;
@@ -222,13 +230,11 @@ export function buildServiceSpec(o: ServiceCreateInput, refs?: RefResolver): Ser
       ...(o.restartDelay ? { Delay: parseDuration(o.restartDelay, '--restart-delay') } : {}),
       ...(o.restartMaxAttempts !== undefined ? { MaxAttempts: o.restartMaxAttempts } : {}),
     };
-  if (o.limitCpu || o.limitMemory || o.reserveCpu || o.reserveMemory) {
-    spec.TaskTemplate.Resources = {};
-    if (o.limitCpu || o.limitMemory)
-      spec.TaskTemplate.Resources.Limits = { ...(o.limitCpu ? { NanoCPUs: Math.round(o.limitCpu * 1e9) } : {}), ...(o.limitMemory ? { MemoryBytes: parseBytes(o.limitMemory, '--limit-memory') } : {}) };
-    if (o.reserveCpu || o.reserveMemory)
-      spec.TaskTemplate.Resources.Reservations = { ...(o.reserveCpu ? { NanoCPUs: Math.round(o.reserveCpu * 1e9) } : {}), ...(o.reserveMemory ? { MemoryBytes: parseBytes(o.reserveMemory, '--reserve-memory') } : {}) };
-  }
+  // resourceOptions.ToResourceRequirements: both parts always, empty when no flag sets them
+  spec.TaskTemplate.Resources = {
+    Limits: { ...(o.limitCpu ? { NanoCPUs: Math.round(o.limitCpu * 1e9) } : {}), ...(o.limitMemory ? { MemoryBytes: parseBytes(o.limitMemory, '--limit-memory') } : {}) },
+    Reservations: { ...(o.reserveCpu ? { NanoCPUs: Math.round(o.reserveCpu * 1e9) } : {}), ...(o.reserveMemory ? { MemoryBytes: parseBytes(o.reserveMemory, '--reserve-memory') } : {}) },
+  };
   if (o.networks?.length) spec.TaskTemplate.Networks = o.networks.map((n) => ({ Target: n }));
   const uc = updateCfg(o.updateParallelism, o.updateDelay, o.updateFailureAction, o.updateOrder, o.updateMonitor, 'update');
   if (uc) spec.UpdateConfig = uc;
@@ -262,9 +268,10 @@ export function applyServiceUpdate(current: ServiceSpec, u: ServiceUpdateInput):
     spec.Mode.Replicated.Replicas = u.replicas;
   }
   if (u.envRm?.length || u.envAdd?.length) {
-    checkEnv(u.envAdd);
-    const rm = new Set([...(u.envRm ?? []), ...(u.envAdd ?? []).map((e) => e.slice(0, e.indexOf('=')))]);
-    c.Env = [...(c.Env ?? []).filter((e) => !rm.has(e.split('=')[0])), ...(u.envAdd ?? [])];
+    checkEnv(u.envAdd, '--env-add');
+    const key = (e: string): string => (e.includes('=') ? e.slice(0, e.indexOf('=')) : e);
+    const rm = new Set([...(u.envRm ?? []), ...(u.envAdd ?? []).map(key)]);
+    c.Env = [...(c.Env ?? []).filter((e) => !rm.has(key(e))), ...(u.envAdd ?? [])];
   }
   if (u.labelRm?.length || u.labelAdd?.length) {
     const labels = { ...(spec.Labels ?? {}) };
@@ -275,7 +282,8 @@ export function applyServiceUpdate(current: ServiceSpec, u: ServiceUpdateInput):
   if (u.constraintRm?.length || u.constraintAdd?.length) {
     const p = (spec.TaskTemplate.Placement ??= {});
     const rm = new Set(u.constraintRm ?? []);
-    p.Constraints = [...(p.Constraints ?? []).filter((k) => !rm.has(k)), ...(u.constraintAdd ?? [])];
+    // updatePlacementConstraints: the result is a set, sorted (sort.Strings)
+    p.Constraints = [...new Set([...(p.Constraints ?? []).filter((k) => !rm.has(k)), ...(u.constraintAdd ?? [])])].sort();
   }
   if (u.publishRm?.length || u.publishAdd?.length) {
     const ep = (spec.EndpointSpec ??= { Mode: 'vip' });
@@ -301,7 +309,8 @@ export function applyServiceUpdate(current: ServiceSpec, u: ServiceUpdateInput):
     ep.Ports = ports;
   }
   if (u.updateParallelism !== undefined || u.updateDelay || u.updateFailureAction || u.updateOrder) {
-    const uc: UpdateCfg = { ...(spec.UpdateConfig ?? {}) };
+    // updateService: a spec without an update config starts from updateConfigFromDefaults, as docker's does
+    const uc: UpdateCfg = { ...(spec.UpdateConfig ?? UPDATE_DEFAULTS) };
     if (u.updateParallelism !== undefined) uc.Parallelism = u.updateParallelism;
     if (u.updateDelay) uc.Delay = parseDuration(u.updateDelay, '--update-delay');
     if (u.updateFailureAction) uc.FailureAction = u.updateFailureAction;
