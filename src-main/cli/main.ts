@@ -17,6 +17,7 @@ import { registerEvents } from './commands/events';
 import { registerStacks } from './commands/stacks';
 import { registerMachines } from './commands/machines';
 import { registerStats } from './commands/stats';
+import { registerStackLogs } from './commands/stack-logs';
 
 export function buildProgram(): Command {
   const program = new Command('flotilla')
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerStacks(program);
   registerMachines(program);
   registerStats(program);
+  registerStackLogs(program);
   globalFlagsEverywhere(program);
   return program;
 }
