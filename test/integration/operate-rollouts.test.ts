@@ -1,7 +1,7 @@
 // Issue 18 item 5 on the lab: an update that fails (the new tasks exit at once, update failure action pause) is
 // shown paused, with the engine's reason and progress, by the host's `swarm.services.list` (what the Services view
-// and the Board read); `flotilla service resume` (through the host) makes the engine run the update again; rollback
-// returns the service to its previous spec; force replaces every task. `docker service inspect` in the manager is
+// and the Board read); rollback returns the service to its previous spec; force replaces every task; `flotilla
+// service resume` (through the host) makes the engine run a paused update again. `docker service inspect` in the manager is
 // the oracle for each.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -61,15 +61,19 @@ describeLab('rollouts you can act on, on the lab', () => {
     if (home) fs.rmSync(home, { recursive: true, force: true });
   }, 120_000);
 
-  it('a failing update pauses; the host shows it paused with the reason; resume makes the engine run it again', async () => {
-    // the new tasks exit at once: the first batch fails and the engine pauses the update
+  /** makes the new tasks exit at once: the first batch fails and the engine pauses the update */
+  async function failingUpdate(): Promise<EngineView> {
     await nodeDockerOk(n1, ['service', 'update', '-d', '--args', 'sh -c "exit 1"', name]);
     const paused = await until('the engine paused the update', async () => {
       const e = await engine();
       return e.State === 'paused' && e;
     }, 180_000, 1000);
     expect(paused.Message).toMatch(/update paused/);
+    return paused;
+  }
 
+  it('a failing update shows paused with the reason and progress; rollback returns to the previous spec', async () => {
+    const paused = await failingUpdate();
     const s = await until('the host lists the service paused', async () => {
       const x = await listed();
       return x?.updateStatus?.state === 'paused' && x;
@@ -78,19 +82,6 @@ describeLab('rollouts you can act on, on the lab', () => {
     expect(s.updateStatus?.progress?.m).toBe(3);
     expect(s.updateStatus?.progress?.n).toBeLessThan(3);
 
-    const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home };
-    const r = await pexec(process.execPath, [BIN, '-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, 'service', 'resume', name], { env, timeout: 120_000 });
-    expect(r.stderr).toContain(`resumed the update of ${name}`);
-    // the engine ran its updater again: a new start time (and, the image still failing, paused once more)
-    const again = await until('the engine restarted the update', async () => {
-      const e = await engine();
-      return e.StartedAt !== paused.StartedAt && e;
-    }, 120_000, 500);
-    expect(Date.parse(again.StartedAt ?? '')).toBeGreaterThan(Date.parse(paused.StartedAt ?? ''));
-    await until('paused again (the new tasks still exit)', async () => (await engine()).State === 'paused', 180_000, 1000);
-  }, 500_000);
-
-  it('rollback returns to the previous spec; resume is refused when nothing is paused; force replaces every task', async () => {
     await host.dispatcher.call('swarm.services.rollback', { engineId, service: name });
     const back = await until('the engine completed the rollback', async () => {
       const e = await engine();
@@ -99,9 +90,10 @@ describeLab('rollouts you can act on, on the lab', () => {
     expect(back.Args).toEqual(['sleep', '3600']);
     await until(`${name}: 3 tasks running after the rollback`, async () => (await running()).length === 3, 180_000, 1000);
     expect((await listed())?.updateStatus?.state).toBe('rollback_completed');
-
     await expect(host.dispatcher.call('swarm.services.resume', { engineId, service: name })).rejects.toMatchObject({ code: 'PRECONDITION', message: expect.stringContaining('no paused update to resume') });
+  }, 600_000);
 
+  it('force replaces every task', async () => {
     const before = await running();
     const forced = (await engine()).ForceUpdate;
     await host.dispatcher.call('swarm.services.update', { engineId, service: name, update: { force: true } });
@@ -111,5 +103,19 @@ describeLab('rollouts you can act on, on the lab', () => {
       return now.length === 3 && now.every((id) => !before.includes(id));
     }, 240_000, 1000);
     await until('the forced update completed', async () => (await engine()).State === 'completed', 120_000, 1000);
-  }, 600_000);
+  }, 500_000);
+
+  it('flotilla service resume (through the host) makes the engine run a paused update again', async () => {
+    const paused = await failingUpdate();
+    const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home };
+    const r = await pexec(process.execPath, [BIN, '-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, 'service', 'resume', name], { env, timeout: 120_000 });
+    expect(r.stderr).toContain(`resumed the update of ${name}`);
+    // the engine ran its updater again: a new start time (and, the new tasks still exiting, paused once more)
+    const again = await until('the engine restarted the update', async () => {
+      const e = await engine();
+      return e.StartedAt !== paused.StartedAt && e;
+    }, 120_000, 500);
+    expect(Date.parse(again.StartedAt ?? '')).toBeGreaterThan(Date.parse(paused.StartedAt ?? ''));
+    await until('paused again (the new tasks still exit)', async () => (await engine()).State === 'paused', 180_000, 1000);
+  }, 500_000);
 });

@@ -97,7 +97,8 @@ const PAUSED = new Set(['paused', 'rollback_paused']);
 /**
  * Resumes a paused update (or paused rollback) the way docker does it: `docker service update SERVICE` with no
  * change writes the same spec again, and the engine clears UpdateStatus and runs its updater once more over the
- * tasks not yet on the spec. Refused when nothing is paused, where a rewrite would do nothing useful.
+ * tasks not yet on the spec. Refused when nothing is paused, where a rewrite would do nothing useful. As with
+ * docker, the engine then keeps this spec as the previous one too: a rollback afterwards has nowhere older to go.
  */
 export async function resumeServiceUpdate(manager: EngineConnection, ref: string): Promise<{ state: string }> {
   const svc = await inspectService(manager, ref);

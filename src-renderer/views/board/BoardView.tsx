@@ -1,12 +1,15 @@
 // The Board view: the live cluster model of the chosen swarm (useSwarmTarget, shared by every view),
-// with drain / activate in the node headers and a card click that opens the task's service.
+// with drain / activate in the node headers, resume / roll back / force beside each update bar, and a card click
+// that opens the task's service.
 import { useCallback, type ReactElement } from 'react';
 import { api } from '../../api';
 import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { Board } from './Board';
 import { makeModel } from './fixture';
-import { isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
+import { isStale, lostNodes, useLiveCluster, type BoardNode, type BoardService } from '../../stores/cluster';
+import { RolloutActions } from '../../components/RolloutActions';
+import { rolloutCall } from './rollout-call';
 import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { ResourceSlotsContext } from '../../components/stats/slots';
 import { useHoldStats } from '../../stores';
@@ -38,6 +41,7 @@ export function BoardView(): ReactElement {
     [engineId],
   );
   const onOpenTask = useCallback((serviceId: string) => useNav.getState().open({ view: 'services', serviceId }), []);
+  const rolloutActions = useCallback((service: BoardService) => (engineId ? <RolloutActions service={service} compact act={rolloutCall(engineId)} /> : null), [engineId]);
 
   let body: ReactElement;
   const gate = DEMO ? undefined : clusterGate(live, 'the board');
@@ -55,7 +59,7 @@ export function BoardView(): ReactElement {
         <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
           <ResourceSlotsContext.Provider value={BOARD_RESOURCES}>
-            <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+            <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} rolloutActions={rolloutActions} />
           </ResourceSlotsContext.Provider>
         </div>
       </>
