@@ -65,7 +65,7 @@ class Namer {
   }
 }
 
-export interface StackLogOptions extends Omit<LogOptions, 'until'> {}
+export type StackLogOptions = Omit<LogOptions, 'until'>;
 
 /**
  * Every service's logs of `stack`, in time order, through `onLine`. Lines carry timestamps only when asked

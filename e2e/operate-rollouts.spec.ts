@@ -1,0 +1,141 @@
+// Issue 18 item 5 in the window: an update whose new tasks exit at once pauses (update failure action pause);
+// the Board shows it paused with the engine's reason and offers Resume, Roll back and Force update beside the
+// bar; Resume makes the engine run the update again; on the service's page Roll back returns it to its previous
+// spec and Force update replaces every task; each published port links to every node that serves it and the
+// link opens in a new browser tab. The docker CLI inside the manager machine sets up the failing update and
+// confirms each action.
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { test, expect, type Page } from '@playwright/test';
+import { e2eState, artifactsDir } from './support/state';
+import { ensureMachineSwarm, type MachineSwarm, preferSwarm } from './support/machine-swarm';
+import { ensureWorkloadImages, IMAGE_V1 } from './support/images';
+import { containerName } from '../src-main/core/machines/drivers/container';
+
+const state = e2eState();
+const service = `opr-${process.pid}`;
+const PORT = 18000 + (process.pid % 1000);
+let swarm: MachineSwarm | undefined;
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(artifactsDir, `operate-rollouts-${name}.png`) });
+}
+
+function machineDocker(machine: string, args: string[]): string {
+  const r = spawnSync('docker', ['exec', containerName(machine), 'docker', ...args], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')} in ${machine} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+interface Rollout {
+  State?: string;
+  Message?: string;
+  StartedAt?: string;
+}
+const rollout = (m: string): Rollout => (JSON.parse(machineDocker(m, ['service', 'inspect', service, '--format', '{{json .UpdateStatus}}'])) as Rollout | null) ?? {};
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(900_000);
+  swarm = ensureMachineSwarm();
+  await ensureWorkloadImages(swarm.machines);
+  machineDocker(swarm.manager, [
+    'service', 'create', '-d', '--name', service, '--replicas', '2', '--stop-grace-period', '1s',
+    '--update-parallelism', '1', '--update-failure-action', 'pause', '--update-monitor', '3s',
+    '--publish', `${PORT}:8080`, IMAGE_V1, 'httpd', '-f', '-p', '8080', '-h', '/etc',
+  ]);
+});
+
+test.afterAll(() => {
+  if (swarm) spawnSync('docker', ['exec', containerName(swarm.manager), 'docker', 'service', 'rm', service], { timeout: 120_000 });
+});
+
+test.beforeEach(async ({ page }) => {
+  if (swarm) await preferSwarm(page, swarm.manager);
+});
+
+test('rollouts: a paused update shown on the Board, resumed; rolled back and forced from the service page; port links', async ({ page, context }) => {
+  test.setTimeout(900_000);
+  const sw = swarm as MachineSwarm;
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('opr-init')) {
+      localStorage.setItem('flotilla.view', 'board');
+      localStorage.setItem('flotilla.theme', 'light');
+      sessionStorage.setItem('opr-init', '1');
+    }
+  });
+  await page.goto(state.url);
+  await expect(page.getByRole('heading', { name: 'Board', level: 1 })).toBeVisible();
+  const runningTasks = (): number => machineDocker(sw.manager, ['service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}']).split('\n').filter((l) => l.startsWith('Running')).length;
+  await expect.poll(runningTasks, { timeout: 180_000 }).toBe(2);
+
+  // ---- a failing update: the engine pauses it, the Board says so and offers the actions ----
+  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'sh -c "exit 1"', service]);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 180_000 }).toBe('paused');
+  const first = rollout(sw.manager);
+  const bar = page.locator(`[data-testid="update-progress"][data-service="${service}"]`);
+  await expect(bar).toContainText('update paused', { timeout: 60_000 });
+  await expect(bar).toContainText(/of 2 updated/);
+  await expect(bar).toContainText('update paused due to failure');
+  const actions = page.locator(`[data-testid="rollout-actions"][data-service="${service}"]`).first();
+  await expect(actions.getByTestId('rollout-resume')).toBeVisible();
+  await shot(page, '1-board-paused');
+
+  // ---- Resume: the engine runs the update again (a new start), and pauses again as the tasks still exit ----
+  await actions.getByTestId('rollout-resume').click();
+  await expect(actions.getByRole('alertdialog')).toContainText('previous spec then becomes the current one');
+  await shot(page, '2-board-resume-confirm');
+  await actions.getByTestId('rollout-confirm').click();
+  await expect(actions.getByTestId('rollout-notice')).toContainText('Resumed', { timeout: 60_000 });
+  await expect.poll(() => rollout(sw.manager).StartedAt, { timeout: 120_000 }).not.toBe(first.StartedAt);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 180_000 }).toBe('paused');
+
+  // ---- the service's page: Roll back (back to httpd), then Force update (every task replaced) ----
+  await page.getByRole('button', { name: /^Services/ }).click();
+  await expect(page.getByRole('heading', { name: 'Services', level: 1 })).toBeVisible();
+  const row = page.locator(`[data-testid="service-row"][data-service="${service}"]`);
+  await expect(row).toContainText(/paused/, { timeout: 60_000 });
+  await shot(page, '3-services-paused');
+  await row.click();
+  const detail = page.locator(`[data-testid="service-detail"][data-service="${service}"]`);
+  await expect(detail).toBeVisible();
+  const detailActions = detail.getByTestId('rollout-actions');
+  // resume made the failing spec the previous one too (docker keeps one): put the good one back first
+  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'httpd -f -p 8080 -h /etc', service]);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('completed');
+  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'sh -c "exit 1"', service]);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 180_000 }).toBe('paused');
+  await expect(detail.getByTestId('update-progress')).toContainText('update paused', { timeout: 60_000 });
+  await detailActions.getByTestId('rollout-rollback').click();
+  await detailActions.getByTestId('rollout-confirm').click();
+  await expect(detailActions.getByTestId('rollout-notice')).toContainText('Rolling', { timeout: 60_000 });
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('rollback_completed');
+  expect(machineDocker(sw.manager, ['service', 'inspect', service, '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Args}}']).trim()).toBe('["httpd","-f","-p","8080","-h","/etc"]');
+  await expect(detail.getByTestId('detail-update')).toContainText(/rolled back|rollback/i, { timeout: 60_000 });
+  await shot(page, '4-detail-rolled-back');
+
+  const forceBefore = Number(machineDocker(sw.manager, ['service', 'inspect', service, '--format', '{{.Spec.TaskTemplate.ForceUpdate}}']).trim());
+  await detailActions.getByTestId('rollout-force').click();
+  await detailActions.getByTestId('rollout-confirm').click();
+  await expect(detailActions.getByTestId('rollout-notice')).toContainText('force update', { timeout: 60_000 });
+  expect(Number(machineDocker(sw.manager, ['service', 'inspect', service, '--format', '{{.Spec.TaskTemplate.ForceUpdate}}']).trim())).toBe(forceBefore + 1);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('completed');
+
+  // ---- ports: one link per node (ingress), opening a new tab at that address ----
+  const links = detail.getByTestId('port-link');
+  await expect(links).toHaveCount(sw.machines.length, { timeout: 60_000 });
+  const hrefs = await links.evaluateAll((els) => els.map((e) => e.getAttribute('href') ?? ''));
+  const addrs = machineDocker(sw.manager, ['node', 'ls', '-q'])
+    .split('\n')
+    .filter(Boolean)
+    .map((id) => machineDocker(sw.manager, ['node', 'inspect', id, '--format', '{{.Status.Addr}}']).trim());
+  expect(hrefs.sort()).toEqual(addrs.map((a) => `http://${a}:${PORT}/`).sort());
+  await shot(page, '5-detail-ports');
+  const [tab] = await Promise.all([context.waitForEvent('page'), links.first().click()]);
+  await tab.waitForLoadState('domcontentloaded').catch(() => undefined);
+  expect(tab.url()).toBe(hrefs.find((h) => h === tab.url()) ?? 'a port link');
+  // busybox httpd answered from that node (no index page in /etc, so its own 404 page)
+  await expect(tab.locator('body')).toContainText(/Not Found/i, { timeout: 30_000 });
+  await tab.close();
+});
