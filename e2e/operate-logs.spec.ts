@@ -113,7 +113,15 @@ test("logs: a whole stack's services in one list, docker's prefixes, the Board's
   const count = async (): Promise<number> => Number((await page.getByTestId('log-count').innerText()).replace(/,/g, '').replace(/[^\d].*$/s, ''));
   const before = await count();
   await expect.poll(count, { timeout: 60_000 }).toBeGreaterThan(before + 3);
-  const stamps = await page.locator('.log-ts').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? '').filter(Boolean));
+  // the list reuses its row elements: order them by where they are drawn, not by their place in the DOM
+  type Row = { getBoundingClientRect(): { top: number }; querySelector(s: string): { getAttribute(n: string): string | null } | null };
+  const drawn = await page.getByTestId('log-row').evaluateAll((els) =>
+    els.map((e) => e as unknown as Row).map((r) => ({ top: r.getBoundingClientRect().top, ts: r.querySelector('.log-ts')?.getAttribute('title') ?? '' })),
+  );
+  const stamps = drawn
+    .sort((a, b) => a.top - b.top)
+    .map((d) => d.ts)
+    .filter(Boolean);
   const keys = stamps.map((t) => t.replace(/(\.\d+)?Z$/, (_m: string, f: string | undefined) => `${(f ?? '.').padEnd(10, '0')}Z`));
   expect(keys.length).toBeGreaterThan(3);
   expect(keys).toEqual([...keys].sort());
