@@ -87,10 +87,15 @@ test('rollouts: a paused update shown on the Board, resumed; rolled back and for
   await expect(actions.getByRole('alertdialog')).toContainText('previous spec then becomes the current one');
   await shot(page, '2-board-resume-confirm');
   await actions.getByTestId('rollout-confirm').click();
-  await expect(actions.getByTestId('rollout-notice')).toContainText('Resumed', { timeout: 60_000 });
+  // the confirmation stays above the board, though the bar it came from goes when the engine finishes the update
+  const boardNotice = page.locator(`[data-testid="rollout-notice"][data-service="${service}"]`);
+  await expect(boardNotice).toContainText(`Resumed: the engine is running the update of ${service} again`, { timeout: 60_000 });
+  await expect(boardNotice).toHaveAttribute('role', 'status');
   // the engine dropped the pause it had: either a new run of the update (a new start) or, when the restart policy
   // had already put every slot on the new spec, no run at all (UpdateStatus cleared), as `docker service update` does
   await expect.poll(() => rollout(sw.manager).StartedAt ?? 'cleared', { timeout: 120_000 }).not.toBe(first.StartedAt);
+  await expect(boardNotice).toBeVisible();
+  await shot(page, '2b-board-resumed');
 
   // ---- the service's page: Roll back (back to httpd), then Force update (every task replaced) ----
   await page.getByRole('button', { name: /^Services/ }).click();
@@ -110,7 +115,8 @@ test('rollouts: a paused update shown on the Board, resumed; rolled back and for
   await expect(detail.getByTestId('update-progress')).toContainText('update paused', { timeout: 60_000 });
   await detailActions.getByTestId('rollout-rollback').click();
   await detailActions.getByTestId('rollout-confirm').click();
-  await expect(detailActions.getByTestId('rollout-notice')).toContainText('Rolling', { timeout: 60_000 });
+  const detailNotice = detail.getByTestId('service-notice');
+  await expect(detailNotice).toContainText(`Rolling ${service} back to its previous spec`, { timeout: 60_000 });
   await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('rollback_completed');
   expect(machineDocker(sw.manager, ['service', 'inspect', service, '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Args}}']).trim()).toBe('["httpd","-f","-p","8080","-h","/etc"]');
   await expect(detail.getByTestId('detail-update')).toContainText(/rolled back|rollback/i, { timeout: 60_000 });
@@ -119,9 +125,12 @@ test('rollouts: a paused update shown on the Board, resumed; rolled back and for
   const forceBefore = Number(machineDocker(sw.manager, ['service', 'inspect', service, '--format', '{{.Spec.TaskTemplate.ForceUpdate}}']).trim());
   await detailActions.getByTestId('rollout-force').click();
   await detailActions.getByTestId('rollout-confirm').click();
-  await expect(detailActions.getByTestId('rollout-notice')).toContainText('force update', { timeout: 60_000 });
+  await expect(detailNotice).toContainText(`Replacing every task of ${service} (force update)`, { timeout: 60_000 });
   expect(Number(machineDocker(sw.manager, ['service', 'inspect', service, '--format', '{{.Spec.TaskTemplate.ForceUpdate}}']).trim())).toBe(forceBefore + 1);
   await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('completed');
+  // the actions go with the finished update; what force did is still said
+  await expect(detailActions).toHaveCount(0, { timeout: 60_000 });
+  await expect(detailNotice).toContainText('(force update)');
 
   // ---- ports: one link per node (ingress), opening a new tab at that address ----
   const links = detail.getByTestId('port-link');

@@ -1,6 +1,7 @@
 // What can be done about a service's rollout, where its progress shows (the Board's update bars, the service's
-// page): resume a paused update or rollback, roll back to the previous spec, force an update. Rollback and force
-// ask first; each says what happened, or the engine's reason it did not.
+// page): resume a paused update or rollback, roll back to the previous spec, force an update. Each asks first and
+// says what happened, or the engine's reason it did not, through `onNotice`: the view shows it where it stays
+// (RolloutNotice), since the bar and these buttons go away as soon as the engine finishes the update.
 import { useState, type ReactElement } from 'react';
 import './operate.css';
 
@@ -29,26 +30,40 @@ const DONE: Record<Act, (name: string) => string> = {
   force: (n) => `Replacing every task of ${n} (force update)`,
 };
 
-/** `act` performs one action on the service (the view calls the api: components do not) */
-export function RolloutActions({ service, compact, act: perform }: { service: RolloutService; compact?: boolean; act: (act: RolloutAct, serviceId: string) => Promise<unknown> }): ReactElement {
+/** what an action did (or why it did not), for the view to show */
+export interface RolloutNoticeValue {
+  ok: boolean;
+  text: string;
+  service: string;
+}
+
+export interface RolloutActionsProps {
+  service: RolloutService;
+  compact?: boolean;
+  /** performs one action on the service (the view calls the api: components do not) */
+  act: (act: RolloutAct, serviceId: string) => Promise<unknown>;
+  /** the outcome of an action, or undefined when one starts */
+  onNotice: (n: RolloutNoticeValue | undefined) => void;
+}
+
+export function RolloutActions({ service, compact, act: perform, onNotice }: RolloutActionsProps): ReactElement {
   const [confirm, setConfirm] = useState<Act>();
   const [busy, setBusy] = useState(false);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string }>();
   const state = service.updateStatus?.state ?? '';
 
   const run = (act: Act): void => {
     setConfirm(undefined);
     setBusy(true);
-    setNotice(undefined);
-    const call = perform(act, service.id);
-    call.then(
+    onNotice(undefined);
+    const name = service.name;
+    perform(act, service.id).then(
       () => {
         setBusy(false);
-        setNotice({ ok: true, text: DONE[act](service.name) });
+        onNotice({ ok: true, text: DONE[act](name), service: name });
       },
       (e: unknown) => {
         setBusy(false);
-        setNotice({ ok: false, text: e instanceof Error ? e.message : String(e) });
+        onNotice({ ok: false, text: e instanceof Error ? e.message : String(e), service: name });
       },
     );
   };
@@ -75,10 +90,7 @@ export function RolloutActions({ service, compact, act: perform }: { service: Ro
           </button>
         </span>
       )}
-      <span aria-live="polite" className="rollout-notice" data-testid="rollout-notice">
-        {busy && <span className="spinner" aria-hidden="true" />}
-        {!busy && notice && <span className={notice.ok ? 'tone-ok' : 'tone-err'}>{notice.text}</span>}
-      </span>
+      {busy && <span className="spinner" aria-hidden="true" data-testid="rollout-busy" />}
     </div>
   );
 }

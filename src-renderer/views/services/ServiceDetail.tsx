@@ -155,7 +155,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
           service={service}
         />
       )}
-      {st && st !== 'completed' && <RolloutActions service={service} act={rolloutCall(engineId)} />}
+      {st && st !== 'completed' && <RolloutActions service={service} act={rolloutCall(engineId)} onNotice={setNotice} />}
       {st && service.updateStatus?.message && st === 'completed' && <div className="faint">{service.updateStatus.message}</div>}
 
       <ServiceActions engineId={engineId} service={service} busy={busy} onRun={run} onProblem={(text) => setNotice({ ok: false, text })} onConfirm={setConfirm} />
