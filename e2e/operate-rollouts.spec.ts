@@ -144,9 +144,12 @@ test('rollouts: a paused update shown on the Board, resumed; rolled back and for
     .map((id) => machineDocker(sw.manager, ['node', 'inspect', id, '--format', '{{.Status.Addr}}']).trim());
   expect(hrefs.sort()).toEqual(addrs.map((a) => `http://${a}:${PORT}/`).sort());
   await shot(page, '5-detail-ports');
+  // the forced tasks have just started: wait until the mesh answers on that address before opening it
+  const first = (await links.first().getAttribute('href')) ?? '';
+  await expect.poll(async () => (await fetch(first).catch(() => undefined))?.status, { timeout: 120_000 }).toBe(404);
   const [tab] = await Promise.all([context.waitForEvent('page'), links.first().click()]);
   await tab.waitForLoadState('domcontentloaded').catch(() => undefined);
-  expect(tab.url()).toBe(hrefs.find((h) => h === tab.url()) ?? 'a port link');
+  expect(tab.url()).toBe(first);
   // busybox httpd answered from that node (no index page in /etc, so its own 404 page)
   await expect(tab.locator('body')).toContainText(/Not Found/i, { timeout: 30_000 });
   await tab.close();
