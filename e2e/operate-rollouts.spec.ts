@@ -145,11 +145,11 @@ test('rollouts: a paused update shown on the Board, resumed; rolled back and for
   expect(hrefs.sort()).toEqual(addrs.map((a) => `http://${a}:${PORT}/`).sort());
   await shot(page, '5-detail-ports');
   // the forced tasks have just started: wait until the mesh answers on that address before opening it
-  const first = (await links.first().getAttribute('href')) ?? '';
-  await expect.poll(async () => (await fetch(first).catch(() => undefined))?.status, { timeout: 120_000 }).toBe(404);
+  const portUrl = (await links.first().getAttribute('href')) ?? '';
+  await expect.poll(async () => (await fetch(portUrl).catch(() => undefined))?.status, { timeout: 120_000 }).toBe(404);
   const [tab] = await Promise.all([context.waitForEvent('page'), links.first().click()]);
   await tab.waitForLoadState('domcontentloaded').catch(() => undefined);
-  expect(tab.url()).toBe(first);
+  expect(tab.url()).toBe(portUrl);
   // busybox httpd answered from that node (no index page in /etc, so its own 404 page)
   await expect(tab.locator('body')).toContainText(/Not Found/i, { timeout: 30_000 });
   await tab.close();
