@@ -103,17 +103,20 @@ test('rollouts: a paused update shown on the Board, resumed; rolled back and for
   await page.getByRole('button', { name: /^Services/ }).click();
   await expect(page.getByRole('heading', { name: 'Services', level: 1 })).toBeVisible();
   const row = page.locator(`[data-testid="service-row"][data-service="${service}"]`);
-  await expect(row).toContainText(/paused/, { timeout: 60_000 });
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  // resume made the failing spec the previous one too (docker keeps one): put the good one back first, then fail
+  // again (after a resume the engine may be updating, paused again, or done: only a fresh failure says which)
+  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'httpd -f -p 8080 -h /etc', service]);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('completed');
+  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'sh -c "exit 1"', service]);
+  await expect.poll(() => rollout(sw.manager).State, { timeout: 180_000 }).toBe('paused');
+  // the list shows the rollout's state and progress
+  await expect(row.getByTestId('service-update')).toContainText(/update paused \d\/2/, { timeout: 60_000 });
   await shot(page, '3-services-paused');
   await row.click();
   const detail = page.locator(`[data-testid="service-detail"][data-service="${service}"]`);
   await expect(detail).toBeVisible();
   const detailActions = detail.getByTestId('rollout-actions');
-  // resume made the failing spec the previous one too (docker keeps one): put the good one back first
-  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'httpd -f -p 8080 -h /etc', service]);
-  await expect.poll(() => rollout(sw.manager).State, { timeout: 240_000 }).toBe('completed');
-  machineDocker(sw.manager, ['service', 'update', '-d', '--args', 'sh -c "exit 1"', service]);
-  await expect.poll(() => rollout(sw.manager).State, { timeout: 180_000 }).toBe('paused');
   await expect(detail.getByTestId('update-progress')).toContainText('update paused', { timeout: 60_000 });
   await detailActions.getByTestId('rollout-rollback').click();
   await detailActions.getByTestId('rollout-confirm').click();
