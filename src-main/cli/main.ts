@@ -18,6 +18,7 @@ import { registerStacks } from './commands/stacks';
 import { registerMachines } from './commands/machines';
 import { registerStats } from './commands/stats';
 import { registerCluster } from './commands/cluster';
+import { registerStackLogs } from './commands/stack-logs';
 
 export function buildProgram(): Command {
   const program = new Command('flotilla')
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   registerMachines(program);
   registerStats(program);
   registerCluster(program);
+  registerStackLogs(program);
   globalFlagsEverywhere(program);
   return program;
 }

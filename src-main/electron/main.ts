@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createHost } from '../host';
 import { registerContractIpc, type IpcMainLike } from './ipc';
 import { registerFileDialogs } from './file-dialogs';
+import { registerOpenExternal } from './open-external';
 import { createAppProtocolHandler } from './app-protocol';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, isTrustedFrame, rendererLocation, type FrameLike } from './trust';
 import { guardSession, guardWebContents } from './window-policy';
@@ -54,6 +55,7 @@ async function createWindow(): Promise<void> {
   });
   registerContractIpc(ipcMain as unknown as IpcMainLike, host.dispatcher, trusted);
   registerFileDialogs(trusted);
+  registerOpenExternal(trusted, (url) => shell.openExternal(url));
   if (state.maximized) win.maximize();
   const saver = debouncedSaver(() => {
     try {

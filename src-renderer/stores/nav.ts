@@ -6,7 +6,9 @@ import { useUi, type ViewId } from './ui';
 export type LogTarget =
   | { kind: 'service'; engineId: string; serviceId: string; name?: string }
   | { kind: 'task'; engineId: string; taskId: string; name?: string }
-  | { kind: 'container'; engineId: string; containerId: string; name?: string };
+  | { kind: 'container'; engineId: string; containerId: string; name?: string }
+  /** every service of a stack, merged in time order */
+  | { kind: 'stack'; engineId: string; stack: string; name?: string };
 
 export type TerminalTarget =
   | { kind: 'machine'; machine: string }

@@ -1,6 +1,7 @@
 // The stacks domain: compose files to swarm stacks, as `docker stack` does, plus validation, plan and history.
 import { z } from 'zod';
 import { request, stream } from '../kit';
+import { LogLine } from './swarm';
 
 export const StackDiagnostic = z.object({
   severity: z.enum(['error', 'warning', 'info']),
@@ -81,6 +82,26 @@ const DeployOptions = z.object({
   wait: z.boolean().default(true),
 });
 
+/** One line of whole-stack logs: a service log line named by its service, slot and node (docker's `service.slot.taskid@node`). */
+export const StackLogLine = LogLine.extend({
+  service: z.string(),
+  serviceId: z.string(),
+  /** 0 for a task of a global service, as docker prints it */
+  slot: z.number().int().min(0),
+  /** the node's name (spec name, else hostname), or its ID when it cannot be read */
+  node: z.string(),
+  /** a replicated service's replica count (docker pads slots to its digits) */
+  replicas: z.number().int().min(0).optional(),
+});
+export type StackLogLine = z.infer<typeof StackLogLine>;
+
+const StackLogOptions = z.object({
+  follow: z.boolean().optional(),
+  tail: z.union([z.number().int().min(0), z.literal('all')]).optional(),
+  since: z.string().optional(),
+  timestamps: z.boolean().optional(),
+});
+
 export const stacksContract = {
   'stacks.validate': request(
     'load and validate compose files as `docker stack deploy` would; diagnostics carry file, line, column and dotted path',
@@ -111,5 +132,10 @@ export const stacksContract = {
     'redeploy an earlier deployment of a stack; history keeps only hashes of variable values, so the values come with the request (each used only when it matches the hash kept)',
     EngineStack.extend({ to: z.number().int().min(1), wait: z.boolean().default(true), variables: z.record(z.string(), z.string()).default({}) }),
     StackEvent,
+  ),
+  'stacks.logs': stream(
+    "every service's logs of a stack merged in time order (the backlog sorted, then lines as they come), each named by service, slot and node",
+    EngineStack.extend(StackLogOptions.shape).strict(),
+    StackLogLine,
   ),
 };

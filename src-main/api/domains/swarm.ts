@@ -265,6 +265,11 @@ export const swarmContract = {
   'swarm.services.update': request('update a service (image, env, ports, replicas, force)', z.object({ ...EngineId, service: Ref, update: ServiceUpdateInput }).strict(), z.object({ id: z.string(), warnings: z.array(z.string()) })),
   'swarm.services.scale': request('set the replica count', z.object({ ...EngineId, service: Ref, replicas: z.number().int().min(0) }).strict(), Ok),
   'swarm.services.rollback': request('roll a service back to its previous spec', serviceRef, Ok),
+  'swarm.services.resume': request(
+    'resume a paused update or rollback (the engine reruns it: `docker service update SERVICE` with no change); refused when nothing is paused',
+    serviceRef,
+    z.object({ state: z.string() }),
+  ),
   'swarm.services.remove': request('remove a service', serviceRef, Ok),
   'swarm.services.logs': stream('service logs, stdout and stderr apart; follow until disposed', z.object({ ...EngineId, service: Ref, ...LogOptions }).strict(), LogLine),
 

@@ -156,6 +156,17 @@ export function registerService(program: Command): void {
       }),
     );
   service
+    .command('resume')
+    .argument('<service>', 'a service whose update (or rollback) is paused')
+    .description('resume a paused update or rollback: the engine runs it again (as `docker service update SERVICE` with no change does)')
+    .action(
+      action(async (ref: string, _o: unknown, cmd: Command) => {
+        const { state } = await withHost(cmd, (host, engineId) => host.call('swarm.services.resume', { engineId, service: ref }));
+        output(cmd, { service: ref, was: state }, () => ref);
+        progress(`resumed the ${state === 'rollback_paused' ? 'rollback' : 'update'} of ${ref}: watch it with \`flotilla service inspect ${ref}\``);
+      }),
+    );
+  service
     .command('rm')
     .argument('<service...>')
     .description('remove services')

@@ -190,8 +190,8 @@ function engineLogOpts(opts: LogOptions, details: boolean): Record<string, unkno
     timestamps: Boolean(opts.timestamps),
     ...(details ? { details: true } : {}),
     ...(opts.tail !== undefined ? { tail: String(opts.tail) } : {}),
-    ...(opts.since ? { since: toEngineTime(opts.since, '--since') } : {}),
-    ...(opts.until ? { until: toEngineTime(opts.until, '--until') } : {}),
+    ...(opts.since ? { since: engineTimeParam(opts.since, '--since') } : {}),
+    ...(opts.until ? { until: engineTimeParam(opts.until, '--until') } : {}),
     ...(opts.signal ? { abortSignal: opts.signal } : {}),
   };
 }
@@ -210,6 +210,18 @@ export async function serviceLogs(manager: EngineConnection, ref: string, opts: 
     const { timestamp: _ts, ...rest } = l;
     onLine(rest);
   });
+}
+
+/**
+ * A --since/--until value for the query string. A timestamp goes as `seconds.nanoseconds` text, as the docker CLI
+ * sends it: as a number its nanoseconds are rounded (a double holds about 7 digits after the point here), and a
+ * line written at exactly the time asked for would be left out.
+ */
+function engineTimeParam(v: string, flag: string): number | string | undefined {
+  const n = toEngineTime(v, flag);
+  const frac = /^\d{4}-.*\.(\d+)(Z|[+-]\d\d:?\d\d)?$/.exec(v);
+  if (n === undefined || !frac) return n;
+  return `${Math.floor(Date.parse(v) / 1000)}.${frac[1].slice(0, 9).padEnd(9, '0')}`;
 }
 
 /** Seconds since the epoch of an RFC 3339 timestamp, keeping the sub-millisecond digits Date.parse drops. */

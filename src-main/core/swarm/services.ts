@@ -91,6 +91,25 @@ export async function rollbackService(manager: EngineConnection, ref: string): P
   await writeSpec(manager, svc, svc.Spec, { rollback: 'previous' });
 }
 
+/** The update states the engine leaves a service in when an update (or its rollback) stopped on a failure. */
+const PAUSED = new Set(['paused', 'rollback_paused']);
+
+/**
+ * Resumes a paused update (or paused rollback) the way docker does it: `docker service update SERVICE` with no
+ * change writes the same spec again, and the engine clears UpdateStatus and runs its updater once more over the
+ * tasks not yet on the spec. Refused when nothing is paused, where a rewrite would do nothing useful. As with
+ * docker, the engine then keeps this spec as the previous one too: a rollback afterwards has nowhere older to go.
+ */
+export async function resumeServiceUpdate(manager: EngineConnection, ref: string): Promise<{ state: string }> {
+  const svc = await inspectService(manager, ref);
+  const state = svc.UpdateStatus?.State ?? '';
+  if (!PAUSED.has(state)) {
+    throw new FlotillaError('PRECONDITION', `service ${svc.Spec.Name} has no paused update to resume (its update state is ${state || 'none'}): use force update to replace its tasks anyway`);
+  }
+  await writeSpec(manager, svc, svc.Spec);
+  return { state };
+}
+
 export async function removeService(manager: EngineConnection, ref: string): Promise<void> {
   const svc = await inspectService(manager, ref);
   await engineCall(() => manager.docker.getService(svc.ID).remove(), { kind: 'service', ref });

@@ -17,6 +17,7 @@ import {
   stackTasks,
 } from '../../core/stacks';
 import { readHistory } from '../../core/stacks/history';
+import { stackLogs } from '../../core/swarm';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -115,5 +116,6 @@ export function stacksHandlers(s: Services): HandlersFor<typeof stacksContract> 
       });
       emit({ type: 'done', ...res });
     },
+    'stacks.logs': async ({ engineId, stack, ...o }, emit, { signal }) => stackLogs(await s.engines.connect(engineId), stack, { ...o, signal }, emit),
   };
 }

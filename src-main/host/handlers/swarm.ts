@@ -64,6 +64,7 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
       await sw.rollbackService(await conn(engineId), service);
       return OK;
     },
+    'swarm.services.resume': async ({ engineId, service }) => sw.resumeServiceUpdate(await conn(engineId), service),
     'swarm.services.remove': async ({ engineId, service }) => {
       await sw.removeService(await conn(engineId), service);
       return OK;

@@ -1,8 +1,8 @@
 // The task board, given a cluster model: filters, legend, rolling-update progress and a column per node.
 // Pure in its inputs (no api), so the bench and tests render it directly.
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type RefObject } from 'react';
+import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactElement, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { BoardModel, BoardNode } from '../../stores/cluster';
+import type { BoardModel, BoardNode, BoardService } from '../../stores/cluster';
 import { ProgressBar } from '../../components/ProgressBar';
 import { serviceColorClass } from '../../components/format';
 import type { BoardFilters } from './types';
@@ -62,9 +62,11 @@ export interface BoardProps {
   onOpenTask?: (serviceId: string) => void;
   /** hostname -> why the node's own engine is out of contact: its column is marked */
   lostNodes?: Record<string, string>;
+  /** what can be done about a service's rollout, shown beside its update bar (resume, roll back, force) */
+  rolloutActions?: (service: BoardService) => ReactNode;
 }
 
-export function Board({ model, initialFilters, animate = true, onAvailability, onOpenTask, lostNodes }: BoardProps): ReactElement {
+export function Board({ model, initialFilters, animate = true, onAvailability, onOpenTask, lostNodes, rolloutActions }: BoardProps): ReactElement {
   const [filters, setFilters] = useState<BoardFilters>({ ...NO_FILTERS, ...initialFilters });
   const [groupByStack, setGroupByStack] = useState(false);
   const [compact, setCompact] = useState(false);
@@ -237,9 +239,15 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
 
       {view.progress.length > 0 && (
         <div className="update-list">
-          {view.progress.map((p) => (
-            <ProgressBar key={p.serviceId} p={p} service={services.get(p.serviceId)} />
-          ))}
+          {view.progress.map((p) => {
+            const svc = services.get(p.serviceId);
+            return (
+              <div key={p.serviceId} className="update-row">
+                <ProgressBar p={p} service={svc} />
+                {svc && rolloutActions?.(svc)}
+              </div>
+            );
+          })}
         </div>
       )}
 

@@ -1,12 +1,16 @@
 // The Board view: the live cluster model of the chosen swarm (useSwarmTarget, shared by every view),
-// with drain / activate in the node headers and a card click that opens the task's service.
-import { useCallback, type ReactElement } from 'react';
+// with drain / activate in the node headers, resume / roll back / force beside each update bar, and a card click
+// that opens the task's service.
+import { useCallback, useState, type ReactElement } from 'react';
 import { api } from '../../api';
 import { useNav } from '../../stores/nav';
 import { ViewHeader } from '../../components/ViewHeader';
 import { Board } from './Board';
 import { makeModel } from './fixture';
-import { isStale, lostNodes, useLiveCluster, type BoardNode } from '../../stores/cluster';
+import { isStale, lostNodes, useLiveCluster, type BoardNode, type BoardService } from '../../stores/cluster';
+import { RolloutActions, type RolloutNoticeValue } from '../../components/RolloutActions';
+import { RolloutNotice } from '../../components/RolloutNotice';
+import { rolloutCall } from './rollout-call';
 import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { ResourceSlotsContext } from '../../components/stats/slots';
 import { useHoldStats } from '../../stores';
@@ -38,6 +42,10 @@ export function BoardView(): ReactElement {
     [engineId],
   );
   const onOpenTask = useCallback((serviceId: string) => useNav.getState().open({ view: 'services', serviceId }), []);
+  // what a rollout action did stays above the board: its update bar goes away when the engine finishes
+  const [rolloutNotice, setRolloutNotice] = useState<RolloutNoticeValue>();
+  const dismissNotice = useCallback(() => setRolloutNotice(undefined), []);
+  const rolloutActions = useCallback((service: BoardService) => (engineId ? <RolloutActions service={service} compact act={rolloutCall(engineId)} onNotice={setRolloutNotice} /> : null), [engineId]);
 
   let body: ReactElement;
   const gate = DEMO ? undefined : clusterGate(live, 'the board');
@@ -53,9 +61,10 @@ export function BoardView(): ReactElement {
     body = (
       <>
         <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />
+        <RolloutNotice notice={rolloutNotice} onDismiss={dismissNotice} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
           <ResourceSlotsContext.Provider value={BOARD_RESOURCES}>
-            <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} />
+            <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} rolloutActions={rolloutActions} />
           </ResourceSlotsContext.Provider>
         </div>
       </>

@@ -20,6 +20,8 @@ export interface Prefix {
   label: string;
   /** palette index (task-colours.ts): drawn with the .tc-N class */
   tone: number;
+  /** a colour of its own instead of the tone (whole-stack logs: the service's colour on the Board) */
+  color?: string;
 }
 
 export interface LogListProps {
@@ -91,7 +93,7 @@ const LogRow = memo(function LogRow({ entry, showTimestamps, prefix, matcher, cu
         </span>
       )}
       {prefix && (
-        <span className={`log-prefix tc-${prefix.tone}`}>
+        <span className={`log-prefix tc-${prefix.tone}`} style={prefix.color ? { color: prefix.color } : undefined}>
           {prefix.label}
         </span>
       )}

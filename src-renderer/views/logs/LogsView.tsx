@@ -1,6 +1,6 @@
-// The Logs view: a service's, task's or container's logs, streamed and followed, in a virtualized list
+// The Logs view: a service's, task's, container's or whole stack's logs, streamed and followed, in a virtualized list
 // (LogList) over a bounded ring (LogRing, 100,000 lines: the oldest are dropped and counted). Timestamps,
-// a coloured prefix per task, stdout and stderr apart, search with highlights, pause, download.
+// a coloured prefix per task (per service, in the Board's colours, for a whole stack), stdout and stderr apart, search with highlights, pause, download.
 // Other views open it with useNav().open({view: 'logs', target}).
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { useStore } from 'zustand';
@@ -17,6 +17,8 @@ import { useTaskPrefixes } from './use-task-prefixes';
 import { SourceToolbar } from './SourceToolbar';
 import { DisplayToolbar } from './DisplayToolbar';
 import { LogPane, NoTarget } from './LogsBody';
+import { STACK_VALUE, stackPrefix } from './stack-source';
+import { StackLegend } from './StackLegend';
 import '../../components/ansi-palette.css';
 import './logs.css';
 
@@ -31,6 +33,15 @@ function useLogTarget(): [LogTarget | undefined, (t: LogTarget | undefined) => v
     }
   }, [intent]);
   return [target, setTarget];
+}
+
+/** the target's name, as the header shows it */
+function targetLabel(target: LogTarget | undefined, svcName: (id: string) => string): string {
+  if (!target) return '';
+  if (target.kind === 'stack') return `stack ${target.stack}`;
+  if (target.kind === 'service') return target.name ?? svcName(target.serviceId);
+  if (target.kind === 'task') return target.name ?? `task ${target.taskId.slice(0, 12)}`;
+  return target.name ?? `container ${target.containerId.slice(0, 12)}`;
 }
 
 export function LogsView(): ReactElement {
@@ -64,7 +75,7 @@ export function LogsView(): ReactElement {
   // ---- names and colours of tasks ----
   const model = cluster.engineId === (target?.engineId ?? swarm.engineId) ? cluster.model : undefined;
   const prefixes = useTaskPrefixes(model);
-  const prefixOf = target?.kind === 'service' ? prefixes : undefined;
+  const prefixOf = target?.kind === 'service' ? prefixes : target?.kind === 'stack' ? stackPrefix : undefined;
 
   const togglePause = useCallback(() => {
     setPausedAt((p) => (p === undefined ? ring.firstSeq + ring.length - 1 : undefined));
@@ -78,20 +89,15 @@ export function LogsView(): ReactElement {
   const engineId = target?.engineId ?? swarm.engineId;
   const nodeName = (id?: string): string => (id ? (model?.nodes.find((n) => n.id === id)?.hostname ?? id.slice(0, 8)) : '');
   const svcName = (id?: string): string => services.find((s) => s.id === id)?.name ?? (id ? id.slice(0, 12) : '');
-  const label =
-    target?.kind === 'service'
-      ? (target.name ?? svcName(target.serviceId))
-      : target?.kind === 'task'
-        ? (target.name ?? `task ${target.taskId.slice(0, 12)}`)
-        : target?.kind === 'container'
-          ? (target.name ?? `container ${target.containerId.slice(0, 12)}`)
-          : '';
+  const stacks = [...new Set(services.map((s) => s.stack ?? '').filter(Boolean))].sort();
+  const label = targetLabel(target, svcName);
 
   const pickService = (id: string): void => {
     if (!engineId) return;
     setPausedAt(undefined);
     setFollow(true);
-    setTarget(id ? { kind: 'service', engineId, serviceId: id, name: svcName(id) } : undefined);
+    if (id.startsWith(STACK_VALUE)) setTarget({ kind: 'stack', engineId, stack: id.slice(STACK_VALUE.length) });
+    else setTarget(id ? { kind: 'service', engineId, serviceId: id, name: svcName(id) } : undefined);
   };
   const pickTask = (id: string): void => {
     if (!engineId || !serviceId) return;
@@ -151,18 +157,21 @@ export function LogsView(): ReactElement {
     );
   else
     body = (
-      <LogPane
-        search={search}
-        ring={ring}
-        version={version + (pausedAt ?? -1)}
-        status={stream.status}
-        label={label}
-        since={since}
-        follow={follow && pausedAt === undefined}
-        onFollowChange={(f) => pausedAt === undefined && setFollow(f)}
-        showTimestamps={showTimestamps}
-        prefixOf={prefixOf}
-      />
+      <>
+        {target.kind === 'stack' && <StackLegend services={services.filter((s) => s.stack === target.stack).map((s) => s.name)} />}
+        <LogPane
+          search={search}
+          ring={ring}
+          version={version + (pausedAt ?? -1)}
+          status={stream.status}
+          label={label}
+          since={since}
+          follow={follow && pausedAt === undefined}
+          onFollowChange={(f) => pausedAt === undefined && setFollow(f)}
+          showTimestamps={showTimestamps}
+          prefixOf={prefixOf}
+        />
+      </>
     );
 
   return (
@@ -173,6 +182,7 @@ export function LogsView(): ReactElement {
           target={target}
           label={label}
           services={services}
+          stacks={stacks}
           serviceId={serviceId}
           tasksOfService={tasksOfService}
           svcName={svcName}

@@ -1,9 +1,10 @@
-// The Logs view's first toolbar: which logs (a service, or one of its tasks; a container is shown as a badge)
+// The Logs view's first toolbar: which logs (a whole stack, a service, or one of its tasks; a container is shown as a badge)
 // and how (tail, since, streams, timestamps).
 import { useState, type ReactElement } from 'react';
 import type { BoardService, BoardTask } from '../../stores/cluster';
 import type { LogTarget } from '../../stores/nav';
 import { sinceValue } from './since';
+import { STACK_VALUE } from './stack-source';
 import type { Streams } from './use-log-search';
 
 const SINCE = [
@@ -84,6 +85,8 @@ export interface SourceToolbarProps {
   /** the target's name, as the header shows it */
   label: string;
   services: readonly BoardService[];
+  /** the stacks of those services: each is a "whole stack" source */
+  stacks: readonly string[];
   /** the service shown (the target's, or its task's) */
   serviceId?: string;
   tasksOfService: readonly BoardTask[];
@@ -108,13 +111,30 @@ export function SourceToolbar(p: SourceToolbarProps): ReactElement {
         <span className="badge info">{p.label}</span>
       ) : (
         <>
-          <select className="select" aria-label="service" value={serviceId ?? ''} onChange={(e) => p.onService(e.target.value)} disabled={!services.length}>
+          <select
+            className="select"
+            aria-label="service"
+            value={target?.kind === 'stack' ? `${STACK_VALUE}${target.stack}` : (serviceId ?? '')}
+            onChange={(e) => p.onService(e.target.value)}
+            disabled={!services.length}
+          >
             <option value="">{services.length ? 'Choose a service…' : 'no services'}</option>
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            {p.stacks.length > 0 && (
+              <optgroup label="whole stack">
+                {p.stacks.map((st) => (
+                  <option key={st} value={`${STACK_VALUE}${st}`}>
+                    stack {st} (every service)
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            <optgroup label="service">
+              {services.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </optgroup>
           </select>
           <select className="select" aria-label="task" value={target?.kind === 'task' ? target.taskId : ''} onChange={(e) => p.onTask(e.target.value)} disabled={!serviceId}>
             <option value="">all tasks</option>

@@ -15,6 +15,8 @@ export interface LogEntry {
   timestamp?: string;
   /** the task that wrote it (service logs), for the coloured prefix */
   taskId?: string;
+  /** whole-stack logs: the line's docker prefix (service.slot.taskid@node) and its service, coloured as on the Board */
+  source?: { label: string; service: string };
 }
 
 export const DEFAULT_CAPACITY = 100_000;

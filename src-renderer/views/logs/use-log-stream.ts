@@ -1,15 +1,17 @@
-// One stream of log lines (a service's, task's or container's) into the feed, restarted when the target or
+// One stream of log lines (a service's, task's, container's, or a whole stack's) into the feed, restarted when the target or
 // the options change. The backlog is held and put in time order (BacklogGate), then lines show as they come.
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import type { LogTarget } from '../../stores/nav';
 import type { LogFeed } from './log-feed';
 import { BacklogGate } from './backlog';
+import { stackEntry } from './stack-source';
 
 export type Status = 'idle' | 'connecting' | 'live' | 'ended' | 'error';
 
 function targetKey(t: LogTarget | undefined): string {
   if (!t) return '';
+  if (t.kind === 'stack') return `k:${t.engineId}:${t.stack}`;
   return t.kind === 'service' ? `s:${t.engineId}:${t.serviceId}` : t.kind === 'task' ? `t:${t.engineId}:${t.taskId}` : `c:${t.engineId}:${t.containerId}`;
 }
 
@@ -29,8 +31,8 @@ export function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail:
     // the backlog (each task's tail) arrives in a burst: held and put in time order, then lines show as they come
     const gate = new BacklogGate((l) => feed.push(l));
     const handlers = {
-      onEvent: (l: { stream: 'stdout' | 'stderr'; line: string; timestamp?: string; taskId?: string }) => {
-        gate.push({ stream: l.stream, text: l.line, timestamp: l.timestamp, taskId: l.taskId });
+      onEvent: (l: { stream: 'stdout' | 'stderr'; line: string; timestamp?: string; taskId?: string }, pushed = false) => {
+        if (!pushed) gate.push({ stream: l.stream, text: l.line, timestamp: l.timestamp, taskId: l.taskId });
         if (!live) {
           live = true; // one state change for the first line, none for the next thousands
           setState({ status: 'live' });
@@ -41,7 +43,14 @@ export function useLogStream(feed: LogFeed, target: LogTarget | undefined, tail:
     };
     let dispose: () => void;
     try {
-      if (target.kind === 'service') dispose = api.subscribe('swarm.services.logs', { engineId: target.engineId, service: target.serviceId, ...opts }, handlers);
+      if (target.kind === 'stack') {
+        // every service of the stack, named by the host; coloured per service
+        const onEvent = (l: Parameters<typeof stackEntry>[0]): void => {
+          gate.push(stackEntry(l));
+          handlers.onEvent(l, true);
+        };
+        dispose = api.subscribe('stacks.logs', { engineId: target.engineId, stack: target.stack, ...opts }, { ...handlers, onEvent });
+      } else if (target.kind === 'service') dispose = api.subscribe('swarm.services.logs', { engineId: target.engineId, service: target.serviceId, ...opts }, handlers);
       else if (target.kind === 'task') dispose = api.subscribe('swarm.tasks.logs', { engineId: target.engineId, task: target.taskId, ...opts }, handlers);
       else dispose = api.subscribe('swarm.containers.logs', { engineId: target.engineId, container: target.containerId, ...opts }, handlers);
     } catch (e) {

@@ -7,11 +7,14 @@ import type { BoardModel } from '../../stores/cluster';
 import { age, serviceColor, shortImage } from '../../components/format';
 import { ProgressBar } from '../../components/ProgressBar';
 import { StateMessage } from '../../components/StateMessage';
-import { UPDATE_LABEL, portsText, taskHistory, updateTone } from './history';
+import { UPDATE_LABEL, taskHistory, updateTone } from './history';
 import { ServiceActions, type Confirm } from './ServiceActions';
 import { TaskDetail } from './TaskDetail';
 import { TaskHistoryTable } from './TaskHistory';
 import { WhyNotRunning } from './WhyNotRunning';
+import { RolloutActions } from '../../components/RolloutActions';
+import { PortLinks } from '../../components/PortLinks';
+import { rolloutCall } from './rollout-call';
 
 export interface ServiceDetailProps {
   engineId: string;
@@ -135,7 +138,9 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
           {shortImage(service.image)}
         </dd>
         <dt>Ports</dt>
-        <dd className="mono">{portsText(service.ports) || 'none published'}</dd>
+        <dd>
+          <PortLinks service={service} nodes={model.nodes} tasks={model.tasks} />
+        </dd>
         <dt>Created</dt>
         <dd>{Number.isFinite(created) ? `${age(created, now)} ago` : '–'}</dd>
         <dt>Changed</dt>
@@ -150,6 +155,7 @@ export function ServiceDetail({ engineId, serviceId, model, now, onBack }: Servi
           service={service}
         />
       )}
+      {st && st !== 'completed' && <RolloutActions service={service} act={rolloutCall(engineId)} onNotice={setNotice} />}
       {st && service.updateStatus?.message && st === 'completed' && <div className="faint">{service.updateStatus.message}</div>}
 
       <ServiceActions engineId={engineId} service={service} busy={busy} onRun={run} onProblem={(text) => setNotice({ ok: false, text })} onConfirm={setConfirm} />
