@@ -10,7 +10,7 @@ import { makeModel } from './fixture';
 import { isStale, lostNodes, useLiveCluster, type BoardNode, type BoardService } from '../../stores/cluster';
 import { RolloutActions, type RolloutNoticeValue } from '../../components/RolloutActions';
 import { RolloutNotice } from '../../components/RolloutNotice';
-import { rolloutCall } from './rollout-call';
+import { rolloutCall } from '../../stores/rollout';
 import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { ResourceSlotsContext } from '../../components/stats/slots';
 import { useHoldStats } from '../../stores';

@@ -14,7 +14,7 @@ import { TaskHistoryTable } from './TaskHistory';
 import { WhyNotRunning } from './WhyNotRunning';
 import { RolloutActions } from '../../components/RolloutActions';
 import { PortLinks } from '../../components/PortLinks';
-import { rolloutCall } from './rollout-call';
+import { rolloutCall } from '../../stores/rollout';
 
 export interface ServiceDetailProps {
   engineId: string;
