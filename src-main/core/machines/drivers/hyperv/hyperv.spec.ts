@@ -1,105 +1,15 @@
 // The Hyper-V driver against PowerShell answers recorded in public docker-machine/minikube logs (test/fixtures/hyperv,
 // provenance in SOURCE.md; the *.constructed.* files are not recordings): exact command lines, switch choice,
-// failures and timeouts.
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+// failures and timeouts. The recorded-answer harness is hyperv.harness.ts; machine set is hyperv-resize.spec.ts.
+import { describe, it, expect } from 'vitest';
 import fs from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { RunOptions, RunResult, Runner } from '../../boot/runner.js';
-import type { DriverContext, MachineSpec } from '../types.js';
-import { createHyperVDriver, psq, PS_PREFIX, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, VMMS_UNREACHABLE, type HyperVDriverOptions } from './driver.js';
+import { createHyperVDriver, psq, MODULE_MISSING, NOT_ADMIN, QEMU_IMG_MISSING, VMMS_UNREACHABLE } from './driver.js';
 import { chooseSwitch, firstIPv4, parseBool, parseState, parseStrings, parseSwitches } from './parse.js';
+import { ctx, deps, dir, fx, GETVM, IPS, IS_ADMIN, IS_HVADMIN, line, MODULE, Player, spec, sshCalls, SWITCHES, useHyperVHarness, type World } from './hyperv.harness.js';
 
-const FIX = path.resolve(__dirname, '../../../../../test/fixtures/hyperv');
-const fx = (name: string): string => readFileSync(path.join(FIX, name), 'utf8');
-const PS = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl t@t';
-const line = (cmd: string) => `${PS} -NoProfile -NonInteractive -Command ${PS_PREFIX}${cmd}`;
+useHyperVHarness();
 
-// the expressions minikube's logs record (module, admin role, switches without minikube's filter, state, addresses); the
-// Hyper-V Administrators check passes the SID as a SecurityIdentifier, where minikube's recorded form passed a string
-const MODULE = '@(Get-Module -ListAvailable hyper-v).Name | Get-Unique';
-const WHO = '([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent())';
-const IS_HVADMIN = `@(${WHO}).IsInRole([Security.Principal.SecurityIdentifier]'S-1-5-32-578')`;
-const IS_ADMIN = `@(${WHO}).IsInRole([Security.Principal.WindowsBuiltInRole] "Administrator")`;
-const SWITCHES = '[Console]::OutputEncoding = [Text.Encoding]::UTF8; ConvertTo-Json @(Hyper-V\\Get-VMSwitch|Select Id, Name, SwitchType)';
-const GETVM = (n: string) => `( Hyper-V\\Get-VM -Name '${n}' ).State`;
-const IPS = (n: string) => `(( Hyper-V\\Get-VM -Name '${n}' ).NetworkAdapters[0]).IPAddresses`;
-
-interface World {
-  module?: string;
-  hvAdmin?: string;
-  admin?: string;
-  switches?: string;
-  vm?: 'absent' | 'Off' | 'Running';
-  ips?: string[];
-  stopHangs?: boolean;
-  /** false: qemu-img is not installed */
-  qemuImg?: boolean;
-  /** recorded stderr (exit 1) for commands starting with a prefix */
-  fail?: Array<{ prefix: string; stderr: string }>;
-}
-
-class Player implements Runner {
-  lines: string[] = [];
-  constructor(private w: World) {}
-  async run(cmd: string, args: string[], opts?: RunOptions): Promise<RunResult> {
-    this.lines.push([cmd, ...args].join(' '));
-    const w = this.w;
-    const ok = (stdout = ''): RunResult => ({ stdout, stderr: '', code: 0 });
-    if (cmd === 'qemu-img') return w.qemuImg === false ? { stdout: '', stderr: '', code: -1, notFound: true } : ok(fx('qemu-img.version.txt'));
-    const c = (args[3] ?? '').slice(PS_PREFIX.length);
-    const f = w.fail?.find((x) => c.startsWith(x.prefix));
-    if (f) return { stdout: '', stderr: f.stderr, code: 1 };
-    if (c === MODULE) return ok(w.module ?? fx('get-module.recorded.txt'));
-    if (c === IS_HVADMIN) return ok(w.hvAdmin ?? fx('isinrole-578.recorded.txt'));
-    if (c === IS_ADMIN) return ok(w.admin ?? 'True\r\n');
-    if (c === SWITCHES) return ok(w.switches ?? fx('switches.default.recorded.json'));
-    if (c.startsWith('( Hyper-V\\Get-VM ')) {
-      const st = w.vm ?? 'absent';
-      if (st === 'absent') return { stdout: '', stderr: fx('get-vm.not-found.stderr'), code: 1 };
-      return ok(fx(st === 'Running' ? 'get-vm-state.running.recorded.txt' : 'get-vm-state.off.recorded.txt'));
-    }
-    if (c.startsWith('(( Hyper-V\\Get-VM ')) return ok(w.ips?.length ? fx(w.ips.shift()!) : ''); // "" is the recorded answer before the VM has an address
-    if (c.startsWith('Hyper-V\\New-VM ')) w.vm = 'Off';
-    if (c.startsWith('Hyper-V\\Start-VM ')) w.vm = 'Running';
-    if (c.startsWith('Hyper-V\\Remove-VM ')) w.vm = 'absent';
-    if (c.startsWith('Hyper-V\\Stop-VM ')) {
-      if (w.stopHangs && !c.includes('-TurnOff')) return { stdout: '', stderr: '', code: -1, ...(opts?.timeoutMs ? { timedOut: true } : {}) };
-      w.vm = 'Off';
-    }
-    return ok();
-  }
-}
-
-let dir: string;
-let sshCalls: string[] = [];
-const ctx = (): DriverContext => ({ machineName: 'fl1', machineDir: dir, sshPublicKey: KEY, sshPrivateKeyPath: path.join(dir, 'id'), knownHostsFile: path.join(dir, 'known_hosts'), log: () => undefined, step: () => undefined, signal: new AbortController().signal });
-const spec = (options: MachineSpec['options'] = {}): MachineSpec => ({ name: 'fl1', cpus: 2, memoryMb: 2048, diskGb: 20, options });
-const deps = (p: Runner, extra: Partial<HyperVDriverOptions> = {}): HyperVDriverOptions => ({
-  runner: p,
-  platform: 'win32',
-  env: { SystemRoot: 'C:\\Windows' },
-  exists: async (f) => f === PS,
-  sleep: async () => undefined,
-  obtainImage: async () => 'C:/cache/noble.vhdx',
-  writeAtStart: async () => undefined,
-  sshExec: async (t, cmd) => {
-    sshCalls.push(`${t.user}@${t.host}:${t.port} ${cmd}`);
-    return '';
-  },
-  timeouts: { startMs: 0, ipMs: 0, stopMs: 5000, pollMs: 1 },
-  ...extra,
-});
-
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flotilla-hv-'));
-  sshCalls = [];
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
 
 describe('parsers', () => {
   it('reads the recorded module, role and state answers', () => {
@@ -433,35 +343,5 @@ describe('options and prerequisites', () => {
       ['virtual switch', true, '"Default Switch" (the Default Switch (NAT with DHCP, made by Windows))'],
       ['qemu-img installed', true, 'qemu-img 7.2.22 (converts the cloud image to VHDX)'],
     ]);
-  });
-});
-
-describe('machine set (resize, the VM stopped): exact command lines', () => {
-  const change = (c: { cpus?: number; memoryMb?: number; diskGb?: number }) => ({ ...c, current: { cpus: 2, memoryMb: 2048, diskGb: 20 } });
-  it('sets the CPUs and memory and grows the cloud image\'s VHDX, in that order', async () => {
-    const p = new Player({ vm: 'Off' });
-    const d = createHyperVDriver(deps(p));
-    const r = await d.resize!({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' }, change({ cpus: 4, memoryMb: 4096, diskGb: 40 }), ctx());
-    expect(p.lines).toEqual([
-      line("Hyper-V\\Set-VMProcessor -VMName 'fl1' -Count 4"),
-      line("Hyper-V\\Set-VMMemory -VMName 'fl1' -StartupBytes 4096MB"),
-      line(`Hyper-V\\Resize-VHD -Path '${dir}/disk.vhdx' -SizeBytes 40960MB`),
-    ]);
-    expect(r.notes).toEqual(['the disk of fl1 is 40 GB; the guest grows its root file system to it at the next start (cloud-init growpart)']);
-    expect(d.resizeLive).toBeFalsy();
-  });
-  it('changes only what is given', async () => {
-    const p = new Player({ vm: 'Off' });
-    await createHyperVDriver(deps(p)).resize!({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' }, change({ memoryMb: 1024 }), ctx());
-    expect(p.lines).toEqual([line("Hyper-V\\Set-VMMemory -VMName 'fl1' -StartupBytes 1024MB")]);
-  });
-  it('refuses to grow a boot2docker disk before changing anything, naming what to do', async () => {
-    const p = new Player({ vm: 'Off' });
-    await expect(createHyperVDriver(deps(p)).resize!({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'boot2docker' }, change({ cpus: 4, diskGb: 40 }), ctx())).rejects.toThrow('fl1 runs boot2docker, which never grows its data partition: leave out --disk');
-    expect(p.lines).toEqual([]);
-  });
-  it('Resize-VHD not recognized (recorded PowerShell stderr): the module-missing message with the fix', async () => {
-    const p = new Player({ vm: 'Off', fail: [{ prefix: 'Hyper-V\\Resize-VHD', stderr: fx('resize-vhd.not-recognized.stderr') }] });
-    await expect(createHyperVDriver(deps(p)).resize!({ vm: 'fl1', switchName: 'Default Switch', bootImage: 'cloud' }, change({ diskGb: 40 }), ctx())).rejects.toThrow(MODULE_MISSING);
   });
 });
