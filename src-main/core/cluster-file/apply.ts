@@ -18,6 +18,7 @@ import { listHistory, readHistory } from '../stacks/history';
 import { createSwarm } from '../swarm/create';
 import type { RawNode } from '../swarm/mappers';
 import { labelNode, rawNodes, removeNode, setAvailability, setRole } from '../swarm/nodes';
+import { runCreates } from './creates';
 import { loadClusterFileOrThrow, type LoadedClusterFile, type LoadOptions } from './load';
 
 export interface ClusterSource {
@@ -36,9 +37,6 @@ export interface ClusterContext {
   driverOptions: LoadOptions['driverOptions'];
   signal?: AbortSignal;
 }
-
-/** drivers whose creates must not overlap (VirtualBox's own locks: docker/machine#479) */
-const ONE_AT_A_TIME = new Set(['virtualbox']);
 
 const checkAbort = (signal?: AbortSignal): void => {
   if (signal?.aborted) throw new FlotillaError('CANCELLED', 'cancelled: what was made so far is kept; run up again to finish, or down to remove it');
@@ -253,13 +251,7 @@ export async function upCluster(ctx: ClusterContext, src: ClusterSource, emit: E
         );
     };
     const toMake = [...of('machine', 'create'), ...of('machine', 'provision')];
-    if (ONE_AT_A_TIME.has(driver)) for (const x of toMake) await make(x);
-    else {
-      const res = await Promise.allSettled(toMake.map(make));
-      const failed = res.map((r, i) => ({ r, n: toMake[i]!.name })).filter((f) => f.r.status === 'rejected');
-      if (failed.length)
-        throw new FlotillaError('ENGINE', `${failed.length} of ${toMake.length} machines failed (${failed.map((f) => `${f.n}: ${((f.r as PromiseRejectedResult).reason as Error).message}`).join('; ')}); fix it and run up again, or down to remove them`);
-    }
+    await runCreates(driver, toMake, make);
 
     // 2. the swarm: createSwarm finishes a partial swarm (init where none, joins, promotions)
     if (of('swarm').some((x) => x.action !== 'demote')) {
