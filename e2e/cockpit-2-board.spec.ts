@@ -192,10 +192,11 @@ test('the board stays readable at 30 nodes and 400 tasks (demo data)', async ({ 
   const board = page.getByTestId('board-columns');
   await expect(board).toHaveAttribute('data-columns', '31'); // 30 nodes + a column of pending tasks
   await expect(page.getByTestId('board-totals')).toContainText('30 nodes');
-  // only the columns in or near the 1440-px window are rendered; the drained node-5 is among the first
-  const rendered = await page.getByTestId('node-column').count();
-  expect(rendered).toBeGreaterThanOrEqual(4);
-  expect(rendered).toBeLessThan(31);
+  // only the columns in or near the 1440-px window are rendered; the drained node-5 is among the first. Until the
+  // virtualizer has measured its scroller (a ResizeObserver callback, late under load) it renders only its overscan
+  const columns = page.getByTestId('node-column');
+  await expect.poll(() => columns.count()).toBeGreaterThanOrEqual(4);
+  expect(await columns.count()).toBeLessThan(31);
   await expect(page.locator('[data-testid="node-column"].drained')).toHaveCount(1);
   await shot(page, 'demo-30x400');
   // scrolled to the end: the last node and the pending column are there, the first ones are gone
