@@ -22,17 +22,33 @@ interface LogsFlags {
   raw?: boolean;
 }
 
-/** service ls's PORTS (formatter/service.go): ingress ports only, consecutive ones as a range, `, ` between */
+/**
+ * service ls's PORTS, as docker's serviceContext.Ports (cli/command/formatter/service.go): the ingress ports sorted
+ * by protocol then published port, consecutive ones joined into a range, `, ` between. The range test keeps Go's
+ * uint32 arithmetic (a smaller port wraps to a large difference), so a repeated target port joins a range as it does
+ * in docker.
+ */
 export function ingressPorts(ports: PortMapping[]): string {
-  const ing = ports.filter((p) => p.mode === 'ingress' && p.published);
+  const ing = ports
+    .filter((p) => p.mode === 'ingress')
+    .map((p) => ({ published: p.published ?? 0, target: p.target, protocol: p.protocol }))
+    .sort((a, b) => (a.protocol === b.protocol ? a.published - b.published : a.protocol < b.protocol ? -1 : 1));
   const out: string[] = [];
-  for (let i = 0; i < ing.length; ) {
-    let j = i;
-    while (j + 1 < ing.length && ing[j + 1]!.published === ing[j]!.published! + 1 && ing[j + 1]!.target === ing[j]!.target + 1 && ing[j + 1]!.protocol === ing[i]!.protocol) j++;
-    const [a, b] = [ing[i]!, ing[j]!];
-    out.push(i === j ? `*:${a.published}->${a.target}/${a.protocol}` : `*:${a.published}-${b.published}->${a.target}-${b.target}/${a.protocol}`);
-    i = j + 1;
+  const show = (r: { pStart: number; pEnd: number; tStart: number; tEnd: number; protocol: string }): string =>
+    `*:${r.pEnd > r.pStart ? `${r.pStart}-${r.pEnd}` : r.pStart}->${r.tEnd > r.tStart ? `${r.tStart}-${r.tEnd}` : r.tStart}/${r.protocol}`;
+  let pr = { pStart: 0, pEnd: 0, tStart: 0, tEnd: 0, protocol: '' };
+  const u32 = (n: number): number => n >>> 0;
+  for (const p of ing) {
+    const isRange = pr.tEnd !== pr.tStart;
+    if (p.protocol !== pr.protocol || u32(p.published - pr.pEnd) > 1 || u32(p.target - pr.tEnd) > 1 || (isRange && p.target <= pr.tEnd)) {
+      if (pr.pStart > 0) out.push(show(pr));
+      pr = { pStart: p.published, pEnd: p.published, tStart: p.target, tEnd: p.target, protocol: p.protocol };
+      continue;
+    }
+    pr.pEnd = p.published;
+    pr.tEnd = p.target;
   }
+  if (pr.pStart > 0) out.push(show(pr));
   return out.join(', ');
 }
 
