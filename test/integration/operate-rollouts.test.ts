@@ -111,9 +111,10 @@ describeLab('rollouts you can act on, on the lab', () => {
     const r = await pexec(process.execPath, [BIN, '-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, 'service', 'resume', name], { env, timeout: 120_000 });
     expect(r.stderr).toContain(`resumed the update of ${name}`);
     // the engine ran its updater again: a new start time (and, the new tasks still exiting, paused once more)
+    // (right after the resume the engine may list the update with no start time yet: wait for the new one)
     const again = await until('the engine restarted the update', async () => {
       const e = await engine();
-      return e.StartedAt !== paused.StartedAt && e;
+      return !!e.StartedAt && e.StartedAt !== paused.StartedAt && e;
     }, 120_000, 500);
     expect(Date.parse(again.StartedAt ?? '')).toBeGreaterThan(Date.parse(paused.StartedAt ?? ''));
     await until('paused again (the new tasks still exit)', async () => (await engine()).State === 'paused', 180_000, 1000);
