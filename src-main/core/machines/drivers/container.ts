@@ -1,8 +1,11 @@
 // The container driver: a machine is a system container (systemd, sshd, dockerd) on the local
 // engine, the lab's recipe made a product feature. No hypervisor needed; cgroup v1 and v2 hosts.
 // The node image is the lab's (src-main/core/lab/image.ts): built locally with debootstrap.
+import os from 'node:os';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import { FlotillaError } from '../../../api/errors';
+import { withFileLock } from '../../filelock';
 import { ensureNodeImage, NODE_IMAGES } from '../../lab/image';
 import { publicKeyLines } from '../../known-hosts';
 import { containerExec, localEngine } from './local-engine';
@@ -40,9 +43,14 @@ async function withLocal<T>(fn: (docker: Docker) => Promise<T>): Promise<T> {
 
 let netChain: Promise<unknown> = Promise.resolve();
 
-/** Creates the machines network once (parallel creates in one process take turns: Docker's duplicate check races). */
+/**
+ * Creates the machines network once. Parallel creates take turns, in one process (this chain) and across processes
+ * (a lock file per network name; two `machine create` commands at once made two networks of one name, since
+ * Docker's duplicate check races and the free-subnet probe widens the window).
+ */
 function ensureNetwork(docker: Docker, name: string, subnet: string | undefined, ctx: DriverContext): Promise<void> {
-  const p = netChain.then(() => ensureNetworkNow(docker, name, subnet, ctx));
+  const lock = path.join(os.tmpdir(), 'flotilla-locks', `network-${name.replace(/[^\w.-]/g, '_')}.lock`);
+  const p = netChain.then(() => withFileLock(lock, () => ensureNetworkNow(docker, name, subnet, ctx), 120_000));
   netChain = p.catch(() => undefined);
   return p;
 }
