@@ -3,7 +3,7 @@
 export interface WatcherOptions {
   /** full resync period as a safety net (ms, default 15 s) */
   resyncMs?: number;
-  /** poll period while tasks are between states or a service updates (ms, default 100) */
+  /** poll period while tasks are between states or a service updates (ms, default 400) */
   settleMs?: number;
   /** reconnect backoff bounds (ms) */
   backoffMinMs?: number;
@@ -45,9 +45,7 @@ export interface FailoverRecord {
 
 export const WATCHER_DEFAULTS: Required<WatcherOptions> = {
   resyncMs: 15_000,
-  // a task's agent-side states (accepted..running) reach the manager after the container event that started a
-  // listing, so this poll reads most of them: at 400 ms it was most of the events latency (bench events breakdown)
-  settleMs: 100,
+  settleMs: 400,
   backoffMinMs: 250,
   backoffMaxMs: 5_000,
   requestTimeoutMs: 10_000,
