@@ -242,13 +242,11 @@ export class ClusterWatcher {
     const changes = diffModels(this.current, next);
     this.current = next;
     if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
-    // the first listing from the manager a move went to (a quick move never marks the model lost, so this is not
-    // only on the way out of a loss)
-    const move = this.moves.at(-1);
-    if (w === this.watched && move && move.to === w.name && !move.listedAt) move.listedAt = Date.now();
     if (this.managerLost && w === this.watched) {
       // fresh again (after the diff that makes the model true): the loss is over
       this.managerLost = false;
+      const move = this.moves.at(-1);
+      if (move && move.to === w.name && !move.listedAt) move.listedAt = Date.now();
       this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
     }
     if (d.nodes) this.nodes.sync(this.raw.nodes);
