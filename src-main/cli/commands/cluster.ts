@@ -8,6 +8,7 @@ import type { ClusterChange, ClusterEvent } from '../../api/domains/cluster';
 import { FlotillaError } from '../../api/errors';
 import { openLocalHost, type LocalHost } from '../../host/local';
 import { action, globals, interruptSignal, progress } from '../context';
+import { confirm } from './machines-common';
 
 function readClusterFile(f: string | undefined): { path: string; content: string; files: Record<string, string> } {
   if (!f) throw new FlotillaError('BAD_INPUT', 'no cluster file given: pass one with -f FILE');
@@ -45,16 +46,6 @@ function printEvent(verbose: boolean) {
   };
 }
 
-function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return Promise.resolve(false);
-  process.stderr.write(`${question} (y/n): `);
-  return new Promise((resolve) => {
-    process.stdin.once('data', (d) => {
-      process.stdin.pause();
-      resolve(/^y(es)?$/i.test(d.toString().trim()));
-    });
-  });
-}
 
 export function registerCluster(program: Command): void {
   program
