@@ -61,9 +61,14 @@ describeLab('rollouts you can act on, on the lab', () => {
     if (home) fs.rmSync(home, { recursive: true, force: true });
   }, 120_000);
 
-  /** makes the new tasks exit at once: the first batch fails and the engine pauses the update */
+  /**
+   * makes the new tasks exit at once: the first batch fails and the engine pauses the update. The delay between
+   * batches and the long monitor make the pause come while two slots still run the old spec, however slow the lab:
+   * with no delay and a short monitor, a loaded engine replaced every slot before it counted a failure, and then a
+   * resume has nothing left to update (the engine clears the status and starts nothing, as it does for docker).
+   */
   async function failingUpdate(): Promise<EngineView> {
-    await nodeDockerOk(n1, ['service', 'update', '-d', '--args', 'sh -c "exit 1"', name]);
+    await nodeDockerOk(n1, ['service', 'update', '-d', '--update-delay', '30s', '--update-monitor', '60s', '--args', 'sh -c "exit 1"', name]);
     const paused = await until('the engine paused the update', async () => {
       const e = await engine();
       return e.State === 'paused' && e;
