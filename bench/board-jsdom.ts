@@ -3,11 +3,7 @@
 // rendered with react-dom in jsdom (no layout: every column is in the board's window). Prints the first render time
 // and the p95 time to apply a 20-task change, with its ratio to a full re-render (every card redrawn).
 // Runs on import (the bench dispatcher imports it) or directly once bundled.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { runJsdomEntry } from './lib/jsdom-entry';
 
 interface BoardBenchResult {
   nodes: number;
@@ -24,58 +20,11 @@ interface BoardBenchResult {
 interface BenchModule {
   runBoardBench(opts: { nodes: number; tasks: number; change: number; runs: number; warmup: number }): BoardBenchResult;
 }
-interface JsdomModule {
-  JSDOM: new (html: string, opts: { pretendToBeVisual: boolean; url: string }) => { window: Record<string, unknown> & { document: unknown; close(): void } };
-}
-
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'src-renderer', 'views', 'board', 'bench-entry.tsx'))) {
-    const up = path.dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
-async function installDom(): Promise<() => void> {
-  const jsdomName = 'jsdom'; // untyped package: loaded by name, shaped by JsdomModule
-  const { JSDOM } = (await import(jsdomName)) as JsdomModule;
-  const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true, url: 'http://127.0.0.1/' });
-  const g = globalThis as Record<string, unknown>;
-  const names = ['window', 'document', 'navigator', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'Element', 'Node', 'Text', 'Event', 'MouseEvent', 'KeyboardEvent', 'getComputedStyle', 'requestAnimationFrame', 'cancelAnimationFrame', 'location', 'localStorage'];
-  const saved = new Map(names.map((n) => [n, Object.getOwnPropertyDescriptor(g, n)]));
-  for (const n of names) Object.defineProperty(g, n, { value: n === 'window' ? dom.window : dom.window[n], configurable: true, writable: true });
-  return () => {
-    for (const [n, d] of saved) {
-      if (d) Object.defineProperty(g, n, d);
-      else delete g[n];
-    }
-    dom.window.close();
-  };
-}
 
 export async function benchBoard(): Promise<BoardBenchResult> {
-  const root = findRoot();
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-')), 'board-bench.mjs');
-  await build({
-    entryPoints: [path.join(root, 'src-renderer', 'views', 'board', 'bench-entry.tsx')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    jsx: 'automatic',
-    outfile: out,
-    define: { 'process.env.NODE_ENV': '"production"' }, // production React, as the app ships
-    logLevel: 'error',
-  });
-  const restore = await installDom();
-  try {
-    const mod = (await import(pathToFileURL(out).href)) as BenchModule;
-    return mod.runBoardBench({ nodes: 50, tasks: 1000, change: 20, runs: Number(process.env.BENCH_RUNS ?? 100), warmup: 10 });
-  } finally {
-    restore();
-    fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  }
+  return runJsdomEntry('src-renderer/views/board/bench-entry.tsx', ['HTMLInputElement', 'HTMLSelectElement', 'MouseEvent', 'KeyboardEvent', 'localStorage'], (mod: BenchModule) =>
+    mod.runBoardBench({ nodes: 50, tasks: 1000, change: 20, runs: Number(process.env.BENCH_RUNS ?? 100), warmup: 10 }),
+  );
 }
 
 const r = await benchBoard();

@@ -4,13 +4,9 @@
 // after the million lines; against a naive view measured in the same run (every line kept in an array
 // and re-rendered each frame), on fewer lines because it slows down with every line it keeps.
 // Options: BENCH_LINES (1000000), BENCH_PER_FRAME (1000), BENCH_NAIVE_LINES (10000).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { runJsdomEntry } from './lib/jsdom-entry';
 
 interface LogsBenchResult {
   lines: number;
@@ -34,36 +30,6 @@ interface LogsBenchResult {
 interface BenchModule {
   runLogsBench(opts: { lines: number; perFrame: number; capacity: number; naiveLines: number; heapMB: () => number; clock?: () => number }): LogsBenchResult;
 }
-interface JsdomModule {
-  JSDOM: new (html: string, opts: { pretendToBeVisual: boolean; url: string }) => { window: Record<string, unknown> & { document: unknown; close(): void } };
-}
-
-function findRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'src-renderer', 'views', 'logs', 'bench-entry.tsx'))) {
-    const up = path.dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
-
-async function installDom(): Promise<() => void> {
-  const jsdomName = 'jsdom'; // untyped package: loaded by name, shaped by JsdomModule
-  const { JSDOM } = (await import(jsdomName)) as JsdomModule;
-  const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true, url: 'http://127.0.0.1/' });
-  const g = globalThis as Record<string, unknown>;
-  const names = ['window', 'document', 'navigator', 'HTMLElement', 'Element', 'Node', 'Text', 'Event', 'getComputedStyle', 'requestAnimationFrame', 'cancelAnimationFrame', 'location'];
-  const saved = new Map(names.map((n) => [n, Object.getOwnPropertyDescriptor(g, n)]));
-  for (const n of names) Object.defineProperty(g, n, { value: n === 'window' ? dom.window : dom.window[n], configurable: true, writable: true });
-  return () => {
-    for (const [n, d] of saved) {
-      if (d) Object.defineProperty(g, n, d);
-      else delete g[n];
-    }
-    dom.window.close();
-  };
-}
 
 /** heap in MB after a full collection (gc exposed at run time, so `npm run bench` needs no node flags) */
 function heapMeter(): () => number {
@@ -83,34 +49,16 @@ function cpuClock(): number {
 }
 
 export async function benchLogs(): Promise<LogsBenchResult> {
-  const root = findRoot();
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-bench-')), 'logs-bench.mjs');
-  await build({
-    entryPoints: [path.join(root, 'src-renderer', 'views', 'logs', 'bench-entry.tsx')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    jsx: 'automatic',
-    outfile: out,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.css': 'empty' },
-    logLevel: 'error',
-  });
-  const restore = await installDom();
-  try {
-    const mod = (await import(pathToFileURL(out).href)) as BenchModule;
-    return mod.runLogsBench({
+  return runJsdomEntry('src-renderer/views/logs/bench-entry.tsx', [], (mod: BenchModule) =>
+    mod.runLogsBench({
       lines: Number(process.env.BENCH_LINES ?? 1_000_000),
       perFrame: Number(process.env.BENCH_PER_FRAME ?? 1000),
       capacity: 100_000,
       naiveLines: Number(process.env.BENCH_NAIVE_LINES ?? 10_000),
       heapMB: heapMeter(),
       clock: cpuClock,
-    });
-  } finally {
-    restore();
-    fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  }
+    }),
+  );
 }
 
 const r = await benchLogs();
