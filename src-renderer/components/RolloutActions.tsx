@@ -24,8 +24,19 @@ const ASK: Record<Act, (name: string, state: string) => string> = {
   rollback: (n) => `Roll ${n} back to its previous spec (one level back)?`,
   force: (n) => `Replace every task of ${n}, even though its spec did not change?`,
 };
-const DONE: Record<Act, (name: string) => string> = {
-  resume: (n) => `Resumed: the engine is running the update of ${n} again`,
+/** what a resume answers (swarm.services.resume): the engine's state once it took it, and how many asks that took */
+function resumeOutcome(r: unknown): { now: string; asked: number } {
+  const o = (r && typeof r === 'object' ? r : {}) as { now?: unknown; asked?: unknown };
+  return { now: typeof o.now === 'string' ? o.now : 'updating', asked: typeof o.asked === 'number' ? o.asked : 1 };
+}
+
+const DONE: Record<Act, (name: string, result: unknown) => string> = {
+  resume: (n, r) => {
+    const { now, asked } = resumeOutcome(r);
+    if (now === '') return `Resumed: the engine found every task of ${n} already on the new spec, so it had nothing left to update`;
+    const again = asked > 1 ? ` (it dropped the first ask while its paused run wound down, as it does for docker; Flotilla asked ${asked} times)` : '';
+    return `Resumed: the engine is running the update of ${n} again${again}`;
+  },
   rollback: (n) => `Rolling ${n} back to its previous spec`,
   force: (n) => `Replacing every task of ${n} (force update)`,
 };
@@ -57,9 +68,9 @@ export function RolloutActions({ service, compact, act: perform, onNotice }: Rol
     onNotice(undefined);
     const name = service.name;
     perform(act, service.id).then(
-      () => {
+      (result) => {
         setBusy(false);
-        onNotice({ ok: true, text: DONE[act](name), service: name });
+        onNotice({ ok: true, text: DONE[act](name, result), service: name });
       },
       (e: unknown) => {
         setBusy(false);

@@ -62,10 +62,11 @@ describeLab('rollouts you can act on, on the lab', () => {
   }, 120_000);
 
   /**
-   * makes the new tasks exit at once: the first batch fails and the engine pauses the update. The delay between
-   * batches and the long monitor make the pause come while two slots still run the old spec, however slow the lab:
-   * with no delay and a short monitor, a loaded engine replaced every slot before it counted a failure, and then a
-   * resume has nothing left to update (the engine clears the status and starts nothing, as it does for docker).
+   * makes the new tasks exit at once: the first batch fails and the engine pauses the update. The 30 s delay between
+   * batches puts the engine where it drops a resume: the paused run's worker sits out the delay, and until it is done
+   * the engine takes a rewrite of the same spec as "already being worked on", clears the status and starts nothing
+   * (docker CLI 28's `docker service update SERVICE` then leaves the update stopped for good). `flotilla service
+   * resume` asks again until the engine runs it. The 60 s monitor counts the failure however slow the lab is.
    */
   async function failingUpdate(): Promise<EngineView> {
     await nodeDockerOk(n1, ['service', 'update', '-d', '--update-delay', '30s', '--update-monitor', '60s', '--args', 'sh -c "exit 1"', name]);
@@ -113,8 +114,13 @@ describeLab('rollouts you can act on, on the lab', () => {
   it('flotilla service resume (through the host) makes the engine run a paused update again', async () => {
     const paused = await failingUpdate();
     const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_HOME: home };
-    const r = await pexec(process.execPath, [BIN, '-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, 'service', 'resume', name], { env, timeout: 120_000 });
-    expect(r.stderr).toContain(`resumed the update of ${name}`);
+    const r = await pexec(process.execPath, [BIN, '-H', `ssh://root@${n1.ip}`, '--ssh-key', n1.identity, '--json', 'service', 'resume', name], { env, timeout: 120_000 });
+    expect(r.stderr).toContain(`resumed the update of ${name}, now`);
+    const out = JSON.parse(r.stdout) as { was: string; now: string; asked: number };
+    console.log(`[rollouts] resume: was ${out.was}, now ${out.now}, asked ${out.asked} time(s)`);
+    expect(out.was).toBe('paused');
+    // the engine runs the update again (or already paused it again: the new tasks still exit)
+    expect(['updating', 'paused']).toContain(out.now);
     // the engine ran its updater again: a new start time (and, the new tasks still exiting, paused once more)
     // (right after the resume the engine may list the update with no start time yet: wait for the new one)
     const again = await until('the engine restarted the update', async () => {

@@ -266,9 +266,9 @@ export const swarmContract = {
   'swarm.services.scale': request('set the replica count', z.object({ ...EngineId, service: Ref, replicas: z.number().int().min(0) }).strict(), Ok),
   'swarm.services.rollback': request('roll a service back to its previous spec', serviceRef, Ok),
   'swarm.services.resume': request(
-    'resume a paused update or rollback (the engine reruns it: `docker service update SERVICE` with no change); refused when nothing is paused',
+    'resume a paused update or rollback (the engine reruns it: `docker service update SERVICE` with no change, asked again while the engine drops it); refused when nothing is paused',
     serviceRef,
-    z.object({ state: z.string() }),
+    z.object({ state: z.string(), now: z.string(), asked: z.number().int().min(1) }),
   ),
   'swarm.services.remove': request('remove a service', serviceRef, Ok),
   'swarm.services.logs': stream('service logs, stdout and stderr apart; follow until disposed', z.object({ ...EngineId, service: Ref, ...LogOptions }).strict(), LogLine),

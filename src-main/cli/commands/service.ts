@@ -177,9 +177,15 @@ export function registerService(program: Command): void {
     .description('resume a paused update or rollback: the engine runs it again (as `docker service update SERVICE` with no change does)')
     .action(
       action(async (ref: string, _o: unknown, cmd: Command) => {
-        const { state } = await withHost(cmd, (host, engineId) => host.call('swarm.services.resume', { engineId, service: ref }));
-        output(cmd, { service: ref, was: state }, () => ref);
-        progress(`resumed the ${state === 'rollback_paused' ? 'rollback' : 'update'} of ${ref}: watch it with \`flotilla service inspect ${ref}\``);
+        const { state, now, asked } = await withHost(cmd, (host, engineId) => host.call('swarm.services.resume', { engineId, service: ref }));
+        output(cmd, { service: ref, was: state, now, asked }, () => ref);
+        const what = state === 'rollback_paused' ? 'rollback' : 'update';
+        const dropped = asked > 1 ? ` (the engine dropped the first ask while its paused run wound down; asked ${asked} times)` : '';
+        progress(
+          now === ''
+            ? `resumed the ${what} of ${ref}: every task already runs the new spec, so the engine had nothing left to update`
+            : `resumed the ${what} of ${ref}, now ${now.replace('_', ' ')}${dropped}: watch it with \`flotilla service inspect ${ref}\``,
+        );
       }),
     );
   service

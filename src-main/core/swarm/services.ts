@@ -94,20 +94,77 @@ export async function rollbackService(manager: EngineConnection, ref: string): P
 /** The update states the engine leaves a service in when an update (or its rollback) stopped on a failure. */
 const PAUSED = new Set(['paused', 'rollback_paused']);
 
+/** a JSON value with its object keys sorted: two specs the engine serialised compare by content */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)]));
+  return v;
+}
+
+/**
+ * Whether some task meant to run is not on the service's current task template (what the engine's updater calls a
+ * dirty slot). Compared by content, as the updater does; where the engine forgives a difference (placement that the
+ * node still meets), this says outdated, and the cost is one more ask that the engine ignores.
+ */
+async function hasOutdatedTasks(manager: EngineConnection, svc: RawService): Promise<boolean> {
+  // the engine's service view adds Runtime ("container", from the kind of spec), its task view does not (seen on the
+  // lab: with that key left out, a task on the current spec is the same JSON as the template, networks, limits,
+  // constraints and labels included)
+  const { Runtime: _runtime, ...template } = (svc.Spec.TaskTemplate ?? {}) as Record<string, unknown>;
+  const want = JSON.stringify(canonical(template));
+  const tasks = await rawTasks(manager, { service: [svc.ID], 'desired-state': ['running'] });
+  return tasks.some((t) => JSON.stringify(canonical(t.Spec ?? {})) !== want);
+}
+
+export interface ResumeResult {
+  /** the paused state that was resumed: paused | rollback_paused */
+  state: string;
+  /** the engine's update state once it took the resume: updating, rollback_started, paused (failed again at once),
+   * completed..., or '' when it had nothing left to update (every task already on the spec: it clears the status) */
+  now: string;
+  /** how many times the spec was written (more than 1 when the engine dropped the first ask, see below) */
+  asked: number;
+}
+
 /**
  * Resumes a paused update (or paused rollback) the way docker does it: `docker service update SERVICE` with no
  * change writes the same spec again, and the engine clears UpdateStatus and runs its updater once more over the
  * tasks not yet on the spec. Refused when nothing is paused, where a rewrite would do nothing useful. As with
  * docker, the engine then keeps this spec as the previous one too: a rollback afterwards has nowhere older to go.
+ *
+ * Unlike docker, the resume is followed until the engine takes it. The engine drops a resume that arrives while the
+ * paused run is still winding down (its worker sits out the update delay, or waits for the task it was starting):
+ * swarmkit's update supervisor sees a run "already working towards this spec" and starts none, yet the write has
+ * cleared the status, so nothing is paused, nothing runs and nothing retries (seen on the lab with docker CLI 28:
+ * `docker service update SERVICE` during a 30 s update delay leaves UpdateStatus null and two tasks on the old spec
+ * for good). So while the status stays empty and tasks are still on an older spec, the same spec is written again,
+ * after 2, 4, 8, 16 and 32 s, until the engine shows a run (or has nothing left to do); then it says so.
  */
-export async function resumeServiceUpdate(manager: EngineConnection, ref: string): Promise<{ state: string }> {
+export async function resumeServiceUpdate(manager: EngineConnection, ref: string, waits: number[] = [2000, 4000, 8000, 16_000, 32_000]): Promise<ResumeResult> {
   const svc = await inspectService(manager, ref);
   const state = svc.UpdateStatus?.State ?? '';
   if (!PAUSED.has(state)) {
     throw new FlotillaError('PRECONDITION', `service ${svc.Spec.Name} has no paused update to resume (its update state is ${state || 'none'}): use force update to replace its tasks anyway`);
   }
   await writeSpec(manager, svc, svc.Spec);
-  return { state };
+  let asked = 1;
+  for (const wait of waits) {
+    // the engine's answer shows within a second when it takes the resume: look each second until the next ask
+    for (const end = Date.now() + wait; Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, Math.min(1000, end - Date.now())));
+      const now = await inspectService(manager, svc.ID);
+      if (now.UpdateStatus?.State) return { state, now: now.UpdateStatus.State, asked };
+      if (!(await hasOutdatedTasks(manager, now))) return { state, now: '', asked };
+    }
+    const now = await inspectService(manager, svc.ID);
+    if (now.UpdateStatus?.State) return { state, now: now.UpdateStatus.State, asked };
+    await writeSpec(manager, now, now.Spec);
+    asked++;
+  }
+  throw new FlotillaError(
+    'TIMEOUT',
+    `the engine has not restarted the update of ${svc.Spec.Name} after ${asked} asks over ${waits.reduce((a, b) => a + b, 0) / 1000} s (some of its tasks still run the older spec): run \`flotilla service resume ${svc.Spec.Name}\` again, or force an update to replace every task`,
+  );
 }
 
 export async function removeService(manager: EngineConnection, ref: string): Promise<void> {
