@@ -2,15 +2,13 @@
 // (Ctrl+C) or SIGKILL (a crash, a power cut) when the machine's lease in the store shows a given step; then `machine ls`
 // shows it as Error at that step, `machine rm` leaves nothing behind (docker CLI 28 and the store as oracles), and the
 // same name can be made again (by `machine provision` or a new `machine create`). No lab needed.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
-import { readLease } from '../../src-main/core/machines/busy';
 import { containerMachineLeftovers } from '../support/machines';
-import { cliEnv, FLOTILLA_BIN, flotilla as runFlotilla, type Run } from '../support/cli';
+import { cliEnv, createAndKill as killCreateAt, flotilla as runFlotilla, type KilledCreate, type Run } from '../support/cli';
 
 const DOCKER = '/usr/local/bin/docker';
 const P = `fmi${process.pid % 1000}`;
@@ -21,33 +19,9 @@ let store: MachineStore;
 const env = (): NodeJS.ProcessEnv => cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG: dockerConfig, FLOTILLA_DOCKER_CLI: DOCKER });
 const flotilla = (args: string[], timeout = 240_000): Promise<Run> => runFlotilla(args, { env: env(), timeout });
 
-/**
- * Runs `machine create -d container NAME` and sends `sig` once the machine's lease names `step` (polled every 20 ms).
- * Resolves with the exit code (or signal) and stderr once the process is gone.
- */
-async function createAndKill(name: string, step: string, sig: 'SIGINT' | 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; seen: string[] }> {
-  const child = spawn(process.execPath, [FLOTILLA_BIN, 'machine', 'create', '-d', 'container', name], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const seen: string[] = [];
-  let done = false;
-  void exited.then(() => (done = true));
-  const deadline = Date.now() + 180_000;
-  while (!done && Date.now() < deadline) {
-    const lease = readLease(store.machineDir(name));
-    if (lease && seen[seen.length - 1] !== lease.step) seen.push(lease.step);
-    if (lease?.step === step) {
-      child.kill(sig);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  if (!seen.includes(step)) child.kill('SIGKILL');
-  const r = await exited;
-  return { ...r, stderr, seen };
-}
+/** `machine create -d container NAME`, sent `sig` once the machine's lease names `step` (polled every 20 ms) */
+const createAndKill = (name: string, step: string, sig: 'SIGINT' | 'SIGKILL'): Promise<KilledCreate> =>
+  killCreateAt(['machine', 'create', '-d', 'container', name], env(), store.machineDir(name), step, sig, 20, 180_000);
 
 async function lsEntry(name: string): Promise<{ name: string; state: string; error: string } | undefined> {
   const r = await flotilla(['--json', 'machine', 'ls']);

@@ -3,16 +3,14 @@
 // boot (QEMU running, daemonized), SIGINT during boot; then `machine ls` says Error at that step and `machine rm` leaves
 // no QEMU process, disk, seed, QMP socket, address lease or folder behind, and the same name boots again. Kept short:
 // no VM is waited for past the start of its boot.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MachineStore } from '../../src-main/core/machines/store';
-import { readLease } from '../../src-main/core/machines/busy';
 import { qmpSocketPath } from '../../src-main/core/machines/drivers/qemu/data';
 import { ensureTestImage } from '../../src-main/core/machines/images/test-image';
-import { cliEnv, FLOTILLA_BIN, flotilla as runFlotilla, type Run } from '../support/cli';
+import { cliEnv, createAndKill as killCreateAt, flotilla as runFlotilla, type KilledCreate, type Run } from '../support/cli';
 
 const NET = `qi${process.pid % 10000}`;
 let home: string;
@@ -23,29 +21,8 @@ const env = (): NodeJS.ProcessEnv => cliEnv({ FLOTILLA_HOME: home, DOCKER_CONFIG
 const flotilla = (args: string[], timeout = 180_000): Promise<Run> => runFlotilla(args, { env: env(), timeout });
 
 /** `machine create -d qemu NAME`, sent `sig` once the machine's lease names `step` (polled every 2 ms: the early steps are short) */
-async function createAndKill(name: string, step: string, sig: 'SIGINT' | 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; seen: string[] }> {
-  const args = [FLOTILLA_BIN, 'machine', 'create', '-d', 'qemu', '--qemu-image', 'test', '--qemu-accel', 'tcg', '--qemu-network', NET, '--memory', '768', name];
-  const child = spawn(process.execPath, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const seen: string[] = [];
-  let done = false;
-  void exited.then(() => (done = true));
-  const deadline = Date.now() + 300_000;
-  while (!done && Date.now() < deadline) {
-    const lease = readLease(store.machineDir(name));
-    if (lease && seen[seen.length - 1] !== lease.step) seen.push(lease.step);
-    if (lease?.step === step) {
-      child.kill(sig);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  if (!seen.includes(step)) child.kill('SIGKILL');
-  return { ...(await exited), stderr, seen };
-}
+const createAndKill = (name: string, step: string, sig: 'SIGINT' | 'SIGKILL'): Promise<KilledCreate> =>
+  killCreateAt(['machine', 'create', '-d', 'qemu', '--qemu-image', 'test', '--qemu-accel', 'tcg', '--qemu-network', NET, '--memory', '768', name], env(), store.machineDir(name), step, sig, 2, 300_000);
 
 /** processes whose command line names the machine's folder: its QEMU */
 function qemuProcesses(name: string): string[] {

@@ -1,10 +1,11 @@
 // Runs the built `flotilla` command (bin/flotilla.mjs) and other programs the way the CLI integration tests do:
 // exit code, stdout and stderr collected, never thrown, with an environment that points at no engine unless the
 // test says which.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
+import { readLease } from '../../src-main/core/machines/busy';
 
 const pexec = promisify(execFile);
 
@@ -63,4 +64,40 @@ export function ok(r: Run, what: string): Run {
 /** a successful run's stdout as JSON */
 export function json<T>(r: Run, what: string): T {
   return JSON.parse(ok(r, what).stdout) as T;
+}
+
+export interface KilledCreate {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** the lease steps seen, in order */
+  seen: string[];
+}
+
+/**
+ * Runs the `flotilla` binary with `args` (a `machine create`) and sends `sig` once the lease in `machineDir` names
+ * `step` (polled every `pollMs`: some steps are short). A step never reached by `deadlineMs` gets the process killed.
+ * Resolves with the exit code (or signal), stderr and the steps seen once the process is gone.
+ */
+export async function createAndKill(args: string[], env: NodeJS.ProcessEnv, machineDir: string, step: string, sig: 'SIGINT' | 'SIGKILL', pollMs: number, deadlineMs: number): Promise<KilledCreate> {
+  const child = spawn(process.execPath, [FLOTILLA_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const seen: string[] = [];
+  let done = false;
+  void exited.then(() => (done = true));
+  const deadline = Date.now() + deadlineMs;
+  while (!done && Date.now() < deadline) {
+    const lease = readLease(machineDir);
+    if (lease && seen[seen.length - 1] !== lease.step) seen.push(lease.step);
+    if (lease?.step === step) {
+      child.kill(sig);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  if (!seen.includes(step)) child.kill('SIGKILL');
+  return { ...(await exited), stderr, seen };
 }
