@@ -11,7 +11,7 @@ import { clearLease, leaseAlive, newLease, readLease, writeLease, type BusyLease
 import { containerDriver } from './drivers/container';
 import { getDriver, slowFactorOf } from './drivers/index';
 import type { CreatedHost, HostEndpoint, MachineSpec } from './drivers/types';
-import { fingerprint, forgetHost, recordHostKeys } from '../known-hosts';
+import { entriesFor, fingerprint, forgetHost, readKnownHosts, recordHostKeys } from '../known-hosts';
 import { validateEngineOptions } from './engine-options';
 import { validateMachineName } from './names';
 import { provision } from './provisioner';
@@ -294,29 +294,58 @@ async function afterPowerOn(store: MachineStore, name: string, ep: HostEndpoint,
   return cfg;
 }
 
-/** A host that came back at another address: a new server certificate for it, the docker context updated, and said so. */
-async function followMove(store: MachineStore, name: string, before: HostEndpoint, ep: HostEndpoint, ctx: OpContext, sink: EventSink, signal: AbortSignal): Promise<MachineConfig> {
-  await store.update(name, (c) => (c.endpoint = ep));
+/**
+ * A host that came back at another address: a new server certificate for it, the docker context updated, and said so.
+ * `data`, when given, is the driver data the driver updated while finding the address (a VM's recorded IP): kept with it.
+ */
+async function followMove(store: MachineStore, name: string, before: HostEndpoint, ep: HostEndpoint, ctx: OpContext, sink: EventSink, signal: AbortSignal, data?: MachineConfig['driverData']): Promise<MachineConfig> {
+  await store.update(name, (c) => {
+    c.endpoint = ep;
+    if (data) c.driverData = data;
+  });
   ctx.step('address changed', `${before.docker.host} -> ${ep.docker.host}: a new server certificate for it, and the docker context ${name} updated`);
-  await forgetHost(store.knownHostsFile, before.ssh.host, before.ssh.port).catch(() => undefined);
+  await moveHostKeys(store, before, ep, ctx);
   const cfg = await provisionMachine(store, name, sink, signal);
   ctx.step('address followed', `${name} is now at tcp://${ep.docker.host}:${ep.docker.port}, with a new server certificate for ${ep.docker.host}; docker context ${name} updated`);
   return cfg;
 }
 
 /**
+ * The same host at a new SSH address (a VM reached at its own IP, as Hyper-V's): the host keys pinned for the old
+ * address go with it, so the next connection is checked rather than trusted on first use, and the old address is
+ * forgotten (another host may get it). Where SSH goes through a forwarded port that did not move (VirtualBox's
+ * 127.0.0.1 NAT forward), the pin stays as it is.
+ */
+async function moveHostKeys(store: MachineStore, before: HostEndpoint, ep: HostEndpoint, ctx: OpContext): Promise<void> {
+  if (before.ssh.host === ep.ssh.host && before.ssh.port === ep.ssh.port) return;
+  const keys = entriesFor(readKnownHosts(store.knownHostsFile), before.ssh.host, before.ssh.port).map((e) => `${e.keyType} ${e.key}`);
+  if (keys.length) {
+    await recordHostKeys(store.knownHostsFile, ep.ssh.host, ep.ssh.port, keys);
+    ctx.log(`the SSH host keys pinned for ${before.ssh.host}:${before.ssh.port} are now pinned for ${ep.ssh.host}:${ep.ssh.port}`);
+  }
+  await forgetHost(store.knownHostsFile, before.ssh.host, before.ssh.port).catch(() => undefined);
+}
+
+/**
  * The next contact with a machine (its engine for --machine, env, ssh, inspect...): a running host that moved since
- * Flotilla last saw it (a container started by hand, a new DHCP lease) is followed there (see followMove). Drivers
- * that cannot tell where their host is without starting it (no `address`) are followed at Flotilla's own starts.
+ * Flotilla last saw it (a container started by hand, a VM's new DHCP lease) is followed there (see followMove).
+ * Drivers without `address` (QEMU: its engine is at 127.0.0.1 forwarded ports that never move; generic: the address
+ * is the user's) are followed at Flotilla's own starts only. A host that reports no address yet is left as it is.
  */
 export async function followAddress(store: MachineStore, name: string, sink: EventSink = () => undefined, signal: AbortSignal = new AbortController().signal): Promise<MachineConfig> {
   const cfg = await store.load(name);
   if (cfg.state !== 'ready' || !cfg.endpoint || cfg.imported) return cfg;
-  const now = await getDriver(cfg.driver).address?.(cfg.driverData).catch(() => undefined);
-  if (!now || now.docker.host === cfg.endpoint.docker.host) return cfg;
+  const driver = getDriver(cfg.driver);
+  if (!driver.address) return cfg;
   const ctx = await ctxFor(store, cfg, sink, signal);
   try {
-    return await followMove(store, name, cfg.endpoint, now, ctx, sink, signal);
+    const data = structuredClone(cfg.driverData);
+    const now = await driver.address(data, ctx).catch((e: unknown) => {
+      ctx.log(`could not ask the ${cfg.driver} driver where ${name} is now (${(e as Error).message}): its recorded address ${cfg.endpoint!.docker.host} is used`);
+      return undefined;
+    });
+    if (!now || now.docker.host === cfg.endpoint.docker.host) return cfg;
+    return await followMove(store, name, cfg.endpoint, now, ctx, sink, signal, data);
   } finally {
     await ctx.flush();
   }

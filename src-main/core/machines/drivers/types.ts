@@ -118,8 +118,12 @@ export interface MachineDriver {
   resize?(data: DriverData, change: ResizeChange, ctx: DriverContext): Promise<ResizeOutcome>;
   readonly resizeLive?: boolean;
   /**
-   * Where a running host is now (undefined when it does not run), for drivers that can tell without Flotilla starting
-   * it: the core compares it with the recorded address at its next contact and follows a move (new certificate).
+   * Where a running host is now, asked without starting or changing it; undefined when it does not run or reports no
+   * address yet (a VM whose guest has no DHCP lease yet). The core compares `docker.host` with the recorded one at its
+   * next contact and follows a move (new server certificate, docker context). It may update `data` (a VM's recorded
+   * IP): the core keeps that copy when it follows a move. Left out where the engine's address cannot move (QEMU: the
+   * engine is at 127.0.0.1 forwarded ports chosen at create, the swarm address fixed by the seed) or is the user's
+   * (generic).
    */
-  address?(data: DriverData): Promise<HostEndpoint | undefined>;
+  address?(data: DriverData, ctx: DriverContext): Promise<HostEndpoint | undefined>;
 }

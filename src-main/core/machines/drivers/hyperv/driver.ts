@@ -238,15 +238,19 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
     throw new FlotillaError('TIMEOUT', `Hyper-V VM ${vm} is still "${st}" ${Math.round(startMs / 1000)} s after Start-VM: look at the VM in Hyper-V Manager (its console shows why), then start the machine again`);
   }
 
+  /** The VM's first adapter's addresses as its guest (the KVP daemon) reports them, one a line; [] before it has any. */
+  async function addressesOf(vm: string): Promise<string[]> {
+    // docker-machine took only the first ([0]), often the link-local IPv6 (docker/machine#1203): all of them are read
+    return parseStrings(await must(`(( Hyper-V\\Get-VM -Name ${psq(vm)} ).NetworkAdapters[0]).IPAddresses`, `reading the addresses of Hyper-V VM ${vm}`));
+  }
+
   async function waitIp(data: HvData, ctx: DriverContext): Promise<string> {
     ctx.step('Waiting for an IP address', `from Hyper-V (switch "${data.switchName}")`);
     const deadline = Date.now() + ipMs;
     let seen: string[] = [];
     for (;;) {
       ctx.signal.throwIfAborted();
-      // one address per line; docker-machine took only the first ([0]), often the link-local IPv6 (docker/machine#1203)
-      const out = await must(`(( Hyper-V\\Get-VM -Name ${psq(data.vm)} ).NetworkAdapters[0]).IPAddresses`, `reading the addresses of Hyper-V VM ${data.vm}`);
-      seen = parseStrings(out);
+      seen = await addressesOf(data.vm);
       const ip = firstIPv4(seen);
       if (ip) return ip;
       if (Date.now() >= deadline) break;
@@ -431,6 +435,19 @@ export function createHyperVDriver(o: HyperVDriverOptions = {}): MachineDriver {
 
     async state(raw: DriverData) {
       return state(readData(raw).vm);
+    },
+
+    /**
+     * Where the running VM is now, asked once (docker-machine's GetIP): its state, then its first adapter's first IPv4.
+     * A VM that does not run, or whose guest reports no IPv4 yet (only the link-local IPv6, or nothing), has none.
+     */
+    async address(raw: DriverData): Promise<HostEndpoint | undefined> {
+      const data = readData(raw);
+      if ((await state(data.vm)) !== 'running') return undefined;
+      const ip = firstIPv4(await addressesOf(data.vm));
+      if (!ip) return undefined;
+      raw.ip = ip;
+      return { ip, ssh: { host: ip, port: 22, user: SSH_USER }, docker: { host: ip, port: 2376 } };
     },
 
     /** `machine set`, only while stopped (the core checks). boot2docker never grows its data partition: refused. */

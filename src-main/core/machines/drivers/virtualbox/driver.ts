@@ -402,6 +402,25 @@ export function createVirtualBoxDriver(o: VirtualBoxDriverOptions = {}): Machine
       return resizeVBox((await vbm()).vbm, readData(raw), change, ctx);
     },
 
+    /**
+     * Where the running VM is now, asked once (docker-machine's GetIP): its state and host-only MAC from showvminfo,
+     * then `ip addr show` over the NAT SSH forward and the IPv4 on the NIC with that MAC (docker-machine read
+     * `dev eth1` until 2016; cloud images name it enp0s8). None when the VM does not run or has no address there yet.
+     */
+    async address(raw: DriverData, ctx: DriverContext): Promise<HostEndpoint | undefined> {
+      const data = readData(raw);
+      const { vbm: v } = await vbm();
+      const info = await vmInfo(v, data.vm);
+      if (!info || vmStateOf(info) !== 'running' || !data.sshPort) return undefined;
+      const mac = hostOnlyMac(info);
+      if (!mac) return undefined;
+      const target = { host: '127.0.0.1', port: data.sshPort, user: SSH_USER, privateKeyPath: ctx.sshPrivateKeyPath, knownHostsFile: ctx.knownHostsFile, onPinned: (l: string) => ctx.log(l) };
+      const ip = ipForMac(await ssh(target, 'ip addr show', 15_000), mac);
+      if (!ip) return undefined;
+      raw.ip = ip;
+      return { ip, ssh: { host: '127.0.0.1', port: data.sshPort, user: SSH_USER }, docker: { host: ip, port: 2376 } };
+    },
+
     async state(raw: DriverData): Promise<MachineState> {
       const data = readData(raw);
       const { vbm: v } = await vbm();

@@ -303,3 +303,44 @@ describe('machine set (resize, the VM stopped): exact command lines', () => {
     await expect(createVirtualBoxDriver(stand.deps(p)).resize!(data('cloud'), change({ cpus: 4 }), stand.ctx())).rejects.toThrow('VirtualBox has no VM named fl1');
   });
 });
+
+describe('address: where a running VM is now (docker-machine GetIP), asked once at the next contact', () => {
+  // showvminfo's recorded NIC section with the MAC of the VM whose `ip addr` is played (the two were recorded on different VMs)
+  const vm = (mac: string, state: string) =>
+    new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : a[0] === 'showvminfo' ? { stdout: fx('showvminfo.hostonly-mac.txt').replace('macaddress2="08002765B2F2"', `macaddress2="${mac}"`) + `VMState="${state}"\n` } : undefined));
+  const data = () => ({ vm: 'fl1', hostOnlyCidr: '192.168.59.1/24', hostOnlyAdapter: 'vboxnet12', sshPort: 40022, bootImage: 'cloud', ip: '192.168.99.100' });
+
+  it('running: the host-only MAC from showvminfo, `ip addr show` through the NAT forward, the IPv4 on that NIC (recorded 192.168.99.101)', async () => {
+    const p = vm('080027B647FD', 'running');
+    const d = data();
+    const ep = await createVirtualBoxDriver(deps(p)).address!(d, ctx());
+    expect(p.lines).toEqual([`${VBM} --version`, `${VBM} showvminfo fl1 --machinereadable`]);
+    expect(stand.sshCalls).toEqual(['docker@127.0.0.1:40022 ip addr show']);
+    expect(ep).toEqual({ ip: '192.168.99.101', ssh: { host: '127.0.0.1', port: 40022, user: 'docker' }, docker: { host: '192.168.99.101', port: 2376 } });
+    expect(d.ip).toBe('192.168.99.101');
+  });
+
+  it('no IPv4 on the host-only NIC yet (recorded docker/machine#1346 answer: only its link-local IPv6): no address, the data unchanged', async () => {
+    const p = vm('080027389636', 'running');
+    const d = data();
+    const drv = createVirtualBoxDriver(deps(p, { sshExec: async (t, cmd) => (stand.sshCalls.push(`${t.user}@${t.host}:${t.port} ${cmd}`), fx('ip-addr.eth1-no-ipv4.txt')) }));
+    expect(await drv.address!(d, ctx())).toBeUndefined();
+    expect(stand.sshCalls).toEqual(['docker@127.0.0.1:40022 ip addr show']);
+    expect(d.ip).toBe('192.168.99.100');
+  });
+
+  it('a stopped VM, or one VirtualBox no longer has (recorded VBOX_E_OBJECT_NOT_FOUND), has no address and is not asked over SSH', async () => {
+    const stopped = vm('080027B647FD', 'poweroff');
+    expect(await createVirtualBoxDriver(deps(stopped)).address!(data(), ctx())).toBeUndefined();
+    expect(stopped.lines).toEqual([`${VBM} --version`, `${VBM} showvminfo fl1 --machinereadable`]);
+    const gone = new Player((a) => (a[0] === '--version' ? { stdout: fx('version.7.1.8.txt') } : { stderr: fx('unregistervm.notfound.stderr'), code: 1 }));
+    expect(await createVirtualBoxDriver(deps(gone)).address!(data(), ctx())).toBeUndefined();
+    expect(stand.sshCalls).toEqual([]);
+  });
+
+  it('SSH refused while the guest boots: the error comes back (the core keeps the recorded address and logs it)', async () => {
+    const p = vm('080027B647FD', 'running');
+    const drv = createVirtualBoxDriver(deps(p, { sshExec: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:40022')) }));
+    await expect(drv.address!(data(), ctx())).rejects.toThrow('ECONNREFUSED');
+  });
+});
