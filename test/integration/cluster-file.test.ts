@@ -1,7 +1,8 @@
 // Cluster as code (issue 19) through the `flotilla` binary, on container machines (real engines, no lab): plan of a
 // new file lists the creates; up makes a 1-manager 1-worker swarm with a node label and a stack; a second up changes
 // nothing and no service version moves; an edited file (a label changed, the worker removed) plans exactly that and
-// up applies it (the worker drained and out of the swarm first); down -y removes every machine the file made.
+// up applies it (the worker drained and out of the swarm first); bigger cpus/memory plan a resize that up applies live
+// and a second up leaves alone; down -y removes every machine the file made.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +118,19 @@ describe('cluster file: plan, up, up again, edit, down', () => {
     expect(await store.names()).toEqual([M1]);
     expect(await docker(['service', 'ps', 'web_app', '--filter', 'desired-state=running', '--format', '{{.Node}}'])).not.toContain(W1);
     expect(await plan(smaller)).toEqual([]);
+
+    // sizes that differ from the machine's: plan lists the resize, up applies it live (the engine's update, as machine
+    // set does), a container machine's disk is said to be left out, and a second up changes nothing
+    const bigger = await write('bigger.yml', clusterFile({ workers: 0, zone: 'a', labelled: M1 }).replace('  managers: 1\n', '  managers: 1\n  cpus: 2\n  memory: 1536m\n  disk: 40g\n'));
+    expect(await plan(bigger)).toEqual([{ kind: 'machine', action: 'resize', name: M1, detail: "cpus 1 -> 2, memory 1024 MB -> 1536 MB; applied live with the engine's update" }]);
+    const grown = ok(await flotilla(['up', '-f', bigger], 300_000), 'up bigger');
+    expect(grown.stderr).toContain(`note: ${M1} is a container machine, which has no disk size`);
+    expect(grown.stderr).toContain(`${M1}: resized (cpus 1 -> 2 (applied live); memory 1024 MB -> 1536 MB (applied live))`);
+    expect(grown.stdout).toBe(`Applied 1 change to swarm ${SW}.\n`);
+    expect(ok(await run(DOCKER, ['inspect', `flotilla-${M1}`, '--format', '{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}']), 'inspect').stdout.trim()).toBe(`2000000000 ${1536 * 1024 * 1024}`);
+    expect((await store.load(M1)).spec).toMatchObject({ cpus: 2, memoryMb: 1536 });
+    expect(await plan(bigger)).toEqual([]);
+    expect(ok(await flotilla(['up', '-f', bigger]), 'up bigger again').stdout).toBe(`No changes: swarm ${SW} is as the file says.\n`);
 
     // down: asks first (no terminal here: refused), then with -y removes everything the file made
     const refused = await flotilla(['down', '-f', smaller]);

@@ -80,7 +80,7 @@ export const ClusterFileInput = z
 
 export const ClusterChange = z.object({
   kind: z.enum(['machine', 'swarm', 'node', 'stack']),
-  action: z.enum(['create', 'provision', 'remove', 'init', 'join', 'promote', 'demote', 'update', 'deploy']),
+  action: z.enum(['create', 'provision', 'resize', 'remove', 'init', 'join', 'promote', 'demote', 'update', 'deploy']),
   /** machine, node or stack name */
   name: z.string(),
   /** what changes, in words: `zone: a -> b`, `drain, leave the swarm, remove the machine` */

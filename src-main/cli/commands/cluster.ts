@@ -19,7 +19,7 @@ function readClusterFile(f: string | undefined): { path: string; content: string
   }
 }
 
-const SIGN: Record<ClusterChange['action'], string> = { create: '+', init: '+', join: '+', provision: '~', promote: '~', demote: '~', update: '~', deploy: '~', remove: '-' };
+const SIGN: Record<ClusterChange['action'], string> = { create: '+', init: '+', join: '+', provision: '~', resize: '~', promote: '~', demote: '~', update: '~', deploy: '~', remove: '-' };
 
 function planText(name: string, changes: ClusterChange[]): string {
   if (!changes.length) return `No changes: swarm ${name} is as the file says.`;
@@ -72,10 +72,12 @@ export function registerCluster(program: Command): void {
         const signal = interruptSignal();
         let last: ClusterEvent | undefined;
         let name = '';
+        let planned: ClusterChange[] = [];
         const print = printEvent(Boolean(o.verbose));
         await withLocalHost(async (h) => {
           const plan = await h.call('cluster.plan', src, { signal });
           name = plan.name;
+          planned = plan.changes;
           if (!globals(cmd).json && plan.changes.length) process.stderr.write(planText(plan.name, plan.changes) + '\n\n');
           await h.subscribe(
             'cluster.up',
@@ -88,8 +90,15 @@ export function registerCluster(program: Command): void {
           );
         });
         const changes = last?.changes ?? [];
-        if (globals(cmd).json) process.stdout.write(JSON.stringify({ changes }, null, 2) + '\n');
-        else process.stdout.write(changes.length ? `Applied ${changes.length} change${changes.length === 1 ? '' : 's'} to swarm ${name}.\n` : `No changes: swarm ${name} is as the file says.\n`);
+        // a change up may not make itself (a running VM's resize) is listed, never dropped: the steps above say what to run
+        const made = new Set(changes.map((c) => `${c.kind} ${c.action} ${c.name}`));
+        const notApplied = last ? planned.filter((c) => !made.has(`${c.kind} ${c.action} ${c.name}`)) : [];
+        if (globals(cmd).json) process.stdout.write(JSON.stringify(notApplied.length ? { changes, notApplied } : { changes }, null, 2) + '\n');
+        else {
+          const applied = changes.length ? `Applied ${changes.length} change${changes.length === 1 ? '' : 's'} to swarm ${name}.` : notApplied.length ? `Applied no change to swarm ${name}.` : `No changes: swarm ${name} is as the file says.`;
+          const left = notApplied.length ? ` Not applied: ${notApplied.map((c) => `${c.name} ${c.action} (${c.detail})`).join('; ')}.` : '';
+          process.stdout.write(`${applied}${left}\n`);
+        }
       }),
     );
   program

@@ -19,6 +19,10 @@ import { createSwarm } from '../swarm/create';
 import type { RawNode } from '../swarm/mappers';
 import { labelNode, rawNodes, removeNode, setAvailability, setRole } from '../swarm/nodes';
 import { runCreates } from './creates';
+import { planResize, type MachineSizeView, type ResizePlan, type WantedSize } from './resize';
+import { getDriver } from '../machines/drivers/index';
+import { machineState } from '../machines/queries';
+import { resizeMachine } from '../machines/resize';
 import { loadClusterFileOrThrow, type LoadedClusterFile, type LoadOptions } from './load';
 
 export interface ClusterSource {
@@ -127,6 +131,17 @@ interface Computed {
   driver: string;
   plan: ClusterPlan;
   observed: Observed;
+  /** the plan's resize changes by machine: what up applies, or the commands it says instead */
+  resizes: Map<string, ResizePlan>;
+}
+
+/** an existing machine's size against the file's (see resize.ts); a VM's state is asked only when its size differs */
+async function resizeOf(ctx: ClusterContext, cfg: MachineConfig, want: WantedSize): Promise<ResizePlan> {
+  const driver = getDriver(cfg.driver);
+  const view: MachineSizeView = { name: cfg.name, driver: cfg.driver, spec: cfg.spec, resizable: Boolean(driver.resize) && !cfg.imported, live: Boolean(driver.resizeLive) };
+  const first = planResize(view, want);
+  if (!first.commands) return first;
+  return planResize({ ...view, state: await machineState(ctx.store, cfg, ctx.signal).catch(() => 'unknown' as const) }, want);
 }
 
 async function compute(ctx: ClusterContext, src: ClusterSource): Promise<Computed> {
@@ -137,6 +152,7 @@ async function compute(ctx: ClusterContext, src: ClusterSource): Promise<Compute
   try {
     const changes: ClusterChange[] = [];
     const notes: string[] = [];
+    const resizes = new Map<string, ResizePlan>();
     const wanted = [...file.managers, ...file.workers];
     const size = [spec.machines.cpus && `${spec.machines.cpus} CPUs`, file.memoryMb && `${file.memoryMb} MB`, file.diskGb && `${file.diskGb} GB disk`].filter(Boolean).join(', ');
     for (const n of wanted) {
@@ -145,12 +161,12 @@ async function compute(ctx: ClusterContext, src: ClusterSource): Promise<Compute
       else if (cfg.state !== 'ready') changes.push({ kind: 'machine', action: 'provision', name: n, detail: `its last create did not finish (${cfg.state}${cfg.lastError ? `: ${cfg.lastError}` : ''}): provision it again` });
       else {
         if (cfg.driver !== driver) notes.push(`${n} is a ${cfg.driver} machine and the file says ${driver}: it is kept as it is (remove it to make it again)`);
-        const diffs = [
-          spec.machines.cpus && cfg.spec.cpus !== spec.machines.cpus ? `${cfg.spec.cpus} CPUs (file: ${spec.machines.cpus})` : '',
-          file.memoryMb && cfg.spec.memoryMb !== file.memoryMb ? `${cfg.spec.memoryMb} MB (file: ${file.memoryMb} MB)` : '',
-          file.diskGb && cfg.spec.diskGb !== file.diskGb ? `${cfg.spec.diskGb} GB disk (file: ${file.diskGb} GB)` : '',
-        ].filter(Boolean);
-        if (diffs.length) notes.push(`${n} has ${diffs.join(', ')}: up does not resize machines; use \`flotilla machine set ${n}\``);
+        const r = await resizeOf(ctx, cfg, { cpus: spec.machines.cpus, memoryMb: file.memoryMb, diskGb: file.diskGb });
+        notes.push(...r.notes);
+        if (r.change) {
+          changes.push(r.change);
+          resizes.set(n, r);
+        }
       }
     }
     const removed = [...observed.members.keys()].filter((n) => !wanted.includes(n));
@@ -208,7 +224,7 @@ async function compute(ctx: ClusterContext, src: ClusterSource): Promise<Compute
         if (!named.includes(st.name)) notes.push(`stack ${st.name} is on the swarm and not in the file: left as it is`);
       }
     }
-    return { file, driver, observed, plan: { name: spec.name, changes, notes } };
+    return { file, driver, observed, resizes, plan: { name: spec.name, changes, notes } };
   } catch (e) {
     await observed.close();
     throw e;
@@ -252,6 +268,22 @@ export async function upCluster(ctx: ClusterContext, src: ClusterSource, emit: E
     };
     const toMake = [...of('machine', 'create'), ...of('machine', 'provision')];
     await runCreates(driver, toMake, make);
+
+    // 1b. sizes, through machine set's rules: container machines live, stopped VMs now; a running VM is not stopped,
+    // and what to run instead is said (its change is not counted as made)
+    const notApplied: ClusterChange[] = [];
+    for (const x of of('machine', 'resize')) {
+      checkAbort(signal);
+      const r = c.resizes.get(x.name)!;
+      if (!r.apply) {
+        notApplied.push(x);
+        emit({ machine: x.name, step: 'resize not applied', detail: `up does not stop a running VM; to resize it run: ${r.commands!.join('; ')}` });
+        continue;
+      }
+      const res = await resizeMachine(ctx.store, { name: x.name, ...r.apply }, emit);
+      emit({ machine: x.name, step: 'resized', detail: [...res.changes, ...res.notes].join('; ') });
+    }
+    const made = plan.changes.filter((x) => !notApplied.includes(x));
 
     // 2. the swarm: createSwarm finishes a partial swarm (init where none, joins, promotions)
     if (of('swarm').some((x) => x.action !== 'demote')) {
@@ -329,7 +361,7 @@ export async function upCluster(ctx: ClusterContext, src: ClusterSource, emit: E
       });
       group(`stack ${x.name}`, `deployment ${res.history}: ${res.services.map((sv) => `${sv.action} ${sv.name}`).join(', ') || 'no services'}`);
     }
-    emit({ machine: name, step: 'done', detail: `swarm ${name}: ${plan.changes.length} change(s) made`, done: true, changes: plan.changes });
+    emit({ machine: name, step: 'done', detail: `swarm ${name}: ${made.length} change(s) made${notApplied.length ? `, ${notApplied.length} not applied (${notApplied.map((x) => `${x.name} ${x.action}`).join(', ')})` : ''}`, done: true, changes: made });
     return plan;
   } finally {
     await observed.close();

@@ -24,7 +24,7 @@ import { followAddress } from './lifecycle';
 import { MachineStore } from './store';
 import { CONFIG_VERSION, type MachineConfig } from './types';
 import type { MachineDriver } from './drivers/types';
-import type { MachineEvent } from './context';
+import type { MachineEvent } from './types';
 
 const provisioned: ProvisionInput[] = [];
 vi.mock('./provisioner', async (orig) => ({

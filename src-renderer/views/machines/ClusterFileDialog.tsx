@@ -14,7 +14,7 @@ import { useOperations } from './machines-store';
 
 type Plan = OutputOf<'cluster.plan'>;
 
-const SIGN: Record<ClusterChange['action'], string> = { create: '+', init: '+', join: '+', provision: '~', promote: '~', demote: '~', update: '~', deploy: '~', remove: '−' };
+const SIGN: Record<ClusterChange['action'], string> = { create: '+', init: '+', join: '+', provision: '~', resize: '~', promote: '~', demote: '~', update: '~', deploy: '~', remove: '−' };
 
 interface Source {
   path: string;
