@@ -104,7 +104,7 @@ export type ClusterEvent = z.infer<typeof ClusterEvent>;
 export const clusterContract = {
   'cluster.plan': request('what `cluster.up` of a cluster file would change: machines, swarm, node labels and availability, stacks', ClusterFileInput, ClusterPlan),
   'cluster.up': stream(
-    'apply a cluster file: create missing machines, build or extend the swarm, remove machines no longer named (drained first), labels and availability, stacks with history; the last event has done=true and the changes made (none for an unchanged file)',
+    'apply a cluster file: create missing machines, build or extend the swarm, remove machines no longer named (drained first), labels and availability, stacks with history; the last event has done=true and the changes made (none for an unchanged file; a running VM\'s resize, for which up does not stop the VM, is not among them: its step says the commands to run)',
     ClusterFileInput,
     ClusterEvent,
   ),
