@@ -28,6 +28,19 @@ function planText(name: string, changes: ClusterChange[]): string {
   return [...lines, '', `Plan: ${count(['+'])} to add, ${count(['~'])} to change, ${count(['-'])} to remove.`].join('\n');
 }
 
+/**
+ * What `up` says at its end: the changes made, and the planned ones it did not make itself (a running VM's resize,
+ * whose step said the stop, set and start to run), never dropped. `--json`: {"changes": [...]} plus "notApplied".
+ */
+export function upSummary(name: string, planned: ClusterChange[], last: ClusterEvent | undefined): { text: string; json: { changes: ClusterChange[]; notApplied?: ClusterChange[] } } {
+  const changes = last?.changes ?? [];
+  const made = new Set(changes.map((c) => `${c.kind} ${c.action} ${c.name}`));
+  const notApplied = last ? planned.filter((c) => !made.has(`${c.kind} ${c.action} ${c.name}`)) : [];
+  const applied = changes.length ? `Applied ${changes.length} change${changes.length === 1 ? '' : 's'} to swarm ${name}.` : notApplied.length ? `Applied no change to swarm ${name}.` : `No changes: swarm ${name} is as the file says.`;
+  const left = notApplied.length ? ` Not applied: ${notApplied.map((c) => `${c.name} ${c.action} (${c.detail})`).join('; ')}.` : '';
+  return { text: applied + left, json: notApplied.length ? { changes, notApplied } : { changes } };
+}
+
 async function withLocalHost<T>(fn: (host: LocalHost) => Promise<T>): Promise<T> {
   const host = openLocalHost();
   try {
@@ -89,16 +102,8 @@ export function registerCluster(program: Command): void {
             { signal },
           );
         });
-        const changes = last?.changes ?? [];
-        // a change up may not make itself (a running VM's resize) is listed, never dropped: the steps above say what to run
-        const made = new Set(changes.map((c) => `${c.kind} ${c.action} ${c.name}`));
-        const notApplied = last ? planned.filter((c) => !made.has(`${c.kind} ${c.action} ${c.name}`)) : [];
-        if (globals(cmd).json) process.stdout.write(JSON.stringify(notApplied.length ? { changes, notApplied } : { changes }, null, 2) + '\n');
-        else {
-          const applied = changes.length ? `Applied ${changes.length} change${changes.length === 1 ? '' : 's'} to swarm ${name}.` : notApplied.length ? `Applied no change to swarm ${name}.` : `No changes: swarm ${name} is as the file says.`;
-          const left = notApplied.length ? ` Not applied: ${notApplied.map((c) => `${c.name} ${c.action} (${c.detail})`).join('; ')}.` : '';
-          process.stdout.write(`${applied}${left}\n`);
-        }
+        const s = upSummary(name, planned, last);
+        process.stdout.write(globals(cmd).json ? JSON.stringify(s.json, null, 2) + '\n' : s.text + '\n');
       }),
     );
   program
