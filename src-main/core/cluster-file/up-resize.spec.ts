@@ -97,5 +97,9 @@ describe('cluster file: sizes that differ from existing VMs', () => {
     expect(p.lines.filter((l) => l.includes(' modifyvm '))).toEqual([`${VBM} modifyvm cc-w1 --cpus 4 --memory 4096`]);
     expect((await store.load('cc-w1')).spec).toMatchObject({ cpus: 4, memoryMb: 4096, diskGb: 20 });
     expect((await store.load('cc-m1')).spec).toMatchObject({ cpus: 2, memoryMb: 2048 });
+    // the next plan: the resized VM has nothing left to change; the running one is still listed, with the same commands
+    expect((await planCluster(cctx(), src())).changes.filter((c) => c.kind === 'machine')).toEqual([
+      { kind: 'machine', action: 'resize', name: 'cc-m1', detail: `cpus 2 -> 4, memory 2048 MB -> 4096 MB; the VM is running and up does not stop it: run ${RUN}` },
+    ]);
   }, 120_000);
 });
