@@ -79,6 +79,25 @@ export const Task = z.object({
 });
 export type Task = z.infer<typeof Task>;
 
+/** a task as `docker service ps` / `docker stack ps` print it: the engine's fields before any truncation */
+export const PsTask = z.object({
+  id: z.string(),
+  serviceId: z.string(),
+  slot: z.number(),
+  nodeId: z.string(),
+  /** the spec's image, digest included */
+  image: z.string(),
+  desiredState: z.string(),
+  state: z.string(),
+  error: z.string(),
+  /** Status.Timestamp: when the task entered its current state */
+  timestamp: z.string(),
+  createdAt: z.string(),
+  /** host-mode published ports (Status.PortStatus) */
+  ports: z.array(z.object({ published: z.number(), target: z.number(), protocol: z.string() })),
+});
+export type PsTask = z.infer<typeof PsTask>;
+
 export const ClusterModel = z.object({
   nodes: z.record(z.string(), Node),
   services: z.record(z.string(), Service),
@@ -274,6 +293,11 @@ export const swarmContract = {
   'swarm.services.logs': stream('service logs, stdout and stderr apart; follow until disposed', z.object({ ...EngineId, service: Ref, ...LogOptions }).strict(), LogLine),
 
   'swarm.tasks.list': request('tasks, optionally of one service or node, newest first', z.object({ ...EngineId, service: Ref.optional(), node: Ref.optional() }).strict(), z.array(Task)),
+  'swarm.tasks.ps': request(
+    "tasks as `docker service ps` / `stack ps` list them: docker's task filters (id, name, service, node, label, desired-state) given to the engine as they are, so its refusals are the engine's own; with the names of services and nodes (spec name, else hostname), and the node the engine runs on",
+    z.object({ ...EngineId, filters: z.record(z.string(), z.array(z.string())) }).strict(),
+    z.object({ tasks: z.array(PsTask), services: z.record(z.string(), z.string()), nodes: z.record(z.string(), z.string()), self: z.string() }),
+  ),
   'swarm.tasks.inspect': request('one task (id or id prefix), raw as the engine has it', z.object({ ...EngineId, task: Ref }).strict(), Inspect),
   'swarm.tasks.logs': stream('one task container logs, read from the node that runs it', z.object({ ...EngineId, task: Ref, ...LogOptions }).strict(), LogLine),
   'swarm.containers.logs': stream('one container logs on the engine `engineId` (any container, not only one of a task)', z.object({ ...EngineId, container: Ref, ...LogOptions }).strict(), LogLine),

@@ -38,7 +38,14 @@ export interface RawTask {
   Slot?: number;
   NodeID?: string;
   Spec?: { ContainerSpec?: { Image?: string } };
-  Status: { State: string; Timestamp?: string; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
+  Status: {
+    State: string;
+    Timestamp?: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; ExitCode?: number };
+    PortStatus?: { Ports?: Array<{ PublishedPort?: number; TargetPort?: number; Protocol?: string }> };
+  };
   DesiredState: string;
 }
 

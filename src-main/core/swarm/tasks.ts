@@ -1,6 +1,6 @@
 // Tasks through a manager; `service ps` rows with the CLI's `\_` lineage; a task's container on its node.
 import type { EngineConnection } from '../engine';
-import type { Task } from '../../api/domains/swarm';
+import type { PsTask, Task } from '../../api/domains/swarm';
 import { FlotillaError } from '../../api/errors';
 import type { Cluster } from './cluster';
 import { engineCall, noSuchTask } from './errors';
@@ -22,6 +22,37 @@ export async function listTasks(manager: EngineConnection, opts: { serviceId?: s
   // the engine's service filter also matches name prefixes; keep exactly the one service
   if (opts.serviceId) out = out.filter((t) => t.serviceId === opts.serviceId);
   return out.sort((a, b) => b.timestamps.created.localeCompare(a.timestamps.created));
+}
+
+/**
+ * Tasks for `service ps` / `stack ps`: the filters go to the engine as the docker CLI sends them (the engine checks
+ * the keys and values and resolves node and service names), with the names the CLI's id resolver would print.
+ */
+export async function psTasks(manager: EngineConnection, filters: Record<string, string[]>): Promise<{ tasks: PsTask[]; services: Record<string, string>; nodes: Record<string, string>; self: string }> {
+  const info = await requireManager(manager);
+  const [tasks, services, nodes] = await Promise.all([
+    rawTasks(manager, filters),
+    engineCall(() => manager.docker.listServices()) as Promise<RawService[]>,
+    engineCall(() => manager.docker.listNodes()) as Promise<RawNode[]>,
+  ]);
+  return {
+    tasks: tasks.map((t) => ({
+      id: t.ID,
+      serviceId: t.ServiceID,
+      slot: t.Slot ?? 0,
+      nodeId: t.NodeID ?? '',
+      image: t.Spec?.ContainerSpec?.Image ?? '',
+      desiredState: t.DesiredState,
+      state: t.Status.State,
+      error: t.Status.Err ?? '',
+      timestamp: t.Status.Timestamp ?? '',
+      createdAt: t.CreatedAt,
+      ports: (t.Status.PortStatus?.Ports ?? []).map((p) => ({ published: p.PublishedPort ?? 0, target: p.TargetPort ?? 0, protocol: p.Protocol ?? '' })),
+    })),
+    services: Object.fromEntries(services.map((s) => [s.ID, s.Spec.Name])),
+    nodes: Object.fromEntries(nodes.map((n) => [n.ID, n.Spec?.Name || n.Description?.Hostname || n.ID])),
+    self: info.NodeID ?? '',
+  };
 }
 
 export interface PsRow {

@@ -77,6 +77,7 @@ export function swarmHandlers(s: Services): HandlersFor<typeof swarmContract> {
       const nodeId = node ? (await sw.resolveNode(m, node)).ID : undefined;
       return sw.listTasks(m, { serviceId, nodeId });
     },
+    'swarm.tasks.ps': async ({ engineId, filters }) => sw.psTasks(await conn(engineId), filters),
     'swarm.tasks.inspect': async ({ engineId, task }) => ({ ...(await sw.resolveTask(await conn(engineId), task)) }),
     'swarm.tasks.logs': async ({ engineId, task, ...o }, emit, { signal }) => sw.taskLogs(await cluster(engineId), task, { ...o, signal }, emit),
     'swarm.containers.logs': async ({ engineId, container, ...o }, emit, { signal }) => sw.containerLogs(await conn(engineId), container, { ...o, signal }, emit),
