@@ -19,12 +19,15 @@ describe('docker listing format', () => {
     expect(formatListing(listing, { format: 'json' })).toBe(formatListing(listing, { format: '{{json .}}' }));
     expect(formatListing(listing, { format: '{{.Name}}\\t{{.ID}}' })).toBe('web\tabc\n');
     expect(formatListing(listing, { format: 'table {{.Name}}\\t{{.ID}}' })).toBe('NAME      ID\nweb       abc\n');
-    expect(() => formatListing(listing, { format: '{{.Nope}}' })).toThrow("can't evaluate {{.Nope}}");
+    expect(() => formatListing(listing, { format: '{{.Nope}}' })).toThrow('template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type *formatter.Context');
+    expect(formatListing(listing, { format: 'table{{.Name}}\\n{{.ID}}' })).toBe('NAME\nID\nweb\nabc\n');
+    expect(formatListing(listing, { format: '  {{.Name}}  ' })).toBe('web\n');
   });
   it('reads filters as docker does and refuses unknown keys', () => {
     expect(parseFilters(['name=a', 'name=b', 'mode=global'], ['name', 'mode'])).toEqual({ name: ['a', 'b'], mode: ['global'] });
     expect(() => parseFilters(['bogus=1'], ['name'])).toThrow("invalid filter 'bogus'");
-    expect(() => parseFilters(['nameonly'], ['name'])).toThrow('bad format of filter (expected name=value)');
+    expect(() => parseFilters(['nameonly'], ['name'])).toThrow('invalid argument "nameonly" for "-f, --filter" flag: bad format of filter (expected name=value)');
+    expect(parseFilters([' Node = self ', 'node=self', ''])).toEqual({ node: ['self'] });
     expect(labelMatches({ zone: 'a' }, 'zone')).toBe(true);
     expect(labelMatches({ zone: 'a' }, 'zone=b')).toBe(false);
   });

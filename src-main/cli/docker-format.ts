@@ -2,8 +2,10 @@
 // as formatter.NewContext sets it up (tabwriter.NewWriter(out, 10, 1, 3, ' ', 0): cells padded by 3, at least 10
 // wide, the last cell of a line never padded), `-q` printing one ID a line, and `--format` with `table`, `json`,
 // `{{json .}}` (the row's fields as a JSON object, keys sorted as json.Marshal sorts a map) or a template of
-// `{{.Field}}` / `{{json .Field}}` with `\t` between cells. Hand-written: the subset of Go templates docker's own
-// help and tests use; anything else is refused with a message naming the template.
+// `{{.Field}}` / `{{json .Field}}`. The format is read as Context.preFormat reads it: a leading `table` makes a table
+// (with or without a space after it), `json` means `{{json .}}`, spaces around are trimmed, and `\t` / `\n` are a tab
+// and a newline. Hand-written: the subset of Go templates docker's own help and tests use; a field the row lacks and
+// an unclosed action get Go's own error text, any other template construct is refused naming the action.
 import { FlotillaError } from '../api/errors';
 
 export type Row = Record<string, string | boolean>;
@@ -15,58 +17,118 @@ export function tabwrite(lines: string[][]): string {
   return lines.map((l) => l.map((c, i) => (i < l.length - 1 ? c + ' '.repeat(widths[i]! - [...c].length) : c)).join('') + '\n').join('');
 }
 
-/** one template action: `.Field`, `json .`, `json .Field` */
-function evalAction(action: string, row: Row, template: string): string {
-  const a = action.trim();
-  if (a === 'json .') return goJson(Object.fromEntries(Object.keys(row).sort().map((k) => [k, row[k]])));
-  const m = /^(json )?\.([A-Za-z]+)$/.exec(a);
-  if (!m || !(m[2]! in row)) throw new FlotillaError('BAD_INPUT', `template parsing error: ${template}: can't evaluate {{${a}}}; fields: ${Object.keys(row).sort().join(', ')}`);
-  const v = row[m[2]!]!;
-  return m[1] ? goJson(v) : String(v);
-}
-
 /** json.Marshal's text: HTML characters escaped as \u003c, \u003e, \u0026 */
 const goJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 
-/** a Go template of the subset above, `\t` read as a tab as docker does */
-function render(template: string, row: Row): string {
-  return template.replace(/\\t/g, '\t').replace(/\{\{(.*?)\}\}/g, (_m, a: string) => evalAction(a, row, template));
+const sortedJson = (row: Row): string => goJson(Object.fromEntries(Object.keys(row).sort().map((k) => [k, row[k]])));
+
+/** Go's template error position `LINE:COL` of byte offset `at` (COL counts bytes from the line's start, from 0) */
+function position(text: string, at: number): string {
+  const before = text.slice(0, at);
+  const nl = before.lastIndexOf('\n');
+  return `${before.split('\n').length}:${Buffer.byteLength(before.slice(nl + 1))}`;
+}
+
+interface Action {
+  /** where the action's text (after `{{`) starts in the template */
+  at: number;
+  text: string;
+}
+
+/** the template split into literal text and actions; an action without `}}` is Go's "unclosed action" */
+function parse(template: string): Array<string | Action> {
+  const parts: Array<string | Action> = [];
+  let i = 0;
+  for (;;) {
+    const open = template.indexOf('{{', i);
+    if (open < 0) {
+      parts.push(template.slice(i));
+      return parts;
+    }
+    const close = template.indexOf('}}', open + 2);
+    if (close < 0) throw new FlotillaError('BAD_INPUT', `template parsing error: template: :${template.slice(0, open).split('\n').length}: unclosed action`);
+    parts.push(template.slice(i, open), { at: open + 2, text: template.slice(open + 2, close) });
+    i = close + 2;
+  }
+}
+
+/** one action: `.Field`, `json .`, `json .Field`; `goType` names the row in Go's error, as docker's context type */
+function evalAction(a: Action, row: Row, template: string, goType: string): string {
+  const text = a.text.trim();
+  if (text === 'json .') return sortedJson(row);
+  const m = /^(json\s+)?\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
+  if (!m) throw new FlotillaError('BAD_INPUT', `flotilla's --format reads {{.Field}}, {{json .Field}} and {{json .}} only; it cannot run {{${a.text}}} in ${JSON.stringify(template)} (fields: ${Object.keys(row).sort().join(', ')})`);
+  const field = m[2]!;
+  if (!(field in row)) {
+    const at = a.at + a.text.indexOf(`.${field}`);
+    throw new FlotillaError('BAD_INPUT', `template parsing error: template: :${position(template, at)}: executing "" at <.${field}>: can't evaluate field ${field} in type *${goType}`);
+  }
+  const v = row[field]!;
+  return m[1] ? goJson(v) : String(v);
+}
+
+function render(parts: Array<string | Action>, row: Row, template: string, goType: string): string {
+  return parts.map((p) => (typeof p === 'string' ? p : evalAction(p, row, template, goType))).join('');
+}
+
+/** Context.preFormat: `table` stripped, `json` as `{{json .}}`, spaces trimmed, `\t` and `\n` made real */
+function preFormat(format: string): { table: boolean; template: string } {
+  const table = format.startsWith('table');
+  const t = table ? format.slice(5) : format === 'json' ? '{{json .}}' : format;
+  return { table, template: t.replace(/^ +| +$/g, '').replace(/\\t|\\n/g, (s) => (s === '\\t' ? '\t' : '\n')) };
 }
 
 export interface Listing {
   /** the table's columns: header and the row field it shows */
   columns: Array<[string, string]>;
-  /** what the table prints for a row (truncated, marked); defaults to `json` */
+  /** what the default table prints for a row (truncated, marked) */
   table: Row[];
-  /** the row fields `--format` sees */
+  /** the row fields a non-table `--format` sees */
   json: Row[];
+  /** the row fields a `table TEMPLATE` sees; defaults to `json` */
+  tableTemplate?: Row[];
   /** what -q prints, one a line */
   ids: string[];
+  /** the Go type docker's template errors name (`task.taskContext`) */
+  goType?: string;
 }
 
 /** the text docker prints for a listing, given -q and --format */
 export function formatListing(l: Listing, o: { quiet?: boolean; format?: string }): string {
   const format = o.format ?? '';
+  const goType = l.goType ?? 'formatter.Context';
   if (o.quiet && (!format || format === 'table')) return l.ids.map((id) => `${id}\n`).join('');
   if (!format || format === 'table') return tabwrite([l.columns.map(([h]) => h), ...l.table.map((r) => l.columns.map(([, k]) => String(r[k] ?? '')))]);
-  if (format === 'json' || format === '{{json .}}') return l.json.map((r) => `${evalAction('json .', r, format)}\n`).join('');
-  if (format.startsWith('table ')) {
-    const t = format.slice(6);
-    const header = t.replace(/\{\{\s*(?:json )?\.([A-Za-z]+)\s*\}\}/g, (_m, f: string) => l.columns.find(([, k]) => k === f)?.[0] ?? f.toUpperCase());
-    return tabwrite([header.replace(/\\t/g, '\t').split('\t'), ...l.json.map((r) => render(t, r).split('\t'))]);
+  const { table, template } = preFormat(format);
+  const parts = parse(template);
+  if (table) {
+    const rows = (l.tableTemplate ?? l.json).map((r) => render(parts, r, template, goType));
+    // the header line is the same template run over the columns' headers (a field no column shows: its name in capitals)
+    const headerOf = (a: Action): string => {
+      const field = /\.([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(a.text)?.[1] ?? '';
+      return l.columns.find(([, k]) => k === field)?.[0] ?? field.toUpperCase();
+    };
+    const header = parts.map((p) => (typeof p === 'string' ? p : headerOf(p))).join('');
+    return tabwrite([header, ...rows].flatMap((line) => line.split('\n')).map((line) => line.split('\t')));
   }
-  return l.json.map((r) => `${render(format, r)}\n`).join('');
+  return l.json.map((r) => `${render(parts, r, template, goType)}\n`).join('');
 }
 
-/** docker's --filter KEY=VALUE flags, repeatable, grouped by key */
-export function parseFilters(list: string[] | undefined, allowed: string[]): Record<string, string[]> {
+/**
+ * docker's --filter flag (opts.FilterOpt, filters.ParseFlag): KEY=VALUE, the key lowercased, both trimmed, a value
+ * given twice kept once, an empty flag ignored. With `allowed`, other keys are refused as the daemon refuses them.
+ */
+export function parseFilters(list: string[] | undefined, allowed?: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of list ?? []) {
+    if (f === '') continue;
     const i = f.indexOf('=');
-    if (i < 0) throw new FlotillaError('BAD_INPUT', `bad format of filter (expected name=value)`);
+    if (i < 0) throw new FlotillaError('BAD_INPUT', `invalid argument "${f}" for "-f, --filter" flag: bad format of filter (expected name=value)`);
     const k = f.slice(0, i).trim().toLowerCase();
-    if (!allowed.includes(k)) throw new FlotillaError('BAD_INPUT', `invalid filter '${f.slice(0, i)}'`);
-    (out[k] ??= []).push(f.slice(i + 1));
+    const v = f.slice(i + 1).trim();
+    if (allowed && !allowed.includes(k)) throw new FlotillaError('BAD_INPUT', `invalid filter '${f.slice(0, i)}'`);
+    const vals = (out[k] ??= []);
+    if (!vals.includes(v)) vals.push(v);
   }
   return out;
 }

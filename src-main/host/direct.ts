@@ -16,7 +16,6 @@ export { labDown, labStatus, labUp } from '../core/lab';
 
 // Pure functions over the contract's own types, for printing: no engine, no state.
 export { applyChanges } from '../core/swarm/cluster-model';
-export { psRows } from '../core/swarm';
 export { formatDiagnostic } from '../core/stacks/loader';
 // `--env-file` is read by the CLI (the window sends the values it holds), with the loader's own .env parser.
 export { parseEnvFile } from '../core/stacks/normalize';

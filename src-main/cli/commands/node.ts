@@ -50,6 +50,7 @@ export function registerNode(program: Command): void {
                 table: rows.map((r) => ({ ...r, ID: `${String(r.ID)} ${r.Self ? '*' : ' '}` })),
                 json: rows,
                 ids: nodes.map((n) => n.id),
+                goType: 'node.nodeContext',
               },
               o,
             ),

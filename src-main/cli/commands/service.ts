@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { FlotillaError } from '../../api/errors';
 import type { LogLine, PortMapping, Task } from '../../api/domains/swarm';
-import { psRows } from '../../host/direct';
-import { action, commandWords, globals, output, progress, table, withHost } from '../context';
-import { ago, cap, collect, short } from '../format';
+import { action, commandWords, globals, output, progress, withHost } from '../context';
+import { collect } from '../format';
 import { formatListing, parseFilters, type Row } from '../docker-format';
+import { rawTaskFormat, taskListing, type TaskData } from '../task-format';
 import { digits, LogPrefixer, type RawService, type RawTask } from '../service-log-prefix';
 import { addServiceFlags, createInput, updateInput } from './service-flags';
 
@@ -52,21 +52,20 @@ export function ingressPorts(ports: PortMapping[]): string {
   return out.join(', ');
 }
 
-function psTable(tasks: Task[], nodes: Map<string, string>, noTrunc = false): string {
-  const rows = psRows(tasks);
-  return table(
-    ['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORTS'],
-    rows.map((r) => [
-      short(r.task.id),
-      r.name,
-      r.task.image,
-      r.task.nodeId ? (nodes.get(r.task.nodeId) ?? short(r.task.nodeId)) : '',
-      cap(r.task.desiredState),
-      `${cap(r.task.state)} ${ago(r.task.timestamps.status)}`,
-      r.task.error ? (noTrunc ? `"${r.task.error}"` : `"${r.task.error.slice(0, 30)}${r.task.error.length > 30 ? '…' : ''}"`) : '',
-      '',
-    ]),
-  );
+/** the flags `service ps` and `stack ps` share with docker's */
+export interface PsFlags {
+  quiet?: boolean;
+  trunc?: boolean;
+  resolve?: boolean;
+  filter?: string[];
+  format?: string;
+}
+
+/** task.Print: the tasks as -q / --format / --no-trunc / --no-resolve say; --json prints `json` (default: the engine's fields) */
+export function printTasks(cmd: Command, data: TaskData, o: PsFlags, json: unknown = data.tasks): void {
+  const quiet = Boolean(o.quiet);
+  const format = o.format === 'raw' ? rawTaskFormat(quiet) : o.format;
+  output(cmd, json, () => formatListing(taskListing(data, { trunc: o.trunc !== false, resolve: o.resolve !== false, format }), { quiet, format }));
 }
 
 export function registerService(program: Command): void {
@@ -92,7 +91,7 @@ export function registerService(program: Command): void {
           const rows: Row[] = list.map((s) => ({ ID: s.id.slice(0, 12), Image: s.image, Mode: s.mode, Name: s.name, Ports: ingressPorts(s.ports), Replicas: `${s.replicas.running}/${s.replicas.desired}` }));
           output(cmd, list, () =>
             formatListing(
-              { columns: [['ID', 'ID'], ['NAME', 'Name'], ['MODE', 'Mode'], ['REPLICAS', 'Replicas'], ['IMAGE', 'Image'], ['PORTS', 'Ports']], table: rows, json: rows, ids: list.map((s) => s.id.slice(0, 12)) },
+              { columns: [['ID', 'ID'], ['NAME', 'Name'], ['MODE', 'Mode'], ['REPLICAS', 'Replicas'], ['IMAGE', 'Image'], ['PORTS', 'Ports']], table: rows, json: rows, ids: list.map((s) => s.id.slice(0, 12)), goType: 'service.serviceContext' },
               o,
             ),
           );
@@ -101,16 +100,43 @@ export function registerService(program: Command): void {
     );
   service
     .command('ps')
-    .argument('<service...>', 'service name or id')
-    .description('task history of services, with errors; older tasks of a slot shown as \\_')
-    .option('--no-trunc', 'full error messages')
+    .argument('<service...>', 'service name, ID or ID prefix')
+    .description('list the tasks of services (docker service ps: columns, \\_ for older tasks of a slot, -q, --filter, --format, --no-trunc)')
+    .option('-q, --quiet', 'only display task IDs')
+    .option('--no-trunc', 'do not truncate output')
+    .option('--no-resolve', 'do not map IDs to names')
+    .option('-f, --filter <filter>', 'filter output: id, name, node, desired-state, label, service (repeatable)', collect)
+    .option('--format <format>', "table (default), json, raw, '{{json .}}' or a template of {{.Field}}")
     .action(
-      action(async (refs: string[], o: { trunc?: boolean }, cmd: Command) => {
+      action(async (refs: string[], o: PsFlags, cmd: Command) => {
+        const filters = parseFilters(o.filter);
         await withHost(cmd, async (host, engineId) => {
-          const tasks: Task[] = [];
-          for (const r of refs) tasks.push(...(await host.call('swarm.tasks.list', { engineId, service: r })));
-          const nodes = new Map((await host.call('swarm.nodes.list', { engineId })).map((n) => [n.id, n.hostname]));
-          output(cmd, tasks, () => psTable(tasks, nodes, o.trunc === false));
+          // createFilter in docker's service/ps.go: each argument is a full ID, a full name, or an unambiguous ID prefix
+          const services = await host.call('swarm.services.list', { engineId });
+          const notFound: string[] = [];
+          const ids: string[] = [];
+          for (const ref of refs) {
+            const exact = services.find((s) => s.id === ref) ?? services.find((s) => s.name === ref);
+            const byPrefix = exact ? [exact] : services.filter((s) => s.id.startsWith(ref));
+            if (byPrefix.length > 1) throw new FlotillaError('BAD_INPUT', `multiple services found with provided prefix: ${ref}`);
+            if (byPrefix[0]) ids.push(byPrefix[0].id);
+            else notFound.push(`no such service: ${ref}`);
+          }
+          if (!ids.length) throw new FlotillaError('NOT_FOUND', notFound.join('\n'));
+          filters.service = [...new Set([...(filters.service ?? []), ...ids])];
+          // updateNodeFilter: `self` is the node of the engine asked
+          if (filters.node?.includes('self')) {
+            const self = (await host.call('swarm.info', { engineId })).nodeId;
+            if (!self) throw new FlotillaError('PRECONDITION', 'node ID not found in /info');
+            filters.node = [...new Set(filters.node.map((n) => (n === 'self' ? self : n)))];
+          }
+          const data = await host.call('swarm.tasks.ps', { engineId, filters });
+          // --json: the contract's tasks (with their timelines) of the tasks listed
+          const listed = new Set(data.tasks.map((t) => t.id));
+          const json = async (): Promise<Task[]> => (await Promise.all(ids.map((service) => host.call('swarm.tasks.list', { engineId, service })))).flat().filter((t) => listed.has(t.id));
+          // -q prints whole IDs (service ps sets --no-trunc with -q)
+          printTasks(cmd, data, { ...o, trunc: o.quiet ? false : o.trunc }, globals(cmd).json ? await json() : undefined);
+          if (notFound.length) throw new FlotillaError('NOT_FOUND', notFound.join('\n'));
         });
       }),
     );

@@ -8,6 +8,8 @@ import { formatDiagnostic, parseEnvFile } from '../../host/direct';
 import { openLocalHost } from '../../host/local';
 import { action, globals, output, progress, table, withHost } from '../context';
 import { collect } from '../format';
+import { parseFilters } from '../docker-format';
+import { printTasks, type PsFlags } from './service';
 
 interface FileOpts {
   composeFile?: string[];
@@ -169,19 +171,34 @@ export function registerStacks(program: Command): void {
   stack
     .command('ps')
     .argument('<stack>')
-    .option('-f, --filter <filter>', 'filter output (key=value, repeatable)', collect)
-    .description('list the tasks in the stack')
+    .option('--no-trunc', 'do not truncate output')
+    .option('--no-resolve', 'do not map IDs to names')
+    .option('-f, --filter <filter>', 'filter output: id, name, node, desired-state, label, service (repeatable)', collect)
+    .option('-q, --quiet', 'only display task IDs')
+    .option('--format <format>', "table (default), json, raw, '{{json .}}' or a template of {{.Field}}")
+    .description('list the tasks in the stack (docker stack ps: columns, \\_ for older tasks of a slot, -q, --filter, --format, --no-trunc)')
     .action(
-      action(async (name: string, o: { filter?: string[] }, cmd: Command) => {
-        const filters: Record<string, string[]> = {};
-        for (const f of o.filter ?? []) {
-          const i = f.indexOf('=');
-          if (i < 0) throw new FlotillaError('BAD_INPUT', `bad format of filter (expected name=value): ${f}`);
-          (filters[f.slice(0, i)] ??= []).push(f.slice(i + 1));
-        }
+      action(async (name: string, o: PsFlags, cmd: Command) => {
+        if (!name.trim()) throw new FlotillaError('BAD_INPUT', `invalid stack name: ${JSON.stringify(name)}`);
+        // getStackFilterFromOpt: the user's filters and the stack's namespace label, all given to the engine
+        const filters = parseFilters(o.filter);
+        filters.label = [...new Set([...(filters.label ?? []), `com.docker.stack.namespace=${name}`])];
         await withHost(cmd, async (host, engineId) => {
-          const tasks = await host.call('stacks.ps', { engineId, stack: name, filters });
-          output(cmd, tasks, () => table(['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR', 'PORTS'], tasks.map((t) => [t.id.slice(0, 12), t.name, t.image, t.node, t.desiredState, t.currentState, t.error, t.ports])));
+          const data = await host.call('swarm.tasks.ps', { engineId, filters });
+          if (!data.tasks.length) throw new FlotillaError('NOT_FOUND', `nothing found in stack: ${name}`);
+          // --json: one object a task, its name, node and image as the table shows them
+          const json = data.tasks.map((t) => ({
+            id: t.id,
+            name: `${data.services[t.serviceId] ?? t.serviceId}.${t.slot || t.nodeId}`,
+            image: t.image.replace(/@sha256:.*$/, ''),
+            node: t.nodeId ? (data.nodes[t.nodeId] ?? t.nodeId) : '',
+            desiredState: t.desiredState,
+            currentState: t.state,
+            error: t.error,
+            ports: t.ports.map((p) => `*:${p.published}->${p.target}/${p.protocol}`).join(', '),
+          }));
+          // unlike service ps, -q keeps IDs truncated unless --no-trunc (docker's stack/ps.go)
+          printTasks(cmd, data, o, json);
         });
       }),
     );
