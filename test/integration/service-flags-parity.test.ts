@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { run } from '../../src-main/core/lab/exec';
 import { flatten } from '../../src-main/core/stacks/plan';
-import { cliEnv, flotilla as runFlotilla, type Run } from '../support/cli';
+import type { Run } from '../support/cli';
+import { docker28 as dockerOn, flotillaOn, installDocker28 } from '../support/docker-oracle';
 import { describeLab, ensureLabSwarm, LAB_BUSYBOX, nodeExec, type LabNode } from '../support/lab';
 import { pool, stackSnapshots } from '../support/stack-snapshot';
 
@@ -88,11 +88,8 @@ const BASE = ['--replicas', '1', '--env', 'A=1', '--env', 'B=2', '--label', 'a=b
 let node: LabNode;
 let home: string;
 
-async function docker28(args: string[]): Promise<Run> {
-  const r = await nodeExec(node, ['env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/root', 'docker28', ...args]);
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
-}
-const flotilla = (args: string[]): Promise<Run> => runFlotilla(['-H', `ssh://root@${node.ip}`, '--ssh-key', node.identity, ...args], { env: cliEnv({ FLOTILLA_HOME: home }) });
+const docker28 = (args: string[]): Promise<Run> => dockerOn(node, args);
+const flotilla = (args: string[]): Promise<Run> => flotillaOn(node, home, args);
 
 // An ingress port is the swarm's: two services cannot publish the same one. Each service (flag set and side)
 // publishes its ports moved by its own offset, taken off again before the specs are compared.
@@ -134,11 +131,7 @@ describeLab('service create/update flags: Flotilla stores what docker service cr
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-svcflags-'));
     node = (await ensureLabSwarm()).manager;
     await stackSnapshots(node, { ipamSubnet: () => false, mine: /^$/ }).setAvailability('pause');
-    const has = await run('docker', ['exec', node.name, 'test', '-x', '/usr/local/bin/docker28']);
-    if (has.code !== 0) {
-      const r = await run('docker', ['cp', '/usr/local/bin/docker', `${node.name}:/usr/local/bin/docker28`]);
-      if (r.code !== 0) throw new Error(r.stderr);
-    }
+    await installDocker28(node);
   });
 
   afterAll(async () => {
