@@ -23,6 +23,11 @@ describe('docker listing format', () => {
     expect(formatListing(listing, { format: 'table{{.Name}}\\n{{.ID}}' })).toBe('NAME\nID\nweb\nabc\n');
     expect(formatListing(listing, { format: '  {{.Name}}  ' })).toBe('web\n');
   });
+  it("runs docker's string functions, json of a field without HTML escapes, and keeps headers (pad included)", () => {
+    expect(formatListing(listing, { format: '{{upper .Name}}|{{title .Ports}}|{{truncate .ID 2}}|{{pad .Name 1 2}}|{{json .Ports}}' })).toBe('WEB|*:80->80/Tcp|ab| web  |"*:80->80/tcp"\n');
+    expect(formatListing(listing, { format: 'table {{upper .Name}}\\t{{pad .ID 1 0}}\\t{{json .Ports}}' })).toBe('NAME       ID       PORTS\nWEB        abc      "*:80->80/tcp"\n');
+    expect(() => formatListing(listing, { format: '{{split .Name ","}}' })).toThrow("flotilla's --format reads");
+  });
   it('reads filters as docker does and refuses unknown keys', () => {
     expect(parseFilters(['name=a', 'name=b', 'mode=global'], ['name', 'mode'])).toEqual({ name: ['a', 'b'], mode: ['global'] });
     expect(() => parseFilters(['bogus=1'], ['name'])).toThrow("invalid filter 'bogus'");

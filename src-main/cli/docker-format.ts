@@ -2,9 +2,9 @@
 // as formatter.NewContext sets it up (tabwriter.NewWriter(out, 10, 1, 3, ' ', 0): cells padded by 3, at least 10
 // wide, the last cell of a line never padded), `-q` printing one ID a line, and `--format` with `table`, `json`,
 // `{{json .}}` (the row's fields as a JSON object, keys sorted as json.Marshal sorts a map) or a template of
-// `{{.Field}}` / `{{json .Field}}`. The format is read as Context.preFormat reads it: a leading `table` makes a table
-// (with or without a space after it), `json` means `{{json .}}`, spaces around are trimmed, and `\t` / `\n` are a tab
-// and a newline. Hand-written: the subset of Go templates docker's own help and tests use; a field the row lacks and
+// `{{.Field}}` / `{{json .Field}}` and docker's string functions (upper, lower, title, truncate, pad). The format is
+// read as Context.preFormat reads it: a leading `table` makes a table (with or without a space after it), `json`
+// means `{{json .}}`, spaces around are trimmed, and `\t` / `\n` are a tab and a newline. Hand-written: the subset of Go templates docker's own help and tests use; a field the row lacks and
 // an unclosed action get Go's own error text, any other template construct is refused naming the action.
 import { FlotillaError } from '../api/errors';
 
@@ -52,19 +52,46 @@ function parse(template: string): Array<string | Action> {
   }
 }
 
-/** one action: `.Field`, `json .`, `json .Field`; `goType` names the row in Go's error, as docker's context type */
-function evalAction(a: Action, row: Row, template: string, goType: string): string {
+/** strings.Title: the first letter of each word in capitals (a word starts after a character that is not a letter, digit or _) */
+const goTitle = (v: string): string => v.replace(/(^|[^\p{L}\p{N}_\p{M}])(\p{Ll})/gu, (_m, sep: string, c: string) => sep + c.toUpperCase());
+
+/** docker's template functions (templates.basicFunctions) on strings; `header` gives HeaderFunctions' (the header kept, pad applied) */
+const FUNCTIONS: Record<string, { args: Array<'string' | 'int'>; run: (v: string, n: number[], header: boolean) => string }> = {
+  upper: { args: ['string'], run: (v, _n, h) => (h ? v : v.toUpperCase()) },
+  lower: { args: ['string'], run: (v, _n, h) => (h ? v : v.toLowerCase()) },
+  title: { args: ['string'], run: (v, _n, h) => (h ? v : goTitle(v)) },
+  truncate: { args: ['string', 'int'], run: (v, n, h) => (h || Buffer.byteLength(v) < n[0]! ? v : Buffer.from(v).subarray(0, n[0]).toString()) },
+  pad: { args: ['string', 'int', 'int'], run: (v, n) => (v === '' ? v : ' '.repeat(n[0]!) + v + ' '.repeat(n[1]!)) },
+};
+
+/**
+ * one action: `.Field`, `json .`, `json .Field`, or one of FUNCTIONS over a field (`truncate .ID 5`); `goType`
+ * names the row in Go's error, as docker's context type. With `header`, the row is the columns' headers.
+ */
+function evalAction(a: Action, row: Row, template: string, goType: string, header = false): string {
   const text = a.text.trim();
-  if (text === 'json .') return sortedJson(row);
-  const m = /^(json\s+)?\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
-  if (!m) throw new FlotillaError('BAD_INPUT', `flotilla's --format reads {{.Field}}, {{json .Field}} and {{json .}} only; it cannot run {{${a.text}}} in ${JSON.stringify(template)} (fields: ${Object.keys(row).sort().join(', ')})`);
-  const field = m[2]!;
+  const refuse = (): never => {
+    throw new FlotillaError('BAD_INPUT', `flotilla's --format reads {{.Field}}, {{json .}}, {{json .Field}} and {{upper|lower|title .Field}}, {{truncate .Field N}}, {{pad .Field N M}} only; it cannot run {{${a.text}}} in ${JSON.stringify(template)} (fields: ${Object.keys(row).sort().join(', ')})`);
+  };
+  // json.Marshal of the row (its MarshalJSON): keys sorted, HTML characters escaped
+  if (text === 'json .') return header ? '' : sortedJson(row);
+  const words = text.split(/\s+/);
+  const m = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(words.length === 1 ? words[0]! : (words[1] ?? ''));
+  if (!m) return refuse();
+  const field = m[1]!;
   if (!(field in row)) {
     const at = a.at + a.text.indexOf(`.${field}`);
     throw new FlotillaError('BAD_INPUT', `template parsing error: template: :${position(template, at)}: executing "" at <.${field}>: can't evaluate field ${field} in type *${goType}`);
   }
   const v = row[field]!;
-  return m[1] ? goJson(v) : String(v);
+  if (words.length === 1) return String(v);
+  const fn = words[0]!;
+  // the json function encodes without HTML escapes (SetEscapeHTML(false)); the header keeps the column's name
+  if (fn === 'json' && words.length === 2) return header ? String(v) : JSON.stringify(v);
+  const f = FUNCTIONS[fn];
+  const nums = words.slice(2).map((w) => (/^-?\d+$/.test(w) ? Number(w) : NaN));
+  if (!f || f.args.length !== words.length - 1 || nums.some((n) => Number.isNaN(n)) || typeof v !== 'string') return refuse();
+  return f.run(v, nums, header);
 }
 
 function render(parts: Array<string | Action>, row: Row, template: string, goType: string): string {
@@ -104,11 +131,8 @@ export function formatListing(l: Listing, o: { quiet?: boolean; format?: string 
   if (table) {
     const rows = (l.tableTemplate ?? l.json).map((r) => render(parts, r, template, goType));
     // the header line is the same template run over the columns' headers (a field no column shows: its name in capitals)
-    const headerOf = (a: Action): string => {
-      const field = /\.([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(a.text)?.[1] ?? '';
-      return l.columns.find(([, k]) => k === field)?.[0] ?? field.toUpperCase();
-    };
-    const header = parts.map((p) => (typeof p === 'string' ? p : headerOf(p))).join('');
+    const headers: Row = Object.fromEntries(Object.keys(l.json[0] ?? Object.fromEntries(l.columns.map(([, k]) => [k, '']))).map((k) => [k, l.columns.find(([, c]) => c === k)?.[0] ?? k.toUpperCase()]));
+    const header = parts.map((p) => (typeof p === 'string' ? p : evalAction(p, headers, template, goType, true))).join('');
     return tabwrite([header, ...rows].flatMap((line) => line.split('\n')).map((line) => line.split('\t')));
   }
   return l.json.map((r) => `${render(parts, r, template, goType)}\n`).join('');

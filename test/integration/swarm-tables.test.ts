@@ -176,6 +176,7 @@ describeLab('node ls, service ls, service ps and stack ps print what the docker 
         ['stack', 'ps', stk, '--format', 'table {{.ID}}\\t{{.Name}}\\t{{.Image}}\\t{{.Error}}'],
         ['stack', 'ps', stk, '--no-trunc', '--no-resolve', '--format', 'table{{.Name}}\\t{{.Node}}'],
         ['stack', 'ps', stk, '--filter', 'desired-state=running', '--filter', `name=${hp}`, '--format', '{{.Name}} {{.Node}} {{.Ports}}'],
+        ['service', 'ps', hp, '--format', 'table {{upper .Name}}\\t{{pad .ID 1 0}}\\t{{json .Ports}}\\t{{truncate .Node 7}}\\t{{title .Image}}'],
         ['stack', 'ps', stk, '--filter', `service=${fail}`, '--filter', `name=${fail}.2`, '--filter', 'desired-state=shutdown', '--format', '{{.Name}}'],
         ...AGED,
       ],
