@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyChanges, buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Timelines } from './cluster-model';
 import type { RawNode, RawService, RawTask } from './mappers';
-import { psRows } from './tasks';
 import { ModelEvent } from '../../api/domains/swarm';
-import { toTask } from './mappers';
 
 const node = (id: string, host: string, role: 'manager' | 'worker', state = 'ready', availability = 'active'): RawNode => ({
   ID: id,
@@ -109,16 +107,6 @@ describe('cluster model', () => {
     expect(dirtyFor({ Type: 'container', Action: 'die', Actor: { Attributes: { 'com.docker.swarm.task.id': 't1' } } })).toEqual({ nodes: false, services: false, tasks: true });
     expect(dirtyFor({ Type: 'container', Action: 'die', Actor: { Attributes: {} } })).toEqual({ nodes: false, services: false, tasks: false });
     expect(dirtyFor({ Type: 'secret', Action: 'create' })).toEqual({ nodes: false, services: false, tasks: false });
-  });
-
-  it('service ps rows: newest task of each slot first, older ones with the \\_ lineage', () => {
-    const tasks = [
-      task('old1', 's1', 1, 'm1', 'web:1', 'shutdown', 'shutdown', '2026-01-01T00:00:00Z'),
-      task('new1', 's1', 1, 'm1', 'web:2', 'running', 'running', '2026-01-01T00:05:00Z'),
-      task('only2', 's1', 2, 'w22', 'web:2', 'running', 'running', '2026-01-01T00:04:00Z'),
-    ].map((t) => toTask(t, 'web'));
-    expect(psRows(tasks).map((r) => r.name)).toEqual(['web.1', ' \\_ web.1', 'web.2']);
-    expect(psRows(tasks).map((r) => r.task.id)).toEqual(['new1', 'old1', 'only2']);
   });
 
   it('a manager the raft lost while the listing still says ready keeps the model polling until its status follows', () => {

@@ -6,7 +6,7 @@ export { createSwarm, type NodeEndpoint } from './create';
 export { swarmInfo, swarmInit, swarmJoin, swarmLeave, joinToken, swarmUpdate } from './swarm';
 export { listNodes, inspectNode, resolveNode, setAvailability, setRole, roleChangeReport, labelNode, removeNode } from './nodes';
 export { listServices, inspectService, createService, updateService, scaleService, rollbackService, resumeServiceUpdate, removeService } from './services';
-export { listTasks, psRows, psTasks, locateTask, resolveTask } from './tasks';
+export { listTasks, psTasks, locateTask, resolveTask } from './tasks';
 export { serviceLogs, taskLogs, containerLogs } from './logs';
 export { stackLogs } from './stack-logs';
 export { execCollect, execInteractive, execInTask } from './exec';

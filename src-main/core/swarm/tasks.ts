@@ -55,41 +55,6 @@ export async function psTasks(manager: EngineConnection, filters: Record<string,
   };
 }
 
-export interface PsRow {
-  task: Task;
-  /** `svc.3` or `svc.<nodeid>` for global services, `\_ svc.3` for older tasks of the same slot */
-  name: string;
-  /** the newest task of its slot */
-  current: boolean;
-}
-
-/** Orders tasks as `docker service ps` does: by service, slot (or node), newest first; older ones get `\_`. */
-export function psRows(tasks: Task[], serviceNames: Map<string, string> = new Map()): PsRow[] {
-  const groups = new Map<string, Task[]>();
-  for (const t of tasks) {
-    const key = `${t.serviceId}|${t.slot || t.nodeId || ''}`;
-    (groups.get(key) ?? groups.set(key, []).get(key)!).push(t);
-  }
-  const keys = [...groups.keys()].sort((a, b) => {
-    const [sa, xa] = a.split('|');
-    const [sb, xb] = b.split('|');
-    const na = serviceNames.get(sa) ?? sa;
-    const nb = serviceNames.get(sb) ?? sb;
-    if (na !== nb) return na.localeCompare(nb);
-    return /^\d+$/.test(xa) && /^\d+$/.test(xb) ? Number(xa) - Number(xb) : xa.localeCompare(xb);
-  });
-  const rows: PsRow[] = [];
-  for (const k of keys) {
-    const list = groups.get(k)!.sort((a, b) => b.timestamps.created.localeCompare(a.timestamps.created));
-    list.forEach((t, i) => {
-      const svc = t.serviceName ?? serviceNames.get(t.serviceId) ?? t.serviceId.slice(0, 12);
-      const base = t.slot ? `${svc}.${t.slot}` : `${svc}.${t.nodeId ?? ''}`;
-      rows.push({ task: t, name: i === 0 ? base : ` \\_ ${base}`, current: i === 0 });
-    });
-  }
-  return rows;
-}
-
 export async function resolveTask(manager: EngineConnection, ref: string): Promise<RawTask> {
   const all = await rawTasks(manager);
   const exact = all.find((t) => t.ID === ref);
