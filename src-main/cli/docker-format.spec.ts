@@ -30,7 +30,8 @@ describe('docker listing format', () => {
   });
   it('reads filters as docker does and refuses unknown keys', () => {
     expect(parseFilters(['name=a', 'name=b', 'mode=global'], ['name', 'mode'])).toEqual({ name: ['a', 'b'], mode: ['global'] });
-    expect(() => parseFilters(['bogus=1'], ['name'])).toThrow("invalid filter 'bogus'");
+    expect(() => parseFilters(['bogus=1'], ['name'])).toThrow("Invalid filter 'bogus'");
+    expect(() => parseFilters(['BOGUS=1'], ['name'])).toThrow("Invalid filter 'bogus'");
     expect(() => parseFilters(['nameonly'], ['name'])).toThrow('invalid argument "nameonly" for "-f, --filter" flag: bad format of filter (expected name=value)');
     expect(parseFilters([' Node = self ', 'node=self', ''])).toEqual({ node: ['self'] });
     expect(labelMatches({ zone: 'a' }, 'zone')).toBe(true);

@@ -150,7 +150,8 @@ export function parseFilters(list: string[] | undefined, allowed?: string[]): Re
     if (i < 0) throw new FlotillaError('BAD_INPUT', `invalid argument "${f}" for "-f, --filter" flag: bad format of filter (expected name=value)`);
     const k = f.slice(0, i).trim().toLowerCase();
     const v = f.slice(i + 1).trim();
-    if (allowed && !allowed.includes(k)) throw new FlotillaError('BAD_INPUT', `invalid filter '${f.slice(0, i)}'`);
+    // the daemon's words (it sees the key lowercased): `Error response from daemon: Invalid filter 'bogus'`
+    if (allowed && !allowed.includes(k)) throw new FlotillaError('BAD_INPUT', `Invalid filter '${k}'`);
     const vals = (out[k] ??= []);
     if (!vals.includes(v)) vals.push(v);
   }
