@@ -4,18 +4,18 @@
 // it reads from is lost, the watcher moves to another one (failover.ts picks it); while none answers it says so
 // (source 'manager' lost: "no manager of the swarm answers") and keeps trying. After any reconnect the model resyncs in full.
 //
-// How a lost manager is noticed, and what that costs while idle:
-// - its event stream ends or fails (its engine or machine killed, dockerd restarted, the connection reset): at once,
-//   from the socket itself, with no request; the manager is left at once;
-// - a silent loss (a frozen machine, packets dropped: nothing closes the socket) by a ping of the watched manager, and
-//   of no other node, every `probeMs` (1 s) unless something else from it (an event, a listing) proved it alive in
-//   that second. Unanswered for `probeTimeoutMs` (1 s), the model is marked stale: within 2 s of the loss. Unanswered
-//   for `probeGiveUpMs` (2.5 s), the manager is left (a slow answer on a loaded machine is not a dead manager).
-// Idle requests beyond the event streams: the watched manager gets 60 pings a minute plus the safety resync's three
-// listings every `resyncMs` (15 s: 12 a minute); every other node gets none. (It was 120 pings a minute at 0.5 s.)
-// A silent loss cannot be seen without asking (TCP keepalive: the kernel of a frozen container's host answers it).
+// How a lost manager is noticed, and what that costs:
+// - its event stream ends or fails (engine or machine killed, dockerd restarted, connection reset): at once, with no
+//   request; the manager is left at once;
+// - a silent loss (a frozen machine, packets dropped) by a ping of the watched manager only, due `probeMs` (1 s) after
+//   it last proved alive while the watcher is watchful (the swarm changed within a minute, tasks settling, the model
+//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Unanswered for 1 s: marked stale (within 2 s of the
+//   loss while watchful, 5 s while idle); for 2.5 s: left. A failed listing leaves it only if a ping fails too.
+// Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
+// log, load average 5-10 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
+// 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
 // The move is bounded by design (failover.ts): from the stale mark, the rest of the give-up wait (1.5 s), then one round
-// over the other managers (connect + ping 2 s, 1 s more for one that can list): 4.5 s; a killed manager's, 3 s.
+// over the other managers (connect + ping 2 s, 1 s more for one that can list, none when the leader was lost): 4.5 s.
 import { streamEngineEvents } from '../engine/events';
 import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
 import { log } from '../log';
@@ -23,10 +23,10 @@ import type { Cluster } from './cluster';
 import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
 import { requireManager } from './swarm';
 import { type RawNode, type RawService, type RawTask } from './mappers';
-import { WATCHER_DEFAULTS, type FailoverRecord, type WatcherOptions } from './watcher-options';
+import { WATCHER_DEFAULTS, cadence, type FailoverRecord, type WatcherOptions } from './watcher-options';
 import { NodeSources } from './node-sources';
-import { candidates, pickManager, ping, type Watched } from './failover';
-import { engineAnswered, errText, sleep, untilAborted, withDeadline } from './watch-util';
+import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Watched } from './failover';
+import { Subscribers, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
 
@@ -38,7 +38,7 @@ export class ClusterWatcher {
   private current: ClusterModel = emptyModel();
   private raw: { nodes: RawNode[]; services: RawService[]; tasks: RawTask[] } = { nodes: [], services: [], tasks: [] };
   private readonly timelines: Timelines = new Map();
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Subscribers<ModelEvent>('swarm model subscriber');
   private readonly ac = new AbortController();
   private readonly nodes: NodeSources;
   private dirty: Dirty = { nodes: true, services: true, tasks: true };
@@ -99,8 +99,8 @@ export class ClusterWatcher {
     return this.moves;
   }
 
-  /** the failover bounds by design (ms): a silent loss noticed (marked stale), then from that to streaming from another
-   * manager found in the first round (the rest of the give-up wait, connect + ping, the grace for one that lists) */
+  /** the failover bounds by design (ms): a silent loss noticed (marked stale) while watchful, then from that to streaming
+   * from another manager found in the first round (the rest of the give-up wait, connect + ping, the grace) */
   failoverBoundMs(): { noticeMs: number; moveMs: number } {
     const o = this.opts;
     return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
@@ -109,20 +109,18 @@ export class ClusterWatcher {
   /** Sends the snapshot now, then every diff; returns the unsubscribe function. */
   subscribe(fn: Listener): () => void {
     fn({ type: 'snapshot', model: this.current, at: Date.now() });
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.listeners.add(fn);
   }
 
-  private readonly fatalListeners = new Set<(e: Error) => void>();
+  private readonly fatalListeners = new Subscribers<Error>('swarm model fatal listener');
 
   /** called once when the watcher gives up (every manager connection it had was closed by its owner) */
   onFatal(fn: (e: Error) => void): () => void {
-    this.fatalListeners.add(fn);
-    return () => this.fatalListeners.delete(fn);
+    return this.fatalListeners.add(fn);
   }
 
   private fatal(e: Error): void {
-    for (const fn of this.fatalListeners) fn(e);
+    this.fatalListeners.emit(e);
     this.stop();
   }
 
@@ -134,13 +132,7 @@ export class ClusterWatcher {
   }
 
   private emit(e: ModelEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        log.warn(`swarm model subscriber failed: ${(err as Error).message}`);
-      }
-    }
+    this.listeners.emit(e);
   }
 
   private lostManager(error: string): void {
@@ -166,10 +158,8 @@ export class ClusterWatcher {
     }
     const d0 = this.dirty;
     if (!d0.nodes && !d0.services && !d0.tasks) return Promise.resolve(); // e.g. a network event: nothing to list
-    // The loop's own promise is cleared when it settles. (It used to clear itself in a `finally` inside the
-    // async function: when the loop ended without awaiting, that ran before the assignment, so `refreshing`
-    // kept a settled promise forever and every later refresh was skipped: the model froze after the first
-    // network event, e.g. on any stack deploy.)
+    // The loop's own promise is cleared when it settles (a `finally` inside it ran before the assignment when it did not
+    // await, so a settled promise stayed in `refreshing` and every later refresh was skipped: the model froze).
     const run = (async () => {
       await Promise.resolve();
       do {
@@ -202,21 +192,16 @@ export class ClusterWatcher {
       this.requeue(d);
       return;
     }
-    const docker = w.conn.docker;
-    // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the
-    // model; leaving this manager (w.ac) abandons it at once
-    const o = { abortSignal: withDeadline([this.ac.signal, w.ac.signal], this.opts.requestTimeoutMs) };
+    const listedFrom = Date.now();
     try {
-      // the signal ends a request the engine is slow to answer, but not a connection still being dialled: race it too
-      const [nodes, services, tasks] = await untilAborted(
-        Promise.all([
-          d.nodes ? (docker.listNodes(o) as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
-          d.services ? (docker.listServices(o) as Promise<RawService[]>) : Promise.resolve(this.raw.services),
-          d.tasks || d.services ? (docker.listTasks(o) as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
-        ]),
-        o.abortSignal,
-        `no answer within ${this.opts.requestTimeoutMs / 1000} s`,
-      );
+      // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the
+      // model; leaving this manager (w.ac) abandons it at once. While the model is stale, a listing waiting on a dead
+      // leader is made again as soon as a leader answers (listSwarm).
+      const { nodes, services, tasks } = await listSwarm(w.conn, d, this.raw, {
+        signals: [this.ac.signal, w.ac.signal],
+        timeoutMs: this.opts.requestTimeoutMs,
+        leaderCheckMs: this.managerLost ? LEADER_CHECK_MS : undefined, // stale: a listing may wait on a dead leader
+      });
       if (w !== this.watched) {
         // answered by a manager left meanwhile: the new one's listing is the one to show
         this.requeue(d);
@@ -229,13 +214,9 @@ export class ClusterWatcher {
       this.requeue(d);
       if (this.ac.signal.aborted || w.ac.signal.aborted) return;
       if (!this.loaded) throw e;
-      const why = `listing the swarm from ${w.name} failed (${errText(e)})`;
+      const why = `listing the swarm from ${w.name} failed after ${((Date.now() - listedFrom) / 1000).toFixed(1)} s (${errText(e)})`;
       log.warn(`swarm model: ${why}; keeping the last model`);
-      if (engineAnswered(e)) {
-        // the engine answers but cannot speak for the swarm (no leader yet, demoted...): stay unless another can
-        w.aliveAt = Date.now();
-        this.retryListing(w, why);
-      } else void this.failover(w, why);
+      void this.listingFailed(w, e, why);
       return;
     }
     const next = buildModel(this.raw.nodes, this.raw.services, this.raw.tasks, this.timelines);
@@ -245,11 +226,27 @@ export class ClusterWatcher {
     if (this.managerLost && w === this.watched) {
       // fresh again (after the diff that makes the model true): the loss is over
       this.managerLost = false;
+      // a loss just ended: stay watchful for a while (pinged every probeMs) rather than drop to the idle cadence
+      this.lastEventAt = Date.now();
       const move = this.moves.at(-1);
       if (move && move.to === w.name && !move.listedAt) move.listedAt = Date.now();
+      log.info(`swarm model: ${w.name} listed the swarm (in ${Date.now() - listedFrom} ms): the model is fresh again`);
       this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
     }
     if (d.nodes) this.nodes.sync(this.raw.nodes);
+  }
+
+  /** A listing failed: the manager is left only if a ping fails too (a follower's listing waits on a dead leader while the
+   * swarm elects another; leaving it for that made a second move after every killed watched leader). */
+  private async listingFailed(w: Watched, e: unknown, why: string): Promise<void> {
+    let alive = engineAnswered(e);
+    if (!alive) alive = await ping(w.conn, withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs)).then(() => true, () => false);
+    if (this.ac.signal.aborted || w.ac.signal.aborted || w !== this.watched) return;
+    if (alive) {
+      // the engine answers but cannot speak for the swarm (no leader yet, demoted...): stay unless another can
+      w.aliveAt = Date.now();
+      this.retryListing(w, why);
+    } else void this.failover(w, why);
   }
 
   /**
@@ -325,10 +322,13 @@ export class ClusterWatcher {
    */
   private async probe(): Promise<void> {
     while (!this.ac.signal.aborted) {
-      await sleep(this.opts.probeMs, this.ac.signal);
+      // due a period after the last proof of life (a fixed 1 s tick made it up to 2 s), re-checked each probeMs
+      const w0 = this.watched;
+      const due = w0 ? w0.aliveAt + this.cadence().probeMs - Date.now() : this.opts.probeMs;
+      await sleep(Math.max(10, Math.min(due, this.opts.probeMs)), this.ac.signal);
       const w = this.watched;
       if (!w || this.switching || this.ac.signal.aborted) continue;
-      if (Date.now() - w.aliveAt < this.opts.probeMs) continue;
+      if (Date.now() - w.aliveAt < this.cadence().probeMs) continue;
       const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
       let slow = false;
       const mark = setTimeout(() => {
@@ -357,6 +357,11 @@ export class ClusterWatcher {
     }
   }
 
+  /** the ping and resync periods now (watcher-options.ts cadence: fast while watchful, slow while idle) */
+  private cadence(): { watchful: boolean; probeMs: number; resyncMs: number } {
+    return cadence({ stale: this.managerLost, changedAt: this.lastEventAt, settling: isSettling(this.current), now: Date.now() }, this.opts);
+  }
+
   /** Leaves the manager `from` for whichever manager answers first; single-flight. */
   private failover(from: Watched, reason: string): Promise<void> {
     if (this.watched !== from || this.ac.signal.aborted) return this.switching ?? Promise.resolve();
@@ -374,10 +379,13 @@ export class ClusterWatcher {
     this.lostManager(`${reason}; trying the other managers`);
     let wait = this.opts.backoffMinMs;
     let told = false;
+    // the manager left was the leader: no other one can list the swarm before Swarm elects another (10 s or more), so
+    // waiting failoverGraceMs for one that lists only delays the move; the first that answers a ping is taken
+    const ledSwarm = this.raw.nodes.some((n) => n.ID === from.nodeId && n.ManagerStatus?.Leader);
     while (!this.ac.signal.aborted) {
       move.rounds++;
       const cands = candidates(this.raw.nodes, from, this.cluster, this.originNodeId);
-      const o = { timeoutMs: this.opts.failoverTimeoutMs, graceMs: this.opts.failoverGraceMs, signal: this.ac.signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
+      const o = { timeoutMs: this.opts.failoverTimeoutMs, graceMs: ledSwarm ? 0 : this.opts.failoverGraceMs, signal: this.ac.signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
       try {
         const picked = await pickManager(cands, o);
         if (this.ac.signal.aborted) return;
@@ -425,7 +433,7 @@ export class ClusterWatcher {
       if (this.ac.signal.aborted) break;
       const now = Date.now();
       try {
-        if (now - lastFull >= this.opts.resyncMs) {
+        if (now - lastFull >= this.cadence().resyncMs) {
           lastFull = now;
           await this.refresh(true);
         } else if (isSettling(this.current) && now - this.lastEventAt < 120_000) {
