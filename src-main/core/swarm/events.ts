@@ -12,7 +12,7 @@
 //   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Unanswered for 1 s: marked stale (within 2 s of the
 //   loss while watchful, 5 s while idle); for 2.5 s: left. A failed listing leaves it only if a ping fails too.
 // Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
-// log, load average 5-10 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
+// log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
 // 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
 // The move is bounded by design (failover.ts): from the stale mark, the rest of the give-up wait (1.5 s), then one round
 // over the other managers (connect + ping 2 s, 1 s more for one that can list, none when the leader was lost): 4.5 s.
