@@ -236,10 +236,11 @@ export class ClusterWatcher {
     if (d.nodes) this.nodes.sync(this.raw.nodes);
   }
 
-  /** A listing failed: the manager is left only if a ping fails too (a follower's listing waits on a dead leader while the
-   * swarm elects another; leaving it for that made a second move after every killed watched leader). */
+  /** A listing failed: the manager is left only if it is not heard otherwise (the probe's pings while the listing waited,
+   * else one more ping). A follower's listing waits on a dead leader while the swarm elects another; leaving it for that
+   * made a second move after every killed watched leader. */
   private async listingFailed(w: Watched, e: unknown, why: string): Promise<void> {
-    let alive = engineAnswered(e);
+    let alive = engineAnswered(e) || Date.now() - w.aliveAt <= this.opts.probeGiveUpMs;
     if (!alive) alive = await ping(w.conn, withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs)).then(() => true, () => false);
     if (this.ac.signal.aborted || w.ac.signal.aborted || w !== this.watched) return;
     if (alive) {
