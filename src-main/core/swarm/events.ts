@@ -10,7 +10,8 @@
 // - a silent loss (a frozen machine, packets dropped) by a ping of the watched manager only, due `probeMs` (1 s) after
 //   it last proved alive while the watcher is watchful (the swarm changed within a minute, tasks settling, the model
 //   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Unanswered for 1 s: marked stale (within 2 s of the
-//   loss while watchful, 5 s while idle); for 2.5 s: left. A failed listing leaves it only if a ping fails too.
+//   loss while watchful, 5 s while idle) and the other managers asked: one that lists before it answers is moved to;
+//   unanswered for 2.5 s: left. A failed listing leaves it only if it is not heard otherwise.
 // Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
 // log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
 // 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
@@ -23,9 +24,9 @@ import type { Cluster } from './cluster';
 import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
 import { requireManager } from './swarm';
 import { type RawNode, type RawService, type RawTask } from './mappers';
-import { WATCHER_DEFAULTS, cadence, type FailoverRecord, type WatcherOptions } from './watcher-options';
+import { MoveLog, WATCHER_DEFAULTS, cadence, failoverBounds, type FailoverRecord, type WatcherOptions } from './watcher-options';
 import { NodeSources } from './node-sources';
-import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Watched } from './failover';
+import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
 import { Subscribers, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
@@ -53,7 +54,7 @@ export class ClusterWatcher {
   /** set while the model is stale: from a loss until a listing succeeds again */
   private managerLost = false;
   private listRetry: Promise<void> | undefined;
-  private readonly moves: FailoverRecord[] = [];
+  private readonly moves = new MoveLog();
   private readonly opts: Required<WatcherOptions>;
 
   constructor(
@@ -96,14 +97,12 @@ export class ClusterWatcher {
 
   /** the moves from a lost manager so far (the last 20), oldest first, with their timestamps */
   failovers(): readonly FailoverRecord[] {
-    return this.moves;
+    return this.moves.all();
   }
 
-  /** the failover bounds by design (ms): a silent loss noticed (marked stale) while watchful, then from that to streaming
-   * from another manager found in the first round (the rest of the give-up wait, connect + ping, the grace) */
+  /** the failover bounds by design (watcher-options.ts failoverBounds) */
   failoverBoundMs(): { noticeMs: number; moveMs: number } {
-    const o = this.opts;
-    return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
+    return failoverBounds(this.opts);
   }
 
   /** Sends the snapshot now, then every diff; returns the unsubscribe function. */
@@ -194,9 +193,8 @@ export class ClusterWatcher {
     }
     const listedFrom = Date.now();
     try {
-      // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the
-      // model; leaving this manager (w.ac) abandons it at once. While the model is stale, a listing waiting on a dead
-      // leader is made again as soon as a leader answers (listSwarm).
+      // a request never answered would hold every later refresh (they coalesce) and freeze the model: deadlines, w.ac on
+      // leaving; while stale, a listing that waits on a dead leader is made again once a leader answers (listSwarm)
       const { nodes, services, tasks } = await listSwarm(w.conn, d, this.raw, {
         signals: [this.ac.signal, w.ac.signal],
         timeoutMs: this.opts.requestTimeoutMs,
@@ -224,12 +222,10 @@ export class ClusterWatcher {
     this.current = next;
     if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
     if (this.managerLost && w === this.watched) {
-      // fresh again (after the diff that makes the model true): the loss is over
+      // fresh again (after the diff that makes the model true): the loss is over; stay watchful a while (cadence)
       this.managerLost = false;
-      // a loss just ended: stay watchful for a while (pinged every probeMs) rather than drop to the idle cadence
       this.lastEventAt = Date.now();
-      const move = this.moves.at(-1);
-      if (move && move.to === w.name && !move.listedAt) move.listedAt = Date.now();
+      this.moves.stamp(w.name, 'listedAt');
       log.info(`swarm model: ${w.name} listed the swarm (in ${Date.now() - listedFrom} ms): the model is fresh again`);
       this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
     }
@@ -250,10 +246,8 @@ export class ClusterWatcher {
     } else void this.failover(w, why);
   }
 
-  /**
-   * A manager that answers but cannot list (the swarm has no leader while it elects one, or this one left): another
-   * manager that can list is taken when there is one; else the listing is retried with backoff, the model marked stale.
-   */
+  /** A manager that answers but cannot list (no leader yet, or it left the swarm): another that lists is taken when there
+   * is one; else the listing is retried with backoff, the model marked stale. */
   private retryListing(w: Watched, why: string): void {
     if (this.listRetry) return;
     this.lostManager(`${why}; reading from ${w.name}, retrying by itself`);
@@ -268,13 +262,11 @@ export class ClusterWatcher {
         await this.refresh(true).catch(() => undefined);
         if (!going()) return;
         // still no listing here: another manager that can list (this one may be cut off from the rest)
-        const others = candidates(this.raw.nodes, w, this.cluster, this.originNodeId).filter((c) => c.nodeId !== w.nodeId);
-        const o = { timeoutMs: this.opts.failoverTimeoutMs, signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
-        const other = await pickManager(others, o).catch(() => undefined);
+        const other = await this.otherLister(w, signal);
         if (other && going()) {
           log.info(`swarm model: ${other.watched.name} can list the swarm, ${w.name} cannot: reading from ${other.watched.name}`);
           w.ac.abort();
-          this.record({ from: w.name, reason: why, lostAt: startedAt, leftAt: Date.now(), rounds: 1, to: other.watched.name });
+          this.moves.record({ from: w.name, reason: why, lostAt: startedAt, leftAt: Date.now(), rounds: 1, to: other.watched.name });
           this.adopt(other.watched);
           return;
         }
@@ -303,8 +295,7 @@ export class ClusterWatcher {
         },
         () => {
           w.aliveAt = Date.now();
-          const move = this.moves.at(-1);
-          if (move && move.to === w.name && !move.streamingAt) move.streamingAt = Date.now();
+          this.moves.stamp(w.name, 'streamingAt');
           if (this.managerLost) void this.refresh(true); // a moved model may have missed changes: resync everything
           else this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
         },
@@ -317,10 +308,8 @@ export class ClusterWatcher {
     }
   }
 
-  /**
-   * Pings the watched manager unless it proved alive within probeMs. Unanswered for probeTimeoutMs: the model is marked
-   * stale; for probeGiveUpMs: the manager is left for another (an answer in between clears the mark, nothing moves).
-   */
+  /** Pings the watched manager when nothing else proved it alive (cadence). Unanswered for probeTimeoutMs: marked stale;
+   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. */
   private async probe(): Promise<void> {
     while (!this.ac.signal.aborted) {
       // due a period after the last proof of life (a fixed 1 s tick made it up to 2 s), re-checked each probeMs
@@ -331,12 +320,18 @@ export class ClusterWatcher {
       if (!w || this.switching || this.ac.signal.aborted) continue;
       if (Date.now() - w.aliveAt < this.cadence().probeMs) continue;
       const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
+      const hedge = new AbortController();
       let slow = false;
       const mark = setTimeout(() => {
         if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return;
         slow = true;
         w.slowSince = Date.now();
-        this.lostManager(`${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s; waiting for it, then trying the other managers`);
+        const why = `${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s`;
+        this.lostManager(`${why}; waiting for it, then trying the other managers`);
+        // meanwhile the others are asked: one that lists before this one answers is moved to at once (not at give-up)
+        void this.otherLister(w, AbortSignal.any([giveUp, hedge.signal])).then((p) => {
+          if (p && !hedge.signal.aborted && w === this.watched && !w.ac.signal.aborted) void this.failover(w, `${why}, ${p.watched.name} lists the swarm`, p);
+        });
       }, this.opts.probeTimeoutMs);
       try {
         await ping(w.conn, giveUp);
@@ -354,6 +349,7 @@ export class ClusterWatcher {
         await this.failover(w, `${w.name} stopped answering (${why})`);
       } finally {
         clearTimeout(mark);
+        hedge.abort();
       }
     }
   }
@@ -364,27 +360,38 @@ export class ClusterWatcher {
   }
 
   /** Leaves the manager `from` for whichever manager answers first; single-flight. */
-  private failover(from: Watched, reason: string): Promise<void> {
+  private failover(from: Watched, reason: string, picked?: Picked): Promise<void> {
     if (this.watched !== from || this.ac.signal.aborted) return this.switching ?? Promise.resolve();
-    this.switching ??= this.switchManager(from, reason).finally(() => {
+    this.switching ??= this.switchManager(from, reason, picked).finally(() => {
       this.switching = undefined;
     });
     return this.switching;
   }
 
-  private async switchManager(from: Watched, reason: string): Promise<void> {
+  /** another manager than `w` that answers and lists the swarm now (all asked at once), or undefined */
+  private otherLister(w: Watched, signal: AbortSignal): Promise<Picked | undefined> {
+    const others = candidates(this.raw.nodes, w, this.cluster, this.originNodeId).filter((c) => c.nodeId !== w.nodeId);
+    const o = { timeoutMs: this.opts.failoverTimeoutMs, signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
+    return pickManager(others, o).catch(() => undefined);
+  }
+
+  private async switchManager(from: Watched, reason: string, found?: Picked): Promise<void> {
     from.ac.abort(); // its event stream and pending listings end now
     log.warn(`swarm model: ${reason}; trying the other managers`);
     const now = Date.now();
-    const move = this.record({ from: from.name, reason, lostAt: from.slowSince ?? now, leftAt: now, rounds: 0 });
+    const move = this.moves.record({ from: from.name, reason, lostAt: from.slowSince ?? now, leftAt: now, rounds: 0 });
     this.lostManager(`${reason}; trying the other managers`);
     let wait = this.opts.backoffMinMs;
     let told = false;
-    // the manager left was the leader: no other one can list the swarm before Swarm elects another (10 s or more), so
-    // waiting failoverGraceMs for one that lists only delays the move; the first that answers a ping is taken
+    // the leader was left: none lists before Swarm elects another (10 s or more): the first to answer a ping is taken
     const ledSwarm = this.raw.nodes.some((n) => n.ID === from.nodeId && n.ManagerStatus?.Leader);
     while (!this.ac.signal.aborted) {
       move.rounds++;
+      if (found) {
+        move.to = found.watched.name;
+        log.info(`swarm model: reading the swarm from ${found.watched.name} now`);
+        return this.adopt(found.watched);
+      }
       const cands = candidates(this.raw.nodes, from, this.cluster, this.originNodeId);
       const o = { timeoutMs: this.opts.failoverTimeoutMs, graceMs: ledSwarm ? 0 : this.opts.failoverGraceMs, signal: this.ac.signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
       try {
@@ -410,12 +417,6 @@ export class ClusterWatcher {
         wait = Math.min(wait * 2, this.opts.failoverRetryMaxMs);
       }
     }
-  }
-
-  private record(move: FailoverRecord): FailoverRecord {
-    this.moves.push(move);
-    if (this.moves.length > 20) this.moves.shift();
-    return move;
   }
 
   /** reads from `w` from now on: its event stream first, then (on open) a full resync */

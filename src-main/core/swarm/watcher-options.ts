@@ -1,4 +1,4 @@
-// The cluster watcher's options (events.ts) and the record of a move from a lost manager (failover.ts).
+// The cluster watcher's options (events.ts), its cadence, and the record of its moves from a lost manager (failover.ts).
 
 export interface WatcherOptions {
   /** full resync period as a safety net while watchful (ms, default 15 s; see activeMs) */
@@ -89,4 +89,28 @@ export interface CadenceState {
 export function cadence(st: CadenceState, o: Required<WatcherOptions>): { watchful: boolean; probeMs: number; resyncMs: number } {
   const watchful = st.stale || st.settling || st.now - st.changedAt < o.activeMs;
   return watchful ? { watchful, probeMs: o.probeMs, resyncMs: o.resyncMs } : { watchful, probeMs: o.probeIdleMs, resyncMs: o.resyncIdleMs };
+}
+
+/** the failover bounds by design (ms): a silent loss noticed (marked stale) while watchful, then from that to streaming
+ * from another manager found in the first round (the rest of the give-up wait, connect + ping, the grace) */
+export function failoverBounds(o: Required<WatcherOptions>): { noticeMs: number; moveMs: number } {
+  return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
+}
+
+/** the watcher's last 20 moves, oldest first */
+export class MoveLog {
+  private readonly moves: FailoverRecord[] = [];
+  all(): readonly FailoverRecord[] {
+    return this.moves;
+  }
+  record(move: FailoverRecord): FailoverRecord {
+    this.moves.push(move);
+    if (this.moves.length > 20) this.moves.shift();
+    return move;
+  }
+  /** the time, once, on the last move when it went to `to` */
+  stamp(to: string, key: 'streamingAt' | 'listedAt'): void {
+    const move = this.moves.at(-1);
+    if (move && move.to === to && !move[key]) move[key] = Date.now();
+  }
 }
