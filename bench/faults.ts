@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       r.target,
       s2(r.engineMs),
       s2(r.modelMs),
-      s2(r.lagMs),
+      r.engineMs >= 0 && r.modelMs >= 0 ? `${(r.lagMs / 1000).toFixed(1)} s` : 'never',
       r.failoverMs === undefined ? '' : `${s2(r.failoverMs)} -> ${r.watchedAfter}`,
       r.move ? s2(r.move.noticedMs) : '',
       r.move ? `${s2(r.move.streamingMs)} (${r.move.rounds})` : '',
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     process.stdout.write([head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ')).join('\n') + '\n');
     for (const e of run.exits) process.stdout.write(`EXITED: ${e}\n`);
-    const lags = run.results.map((r) => r.lagMs).filter((x) => x >= 0);
+    const lags = run.results.filter((r) => r.engineMs >= 0 && r.modelMs >= 0).map((r) => r.lagMs);
     process.stdout.write(
       JSON.stringify({
         bench: 'faults',

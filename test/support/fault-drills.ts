@@ -5,6 +5,7 @@
 // exit, and their models must come back equal to a fresh snapshot). The truth is what a manager's engine lists.
 import * as sw from '../../src-main/core/swarm';
 import { MachineStore } from '../../src-main/core/machines/store';
+import type { RawNode } from '../../src-main/core/swarm/mappers';
 import { connectMachine, drift, freshSnapshot, healthy, sleep, until, type DrillSwarm, type Log } from './fault-drills-swarm';
 import { EventsChild, ServerChild } from './fault-drills-observers';
 import { FAULTS, type DrillContext, type Fault } from './fault-drills-faults';
@@ -25,12 +26,15 @@ export interface DrillResult {
   modelMs: number;
   /** the model's delay behind the engine (target <= 2000 ms; negative when the model's own stream was quicker than the 250 ms poll) */
   lagMs: number;
+  /** faults on a manager: from the fault until another manager's engine answered a listing naming a leader other than
+   * the target (-1: never, or not a manager fault) */
+  leaderMs: number;
   /** from the fault until the model read from another manager (only when the watched one was hit) */
   failoverMs?: number;
   /** the watcher's own record of its move (only when the watched one was hit), from its timestamps: from the fault to
    * the loss noticed (wall clock), from the loss noticed to streaming from the new manager, and to its first listing
-   * (later while the swarm has no leader); rounds over the candidates; the design's bounds (notice, move) */
-  move?: { to: string; noticedMs: number; streamingMs: number; listedMs: number; rounds: number; boundNoticeMs: number; boundMoveMs: number };
+   * (later while the swarm has no leader); rounds over the candidates; every move the watcher made meanwhile; the design's bounds (notice, move) */
+  move?: { to: string; noticedMs: number; streamingMs: number; listedMs: number; rounds: number; moves: number; boundNoticeMs: number; boundMoveMs: number };
   /** from lifting the fault until the engine, then the model, show every node ready and every task running */
   engineRecoverMs: number;
   modelRecoverMs: number;
@@ -95,19 +99,51 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
       let engineAt = 0;
       let modelAt = 0;
       let failoverAt = 0;
+      let leaderAt = 0;
       const avoid = [target];
-      while ((!engineAt || !modelAt) && Date.now() - t0 < showMs) {
+      // the core's model and the manager it reads from are sampled on their own clock: in the engine's loop below they
+      // were read only between two fresh snapshots, which take seconds while the swarm has no leader (each manager's
+      // listing waits up to 4 s), so a move made in 1.4 s was printed as "failover 8.3 s"
+      const sampleCore = (): void => {
         if (!modelAt && f.shows(watcher.model(), ctx)) modelAt = Date.now();
         if (!failoverAt && watchedBefore === target && watcher.managerName() !== target) failoverAt = Date.now();
-        if (!engineAt) {
-          const fresh = await freshSnapshot(s, avoid).catch(() => undefined);
-          if (fresh && f.shows(fresh.model, ctx)) engineAt = Date.now();
+      };
+      const sampler = setInterval(sampleCore, 25);
+      // when a manager other than the target first answers a listing naming a leader other than the target (the swarm
+      // has one again): asked of each of them every 250 ms, each asking on its own clock (a manager's listing waits
+      // while the swarm elects)
+      const probing = f.watch ? s.managers.filter((m) => m !== target) : [];
+      const leaderProbe = setInterval(() => {
+        for (const m of probing) {
+          if (leaderAt) return;
+          const q = { filters: JSON.stringify({ role: ['manager'] }), abortSignal: AbortSignal.timeout(3000) };
+          (s.conns.get(m)!.docker.listNodes(q) as Promise<RawNode[]>).then(
+            (nodes) => {
+              const leader = nodes.find((n) => n.ManagerStatus?.Leader)?.Description?.Hostname;
+              if (!leaderAt && leader && leader !== target) leaderAt = Date.now();
+            },
+            () => undefined,
+          );
         }
-        await sleep(100);
+      }, 250);
+      try {
+        while ((!engineAt || !modelAt) && Date.now() - t0 < showMs) {
+          sampleCore();
+          if (!engineAt) {
+            const fresh = await freshSnapshot(s, avoid).catch(() => undefined);
+            if (fresh && f.shows(fresh.model, ctx)) engineAt = Date.now();
+
+          }
+          await sleep(100);
+        }
+      } finally {
+        clearInterval(sampler);
+        clearInterval(leaderProbe);
       }
-      if (!failoverAt && watchedBefore === target && watcher.managerName() !== target) failoverAt = Date.now();
+      sampleCore();
       // the watcher's own timestamps of its move: the loss noticed, streaming from the new manager, its first listing
-      const mv = watchedBefore === target ? watcher.failovers().slice(movesBefore).find((x) => x.from === target && x.to && x.to !== target) : undefined;
+      const movesMade = watcher.failovers().slice(movesBefore);
+      const mv = watchedBefore === target ? movesMade.find((x) => x.from === target && x.to && x.to !== target) : undefined;
       const bound = watcher.failoverBoundMs();
       const move = mv?.to
         ? {
@@ -116,6 +152,7 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
             streamingMs: mv.streamingAt ? mv.streamingAt - mv.lostAt : -1,
             listedMs: mv.listedAt ? mv.listedAt - mv.lostAt : -1,
             rounds: mv.rounds,
+            moves: movesMade.length,
             boundNoticeMs: bound.noticeMs,
             boundMoveMs: bound.moveMs,
           }
@@ -155,13 +192,14 @@ export async function runDrills(s: DrillSwarm, log: Log, faults: Fault[] = FAULT
         modelMs: modelAt ? modelAt - t0 : -1,
         lagMs: engineAt && modelAt ? modelAt - engineAt : -1,
         ...(failoverAt ? { failoverMs: failoverAt - t0 } : {}),
+        leaderMs: leaderAt ? leaderAt - t0 : -1,
         ...(move ? { move } : {}),
         engineRecoverMs: engineUp ? engineUp - lift : -1,
         modelRecoverMs: modelUp ? modelUp - lift : -1,
         drift: last,
       };
       results.push(r);
-      const mvText = move ? `, loss noticed at ${move.noticedMs} ms, streaming from ${move.to} ${move.streamingMs} ms later (listing ${move.listedMs} ms, ${move.rounds} round(s))` : '';
+      const mvText = move ? `, a leader listed at ${r.leaderMs} ms, loss noticed at ${move.noticedMs} ms, streaming from ${move.to} ${move.streamingMs} ms later (listing ${move.listedMs} ms, ${move.rounds} round(s), ${move.moves} move(s) during the fault)` : '';
       log(`${f.name}: engine ${r.engineMs} ms, model ${r.modelMs} ms (lag ${r.lagMs} ms)${r.failoverMs ? `, failover ${r.failoverMs} ms` : ''}${mvText}; recovered: engine ${r.engineRecoverMs} ms, model ${r.modelRecoverMs} ms; drift ${JSON.stringify(r.drift)}`);
       if (events.exited) exits.push(`flotilla events: ${events.exited} (${events.stderr.trim()})`);
       if (server.exited) exits.push(`flotilla serve: ${server.exited} (${server.output.trim().slice(-500)})`);

@@ -4,18 +4,19 @@
 // it reads from is lost, the watcher moves to another one (failover.ts picks it); while none answers it says so
 // (source 'manager' lost: "no manager of the swarm answers") and keeps trying. After any reconnect the model resyncs in full.
 //
-// How a lost manager is noticed, and what that costs while idle:
-// - its event stream ends or fails (its engine or machine killed, dockerd restarted, the connection reset): at once,
-//   from the socket itself, with no request; the manager is left at once;
-// - a silent loss (a frozen machine, packets dropped: nothing closes the socket) by a ping of the watched manager, and
-//   of no other node, every `probeMs` (1 s) unless something else from it (an event, a listing) proved it alive in
-//   that second. Unanswered for `probeTimeoutMs` (1 s), the model is marked stale: within 2 s of the loss. Unanswered
-//   for `probeGiveUpMs` (2.5 s), the manager is left (a slow answer on a loaded machine is not a dead manager).
-// Idle requests beyond the event streams: the watched manager gets 60 pings a minute plus the safety resync's three
-// listings every `resyncMs` (15 s: 12 a minute); every other node gets none. (It was 120 pings a minute at 0.5 s.)
-// A silent loss cannot be seen without asking (TCP keepalive: the kernel of a frozen container's host answers it).
+// How a lost manager is noticed, and what that costs:
+// - its event stream ends or fails (engine or machine killed, dockerd restarted, connection reset): at once, with no
+//   request; the manager is left at once;
+// - a silent loss (a frozen machine, packets dropped) by a ping of the watched manager only, due `probeMs` (1 s) after
+//   it last proved alive while the watcher is watchful (the swarm changed within a minute, tasks settling, the model
+//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Unanswered for 1 s: marked stale (within 2 s of the
+//   loss while watchful, 5 s while idle) and the other managers asked: one that lists before it answers is moved to;
+//   unanswered for 2.5 s: left. A failed listing leaves it only if it is not heard otherwise.
+// Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
+// log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
+// 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
 // The move is bounded by design (failover.ts): from the stale mark, the rest of the give-up wait (1.5 s), then one round
-// over the other managers (connect + ping 2 s, 1 s more for one that can list): 4.5 s; a killed manager's, 3 s.
+// over the other managers (connect + ping 2 s, 1 s more for one that can list, none when the leader was lost): 4.5 s.
 import { streamEngineEvents } from '../engine/events';
 import type { ClusterModel, ModelEvent } from '../../api/domains/swarm';
 import { log } from '../log';
@@ -23,10 +24,10 @@ import type { Cluster } from './cluster';
 import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
 import { requireManager } from './swarm';
 import { type RawNode, type RawService, type RawTask } from './mappers';
-import { WATCHER_DEFAULTS, type FailoverRecord, type WatcherOptions } from './watcher-options';
+import { MoveLog, WATCHER_DEFAULTS, cadence, failoverBounds, type FailoverRecord, type WatcherOptions } from './watcher-options';
 import { NodeSources } from './node-sources';
-import { candidates, pickManager, ping, type Watched } from './failover';
-import { engineAnswered, errText, sleep, untilAborted, withDeadline } from './watch-util';
+import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
+import { Subscribers, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
 
@@ -38,7 +39,7 @@ export class ClusterWatcher {
   private current: ClusterModel = emptyModel();
   private raw: { nodes: RawNode[]; services: RawService[]; tasks: RawTask[] } = { nodes: [], services: [], tasks: [] };
   private readonly timelines: Timelines = new Map();
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Subscribers<ModelEvent>('swarm model subscriber');
   private readonly ac = new AbortController();
   private readonly nodes: NodeSources;
   private dirty: Dirty = { nodes: true, services: true, tasks: true };
@@ -53,7 +54,7 @@ export class ClusterWatcher {
   /** set while the model is stale: from a loss until a listing succeeds again */
   private managerLost = false;
   private listRetry: Promise<void> | undefined;
-  private readonly moves: FailoverRecord[] = [];
+  private readonly moves = new MoveLog();
   private readonly opts: Required<WatcherOptions>;
 
   constructor(
@@ -96,33 +97,29 @@ export class ClusterWatcher {
 
   /** the moves from a lost manager so far (the last 20), oldest first, with their timestamps */
   failovers(): readonly FailoverRecord[] {
-    return this.moves;
+    return this.moves.all();
   }
 
-  /** the failover bounds by design (ms): a silent loss noticed (marked stale), then from that to streaming from another
-   * manager found in the first round (the rest of the give-up wait, connect + ping, the grace for one that lists) */
+  /** the failover bounds by design (watcher-options.ts failoverBounds) */
   failoverBoundMs(): { noticeMs: number; moveMs: number } {
-    const o = this.opts;
-    return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
+    return failoverBounds(this.opts);
   }
 
   /** Sends the snapshot now, then every diff; returns the unsubscribe function. */
   subscribe(fn: Listener): () => void {
     fn({ type: 'snapshot', model: this.current, at: Date.now() });
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.listeners.add(fn);
   }
 
-  private readonly fatalListeners = new Set<(e: Error) => void>();
+  private readonly fatalListeners = new Subscribers<Error>('swarm model fatal listener');
 
   /** called once when the watcher gives up (every manager connection it had was closed by its owner) */
   onFatal(fn: (e: Error) => void): () => void {
-    this.fatalListeners.add(fn);
-    return () => this.fatalListeners.delete(fn);
+    return this.fatalListeners.add(fn);
   }
 
   private fatal(e: Error): void {
-    for (const fn of this.fatalListeners) fn(e);
+    this.fatalListeners.emit(e);
     this.stop();
   }
 
@@ -134,13 +131,7 @@ export class ClusterWatcher {
   }
 
   private emit(e: ModelEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        log.warn(`swarm model subscriber failed: ${(err as Error).message}`);
-      }
-    }
+    this.listeners.emit(e);
   }
 
   private lostManager(error: string): void {
@@ -166,10 +157,8 @@ export class ClusterWatcher {
     }
     const d0 = this.dirty;
     if (!d0.nodes && !d0.services && !d0.tasks) return Promise.resolve(); // e.g. a network event: nothing to list
-    // The loop's own promise is cleared when it settles. (It used to clear itself in a `finally` inside the
-    // async function: when the loop ended without awaiting, that ran before the assignment, so `refreshing`
-    // kept a settled promise forever and every later refresh was skipped: the model froze after the first
-    // network event, e.g. on any stack deploy.)
+    // The loop's own promise is cleared when it settles (a `finally` inside it ran before the assignment when it did not
+    // await, so a settled promise stayed in `refreshing` and every later refresh was skipped: the model froze).
     const run = (async () => {
       await Promise.resolve();
       do {
@@ -202,21 +191,15 @@ export class ClusterWatcher {
       this.requeue(d);
       return;
     }
-    const docker = w.conn.docker;
-    // a request that never gets an answer would hold every later refresh (they coalesce into this one) and freeze the
-    // model; leaving this manager (w.ac) abandons it at once
-    const o = { abortSignal: withDeadline([this.ac.signal, w.ac.signal], this.opts.requestTimeoutMs) };
+    const listedFrom = Date.now();
     try {
-      // the signal ends a request the engine is slow to answer, but not a connection still being dialled: race it too
-      const [nodes, services, tasks] = await untilAborted(
-        Promise.all([
-          d.nodes ? (docker.listNodes(o) as Promise<RawNode[]>) : Promise.resolve(this.raw.nodes),
-          d.services ? (docker.listServices(o) as Promise<RawService[]>) : Promise.resolve(this.raw.services),
-          d.tasks || d.services ? (docker.listTasks(o) as Promise<RawTask[]>) : Promise.resolve(this.raw.tasks),
-        ]),
-        o.abortSignal,
-        `no answer within ${this.opts.requestTimeoutMs / 1000} s`,
-      );
+      // a request never answered would hold every later refresh (they coalesce) and freeze the model: deadlines, w.ac on
+      // leaving; while stale, a listing that waits on a dead leader is made again once a leader answers (listSwarm)
+      const { nodes, services, tasks } = await listSwarm(w.conn, d, this.raw, {
+        signals: [this.ac.signal, w.ac.signal],
+        timeoutMs: this.opts.requestTimeoutMs,
+        leaderCheckMs: this.managerLost ? LEADER_CHECK_MS : undefined, // stale: a listing may wait on a dead leader
+      });
       if (w !== this.watched) {
         // answered by a manager left meanwhile: the new one's listing is the one to show
         this.requeue(d);
@@ -229,13 +212,9 @@ export class ClusterWatcher {
       this.requeue(d);
       if (this.ac.signal.aborted || w.ac.signal.aborted) return;
       if (!this.loaded) throw e;
-      const why = `listing the swarm from ${w.name} failed (${errText(e)})`;
+      const why = `listing the swarm from ${w.name} failed after ${((Date.now() - listedFrom) / 1000).toFixed(1)} s (${errText(e)})`;
       log.warn(`swarm model: ${why}; keeping the last model`);
-      if (engineAnswered(e)) {
-        // the engine answers but cannot speak for the swarm (no leader yet, demoted...): stay unless another can
-        w.aliveAt = Date.now();
-        this.retryListing(w, why);
-      } else void this.failover(w, why);
+      void this.listingFailed(w, e, why);
       return;
     }
     const next = buildModel(this.raw.nodes, this.raw.services, this.raw.tasks, this.timelines);
@@ -243,19 +222,32 @@ export class ClusterWatcher {
     this.current = next;
     if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
     if (this.managerLost && w === this.watched) {
-      // fresh again (after the diff that makes the model true): the loss is over
+      // fresh again (after the diff that makes the model true): the loss is over; stay watchful a while (cadence)
       this.managerLost = false;
-      const move = this.moves.at(-1);
-      if (move && move.to === w.name && !move.listedAt) move.listedAt = Date.now();
+      this.lastEventAt = Date.now();
+      this.moves.stamp(w.name, 'listedAt');
+      log.info(`swarm model: ${w.name} listed the swarm (in ${Date.now() - listedFrom} ms): the model is fresh again`);
       this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
     }
     if (d.nodes) this.nodes.sync(this.raw.nodes);
   }
 
-  /**
-   * A manager that answers but cannot list (the swarm has no leader while it elects one, or this one left): another
-   * manager that can list is taken when there is one; else the listing is retried with backoff, the model marked stale.
-   */
+  /** A listing failed: the manager is left only if it is not heard otherwise (the probe's pings while the listing waited,
+   * else one more ping). A follower's listing waits on a dead leader while the swarm elects another; leaving it for that
+   * made a second move after every killed watched leader. */
+  private async listingFailed(w: Watched, e: unknown, why: string): Promise<void> {
+    let alive = engineAnswered(e) || Date.now() - w.aliveAt <= this.opts.probeGiveUpMs;
+    if (!alive) alive = await ping(w.conn, withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs)).then(() => true, () => false);
+    if (this.ac.signal.aborted || w.ac.signal.aborted || w !== this.watched) return;
+    if (alive) {
+      // the engine answers but cannot speak for the swarm (no leader yet, demoted...): stay unless another can
+      w.aliveAt = Date.now();
+      this.retryListing(w, why);
+    } else void this.failover(w, why);
+  }
+
+  /** A manager that answers but cannot list (no leader yet, or it left the swarm): another that lists is taken when there
+   * is one; else the listing is retried with backoff, the model marked stale. */
   private retryListing(w: Watched, why: string): void {
     if (this.listRetry) return;
     this.lostManager(`${why}; reading from ${w.name}, retrying by itself`);
@@ -270,13 +262,11 @@ export class ClusterWatcher {
         await this.refresh(true).catch(() => undefined);
         if (!going()) return;
         // still no listing here: another manager that can list (this one may be cut off from the rest)
-        const others = candidates(this.raw.nodes, w, this.cluster, this.originNodeId).filter((c) => c.nodeId !== w.nodeId);
-        const o = { timeoutMs: this.opts.failoverTimeoutMs, signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
-        const other = await pickManager(others, o).catch(() => undefined);
+        const other = await this.otherLister(w, signal);
         if (other && going()) {
           log.info(`swarm model: ${other.watched.name} can list the swarm, ${w.name} cannot: reading from ${other.watched.name}`);
           w.ac.abort();
-          this.record({ from: w.name, reason: why, lostAt: startedAt, leftAt: Date.now(), rounds: 1, to: other.watched.name });
+          this.moves.record({ from: w.name, reason: why, lostAt: startedAt, leftAt: Date.now(), rounds: 1, to: other.watched.name });
           this.adopt(other.watched);
           return;
         }
@@ -305,8 +295,7 @@ export class ClusterWatcher {
         },
         () => {
           w.aliveAt = Date.now();
-          const move = this.moves.at(-1);
-          if (move && move.to === w.name && !move.streamingAt) move.streamingAt = Date.now();
+          this.moves.stamp(w.name, 'streamingAt');
           if (this.managerLost) void this.refresh(true); // a moved model may have missed changes: resync everything
           else this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
         },
@@ -319,23 +308,30 @@ export class ClusterWatcher {
     }
   }
 
-  /**
-   * Pings the watched manager unless it proved alive within probeMs. Unanswered for probeTimeoutMs: the model is marked
-   * stale; for probeGiveUpMs: the manager is left for another (an answer in between clears the mark, nothing moves).
-   */
+  /** Pings the watched manager when nothing else proved it alive (cadence). Unanswered for probeTimeoutMs: marked stale;
+   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. */
   private async probe(): Promise<void> {
     while (!this.ac.signal.aborted) {
-      await sleep(this.opts.probeMs, this.ac.signal);
+      // due a period after the last proof of life (a fixed 1 s tick made it up to 2 s), re-checked each probeMs
+      const w0 = this.watched;
+      const due = w0 ? w0.aliveAt + this.cadence().probeMs - Date.now() : this.opts.probeMs;
+      await sleep(Math.max(10, Math.min(due, this.opts.probeMs)), this.ac.signal);
       const w = this.watched;
       if (!w || this.switching || this.ac.signal.aborted) continue;
-      if (Date.now() - w.aliveAt < this.opts.probeMs) continue;
+      if (Date.now() - w.aliveAt < this.cadence().probeMs) continue;
       const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
+      const hedge = new AbortController();
       let slow = false;
       const mark = setTimeout(() => {
         if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return;
         slow = true;
         w.slowSince = Date.now();
-        this.lostManager(`${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s; waiting for it, then trying the other managers`);
+        const why = `${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s`;
+        this.lostManager(`${why}; waiting for it, then trying the other managers`);
+        // meanwhile the others are asked: one that lists before this one answers is moved to at once (not at give-up)
+        void this.otherLister(w, AbortSignal.any([giveUp, hedge.signal])).then((p) => {
+          if (p && !hedge.signal.aborted && w === this.watched && !w.ac.signal.aborted) void this.failover(w, `${why}, ${p.watched.name} lists the swarm`, p);
+        });
       }, this.opts.probeTimeoutMs);
       try {
         await ping(w.conn, giveUp);
@@ -353,31 +349,51 @@ export class ClusterWatcher {
         await this.failover(w, `${w.name} stopped answering (${why})`);
       } finally {
         clearTimeout(mark);
+        hedge.abort();
       }
     }
   }
 
+  /** the ping and resync periods now (watcher-options.ts cadence: fast while watchful, slow while idle) */
+  private cadence(): { watchful: boolean; probeMs: number; resyncMs: number } {
+    return cadence({ stale: this.managerLost, changedAt: this.lastEventAt, settling: isSettling(this.current), now: Date.now() }, this.opts);
+  }
+
   /** Leaves the manager `from` for whichever manager answers first; single-flight. */
-  private failover(from: Watched, reason: string): Promise<void> {
+  private failover(from: Watched, reason: string, picked?: Picked): Promise<void> {
     if (this.watched !== from || this.ac.signal.aborted) return this.switching ?? Promise.resolve();
-    this.switching ??= this.switchManager(from, reason).finally(() => {
+    this.switching ??= this.switchManager(from, reason, picked).finally(() => {
       this.switching = undefined;
     });
     return this.switching;
   }
 
-  private async switchManager(from: Watched, reason: string): Promise<void> {
+  /** another manager than `w` that answers and lists the swarm now (all asked at once), or undefined */
+  private otherLister(w: Watched, signal: AbortSignal): Promise<Picked | undefined> {
+    const others = candidates(this.raw.nodes, w, this.cluster, this.originNodeId).filter((c) => c.nodeId !== w.nodeId);
+    const o = { timeoutMs: this.opts.failoverTimeoutMs, signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
+    return pickManager(others, o).catch(() => undefined);
+  }
+
+  private async switchManager(from: Watched, reason: string, found?: Picked): Promise<void> {
     from.ac.abort(); // its event stream and pending listings end now
     log.warn(`swarm model: ${reason}; trying the other managers`);
     const now = Date.now();
-    const move = this.record({ from: from.name, reason, lostAt: from.slowSince ?? now, leftAt: now, rounds: 0 });
+    const move = this.moves.record({ from: from.name, reason, lostAt: from.slowSince ?? now, leftAt: now, rounds: 0 });
     this.lostManager(`${reason}; trying the other managers`);
     let wait = this.opts.backoffMinMs;
     let told = false;
+    // the leader was left: none lists before Swarm elects another (10 s or more): the first to answer a ping is taken
+    const ledSwarm = this.raw.nodes.some((n) => n.ID === from.nodeId && n.ManagerStatus?.Leader);
     while (!this.ac.signal.aborted) {
       move.rounds++;
+      if (found) {
+        move.to = found.watched.name;
+        log.info(`swarm model: reading the swarm from ${found.watched.name} now`);
+        return this.adopt(found.watched);
+      }
       const cands = candidates(this.raw.nodes, from, this.cluster, this.originNodeId);
-      const o = { timeoutMs: this.opts.failoverTimeoutMs, graceMs: this.opts.failoverGraceMs, signal: this.ac.signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
+      const o = { timeoutMs: this.opts.failoverTimeoutMs, graceMs: ledSwarm ? 0 : this.opts.failoverGraceMs, signal: this.ac.signal, cluster: this.cluster, originNodeId: this.originNodeId, nodes: this.raw.nodes };
       try {
         const picked = await pickManager(cands, o);
         if (this.ac.signal.aborted) return;
@@ -403,12 +419,6 @@ export class ClusterWatcher {
     }
   }
 
-  private record(move: FailoverRecord): FailoverRecord {
-    this.moves.push(move);
-    if (this.moves.length > 20) this.moves.shift();
-    return move;
-  }
-
   /** reads from `w` from now on: its event stream first, then (on open) a full resync */
   private adopt(w: Watched): void {
     // the losers' connections belong to the pool (or the caller): nothing to close here
@@ -425,7 +435,7 @@ export class ClusterWatcher {
       if (this.ac.signal.aborted) break;
       const now = Date.now();
       try {
-        if (now - lastFull >= this.opts.resyncMs) {
+        if (now - lastFull >= this.cadence().resyncMs) {
           lastFull = now;
           await this.refresh(true);
         } else if (isSettling(this.current) && now - this.lastEventAt < 120_000) {

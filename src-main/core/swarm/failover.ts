@@ -8,8 +8,10 @@
 // waited for a listing).
 import type { EngineConnection } from '../engine';
 import type { Cluster } from './cluster';
-import { nodeAddr, type RawNode } from './mappers';
-import { errText, untilAborted, withDeadline } from './watch-util';
+import { log } from '../log';
+import { nodeAddr, type RawNode, type RawService, type RawTask } from './mappers';
+import type { Dirty } from './cluster-model';
+import { errText, sleep, untilAborted, withDeadline } from './watch-util';
 
 /** the manager the model reads from; its controller ends its event stream and requests when it is left */
 export interface Watched {
@@ -136,4 +138,76 @@ export function pickManager(cands: Candidate[], o: PickOptions): Promise<Picked>
       );
     });
   });
+}
+
+/** while the model is stale, how often a pending listing asks whether a leader answers again (listSwarm) */
+export const LEADER_CHECK_MS = 500;
+
+export interface SwarmListing {
+  nodes: RawNode[];
+  services: RawService[];
+  tasks: RawTask[];
+}
+
+export interface ListOptions {
+  /** the listing ends when one of these aborts (the watcher stopped, the manager left) */
+  signals: AbortSignal[];
+  /** each listing's deadline (ms) */
+  timeoutMs: number;
+  /** set while the model is stale: after this long without an answer, check every this often whether a leader answers */
+  leaderCheckMs?: number;
+}
+
+/**
+ * Lists what `d` says is out of date through `conn` (the rest is taken from `last`).
+ *
+ * With `leaderCheckMs` (the model is stale, e.g. just after a move because the leader died): a follower forwards a
+ * listing to the leader it knows, and while that one is dead the listing waits; it did not come back when Swarm elected
+ * another one (the drills saw it wait out the whole 10 s deadline, then a new listing answer in 2 s). So while the
+ * listing is pending, the managers alone are listed every `leaderCheckMs` (a small request, answered only through a
+ * leader); once one answers, the pending listing is abandoned and made again, once.
+ */
+export async function listSwarm(conn: EngineConnection, d: Dirty, last: SwarmListing, o: ListOptions): Promise<SwarmListing> {
+  const docker = conn.docker;
+  const list = (extra: AbortSignal[]): Promise<SwarmListing> => {
+    const abortSignal = withDeadline([...o.signals, ...extra], o.timeoutMs);
+    const q = { abortSignal };
+    // the signal ends a request the engine is slow to answer, but not a connection still being dialled: race it too
+    return untilAborted(
+      Promise.all([
+        d.nodes ? (docker.listNodes(q) as Promise<RawNode[]>) : Promise.resolve(last.nodes),
+        d.services ? (docker.listServices(q) as Promise<RawService[]>) : Promise.resolve(last.services),
+        d.tasks || d.services ? (docker.listTasks(q) as Promise<RawTask[]>) : Promise.resolve(last.tasks),
+      ]).then(([nodes, services, tasks]) => ({ nodes, services, tasks })),
+      abortSignal,
+      `no answer within ${o.timeoutMs / 1000} s`,
+    );
+  };
+  const every = o.leaderCheckMs;
+  if (every === undefined) return list([]);
+  const first = new AbortController();
+  const pending = list([first.signal]);
+  const checking = new AbortController();
+  const stopChecking = (): void => checking.abort();
+  pending.then(stopChecking, stopChecking);
+  const checks = AbortSignal.any([...o.signals, checking.signal]);
+  const leaderAnswered = (async (): Promise<boolean> => {
+    while (!checks.aborted) {
+      await sleep(every, checks);
+      if (checks.aborted) return false;
+      const q = { filters: JSON.stringify({ role: ['manager'] }), abortSignal: withDeadline([checks], Math.max(2 * every, 2_000)) };
+      const ok = await untilAborted(docker.listNodes(q), q.abortSignal, 'no answer').then(
+        () => true,
+        () => false,
+      );
+      if (ok && !checks.aborted) return true;
+    }
+    return false;
+  })();
+  const won = await Promise.race([pending.then((v) => ({ v })), leaderAnswered.then((ok) => (ok ? undefined : pending.then((v) => ({ v }))))]);
+  if (won) return won.v;
+  log.info(`swarm model: a leader answers through ${conn.url} again; the listing that waited is made again`);
+  first.abort();
+  pending.catch(() => undefined);
+  return list([]);
 }

@@ -1,4 +1,5 @@
-// Small helpers of the cluster watcher (events.ts) and its failover (failover.ts): abortable sleeps and waits.
+// Small helpers of the cluster watcher (events.ts) and its failover (failover.ts): abortable sleeps and waits, listeners.
+import { log } from '../log';
 
 export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -52,3 +53,26 @@ export const errText = (e: unknown): string => (e instanceof Error ? e.message :
 
 /** true when the engine itself answered with an HTTP error (it is alive; the swarm behind it is what failed, e.g. no leader) */
 export const engineAnswered = (e: unknown): boolean => typeof (e as { statusCode?: unknown } | undefined)?.statusCode === 'number';
+
+/** a set of listeners; one that throws is logged and does not stop the others */
+export class Subscribers<E> {
+  private readonly fns = new Set<(e: E) => void>();
+  constructor(private readonly what: string) {}
+  /** returns the function that removes it */
+  add(fn: (e: E) => void): () => void {
+    this.fns.add(fn);
+    return () => this.fns.delete(fn);
+  }
+  emit(e: E): void {
+    for (const fn of this.fns) {
+      try {
+        fn(e);
+      } catch (err) {
+        log.warn(`${this.what} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+  clear(): void {
+    this.fns.clear();
+  }
+}

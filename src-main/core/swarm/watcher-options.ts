@@ -1,8 +1,12 @@
-// The cluster watcher's options (events.ts) and the record of a move from a lost manager (failover.ts).
+// The cluster watcher's options (events.ts), its cadence, and the record of its moves from a lost manager (failover.ts).
 
 export interface WatcherOptions {
-  /** full resync period as a safety net (ms, default 15 s) */
+  /** full resync period as a safety net while watchful (ms, default 15 s; see activeMs) */
   resyncMs?: number;
+  /** full resync period while idle (ms, default 60 s): the event streams are up and nothing changed for activeMs */
+  resyncIdleMs?: number;
+  /** the watcher stays watchful this long after the swarm last changed (an event, or a loss that ended; ms, default 60 s) */
+  activeMs?: number;
   /** poll period while tasks are between states or a service updates (ms, default 400) */
   settleMs?: number;
   /** reconnect backoff bounds (ms) */
@@ -10,8 +14,10 @@ export interface WatcherOptions {
   backoffMaxMs?: number;
   /** a listing the manager has not answered by then is abandoned and retried (ms, default 10 s) */
   requestTimeoutMs?: number;
-  /** how often the watched manager is pinged when nothing else proved it alive (ms, default 1000) */
+  /** how often the watched manager is pinged when nothing else proved it alive, while watchful (ms, default 1000) */
   probeMs?: number;
+  /** the same while idle (ms, default 4000): a silent loss of an idle swarm's manager is marked within this + probeTimeoutMs */
+  probeIdleMs?: number;
   /** a ping unanswered this long marks the model stale (source 'manager' lost; ms, default 1000): with probeMs, a
    * frozen or unreachable manager is marked within 2 s. The manager is not left yet: under load a ping that slow
    * happens, and moving on each one (tried: 1 s) kept the model moving between managers instead of refreshing. */
@@ -45,14 +51,66 @@ export interface FailoverRecord {
 
 export const WATCHER_DEFAULTS: Required<WatcherOptions> = {
   resyncMs: 15_000,
+  resyncIdleMs: 60_000,
+  activeMs: 60_000,
   settleMs: 400,
   backoffMinMs: 250,
   backoffMaxMs: 5_000,
   requestTimeoutMs: 10_000,
   probeMs: 1_000,
+  probeIdleMs: 4_000,
   probeTimeoutMs: 1_000,
   probeGiveUpMs: 2_500,
   failoverTimeoutMs: 2_000,
   failoverGraceMs: 1_000,
   failoverRetryMaxMs: 2_000,
 };
+
+/** what the watcher's cadence depends on (events.ts) */
+export interface CadenceState {
+  /** the model is stale (a loss noticed, not yet listed again) */
+  stale: boolean;
+  /** the last time the swarm changed: an event from the manager or a node, or a loss that ended (ms since the epoch) */
+  changedAt: number;
+  /** tasks between states or a service updating */
+  settling: boolean;
+  now: number;
+}
+
+/**
+ * How often the watched manager is pinged (when nothing else proved it alive) and resynced in full. Watchful (the model
+ * stale, tasks settling, or the swarm changed within activeMs): probeMs and resyncMs, so a silent loss is marked within
+ * probeMs + probeTimeoutMs (2 s). Idle: probeIdleMs and resyncIdleMs, which is what keeps an idle swarm's requests low,
+ * at the price of noticing a silent loss of an idle swarm's manager later (probeIdleMs + probeTimeoutMs, 5 s).
+ * Nothing cheaper proves a TLS engine alive without a request: TCP keepalives are answered by the kernel of a frozen
+ * machine, and dockerd's HTTP/1.1 API has no HTTP/2 PING; Node cannot send a TLS 1.3 KeyUpdate (which Go answers).
+ * SSH engines have ssh2 keepalives, but they prove sshd alive, not dockerd, so they replace no ping here.
+ */
+export function cadence(st: CadenceState, o: Required<WatcherOptions>): { watchful: boolean; probeMs: number; resyncMs: number } {
+  const watchful = st.stale || st.settling || st.now - st.changedAt < o.activeMs;
+  return watchful ? { watchful, probeMs: o.probeMs, resyncMs: o.resyncMs } : { watchful, probeMs: o.probeIdleMs, resyncMs: o.resyncIdleMs };
+}
+
+/** the failover bounds by design (ms): a silent loss noticed (marked stale) while watchful, then from that to streaming
+ * from another manager found in the first round (the rest of the give-up wait, connect + ping, the grace) */
+export function failoverBounds(o: Required<WatcherOptions>): { noticeMs: number; moveMs: number } {
+  return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
+}
+
+/** the watcher's last 20 moves, oldest first */
+export class MoveLog {
+  private readonly moves: FailoverRecord[] = [];
+  all(): readonly FailoverRecord[] {
+    return this.moves;
+  }
+  record(move: FailoverRecord): FailoverRecord {
+    this.moves.push(move);
+    if (this.moves.length > 20) this.moves.shift();
+    return move;
+  }
+  /** the time, once, on the last move when it went to `to` */
+  stamp(to: string, key: 'streamingAt' | 'listedAt'): void {
+    const move = this.moves.at(-1);
+    if (move && move.to === to && !move[key]) move[key] = Date.now();
+  }
+}

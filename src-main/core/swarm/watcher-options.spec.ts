@@ -1,0 +1,32 @@
+// The watcher's cadence (watcher-options.ts cadence): pings every second and a 15 s resync while the swarm changes, a
+// loss is being handled or tasks settle; every 4 s and 60 s once it has been idle for a minute (issue 21's idle cost).
+import { describe, expect, it } from 'vitest';
+import { WATCHER_DEFAULTS, cadence } from './watcher-options';
+
+const now = 1_000_000;
+const idle = { stale: false, settling: false, changedAt: now - 61_000, now };
+
+describe('watcher cadence', () => {
+  it('idle for over activeMs: the slow ping and resync', () => {
+    expect(cadence(idle, WATCHER_DEFAULTS)).toEqual({ watchful: false, probeMs: 4_000, resyncMs: 60_000 });
+  });
+
+  it('watchful after a change within activeMs, while stale, or while tasks settle: a ping every second, so a silent loss is marked within 2 s', () => {
+    const fast = { watchful: true, probeMs: 1_000, resyncMs: 15_000 };
+    expect(cadence({ ...idle, changedAt: now - 59_000 }, WATCHER_DEFAULTS)).toEqual(fast);
+    expect(cadence({ ...idle, stale: true }, WATCHER_DEFAULTS)).toEqual(fast);
+    expect(cadence({ ...idle, settling: true }, WATCHER_DEFAULTS)).toEqual(fast);
+    expect(WATCHER_DEFAULTS.probeMs + WATCHER_DEFAULTS.probeTimeoutMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it('a never-changed swarm (a watcher just started) is idle: nothing changed yet', () => {
+    expect(cadence({ ...idle, changedAt: 0 }, WATCHER_DEFAULTS).watchful).toBe(false);
+  });
+
+  it('the idle requests to the watched manager stay within 1 per node per minute at 20 nodes', () => {
+    const o = WATCHER_DEFAULTS;
+    // at most one ping per probeIdleMs, and the resync's three listings (nodes, services, tasks) per resyncIdleMs
+    const perMinute = 60_000 / o.probeIdleMs + (3 * 60_000) / o.resyncIdleMs;
+    expect(perMinute / 20).toBeLessThanOrEqual(1);
+  });
+});
