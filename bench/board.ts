@@ -174,6 +174,8 @@ interface SizeResult {
   changeSplit: { scriptMs: number; styleMs: number; layoutMs: number; taskMs: number; cpuMs: number };
   /** the page's main-thread CPU time from its start to the first render's paint (median of the loads) */
   firstRenderCpuMs: number;
+  /** the same span's main-thread time in script, style and layout (medians of the loads) */
+  firstRenderSplit: Record<string, number>;
   targetFirstRenderMs?: number;
   targetChangeP95Ms?: number;
 }
@@ -199,6 +201,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
     const firsts: number[] = [];
     const phases: Array<Record<string, number>> = [];
     const loadCpu: number[] = [];
+    const loadSplits: Array<Record<string, number>> = [];
     let page: Page | undefined;
     for (let i = 0; i < opts.loads; i++) {
       await page?.context().close();
@@ -219,7 +222,9 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
       firsts.push(Number(await handle.jsonValue()));
       // the renderer's main-thread CPU time up to here (the page's process is new with its context): what the load
       // of this machine cannot stretch, unlike the wall-clock figure
-      loadCpu.push(((await loadCdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN) * 1000);
+      const loadMetrics = Object.fromEntries((await loadCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]));
+      loadCpu.push(loadMetrics.ThreadTime ?? NaN);
+      loadSplits.push({ scriptMs: loadMetrics.ScriptDuration, styleMs: loadMetrics.RecalcStyleDuration, layoutMs: loadMetrics.LayoutDuration, taskMs: loadMetrics.TaskDuration });
       if (prof && process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}.cpuprofile`, JSON.stringify((await prof.send('Profiler.stop')).profile));
       phases.push(
         await page.evaluate(() => {
@@ -274,6 +279,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
       firstRenderMs: round(pct(firsts, 50)),
       firstRenderRunsMs: firsts.map(round),
       firstRenderCpuMs: round(pct(loadCpu, 50)),
+      firstRenderSplit: Object.fromEntries(Object.keys(loadSplits[0]).map((k) => [k, round(pct(loadSplits.map((x) => x[k]), 50))])),
       firstRenderPhasesMs: Object.fromEntries(Object.keys(phases[0]).map((k) => [k, round(pct(phases.map((x) => x[k]), 50))])),
       changeP50Ms: round(pct(changes, 50)),
       changeP95Ms: round(pct(changes, 95)),
@@ -314,14 +320,14 @@ async function main(): Promise<void> {
     lines.push(
       `  ${r.nodes} nodes × ${r.tasks} tasks (${r.columns} columns; ${r.cardsInDom} cards and ${r.domNodes} elements in the DOM)`,
       `    first render   median ${r.firstRenderMs} ms of ${r.firstRenderRunsMs.length} loads [${r.firstRenderRunsMs.join(', ')}]${mark(r.firstRenderMs, r.targetFirstRenderMs)}`,
-      `    first render phases (median ms since navigation start): ${Object.entries(r.firstRenderPhasesMs).map(([k, v]) => `${k} ${v}`).join(', ')}; main-thread CPU until painted ${r.firstRenderCpuMs} ms`,
+      `    first render phases (median ms since navigation start): ${Object.entries(r.firstRenderPhasesMs).map(([k, v]) => `${k} ${v}`).join(', ')}; main-thread CPU until painted ${r.firstRenderCpuMs} ms (script ${r.firstRenderSplit.scriptMs}, style ${r.firstRenderSplit.styleMs}, layout ${r.firstRenderSplit.layoutMs}; all tasks ${r.firstRenderSplit.taskMs})`,
       `    20-task change p50 ${r.changeP50Ms} ms  p95 ${r.changeP95Ms} ms (${r.changeRuns} changes)${mark(r.changeP95Ms, r.targetChangeP95Ms)}`,
       `    main thread per change: script ${r.changeSplit.scriptMs} ms, style ${r.changeSplit.styleMs} ms, layout ${r.changeSplit.layoutMs} ms (all tasks ${r.changeSplit.taskMs} ms; CPU ${r.changeSplit.cpuMs} ms)`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
   const main50 = results.find((r) => r.size === '50x1000') ?? results[0];
-  const perSize = Object.fromEntries(results.map((r) => [r.size, { firstRenderMs: r.firstRenderMs, firstRenderCpuMs: r.firstRenderCpuMs, changeP50Ms: r.changeP50Ms, changeP95Ms: r.changeP95Ms, changeCpuMs: r.changeSplit.cpuMs, cardsInDom: r.cardsInDom, domNodes: r.domNodes, tasks: r.tasks }]));
+  const perSize = Object.fromEntries(results.map((r) => [r.size, { firstRenderMs: r.firstRenderMs, firstRenderCpuMs: r.firstRenderCpuMs, firstRenderSplit: r.firstRenderSplit, changeP50Ms: r.changeP50Ms, changeP95Ms: r.changeP95Ms, changeCpuMs: r.changeSplit.cpuMs, cardsInDom: r.cardsInDom, domNodes: r.domNodes, tasks: r.tasks }]));
   process.stdout.write(
     JSON.stringify({
       bench: 'board',
