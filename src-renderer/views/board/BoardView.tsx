@@ -14,7 +14,7 @@ import { rolloutCall } from '../../stores/rollout';
 import { LostSources, SwarmPicker, clusterGate } from '../../components/cluster';
 import { ResourceSlotsContext } from '../../components/stats/slots';
 import { useHoldStats } from '../../stores';
-import { BOARD_RESOURCES, LiveStatsToggle } from './resources';
+import { LiveStatsToggle, useBoardResources } from './resources';
 import './board.css';
 
 /** ?demo=board[&nodes=N&tasks=M] shows a synthetic cluster, clearly marked, to judge the board without a swarm */
@@ -33,6 +33,7 @@ export function BoardView(): ReactElement {
   const engineId = live.target.engineId;
   // the stats stream runs while the board is on screen (and stops when it is not)
   useHoldStats(DEMO ? undefined : engineId);
+  const resources = useBoardResources();
 
   const onAvailability = useCallback(
     async (node: BoardNode, availability: BoardNode['availability']): Promise<void> => {
@@ -63,7 +64,7 @@ export function BoardView(): ReactElement {
         <LostSources lost={live.lost} lostAt={live.cluster.lostAt} />
         <RolloutNotice notice={rolloutNotice} onDismiss={dismissNotice} />
         <div className={isStale(live.cluster) ? 'stale-data' : undefined} data-testid="board-data" data-stale={isStale(live.cluster)}>
-          <ResourceSlotsContext.Provider value={BOARD_RESOURCES}>
+          <ResourceSlotsContext.Provider value={resources}>
             <Board model={live.cluster.model} lostNodes={lostNodes(live.cluster.lost)} onAvailability={onAvailability} onOpenTask={onOpenTask} rolloutActions={rolloutActions} />
           </ResourceSlotsContext.Provider>
         </div>

@@ -58,18 +58,18 @@ export const TaskCard = memo(function TaskCard({ task, serviceName, colorClass, 
       }
       title={`${slotName} · ${task.state}${task.message ? ` · ${task.message}` : ''}\n${task.image}`}
     >
-      <div className="task-top">
-        <span className="task-name">{slotName}</span>
-        <span className={`task-state tone-${tone}`}>
-          <span aria-hidden="true">{ICON[task.state] ?? '○'}</span> {task.state}
-        </span>
-      </div>
+      {/* the card's parts are its own children, placed by a grid (.task-card in cluster-styles.css): two wrappers
+          fewer per card, on a board that renders a hundred of them and re-renders some on every change */}
+      <span className="task-name">{slotName}</span>
+      <span className={`task-state tone-${tone}`}>
+        <span aria-hidden="true">{ICON[task.state] ?? '○'}</span> {task.state}
+      </span>
       {!compact && (
-        <div className="task-meta">
+        <>
           <span className="task-image mono">{shortImage(task.image)}</span>
           {updating && <span className={`img-tag ${oldImage ? 'old' : 'new'}`}>{oldImage ? 'old' : 'new'}</span>}
           <Age className="task-age" from={task.updatedAt} />
-        </div>
+        </>
       )}
       {task.state === 'running' && <TaskResources taskId={task.id} />}
       {problem && <div className="task-error">{problem}</div>}

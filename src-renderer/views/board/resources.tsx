@@ -12,13 +12,20 @@ function LiveNodeBars({ nodeId }: { nodeId: string }): ReactElement {
 }
 
 function LiveTaskBars({ taskId }: { taskId: string }): ReactElement | null {
-  const show = useStats((s) => s.showOnCards);
   const stats = useStats((s) => s.byTask[taskId]);
-  return show ? <TaskBars stats={stats} /> : null;
+  return <TaskBars stats={stats} />;
 }
 
-/** live CPU and memory in each node header, and on task cards when the toggle is on */
-export const BOARD_RESOURCES: ResourceSlots = { node: (id) => <LiveNodeBars nodeId={id} />, task: (id) => <LiveTaskBars taskId={id} /> };
+/** live CPU and memory in each node header */
+const NODE_RESOURCES: ResourceSlots = { node: (id) => <LiveNodeBars nodeId={id} /> };
+/** ... and on task cards */
+const NODE_AND_TASK_RESOURCES: ResourceSlots = { ...NODE_RESOURCES, task: (id) => <LiveTaskBars taskId={id} /> };
+
+/** the slots the Board fills: a card gets its bars (and its store subscription) only while the toggle is on, so
+ * with it off a thousand cards subscribe to nothing */
+export function useBoardResources(): ResourceSlots {
+  return useStats((s) => s.showOnCards) ? NODE_AND_TASK_RESOURCES : NODE_RESOURCES;
+}
 
 export function LiveStatsToggle(): ReactElement {
   const checked = useStats((s) => s.showOnCards);
