@@ -133,7 +133,7 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
     estimateSize: (i) => (collapsed.has(columns[i].key) ? COL_WIDTH_COLLAPSED : COL_WIDTH),
     getItemKey: (i) => columns[i].key,
     gap: COL_GAP,
-    overscan: 1,
+    overscan: 2,
     // the first commit, before the scroller is measured: assume it spans the window
     initialRect: { width: typeof window === 'undefined' ? 1440 : window.innerWidth, height: typeof window === 'undefined' ? 900 : window.innerHeight },
   });
