@@ -73,26 +73,35 @@ export function isUpdating(s: BoardService): boolean {
  * task of a slot that has nothing running (so crash loops show their error instead of vanishing).
  */
 export function visibleTasks(tasks: BoardTask[]): BoardTask[] {
-  const slotKey = (t: BoardTask): string => `${t.serviceId}/${t.slot ?? t.nodeId ?? t.id}`;
+  // a slot is (service, slot number, or node for a global service's task, or the task itself): keyed by service,
+  // then by that value, not by a string made per task (this runs over every task on each change of a live model)
+  const slotOf = (t: BoardTask): string | number => t.slot ?? t.nodeId ?? t.id;
   // only the services with a failed task the orchestrator no longer wants need their running slots known (a live
-  // model changes many times a second: the other services' tasks cost no string each)
-  const newestFailed = new Map<string, BoardTask>();
+  // model changes many times a second: the other services' tasks cost nothing more)
+  const newestFailed = new Map<string, Map<string | number, BoardTask>>();
   const failedServices = new Set<string>();
   for (const t of tasks) {
     if (!FAILED.has(t.state)) continue;
-    const k = slotKey(t);
-    const cur = newestFailed.get(k);
-    if (!cur || cur.updatedAt < t.updatedAt) newestFailed.set(k, t);
+    let slots = newestFailed.get(t.serviceId);
+    if (!slots) newestFailed.set(t.serviceId, (slots = new Map()));
+    const k = slotOf(t);
+    const cur = slots.get(k);
+    if (!cur || cur.updatedAt < t.updatedAt) slots.set(k, t);
     if (!ACTIVE_DESIRED.has(t.desiredState)) failedServices.add(t.serviceId);
   }
   if (failedServices.size === 0) return tasks.filter((t) => ACTIVE_DESIRED.has(t.desiredState));
-  const runningSlots = new Set<string>();
-  for (const t of tasks) if (t.state === 'running' && t.desiredState === 'running' && failedServices.has(t.serviceId)) runningSlots.add(slotKey(t));
+  const runningSlots = new Map<string, Set<string | number>>();
+  for (const t of tasks) {
+    if (t.state !== 'running' || t.desiredState !== 'running' || !failedServices.has(t.serviceId)) continue;
+    let slots = runningSlots.get(t.serviceId);
+    if (!slots) runningSlots.set(t.serviceId, (slots = new Set()));
+    slots.add(slotOf(t));
+  }
   return tasks.filter((t) => {
     if (ACTIVE_DESIRED.has(t.desiredState)) return true;
     if (!FAILED.has(t.state)) return false;
-    const k = slotKey(t);
-    return newestFailed.get(k) === t && !runningSlots.has(k);
+    const k = slotOf(t);
+    return newestFailed.get(t.serviceId)?.get(k) === t && !runningSlots.get(t.serviceId)?.has(k);
   });
 }
 
