@@ -1,44 +1,32 @@
 // The app shell: a sidebar of views (keyboard: Ctrl/Alt+1..9, arrows inside the list), the current
 // view remembered across restarts, and the theme toggle.
-import { Suspense, lazy, useEffect, useRef, type ComponentType, type KeyboardEvent as ReactKeyboardEvent, type ReactElement } from 'react';
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactElement } from 'react';
 import { VIEWS, applyTheme, useUi, type ViewId } from './stores/ui';
-import { ActivityWatch } from './views/activity/ActivityWatch';
+import { EnginesView } from './views/EnginesView';
+import { BoardView } from './views/board/BoardView';
+import { MachinesView } from './views/machines/MachinesView';
+import { ClusterView } from './views/cluster/ClusterView';
+import { ServicesView } from './views/services/ServicesView';
+import { StacksView } from './views/stacks/StacksView';
+import { LogsView } from './views/logs/LogsView';
+import { TerminalsView } from './views/terminals/TerminalsView';
+import { ActivityView, ActivityWatch } from './views/activity/ActivityView';
 
-// Each view is its own chunk, fetched when it is first shown: the first load parses the shell and the view on
-// screen, not every view (the terminals' xterm alone is ~400 kB). The remembered view's chunk is asked for as this
-// module runs, in parallel with the model's WebSocket, not after the shell's first render.
-const LOADERS: Record<ViewId, () => Promise<ComponentType>> = {
-  engines: () => import('./views/EnginesView').then((m) => m.EnginesView),
-  machines: () => import('./views/machines/MachinesView').then((m) => m.MachinesView),
-  cluster: () => import('./views/cluster/ClusterView').then((m) => m.ClusterView),
-  board: () => import('./views/board/BoardView').then((m) => m.BoardView),
-  services: () => import('./views/services/ServicesView').then((m) => m.ServicesView),
-  stacks: () => import('./views/stacks/StacksView').then((m) => m.StacksView),
-  logs: () => import('./views/logs/LogsView').then((m) => m.LogsView),
-  terminals: () => import('./views/terminals/TerminalsView').then((m) => m.TerminalsView),
-  activity: () => import('./views/activity/ActivityView').then((m) => m.ActivityView),
+const VIEW_COMPONENTS: Record<ViewId, () => ReactElement> = {
+  engines: EnginesView,
+  machines: MachinesView,
+  cluster: ClusterView,
+  board: BoardView,
+  services: ServicesView,
+  stacks: StacksView,
+  logs: LogsView,
+  terminals: TerminalsView,
+  activity: ActivityView,
 };
-const loading = new Map<ViewId, Promise<{ default: ComponentType }>>();
-const load = (id: ViewId): Promise<{ default: ComponentType }> => {
-  let p = loading.get(id);
-  if (!p) {
-    p = LOADERS[id]().then((c) => ({ default: c }));
-    // a chunk that failed to load (the server restarting) is asked for again the next time its view is shown
-    p.catch(() => loading.delete(id));
-    loading.set(id, p);
-  }
-  return p;
-};
-const VIEW_COMPONENTS = new Map(VIEWS.map(({ id }) => [id, lazy(() => load(id))]));
-void load(useUi.getState().view);
 
 function CurrentView({ view }: { view: ViewId }): ReactElement {
-  const View = VIEW_COMPONENTS.get(view) as ComponentType;
-  return (
-    <Suspense fallback={<div className="view-loading" aria-busy="true" />}>
-      <View />
-    </Suspense>
-  );
+  const View = VIEW_COMPONENTS[view];
+  return <View />;
 }
 
 const THEME_LABEL = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' } as const;

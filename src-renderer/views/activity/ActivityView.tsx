@@ -1,8 +1,8 @@
 // The Activity view: what happened in the chosen swarm (the last 1,000 items, newest first), filterable by
 // kind, node, service and words, each linking to its node, service or task; and the notification settings.
 // The feed fills whether or not this view is open (stores/activity.ts follows the live model; ActivityWatch
-// keeps the model watched, in the shell), so notifications come while another view is on screen.
-import { useDeferredValue, useMemo, useState, type ReactElement } from 'react';
+// keeps the model watched), so notifications come while another view is on screen.
+import { useDeferredValue, useEffect, useMemo, useState, type ReactElement } from 'react';
 import { useStore } from 'zustand';
 import { ACTIVITY_KINDS, ACTIVITY_LABELS, type ActivityKind } from '../../../src-main/api/activity';
 import { ViewHeader } from '../../components/ViewHeader';
@@ -14,6 +14,15 @@ import { ActivityList } from './ActivityList';
 import { ActivitySettings } from './ActivitySettings';
 import { NO_FILTERS, filterActivity, filterChoices, type ActivityFilters } from './filter';
 import './activity.css';
+
+/** keeps the chosen swarm's model watched app-wide, so activity (and notifications) come on any view */
+export function ActivityWatch(): null {
+  const { engineId } = useSwarmTarget();
+  useEffect(() => {
+    if (engineId) clusterStore.getState().watch(engineId);
+  }, [engineId]);
+  return null;
+}
 
 function Filters({ f, set, choices }: { f: ActivityFilters; set(f: ActivityFilters): void; choices: ReturnType<typeof filterChoices> }): ReactElement {
   return (
