@@ -22,9 +22,16 @@ import { StackLegend } from './StackLegend';
 import '../../components/ansi-palette.css';
 import './logs.css';
 
-/** the target other views ask for (useNav), and the one picked here */
+/**
+ * the target other views ask for (useNav), and the one picked here. The first render only reads the intent; it is
+ * taken (cleared) in the effect: clearing the store during render made React, in the view's first render after its
+ * lazy chunk loaded (a concurrent render), see the store change, render again from the start and find no intent.
+ */
 function useLogTarget(): [LogTarget | undefined, (t: LogTarget | undefined) => void] {
-  const [target, setTarget] = useState<LogTarget | undefined>(() => useNav.getState().take('logs')?.target);
+  const [target, setTarget] = useState<LogTarget | undefined>(() => {
+    const i = useNav.getState().intent;
+    return i?.view === 'logs' ? i.target : undefined;
+  });
   const intent = useNav((s) => s.intent);
   useEffect(() => {
     if (intent?.view === 'logs') {
