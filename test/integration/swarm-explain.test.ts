@@ -181,6 +181,9 @@ describeLab('why a task is not running, on the lab', () => {
   it('max_replicas_per_node 1 with more replicas than nodes', async () => {
     const name = svcName('spread');
     await nodeDockerOk(n1, ['service', 'create', '-d', '-q', '--name', name, '--replicas', String(nodes.length + 1), '--replicas-max-per-node', '1', LAB_BUSYBOX, 'sleep', '1d']);
+    // the placed tasks settled first: under load the engine still had them starting when its rows were read, and
+    // Flotilla, asked a moment later, counted them running (3 against the rows' 0)
+    await until(`${name}: a task running on each of the ${nodes.length} nodes`, async () => (await oracle(name)).filter((r) => r.CurrentState.startsWith('Running')).length === nodes.length, 180_000, 1000);
     const { rows, e } = await pendingWithError(name, 'max replicas per node limit exceed');
     expect(e.running).toBe(rows.filter((r) => r.CurrentState.startsWith('Running')).length);
     const t = expectEveryNode(rows, e, 'max-replicas');
