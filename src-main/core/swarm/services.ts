@@ -148,17 +148,17 @@ export async function resumeServiceUpdate(manager: EngineConnection, ref: string
   }
   await writeSpec(manager, svc, svc.Spec);
   let asked = 1;
+  let latest = svc;
   for (const wait of waits) {
     // the engine's answer shows within a second when it takes the resume: look each second until the next ask
+    // (the last look is at the end of the wait: the next ask writes what it read, at its version)
     for (const end = Date.now() + wait; Date.now() < end; ) {
       await new Promise((r) => setTimeout(r, Math.min(1000, end - Date.now())));
-      const now = await inspectService(manager, svc.ID);
-      if (now.UpdateStatus?.State) return { state, now: now.UpdateStatus.State, asked };
-      if (!(await hasOutdatedTasks(manager, now))) return { state, now: '', asked };
+      latest = await inspectService(manager, svc.ID);
+      if (latest.UpdateStatus?.State) return { state, now: latest.UpdateStatus.State, asked };
+      if (!(await hasOutdatedTasks(manager, latest))) return { state, now: '', asked };
     }
-    const now = await inspectService(manager, svc.ID);
-    if (now.UpdateStatus?.State) return { state, now: now.UpdateStatus.State, asked };
-    await writeSpec(manager, now, now.Spec);
+    await writeSpec(manager, latest, latest.Spec);
     asked++;
   }
   throw new FlotillaError(
