@@ -76,6 +76,22 @@ describeLab('engine over SSH', () => {
     conn = await connectEngine(target(nodes[0]));
   });
 
+  it('reaches the engine through a channel to its socket on the open SSH connection (no request, no new connection), and fails in time on a frozen host', async () => {
+    await conn.docker.ping();
+    const before = tunnelsTo(nodes[0])[0].connects;
+    const opened = conn.openChannels();
+    for (let i = 0; i < 3; i++) await expect(conn.reach!(AbortSignal.timeout(5_000))).resolves.toBe(true);
+    expect(tunnelsTo(nodes[0])[0]).toMatchObject({ connected: true, connects: before });
+    expect(conn.openChannels(), 'reach leaves no stream open').toBeLessThanOrEqual(opened);
+    await dockerCli(['pause', nodes[0].name]);
+    try {
+      await expect(conn.reach!(AbortSignal.timeout(1_000))).rejects.toThrow(/no answer in time/);
+    } finally {
+      await dockerCli(['unpause', nodes[0].name]);
+    }
+    await expect(conn.reach!(AbortSignal.timeout(10_000))).resolves.toBe(true);
+  });
+
   it('reconnects on the next request after the SSH connection is killed', async () => {
     await conn.docker.ping();
     const ac = new AbortController();
@@ -189,6 +205,8 @@ describeLab('engine over SSH', () => {
       c2 = await connectEngine(target(n));
       await checkVersion(c2, await inNode(n.name, "docker version --format '{{.Server.Version}}'"));
       expect(tunnelsTo(n)).toMatchObject([{ transport: 'dial-stdio' }]);
+      // each stream here starts a remote process: the link is not reached between pings (the watcher pings instead)
+      await expect(c2.reach!(AbortSignal.timeout(5_000))).resolves.toBe(false);
       await checkEventsCancel(c2);
       await checkExec(c2);
     } finally {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectEngine, parseEngineUrl, type EngineConnection, type TlsFiles } from '../../src-main/core/engine';
+import { loadTlsContext, tlsReacher } from '../../src-main/core/engine/tls';
 import { describeLab, labNodes, type LabNode } from '../support/lab';
 import { checkEventsCancel, checkExec, checkLogsFollowCancel, checkVersion, dockerCli, inNode, waitFor } from './engine-shared';
 
@@ -122,5 +123,33 @@ describeLab('engine over TLS', () => {
     const gone = await connectEngine({ kind: 'tcp', host: '10.88.0.250', port: 2376, tls: files }, { timeoutMs: 3000 });
     await expect(gone.docker.version()).rejects.toThrow(/tcp:\/\/10\.88\.0\.250:2376 (is unreachable|did not answer within 3 s)/);
     await gone.close();
+  });
+
+  it('reaches the engine with a TLS handshake and no request (resumed after the first), logged by neither side; a cut port fails in time', async () => {
+    const since = (await inNode(node.name, "date -u '+%Y-%m-%d %H:%M:%S'")).trim();
+    const handshakes: boolean[] = [];
+    const reach = tlsReacher(node.ip, 2376, loadTlsContext(files, url), (h) => handshakes.push(h.resumed));
+    for (let i = 0; i < 5; i++) {
+      await expect(reach(AbortSignal.timeout(5_000))).resolves.toBe(true);
+      await new Promise((r) => setTimeout(r, 100)); // the session ticket arrives after the handshake
+    }
+    expect(handshakes).toHaveLength(5);
+    expect(handshakes[0]).toBe(false);
+    expect(handshakes.slice(1).every(Boolean), `handshakes resumed: ${JSON.stringify(handshakes)}`).toBe(true);
+    // the connection's own reach is the same (a fresh session on first use)
+    await expect(conn.reach!(AbortSignal.timeout(5_000))).resolves.toBe(true);
+    // dockerd logs an unfinished handshake ("http: TLS handshake error ... EOF"); these finished, so nothing
+    // (journalctl fails the exec on a date it cannot read: this cannot pass by reading nothing)
+    const journal = await inNode(node.name, `journalctl -u docker --since '${since} UTC' --no-pager -o cat`);
+    expect(journal.split('\n').filter((l) => l.includes('TLS handshake error'))).toEqual([]);
+    await inNode(node.name, 'iptables -I INPUT -p tcp --dport 2376 -j DROP');
+    try {
+      const t0 = Date.now();
+      await expect(conn.reach!(AbortSignal.timeout(1_000))).rejects.toThrow(/timed out/);
+      expect(Date.now() - t0, 'the reach failed when its signal aborted, not later').toBeLessThan(10_000);
+    } finally {
+      await inNode(node.name, 'iptables -D INPUT -p tcp --dport 2376 -j DROP');
+    }
+    await expect(conn.reach!(AbortSignal.timeout(5_000))).resolves.toBe(true);
   });
 });

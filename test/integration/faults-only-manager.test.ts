@@ -87,4 +87,30 @@ describe('the only manager frozen and thawed', () => {
       await pool.close();
     }
   }, 400_000);
+
+  it('a first listing the manager does not answer in time is made again, not fatal: the watcher starts and lists', async () => {
+    const d = s!;
+    const manager = d.managers[0];
+    const conn = d.conns.get(manager)!;
+    // Fault injection on a real engine (not a mock: every call reaches it): the first task listing is held unanswered
+    // until the watcher's deadline aborts it, as a loaded manager did in a rehearsal (over 10 s); later ones go through.
+    const docker = conn.docker as unknown as { listTasks: (q?: { abortSignal?: AbortSignal }) => Promise<unknown> };
+    const real = docker.listTasks.bind(docker);
+    let held = 0;
+    docker.listTasks = (q) => {
+      if (held++ > 0 || !q?.abortSignal) return real(q);
+      const signal = q.abortSignal;
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted by the deadline')), { once: true }));
+    };
+    const watcher = new sw.ClusterWatcher({ manager: conn, connectNode: () => Promise.reject(new Error('no node engines in this test')) }, { requestTimeoutMs: 1_500 });
+    try {
+      await watcher.start();
+      expect(held, 'the held listing, then the one made again').toBeGreaterThanOrEqual(2);
+      expect(healthy(watcher.model())).toBe(true);
+      expect(Object.values(watcher.model().nodes).map((n) => n.hostname)).toEqual([manager]);
+    } finally {
+      watcher.stop();
+      docker.listTasks = real;
+    }
+  }, 120_000);
 });

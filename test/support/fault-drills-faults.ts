@@ -1,6 +1,6 @@
 // The faults of the drills (fault-drills.ts runs them): on the worker (killed, frozen, its dockerd restarted,
 // partitioned) and on the managers (the leader killed while another is watched, the watched manager killed while it
-// leads, the link to the watched manager cut). Each says what the truth looks like in a model, and how it is lifted.
+// leads, the link to the watched manager cut, while the watcher is watchful and while it is idle). Each says what the truth looks like in a model, and how it is lifted.
 import * as sw from '../../src-main/core/swarm';
 import type { ClusterModel } from '../../src-main/api/domains/swarm';
 import { containerName } from '../../src-main/core/machines/drivers/container';
@@ -19,6 +19,9 @@ export interface Fault {
   truth: string;
   /** the manager the core's watcher must read from when the fault starts: the leader, or a manager that does not lead */
   watch?: 'leader' | 'follower';
+  /** the core's watcher must be idle when the fault starts (nothing changed for its activeMs: slow pings, the link
+   * reached between them) */
+  idle?: boolean;
   /** the machine to aim at, from the model before the fault */
   target(ctx: { s: DrillSwarm; watcher: sw.ClusterWatcher; model: ClusterModel }): string;
   inject(ctx: DrillContext): Promise<void>;
@@ -42,6 +45,25 @@ async function bootMachine({ target }: DrillContext): Promise<void> {
 }
 
 const nodeDown = (m: ClusterModel, ctx: DrillContext): boolean => nodeOf(m, ctx.target)?.status === 'down';
+
+const cutLink = (name: string, idle: boolean): Fault => ({
+  name,
+  truth: 'a scale from 2 to 3 made meanwhile runs (the swarm itself is fine)',
+  idle,
+  target: ({ watcher }) => watcher.managerName()!,
+  inject: async (ctx) => {
+    // the engine port dropped inside the node: the TLS link is cut, the swarm is not
+    await inMachine(ctx.target, 'iptables -I INPUT -p tcp --dport 2376 -j DROP');
+    const other = ctx.s.managers.find((m) => m !== ctx.target)!;
+    await sw.scaleService(ctx.s.conns.get(other)!, 'drill-rep', 3);
+  },
+  shows: (m) => Object.values(m.services).some((sv) => sv.name === 'drill-rep' && sv.replicas.desired === 3 && sv.replicas.running === 3),
+  lift: async (ctx) => {
+    await inMachine(ctx.target, 'iptables -D INPUT -p tcp --dport 2376 -j DROP');
+    const other = ctx.s.managers.find((m) => m !== ctx.target)!;
+    await sw.scaleService(ctx.s.conns.get(other)!, 'drill-rep', 2);
+  },
+});
 
 export const FAULTS: Fault[] = [
   {
@@ -104,23 +126,10 @@ export const FAULTS: Fault[] = [
     shows: (m, ctx) => nodeDown(m, ctx) && Boolean(leaderOf(m)) && leaderOf(m) !== ctx.target,
     lift: bootMachine,
   },
-  {
-    name: 'link to the watched manager cut',
-    truth: 'a scale from 2 to 3 made meanwhile runs (the swarm itself is fine)',
-    target: ({ watcher }) => watcher.managerName()!,
-    inject: async (ctx) => {
-      // the engine port dropped inside the node: the TLS link is cut, the swarm is not
-      await inMachine(ctx.target, 'iptables -I INPUT -p tcp --dport 2376 -j DROP');
-      const other = ctx.s.managers.find((m) => m !== ctx.target)!;
-      await sw.scaleService(ctx.s.conns.get(other)!, 'drill-rep', 3);
-    },
-    shows: (m) => Object.values(m.services).some((sv) => sv.name === 'drill-rep' && sv.replicas.desired === 3 && sv.replicas.running === 3),
-    lift: async (ctx) => {
-      await inMachine(ctx.target, 'iptables -D INPUT -p tcp --dport 2376 -j DROP');
-      const other = ctx.s.managers.find((m) => m !== ctx.target)!;
-      await sw.scaleService(ctx.s.conns.get(other)!, 'drill-rep', 2);
-    },
-  },
+  // watchful (the swarm changed within activeMs): a ping each second finds the cut
+  cutLink('link to the watched manager cut', false),
+  // idle: pings 4 s apart, the TLS link reached (a handshake, no request) each second between them finds the cut
+  cutLink('link to the watched manager cut while idle', true),
 ];
 const taskOnTarget = new WeakMap<DrillContext, string[]>();
 const restarting = new WeakMap<DrillContext, Promise<string>>();

@@ -6,7 +6,7 @@ import { FlotillaError } from '../../api/errors';
 import { defaultKnownHostsFile } from '../known-hosts';
 import type { ConnectOptions, EngineConnection, EngineTarget } from './types';
 import { DialAgent, type Dial } from './dial-agent';
-import { describeRequestError, dialPlain, dialTls, loadTlsContext } from './tls';
+import { describeRequestError, dialPlain, dialTls, loadTlsContext, tcpReacher, tlsReacher } from './tls';
 import { acquireTunnel, releaseTunnel } from './ssh';
 import { DEFAULT_UNIX_SOCKET, targetToUrl } from './url';
 import { REQUEST_TIMEOUT_MS, withRequestTimeouts, type DialOptions } from './request-timeout';
@@ -24,6 +24,7 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
   const url = targetToUrl(target);
   if (opts.signal?.aborted) throw new FlotillaError('CANCELLED', `connecting to ${url} was cancelled`);
   let dial: Dial;
+  let reach: EngineConnection['reach'];
   let release = (): void => undefined;
   switch (target.kind) {
     case 'unix':
@@ -37,8 +38,10 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
         const files = target.tls;
         const ctx = loadTlsContext(files, url);
         dial = () => dialTls(target.host, target.port, url, files, ctx, timeoutMs);
+        reach = tlsReacher(target.host, target.port, ctx);
       } else {
         dial = () => dialPlain({ host: target.host, port: target.port }, url, timeoutMs);
+        reach = tcpReacher(target.host, target.port);
       }
       break;
     case 'ssh': {
@@ -59,6 +62,7 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
         throw e;
       }
       dial = () => tunnel.open();
+      reach = (signal) => tunnel.reach(signal);
       release = () => releaseTunnel(tunnel);
       break;
     }
@@ -85,6 +89,7 @@ export async function connectEngine(target: EngineTarget, opts: ConnectOptions =
     target,
     docker,
     openChannels: () => agent.openCount(),
+    reach,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -89,6 +89,26 @@ function asSocket(ch: ClientChannel): Duplex {
   return ch;
 }
 
+/** p, or a rejection when the signal aborts first; a value that comes after that is handed to `late` (to close it) */
+function untilAbortedOrDone<T>(p: Promise<T>, signal: AbortSignal, late: (v: T) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new FlotillaError('TIMEOUT', 'no answer in time'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) late(v);
+        else resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
 export class SshTunnel {
   refs = 0;
   /** how many times a connection was established (tests use it to see a reconnect) */
@@ -245,6 +265,16 @@ export class SshTunnel {
       }
     }
     return asSocket(await this.dialStdio(c));
+  }
+
+  /** EngineConnection.reach: a channel to the engine's socket over the SSH connection there is, opened and closed at once
+   * (no new SSH connection: a bare connect to sshd is logged by it). False in dial-stdio mode or with no connection up. */
+  async reach(signal: AbortSignal): Promise<boolean> {
+    const c = this.client;
+    if (!c || this.mode !== 'forward') return false;
+    const ch = await untilAbortedOrDone(this.forward(c), signal, (late) => late.close());
+    ch.close();
+    return true;
   }
 
   private channelTimeout(what: string): FlotillaError {

@@ -69,6 +69,64 @@ export function dialTls(host: string, port: number, url: string, files: TlsFiles
   });
 }
 
+/**
+ * EngineConnection.reach for TLS: one handshake, then the socket ends with no request. A completed handshake is what
+ * proves dockerd itself alive (a frozen machine's kernel still accepts TCP; only dockerd's Go runtime does TLS), and a
+ * connection ended after it is not logged by dockerd (an unfinished handshake is: "http: TLS handshake error ... EOF").
+ * The engine's TLS 1.3 session ticket is kept and offered on the next one, so later handshakes are resumed (no
+ * certificate signature or check on either side). Certificates are verified as for every request.
+ */
+export function tlsReacher(host: string, port: number, secureContext: tls.SecureContext, seen?: (h: { resumed: boolean }) => void): (signal: AbortSignal) => Promise<boolean> {
+  let session: Buffer | undefined;
+  return (signal) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (signal.aborted) return reject(timeoutError());
+      const s = tls.connect({ host, port, secureContext, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: true, session });
+      s.on('session', (t: Buffer) => void (session = t));
+      const onAbort = (): void => {
+        s.destroy();
+        reject(timeoutError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      s.once('secureConnect', () => {
+        signal.removeEventListener('abort', onAbort);
+        seen?.({ resumed: s.isSessionReused() });
+        s.end(); // close_notify and FIN; a ticket sent meanwhile is still read
+        s.setTimeout(2_000, () => s.destroy());
+        resolve(true);
+      });
+      s.on('error', (err: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        if (!s.destroyed) s.destroy();
+        reject(err);
+      });
+    });
+}
+
+/** EngineConnection.reach for a plain TCP engine: a connect, then the socket ends with no request. */
+export function tcpReacher(host: string, port: number): (signal: AbortSignal) => Promise<boolean> {
+  return (signal) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (signal.aborted) return reject(timeoutError());
+      const s = net.connect({ host, port });
+      const onAbort = (): void => {
+        s.destroy();
+        reject(timeoutError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      s.once('connect', () => {
+        signal.removeEventListener('abort', onAbort);
+        s.end();
+        resolve(true);
+      });
+      s.on('error', (err: Error) => {
+        signal.removeEventListener('abort', onAbort);
+        s.destroy();
+        reject(err);
+      });
+    });
+}
+
 /** One plain socket (unix, npipe, or tcp without TLS); resolves once connected. */
 export function dialPlain(connectOpts: net.NetConnectOpts, what: string, timeoutMs: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {

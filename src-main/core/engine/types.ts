@@ -47,5 +47,13 @@ export interface EngineConnection {
   readonly docker: Docker;
   /** sockets/channels currently open by this connection (tests assert these return to the starting count) */
   openChannels(): number;
+  /**
+   * Proves the link to the engine alive without an API request: opens one transport connection and closes it (TLS: a
+   * full handshake, resumed when the engine gave a session ticket, so dockerd's own accept loop answered; plain TCP: a
+   * connect; SSH: a channel to the engine's socket over the open SSH connection). Resolves true once one opened, false
+   * when this transport cannot tell now (SSH through `docker system dial-stdio`: each stream would start a process);
+   * rejects when none opens before the signal aborts. Absent where there is no link to lose (a local socket).
+   */
+  reach?(signal: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
 }

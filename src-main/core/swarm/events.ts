@@ -9,9 +9,11 @@
 //   request; the manager is left at once;
 // - a silent loss (a frozen machine, packets dropped) by a ping of the watched manager only, due `probeMs` (1 s) after
 //   it last proved alive while the watcher is watchful (the swarm changed within a minute, tasks settling, the model
-//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Unanswered for 1 s: marked stale (within 2 s of the
-//   loss while watchful, 5 s while idle) and the other managers asked: one that lists before it answers is moved to;
-//   unanswered for 2.5 s: left. A failed listing leaves it only if it is not heard otherwise.
+//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). While idle, its transport is reached each `probeMs`
+//   between the pings, with no API request (EngineConnection.reach: a TLS handshake, resumed; an SSH channel to the
+//   socket): one not reached within 1 s marks the model stale at once and a ping decides. Unanswered for 1 s: marked
+//   stale (within 2 s of the loss, idle or not) and the other managers asked: one that lists before it answers is moved
+//   to; unanswered for 2.5 s: left. A failed listing leaves it only if it is not heard otherwise.
 // Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
 // log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
 // 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
@@ -77,7 +79,7 @@ export class ClusterWatcher {
       const info = await requireManager(this.cluster.manager);
       this.originNodeId = info.NodeID;
       this.watched = { conn: this.cluster.manager, name: this.cluster.manager.url, nodeId: info.NodeID, ac: new AbortController(), aliveAt: Date.now() };
-      await this.refresh(true);
+      await this.firstListing(this.watched);
       this.watched.name = this.hostnameOf(this.watched.nodeId) ?? this.watched.name;
       void this.runManagerSource(this.watched);
       void this.timers();
@@ -90,6 +92,21 @@ export class ClusterWatcher {
     return this.current;
   }
 
+  /** The first full listing. One the manager did not answer in time (a loaded machine: seen over 10 s) is made again,
+   * twice, after 0.5 then 1 s; an answer that refuses (not a manager, no leader) fails at once, as the engine said it. */
+  private async firstListing(w: Watched): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.refresh(true);
+        return;
+      } catch (e) {
+        if (attempt >= 3 || engineAnswered(e) || this.ac.signal.aborted) throw e;
+        log.warn(`swarm model: the first listing from ${w.name} failed (${errText(e)}); listing again (${attempt + 1} of 3)`);
+        await sleep(this.opts.backoffMinMs * 2 ** attempt, this.ac.signal);
+      }
+    }
+  }
+
   /** the hostname (or URL) of the manager the model reads from now */
   managerName(): string | undefined {
     return this.watched?.name;
@@ -98,6 +115,12 @@ export class ClusterWatcher {
   /** the moves from a lost manager so far (the last 20), oldest first, with their timestamps */
   failovers(): readonly FailoverRecord[] {
     return this.moves.all();
+  }
+
+  /** true while the watcher pings each probeMs (the swarm changed lately, tasks settle, or the model is stale); false
+   * while idle (watcher-options.ts cadence) */
+  watchful(): boolean {
+    return this.cadence().watchful;
   }
 
   /** the failover bounds by design (watcher-options.ts failoverBounds) */
@@ -309,48 +332,83 @@ export class ClusterWatcher {
   }
 
   /** Pings the watched manager when nothing else proved it alive (cadence). Unanswered for probeTimeoutMs: marked stale;
-   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. */
+   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. While
+   * idle (pings probeIdleMs apart), its transport is reached each probeMs in between (no API request): one that fails
+   * marks the model stale at once and a ping decides, so a lost link is marked within 2 s whether idle or not. */
   private async probe(): Promise<void> {
     while (!this.ac.signal.aborted) {
       // due a period after the last proof of life (a fixed 1 s tick made it up to 2 s), re-checked each probeMs
-      const w0 = this.watched;
-      const due = w0 ? w0.aliveAt + this.cadence().probeMs - Date.now() : this.opts.probeMs;
-      await sleep(Math.max(10, Math.min(due, this.opts.probeMs)), this.ac.signal);
+      await sleep(Math.max(10, Math.min(this.nextCheckIn(), this.opts.probeMs)), this.ac.signal);
       const w = this.watched;
       if (!w || this.switching || this.ac.signal.aborted) continue;
-      if (Date.now() - w.aliveAt < this.cadence().probeMs) continue;
-      const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
-      const hedge = new AbortController();
-      let slow = false;
-      const mark = setTimeout(() => {
+      const now = Date.now();
+      if (now - w.aliveAt >= this.cadence().probeMs) await this.pingWatched(w);
+      else if (this.reachDue(w, now)) {
+        const reached = await w.conn.reach!(withDeadline([this.ac.signal, w.ac.signal], this.opts.probeTimeoutMs)).then(
+          (ok) => (ok ? true : undefined),
+          (e: unknown) => (this.ac.signal.aborted || w.ac.signal.aborted ? true : errText(e)),
+        );
+        if (reached === true) w.reachedAt = Date.now();
+        else if (reached === undefined) w.reachedAt = Number.POSITIVE_INFINITY; // cannot tell: pings alone, as before
+        else if (w === this.watched && !this.switching) await this.pingWatched(w, `${w.name} could not be reached (${reached})`);
+      }
+    }
+  }
+
+  /** ms until the next ping or reach is due */
+  private nextCheckIn(): number {
+    const w = this.watched;
+    if (!w) return this.opts.probeMs;
+    const now = Date.now();
+    const pingIn = w.aliveAt + this.cadence().probeMs - now;
+    return this.reachable(w) ? Math.min(pingIn, Math.max(w.aliveAt, w.reachedAt ?? 0) + this.opts.probeMs - now) : pingIn;
+  }
+
+  /** idle, and the transport can be reached without a request */
+  private reachable(w: Watched): boolean {
+    return Boolean(w.conn.reach) && w.reachedAt !== Number.POSITIVE_INFINITY && this.cadence().probeMs > this.opts.probeMs;
+  }
+
+  private reachDue(w: Watched, now: number): boolean {
+    return this.reachable(w) && now - Math.max(w.aliveAt, w.reachedAt ?? 0) >= this.opts.probeMs;
+  }
+
+  /** One ping of `w`. `lost`: the link already failed (a reach): the model is marked stale at once, not after probeTimeoutMs. */
+  private async pingWatched(w: Watched, lost?: string): Promise<void> {
+    const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
+    const hedge = new AbortController();
+    let slow = false;
+    const mark = setTimeout(
+      () => {
         if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return;
         slow = true;
         w.slowSince = Date.now();
-        const why = `${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s`;
+        const why = lost ?? `${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s`;
         this.lostManager(`${why}; waiting for it, then trying the other managers`);
         // meanwhile the others are asked: one that lists before this one answers is moved to at once (not at give-up)
         void this.otherLister(w, AbortSignal.any([giveUp, hedge.signal])).then((p) => {
           if (p && !hedge.signal.aborted && w === this.watched && !w.ac.signal.aborted) void this.failover(w, `${why}, ${p.watched.name} lists the swarm`, p);
         });
-      }, this.opts.probeTimeoutMs);
-      try {
-        await ping(w.conn, giveUp);
-        w.aliveAt = Date.now();
-        w.slowSince = undefined;
-        if (slow && w === this.watched && this.managerLost && !this.switching && !this.listRetry) {
-          // it answered after all: the stream never broke, the model missed nothing
-          this.managerLost = false;
-          this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
-        }
-      } catch (e) {
-        if (this.ac.signal.aborted || w.ac.signal.aborted) continue;
-        // neither the watcher nor this manager was let go: an aborted signal is the deadline
-        const why = giveUp.aborted ? `no answer to a ping within ${this.opts.probeGiveUpMs / 1000} s` : errText(e);
-        await this.failover(w, `${w.name} stopped answering (${why})`);
-      } finally {
-        clearTimeout(mark);
-        hedge.abort();
+      },
+      lost ? 0 : this.opts.probeTimeoutMs,
+    );
+    try {
+      await ping(w.conn, giveUp);
+      w.aliveAt = Date.now();
+      w.slowSince = undefined;
+      if (slow && w === this.watched && this.managerLost && !this.switching && !this.listRetry) {
+        // it answered after all: the stream never broke, the model missed nothing
+        this.managerLost = false;
+        this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
       }
+    } catch (e) {
+      if (this.ac.signal.aborted || w.ac.signal.aborted) return;
+      // neither the watcher nor this manager was let go: an aborted signal is the deadline
+      const why = giveUp.aborted ? `no answer to a ping within ${this.opts.probeGiveUpMs / 1000} s` : errText(e);
+      await this.failover(w, `${w.name} stopped answering (${why})`);
+    } finally {
+      clearTimeout(mark);
+      hedge.abort();
     }
   }
 

@@ -24,6 +24,8 @@ export interface Watched {
   aliveAt: number;
   /** set while a ping has been unanswered for longer than probeTimeoutMs (the model is marked stale meanwhile) */
   slowSince?: number;
+  /** the last time its transport was reached (EngineConnection.reach, between pings while the watcher is idle) */
+  reachedAt?: number;
 }
 
 export interface Candidate {

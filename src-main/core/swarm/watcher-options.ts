@@ -80,11 +80,13 @@ export interface CadenceState {
 /**
  * How often the watched manager is pinged (when nothing else proved it alive) and resynced in full. Watchful (the model
  * stale, tasks settling, or the swarm changed within activeMs): probeMs and resyncMs, so a silent loss is marked within
- * probeMs + probeTimeoutMs (2 s). Idle: probeIdleMs and resyncIdleMs, which is what keeps an idle swarm's requests low,
- * at the price of noticing a silent loss of an idle swarm's manager later (probeIdleMs + probeTimeoutMs, 5 s).
- * Nothing cheaper proves a TLS engine alive without a request: TCP keepalives are answered by the kernel of a frozen
- * machine, and dockerd's HTTP/1.1 API has no HTTP/2 PING; Node cannot send a TLS 1.3 KeyUpdate (which Go answers).
- * SSH engines have ssh2 keepalives, but they prove sshd alive, not dockerd, so they replace no ping here.
+ * probeMs + probeTimeoutMs (2 s). Idle: probeIdleMs and resyncIdleMs, which is what keeps an idle swarm's requests low.
+ * An idle watcher still marks a lost link within 2 s: between the pings it reaches the transport each probeMs with no
+ * API request (EngineConnection.reach: a TLS handshake, resumed from a session ticket, which only dockerd's own Go
+ * runtime completes, so a frozen machine fails it; an SSH channel to the engine's socket). A bare TCP connect would not
+ * do: a frozen machine's kernel accepts it, and dockerd logs each one ("http: TLS handshake error ... EOF"). What only
+ * a ping finds (dockerd's API stuck while its TLS still answers) is found within probeIdleMs + probeTimeoutMs (5 s).
+ * TCP keepalives are answered by the kernel of a frozen machine, and dockerd's HTTP/1.1 API has no HTTP/2 PING.
  */
 export function cadence(st: CadenceState, o: Required<WatcherOptions>): { watchful: boolean; probeMs: number; resyncMs: number } {
   const watchful = st.stale || st.settling || st.now - st.changedAt < o.activeMs;
