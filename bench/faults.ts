@@ -45,6 +45,10 @@ async function main(): Promise<void> {
         // acceptance 3: from the watcher's own timestamps, the loss noticed to streaming from another manager (target 5 s)
         maxMoveMs: Math.max(-1, ...run.results.map((r) => r.move?.streamingMs ?? -1)),
         moveTargetMs: 5000,
+        // acceptance 5: a lost source marked (the model stale) within 2 s of the fault, from the drill's clock (which
+        // includes the `docker exec` that injects it), for the faults that hit the watched manager
+        maxNoticedMs: Math.max(-1, ...run.results.map((r) => r.move?.noticedMs ?? -1)),
+        noticeTargetMs: 2000,
         drift: run.results.some((r) => [...r.drift.core, ...r.drift.events, ...r.drift.server].length > 0),
         exits: run.exits,
       }) + '\n',

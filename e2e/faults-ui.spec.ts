@@ -114,7 +114,8 @@ test('a frozen manager: Board and Cluster mark the model stale, keep it on scree
   const pausedAt = Date.now();
   try {
     // the core pings the watched manager 1 s after it last proved alive while the swarm is active (4 s while it has
-    // been idle for a minute) and marks it lost when a ping is unanswered for 1 s: within 2 s active, 5 s idle
+    // been idle for a minute, with its TLS link reached each second between) and marks it lost when a ping or a reach
+    // is unanswered for 1 s: within 2 s, active or idle
     await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: 30_000 });
     await expect(cluster.getByTestId('stale-banner')).toBeVisible({ timeout: 30_000 });
     const board = await markDelays(page);
@@ -126,8 +127,10 @@ test('a frozen manager: Board and Cluster mark the model stale, keep it on scree
     );
     // acceptance 5: both views mark the lost source and the stale data within 2 s of the core losing it
     for (const ms of [board.bannerMs, board.dataMs, clusterMarks.bannerMs, clusterMarks.dataMs]) expect(ms).toBeLessThanOrEqual(2_000);
-    // the loss was noticed after the freeze (not a stale mark from before it)
+    // the loss was noticed after the freeze (not a stale mark from before it), and soon after it (2 s by design; the
+    // bound leaves room for a loaded CI machine)
     expect(board.lostAt).toBeGreaterThanOrEqual(frozenAt);
+    expect(board.lostAt - pausedAt, 'the core noticed the frozen manager this long after the pause').toBeLessThanOrEqual(5_000);
     await expect(page.getByTestId('stale-banner')).toContainText(swarm.manager);
     await expect(page.getByTestId('board-data')).toHaveAttribute('data-stale', 'true');
     // the time is said once, as a clock time (not also as an ISO date inside the core's message)

@@ -9,10 +9,10 @@
 //   request; the manager is left at once;
 // - a silent loss (a frozen machine, packets dropped) by a ping of the watched manager only, due `probeMs` (1 s) after
 //   it last proved alive while the watcher is watchful (the swarm changed within a minute, tasks settling, the model
-//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). While idle, its transport is reached each `probeMs`
-//   between the pings, with no API request (EngineConnection.reach: a TLS handshake, resumed; an SSH channel to the
+//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Between the pings its transport is reached each
+//   `reachMs` (0.5 s), with no API request (EngineConnection.reach: a TLS handshake, resumed; an SSH channel to the
 //   socket): one not reached within 1 s marks the model stale at once and a ping decides. Unanswered for 1 s: marked
-//   stale (within 2 s of the loss, idle or not) and the other managers asked: one that lists before it answers is moved
+//   stale (within 1.5 s of a lost link or a frozen machine, idle or not) and the other managers asked: one that lists before it answers is moved
 //   to; unanswered for 2.5 s: left. A failed listing leaves it only if it is not heard otherwise.
 // Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
 // log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
@@ -332,13 +332,13 @@ export class ClusterWatcher {
   }
 
   /** Pings the watched manager when nothing else proved it alive (cadence). Unanswered for probeTimeoutMs: marked stale;
-   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. While
-   * idle (pings probeIdleMs apart), its transport is reached each probeMs in between (no API request): one that fails
-   * marks the model stale at once and a ping decides, so a lost link is marked within 2 s whether idle or not. */
+   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. Between
+   * pings its transport is reached each reachMs (no API request): one that fails marks the model stale at once and a
+   * ping decides, so a lost link is marked within 1.5 s whether idle or not. */
   private async probe(): Promise<void> {
     while (!this.ac.signal.aborted) {
       // due a period after the last proof of life (a fixed 1 s tick made it up to 2 s), re-checked each probeMs
-      await sleep(Math.max(10, Math.min(this.nextCheckIn(), this.opts.probeMs)), this.ac.signal);
+      await sleep(Math.max(10, Math.min(this.nextCheckIn(), this.opts.reachMs)), this.ac.signal);
       const w = this.watched;
       if (!w || this.switching || this.ac.signal.aborted) continue;
       const now = Date.now();
@@ -361,16 +361,16 @@ export class ClusterWatcher {
     if (!w) return this.opts.probeMs;
     const now = Date.now();
     const pingIn = w.aliveAt + this.cadence().probeMs - now;
-    return this.reachable(w) ? Math.min(pingIn, Math.max(w.aliveAt, w.reachedAt ?? 0) + this.opts.probeMs - now) : pingIn;
+    return this.reachable(w) ? Math.min(pingIn, Math.max(w.aliveAt, w.reachedAt ?? 0) + this.opts.reachMs - now) : pingIn;
   }
 
-  /** idle, and the transport can be reached without a request */
+  /** the transport can be reached without a request */
   private reachable(w: Watched): boolean {
-    return Boolean(w.conn.reach) && w.reachedAt !== Number.POSITIVE_INFINITY && this.cadence().probeMs > this.opts.probeMs;
+    return Boolean(w.conn.reach) && w.reachedAt !== Number.POSITIVE_INFINITY;
   }
 
   private reachDue(w: Watched, now: number): boolean {
-    return this.reachable(w) && now - Math.max(w.aliveAt, w.reachedAt ?? 0) >= this.opts.probeMs;
+    return this.reachable(w) && now - Math.max(w.aliveAt, w.reachedAt ?? 0) >= this.opts.reachMs;
   }
 
   /** One ping of `w`. `lost`: the link already failed (a reach): the model is marked stale at once, not after probeTimeoutMs. */

@@ -1,7 +1,7 @@
 // The watcher's cadence (watcher-options.ts cadence): pings every second and a 15 s resync while the swarm changes, a
 // loss is being handled or tasks settle; every 4 s and 60 s once it has been idle for a minute (issue 21's idle cost).
 import { describe, expect, it } from 'vitest';
-import { WATCHER_DEFAULTS, cadence } from './watcher-options';
+import { WATCHER_DEFAULTS, cadence, failoverBounds } from './watcher-options';
 
 const now = 1_000_000;
 const idle = { stale: false, settling: false, changedAt: now - 61_000, now };
@@ -17,6 +17,12 @@ describe('watcher cadence', () => {
     expect(cadence({ ...idle, stale: true }, WATCHER_DEFAULTS)).toEqual(fast);
     expect(cadence({ ...idle, settling: true }, WATCHER_DEFAULTS)).toEqual(fast);
     expect(WATCHER_DEFAULTS.probeMs + WATCHER_DEFAULTS.probeTimeoutMs).toBeLessThanOrEqual(2_000);
+  });
+
+  it('a lost link is marked within 2 s idle or not: the transport reached between pings, within the bound the drills assert', () => {
+    expect(failoverBounds(WATCHER_DEFAULTS).noticeMs).toBe(WATCHER_DEFAULTS.reachMs + WATCHER_DEFAULTS.probeTimeoutMs);
+    expect(failoverBounds(WATCHER_DEFAULTS).noticeMs).toBeLessThanOrEqual(2_000);
+    expect(WATCHER_DEFAULTS.reachMs).toBeLessThan(WATCHER_DEFAULTS.probeIdleMs);
   });
 
   it('a never-changed swarm (a watcher just started) is idle: nothing changed yet', () => {

@@ -16,8 +16,13 @@ export interface WatcherOptions {
   requestTimeoutMs?: number;
   /** how often the watched manager is pinged when nothing else proved it alive, while watchful (ms, default 1000) */
   probeMs?: number;
-  /** the same while idle (ms, default 4000): a silent loss of an idle swarm's manager is marked within this + probeTimeoutMs */
+  /** the same while idle (ms, default 4000); what only a ping finds (dockerd's API stuck, its TLS still answering) is
+   * marked within this + probeTimeoutMs */
   probeIdleMs?: number;
+  /** how often the watched manager's transport is reached (EngineConnection.reach: no API request) when nothing else
+   * proved it alive meanwhile (ms, default 500): with probeTimeoutMs, a lost link or frozen machine is marked within
+   * 1.5 s, idle or not */
+  reachMs?: number;
   /** a ping unanswered this long marks the model stale (source 'manager' lost; ms, default 1000): with probeMs, a
    * frozen or unreachable manager is marked within 2 s. The manager is not left yet: under load a ping that slow
    * happens, and moving on each one (tried: 1 s) kept the model moving between managers instead of refreshing. */
@@ -59,6 +64,7 @@ export const WATCHER_DEFAULTS: Required<WatcherOptions> = {
   requestTimeoutMs: 10_000,
   probeMs: 1_000,
   probeIdleMs: 4_000,
+  reachMs: 500,
   probeTimeoutMs: 1_000,
   probeGiveUpMs: 2_500,
   failoverTimeoutMs: 2_000,
@@ -81,7 +87,7 @@ export interface CadenceState {
  * How often the watched manager is pinged (when nothing else proved it alive) and resynced in full. Watchful (the model
  * stale, tasks settling, or the swarm changed within activeMs): probeMs and resyncMs, so a silent loss is marked within
  * probeMs + probeTimeoutMs (2 s). Idle: probeIdleMs and resyncIdleMs, which is what keeps an idle swarm's requests low.
- * An idle watcher still marks a lost link within 2 s: between the pings it reaches the transport each probeMs with no
+ * A lost link is still marked within 2 s (1.5 s), idle or not: between the pings the transport is reached each reachMs with no
  * API request (EngineConnection.reach: a TLS handshake, resumed from a session ticket, which only dockerd's own Go
  * runtime completes, so a frozen machine fails it; an SSH channel to the engine's socket). A bare TCP connect would not
  * do: a frozen machine's kernel accepts it, and dockerd logs each one ("http: TLS handshake error ... EOF"). What only
@@ -93,10 +99,11 @@ export function cadence(st: CadenceState, o: Required<WatcherOptions>): { watchf
   return watchful ? { watchful, probeMs: o.probeMs, resyncMs: o.resyncMs } : { watchful, probeMs: o.probeIdleMs, resyncMs: o.resyncIdleMs };
 }
 
-/** the failover bounds by design (ms): a silent loss noticed (marked stale) while watchful, then from that to streaming
- * from another manager found in the first round (the rest of the give-up wait, connect + ping, the grace) */
+/** the failover bounds by design (ms): a silent loss of a manager reached over a link (TLS, SSH) noticed (marked stale),
+ * then from that to streaming from another manager found in the first round (the rest of the give-up wait, connect +
+ * ping, the grace). (A local socket has no link to lose: pings alone, probeMs + probeTimeoutMs while watchful.) */
 export function failoverBounds(o: Required<WatcherOptions>): { noticeMs: number; moveMs: number } {
-  return { noticeMs: o.probeMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
+  return { noticeMs: o.reachMs + o.probeTimeoutMs, moveMs: o.probeGiveUpMs - o.probeTimeoutMs + o.failoverTimeoutMs + o.failoverGraceMs };
 }
 
 /** the watcher's last 20 moves, oldest first */
