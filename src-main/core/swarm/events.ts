@@ -7,13 +7,10 @@
 // How a lost manager is noticed, and what that costs:
 // - its event stream ends or fails (engine or machine killed, dockerd restarted, connection reset): at once, with no
 //   request; the manager is left at once;
-// - a silent loss (a frozen machine, packets dropped) by a ping of the watched manager only, due `probeMs` (1 s) after
-//   it last proved alive while the watcher is watchful (the swarm changed within a minute, tasks settling, the model
-//   stale), else `probeIdleMs` (4 s; watcher-options.ts cadence). Between the pings its transport is reached each
-//   `reachMs` (0.5 s), with no API request (EngineConnection.reach: a TLS handshake, resumed; an SSH channel to the
-//   socket): one not reached within 1 s marks the model stale at once and a ping decides. Unanswered for 1 s: marked
-//   stale (within 1.5 s of a lost link or a frozen machine, idle or not) and the other managers asked: one that lists before it answers is moved
-//   to; unanswered for 2.5 s: left. A failed listing leaves it only if it is not heard otherwise.
+// - a silent loss (a frozen machine, packets dropped) by the probe (probe.ts): pings of the watched manager only (1 s
+//   apart while the swarm changes, 4 s while idle), its transport reached every 0.5 s between them with no request;
+//   marked stale within 1.5 s of a lost link or a frozen machine, idle or not. A failed listing leaves a manager only
+//   if it is not heard otherwise.
 // Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
 // log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
 // 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
@@ -30,6 +27,7 @@ import { MoveLog, WATCHER_DEFAULTS, cadence, failoverBounds, type FailoverRecord
 import { NodeSources } from './node-sources';
 import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
 import { Subscribers, engineAnswered, errText, sleep, withDeadline } from './watch-util';
+import { Prober, type ProbeHost } from './probe';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
 
@@ -83,7 +81,7 @@ export class ClusterWatcher {
       this.watched.name = this.hostnameOf(this.watched.nodeId) ?? this.watched.name;
       void this.runManagerSource(this.watched);
       void this.timers();
-      void this.probe();
+      void new Prober(this.probeHost()).run();
     })();
     return this.started;
   }
@@ -331,85 +329,27 @@ export class ClusterWatcher {
     }
   }
 
-  /** Pings the watched manager when nothing else proved it alive (cadence). Unanswered for probeTimeoutMs: marked stale;
-   * for probeGiveUpMs (or once another manager lists): left for another. An answer in between clears the mark. Between
-   * pings its transport is reached each reachMs (no API request): one that fails marks the model stale at once and a
-   * ping decides, so a lost link is marked within 1.5 s whether idle or not. */
-  private async probe(): Promise<void> {
-    while (!this.ac.signal.aborted) {
-      // due a period after the last proof of life (a fixed 1 s tick made it up to 2 s), re-checked each probeMs
-      await sleep(Math.max(10, Math.min(this.nextCheckIn(), this.opts.reachMs)), this.ac.signal);
-      const w = this.watched;
-      if (!w || this.switching || this.ac.signal.aborted) continue;
-      const now = Date.now();
-      if (now - w.aliveAt >= this.cadence().probeMs) await this.pingWatched(w);
-      else if (this.reachDue(w, now)) {
-        const reached = await w.conn.reach!(withDeadline([this.ac.signal, w.ac.signal], this.opts.probeTimeoutMs)).then(
-          (ok) => (ok ? true : undefined),
-          (e: unknown) => (this.ac.signal.aborted || w.ac.signal.aborted ? true : errText(e)),
-        );
-        if (reached === true) w.reachedAt = Date.now();
-        else if (reached === undefined) w.reachedAt = Number.POSITIVE_INFINITY; // cannot tell: pings alone, as before
-        else if (w === this.watched && !this.switching) await this.pingWatched(w, `${w.name} could not be reached (${reached})`);
-      }
-    }
-  }
-
-  /** ms until the next ping or reach is due */
-  private nextCheckIn(): number {
-    const w = this.watched;
-    if (!w) return this.opts.probeMs;
-    const now = Date.now();
-    const pingIn = w.aliveAt + this.cadence().probeMs - now;
-    return this.reachable(w) ? Math.min(pingIn, Math.max(w.aliveAt, w.reachedAt ?? 0) + this.opts.reachMs - now) : pingIn;
-  }
-
-  /** the transport can be reached without a request */
-  private reachable(w: Watched): boolean {
-    return Boolean(w.conn.reach) && w.reachedAt !== Number.POSITIVE_INFINITY;
-  }
-
-  private reachDue(w: Watched, now: number): boolean {
-    return this.reachable(w) && now - Math.max(w.aliveAt, w.reachedAt ?? 0) >= this.opts.reachMs;
-  }
-
-  /** One ping of `w`. `lost`: the link already failed (a reach): the model is marked stale at once, not after probeTimeoutMs. */
-  private async pingWatched(w: Watched, lost?: string): Promise<void> {
-    const giveUp = withDeadline([this.ac.signal, w.ac.signal], this.opts.probeGiveUpMs);
-    const hedge = new AbortController();
-    let slow = false;
-    const mark = setTimeout(
-      () => {
-        if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return;
-        slow = true;
-        w.slowSince = Date.now();
-        const why = lost ?? `${w.name} has not answered a ping for ${this.opts.probeTimeoutMs / 1000} s`;
-        this.lostManager(`${why}; waiting for it, then trying the other managers`);
-        // meanwhile the others are asked: one that lists before this one answers is moved to at once (not at give-up)
-        void this.otherLister(w, AbortSignal.any([giveUp, hedge.signal])).then((p) => {
-          if (p && !hedge.signal.aborted && w === this.watched && !w.ac.signal.aborted) void this.failover(w, `${why}, ${p.watched.name} lists the swarm`, p);
-        });
+  /** what the probe (probe.ts) reads and does: the watched manager, the stale mark, the move to another one */
+  private probeHost(): ProbeHost {
+    return {
+      signal: this.ac.signal,
+      opts: this.opts,
+      watched: () => (this.switching ? undefined : this.watched),
+      pingPeriodMs: () => this.cadence().probeMs,
+      markStale: (w, why) => {
+        if (w !== this.watched || w.ac.signal.aborted || this.managerLost) return false;
+        this.lostManager(why);
+        return true;
       },
-      lost ? 0 : this.opts.probeTimeoutMs,
-    );
-    try {
-      await ping(w.conn, giveUp);
-      w.aliveAt = Date.now();
-      w.slowSince = undefined;
-      if (slow && w === this.watched && this.managerLost && !this.switching && !this.listRetry) {
+      answered: (w) => {
         // it answered after all: the stream never broke, the model missed nothing
+        if (w !== this.watched || !this.managerLost || this.switching || this.listRetry) return;
         this.managerLost = false;
         this.emit({ type: 'source', source: 'manager', connected: true, via: w.name, at: Date.now() });
-      }
-    } catch (e) {
-      if (this.ac.signal.aborted || w.ac.signal.aborted) return;
-      // neither the watcher nor this manager was let go: an aborted signal is the deadline
-      const why = giveUp.aborted ? `no answer to a ping within ${this.opts.probeGiveUpMs / 1000} s` : errText(e);
-      await this.failover(w, `${w.name} stopped answering (${why})`);
-    } finally {
-      clearTimeout(mark);
-      hedge.abort();
-    }
+      },
+      otherLister: (w, signal) => this.otherLister(w, signal),
+      failover: (w, reason, picked) => this.failover(w, reason, picked),
+    };
   }
 
   /** the ping and resync periods now (watcher-options.ts cadence: fast while watchful, slow while idle) */
