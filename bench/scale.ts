@@ -199,6 +199,8 @@ async function main(): Promise<void> {
     const to = Math.floor(Date.now() / 1000);
     rss.push(await rssMb(pid));
     if (server.exited || server.ended) throw new Error(`the server stopped during the idle window: ${server.exited ?? server.ended}`);
+    // what the server's watcher said (its last 4 kB of log): a loss noticed or a move explains requests beyond its cadence
+    for (const l of server.output.split('\n').filter((x) => /swarm model/.test(x))) log(`server: ${l.trim()}`);
     const perMachine = await limited(machines, 4, (m) => requestsLogged(m, from, to));
     const minutes = (to - from) / 60;
     const byPath = new Map<string, number>();

@@ -354,7 +354,9 @@ export class ClusterWatcher {
 
   /** the ping and resync periods now (watcher-options.ts cadence: fast while watchful, slow while idle) */
   private cadence(): { watchful: boolean; probeMs: number; resyncMs: number } {
-    return cadence({ stale: this.managerLost, changedAt: this.lastEventAt, settling: isSettling(this.current), now: Date.now() }, this.opts);
+    const w = this.watched;
+    const reached = Boolean(w?.conn.reach) && w?.reachedAt !== Number.POSITIVE_INFINITY;
+    return cadence({ stale: this.managerLost, changedAt: this.lastEventAt, settling: isSettling(this.current), reached, now: Date.now() }, this.opts);
   }
 
   /** Leaves the manager `from` for whichever manager answers first; single-flight. */

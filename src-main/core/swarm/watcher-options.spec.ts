@@ -19,6 +19,14 @@ describe('watcher cadence', () => {
     expect(WATCHER_DEFAULTS.probeMs + WATCHER_DEFAULTS.probeTimeoutMs).toBeLessThanOrEqual(2_000);
   });
 
+  it('a manager whose transport is reached between pings is pinged slowly while the swarm changes too; fast only while stale', () => {
+    const changing = { ...idle, changedAt: now - 5_000, reached: true };
+    expect(cadence(changing, WATCHER_DEFAULTS)).toEqual({ watchful: true, probeMs: 4_000, resyncMs: 15_000 });
+    expect(cadence({ ...changing, settling: true }, WATCHER_DEFAULTS).probeMs).toBe(4_000);
+    expect(cadence({ ...changing, stale: true }, WATCHER_DEFAULTS).probeMs).toBe(1_000);
+    expect(cadence({ ...changing, reached: false }, WATCHER_DEFAULTS).probeMs).toBe(1_000);
+  });
+
   it('a lost link is marked within 2 s idle or not: the transport reached between pings, within the bound the drills assert', () => {
     expect(failoverBounds(WATCHER_DEFAULTS).noticeMs).toBe(WATCHER_DEFAULTS.reachMs + WATCHER_DEFAULTS.probeTimeoutMs);
     expect(failoverBounds(WATCHER_DEFAULTS).noticeMs).toBeLessThanOrEqual(2_000);

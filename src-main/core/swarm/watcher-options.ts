@@ -80,13 +80,16 @@ export interface CadenceState {
   changedAt: number;
   /** tasks between states or a service updating */
   settling: boolean;
+  /** the watched manager's transport is reached between pings (EngineConnection.reach) */
+  reached?: boolean;
   now: number;
 }
 
 /**
  * How often the watched manager is pinged (when nothing else proved it alive) and resynced in full. Watchful (the model
- * stale, tasks settling, or the swarm changed within activeMs): probeMs and resyncMs, so a silent loss is marked within
- * probeMs + probeTimeoutMs (2 s). Idle: probeIdleMs and resyncIdleMs, which is what keeps an idle swarm's requests low.
+ * stale, tasks settling, or the swarm changed within activeMs): resyncMs, and pings each probeMs where the transport
+ * cannot be reached between them (a local socket), so a silent loss is marked within probeMs + probeTimeoutMs (2 s).
+ * Idle: probeIdleMs and resyncIdleMs, which is what keeps an idle swarm's requests low.
  * A lost link is still marked within 2 s (1.5 s), idle or not: between the pings the transport is reached each reachMs with no
  * API request (EngineConnection.reach: a TLS handshake, resumed from a session ticket, which only dockerd's own Go
  * runtime completes, so a frozen machine fails it; an SSH channel to the engine's socket). A bare TCP connect would not
@@ -96,7 +99,10 @@ export interface CadenceState {
  */
 export function cadence(st: CadenceState, o: Required<WatcherOptions>): { watchful: boolean; probeMs: number; resyncMs: number } {
   const watchful = st.stale || st.settling || st.now - st.changedAt < o.activeMs;
-  return watchful ? { watchful, probeMs: o.probeMs, resyncMs: o.resyncMs } : { watchful, probeMs: o.probeIdleMs, resyncMs: o.resyncIdleMs };
+  // a manager whose transport is reached every reachMs needs no fast ping to be found lost: the ping stays slow while
+  // the swarm changes too (only a stale model pings each probeMs, to clear the mark as soon as it answers)
+  const fastPing = st.stale || (watchful && !st.reached);
+  return { watchful, probeMs: fastPing ? o.probeMs : o.probeIdleMs, resyncMs: watchful ? o.resyncMs : o.resyncIdleMs };
 }
 
 /** the failover bounds by design (ms): a silent loss of a manager reached over a link (TLS, SSH) noticed (marked stale),
