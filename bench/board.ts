@@ -18,7 +18,8 @@
 //   the frame after the first DOM mutation it caused (each diff moves one task onto the first column, so every
 //   change shows on screen).
 // The machine's load average is printed with the figures: on a shared 2-core machine it moves them a lot.
-// BOARD_PROFILE=/tmp/x writes Chromium CPU profiles of the last load and of the changes (/tmp/x-SIZE*.cpuprofile).
+// BOARD_PROFILE=/tmp/x writes Chromium CPU profiles of the last load and of the changes (/tmp/x-SIZE*.cpuprofile);
+// BOARD_TRACE=/tmp/x a Chromium trace of the changes (/tmp/x-SIZE-changes.json, for chrome://tracing or Perfetto).
 // Reports; never fails on a target.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -249,6 +250,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
     let before: Record<string, number> = {};
     for (let i = 0; i < warmup + opts.runs; i++) {
       if (i === warmup) {
+        if (process.env.BOARD_TRACE) await browser.startTracing(page, { path: `${process.env.BOARD_TRACE}-${spec}-changes.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute'] });
         before = await metrics();
         if (process.env.BOARD_PROFILE) {
           await cdp.send('Profiler.enable');
@@ -262,6 +264,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
       await page.waitForTimeout(30);
     }
     const after = await metrics();
+    if (process.env.BOARD_TRACE) await browser.stopTracing();
     if (process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}-changes.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const per = (k: string): number => round(((after[k] - before[k]) * 1000) / opts.runs);
     const split = { scriptMs: per('ScriptDuration'), styleMs: per('RecalcStyleDuration'), layoutMs: per('LayoutDuration'), taskMs: per('TaskDuration'), cpuMs: per('ThreadTime') };
