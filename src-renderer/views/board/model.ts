@@ -317,6 +317,66 @@ function fullBuild(model: BoardModel, filters: BoardFilters, prev?: BoardView): 
   return view;
 }
 
+/**
+ * The tasks changed in place, added and removed from `before` (the model `d` follows) to `after`, or undefined when
+ * `after` is not `before` with tasks replaced in place, removed, or added after the others (the order the store's
+ * merge keeps; any other order is built in full: a task's visibility depends on its service's tasks' order, for ties).
+ */
+function diffTasks(before: BoardTask[], after: BoardTask[], d: Derivation): { changed: BoardTask[]; added: BoardTask[]; removed: BoardTask[] } | undefined {
+  const changed: BoardTask[] = [];
+  const added: BoardTask[] = [];
+  // the common diff first, walking both lists side by side: the same objects (a comparison each), tasks replaced
+  // in place, new ones at the end
+  let i = 0;
+  let j = 0;
+  for (; j < after.length && i < before.length; j++, i++) {
+    const t = after[j];
+    const o = before[i];
+    if (o === t) continue;
+    if (o.id !== t.id) break;
+    if (o.serviceId !== t.serviceId) return undefined;
+    changed.push(t);
+  }
+  if (i === before.length) {
+    const seen = new Set<string>();
+    for (; j < after.length; j++) {
+      const t = after[j];
+      if (d.pos.has(t.id) || seen.has(t.id)) return undefined;
+      seen.add(t.id);
+      added.push(t);
+    }
+    return { changed, added, removed: [] };
+  }
+  // tasks removed (or reordered): look each one up
+  changed.length = 0;
+  const seen = new Set<string>();
+  let lastPos = -1;
+  let kept = 0;
+  for (const t of after) {
+    const p = d.pos.get(t.id);
+    if (p === undefined) {
+      if (seen.has(t.id)) return undefined;
+      seen.add(t.id);
+      added.push(t);
+      continue;
+    }
+    if (p <= lastPos || added.length > 0) return undefined;
+    lastPos = p;
+    kept++;
+    const was = d.byId.get(t.id) as BoardTask;
+    if (was !== t) {
+      if (was.serviceId !== t.serviceId) return undefined;
+      changed.push(t);
+    }
+  }
+  const removed: BoardTask[] = [];
+  if (kept !== d.byId.size) {
+    const present = new Set(after.map((t) => t.id));
+    for (const [id, t] of d.byId) if (!present.has(id)) removed.push(t);
+  }
+  return { changed, added, removed };
+}
+
 /** the build from `prev` and what changed since its model, or undefined when what changed needs a full build */
 function deriveBoard(model: BoardModel, filters: BoardFilters, prev: BoardView, d: Derivation): BoardView | undefined {
   const old = d.model;
@@ -336,37 +396,9 @@ function deriveBoard(model: BoardModel, filters: BoardFilters, prev: BoardView, 
     }
   }
 
-  // tasks: changed in place, removed, or added after the others (the store's merge keeps that order); any other
-  // reordering is built in full (a task's visibility depends on its service's tasks' order, for ties)
-  const changed: BoardTask[] = [];
-  const added: BoardTask[] = [];
-  let lastPos = -1;
-  let kept = 0;
-  if (model.tasks !== old.tasks) {
-    const seen = new Set<string>();
-    for (const t of model.tasks) {
-      const p = d.pos.get(t.id);
-      if (p === undefined) {
-        if (seen.has(t.id)) return undefined;
-        seen.add(t.id);
-        added.push(t);
-        continue;
-      }
-      if (p <= lastPos || added.length > 0) return undefined;
-      lastPos = p;
-      kept++;
-      const was = d.byId.get(t.id) as BoardTask;
-      if (was !== t) {
-        if (was.serviceId !== t.serviceId) return undefined;
-        changed.push(t);
-      }
-    }
-  }
-  const removed: BoardTask[] = [];
-  if (model.tasks !== old.tasks && kept !== d.byId.size) {
-    const present = new Set(model.tasks.map((t) => t.id));
-    for (const [id, t] of d.byId) if (!present.has(id)) removed.push(t);
-  }
+  const diff = model.tasks === old.tasks ? { changed: [], added: [], removed: [] } : diffTasks(old.tasks, model.tasks, d);
+  if (!diff) return undefined;
+  const { changed, added, removed } = diff;
   if (!servicesChanged && changed.length === 0 && added.length === 0 && removed.length === 0 && model.tasks === old.tasks) {
     // nothing the board shows changed (new arrays of the same objects): keep the view, follow the model
     derivations.set(prev, { ...d, model });
