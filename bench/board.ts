@@ -18,7 +18,8 @@
 //   the frame after the first DOM mutation it caused (each diff moves one task onto the first column, so every
 //   change shows on screen).
 // The machine's load average is printed with the figures: on a shared 2-core machine it moves them a lot.
-// BOARD_PROFILE=/tmp/x writes Chromium CPU profiles of the last load and of the changes (/tmp/x-SIZE*.cpuprofile).
+// BOARD_PROFILE=/tmp/x writes Chromium CPU profiles of the last load and of the changes (/tmp/x-SIZE*.cpuprofile);
+// BOARD_TRACE=/tmp/x Chromium traces of the last load and of the changes (/tmp/x-SIZE*.json, for Perfetto).
 // Reports; never fails on a target.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -215,11 +216,14 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
         await prof.send('Profiler.setSamplingInterval', { interval: 200 });
         await prof.send('Profiler.start');
       }
+      const trace = process.env.BOARD_TRACE && i === opts.loads - 1;
+      if (trace) await browser.startTracing(page, { path: `${process.env.BOARD_TRACE}-${spec}.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute', 'loading', 'netlog'] });
       const loadCdp = await page.context().newCDPSession(page);
       await loadCdp.send('Performance.enable');
       await page.goto(server.url);
       const handle = await page.waitForFunction(() => (window as unknown as { __board: { firstPaint?: number } }).__board.firstPaint, undefined, { timeout: 120_000 });
       firsts.push(Number(await handle.jsonValue()));
+      if (trace) await browser.stopTracing();
       // the renderer's main-thread CPU time up to here (the page's process is new with its context): what the load
       // of this machine cannot stretch, unlike the wall-clock figure
       const loadMetrics = Object.fromEntries((await loadCdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]));
@@ -249,6 +253,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
     let before: Record<string, number> = {};
     for (let i = 0; i < warmup + opts.runs; i++) {
       if (i === warmup) {
+        if (process.env.BOARD_TRACE) await browser.startTracing(page, { path: `${process.env.BOARD_TRACE}-${spec}-changes.json`, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute'] });
         before = await metrics();
         if (process.env.BOARD_PROFILE) {
           await cdp.send('Profiler.enable');
@@ -262,6 +267,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
       await page.waitForTimeout(30);
     }
     const after = await metrics();
+    if (process.env.BOARD_TRACE) await browser.stopTracing();
     if (process.env.BOARD_PROFILE) fs.writeFileSync(`${process.env.BOARD_PROFILE}-${spec}-changes.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const per = (k: string): number => round(((after[k] - before[k]) * 1000) / opts.runs);
     const split = { scriptMs: per('ScriptDuration'), styleMs: per('RecalcStyleDuration'), layoutMs: per('LayoutDuration'), taskMs: per('TaskDuration'), cpuMs: per('ThreadTime') };

@@ -39,8 +39,51 @@ export function toBoardTask(t: Task): BoardTask {
   };
 }
 
+// Where each id sits in a list the store made, so a diff of upserts replaces its items in place instead of looking
+// every item of a 5,000-task list up (the common diff: tasks changing state). Kept per list; a list with the same
+// ids at the same places shares its map.
+const positions = new WeakMap<readonly { id: string }[], Map<string, number>>();
+
+function positionsOf<T extends { id: string }>(list: readonly T[]): Map<string, number> | undefined {
+  let at = positions.get(list);
+  // a list grown or shrunk in place since (the store never does that) is looked at again
+  if (!at || at.size !== list.length) {
+    at = new Map();
+    for (let i = 0; i < list.length; i++) {
+      // two items of one id (never from the core): no positions, the plain merge handles it
+      if (at.has(list[i].id)) return undefined;
+      at.set(list[i].id, i);
+    }
+    positions.set(list, at);
+  }
+  return at;
+}
+
+/** `list` with `upsert` replacing items of the same id in place (new ids appended, the last of an id winning) and `remove` left out */
 export function merge<T extends { id: string }>(list: T[], upsert: T[], remove: string[]): T[] {
   if (!upsert.length && !remove.length) return list;
+  const at = remove.length ? undefined : positionsOf(list);
+  if (at) {
+    const out = list.slice();
+    let added: Map<string, number> | undefined;
+    for (const u of upsert) {
+      const i = added?.get(u.id) ?? at.get(u.id);
+      if (i !== undefined && out[i].id === u.id) out[i] = u;
+      else if (i !== undefined) return plainMerge(list, upsert, remove);
+      else {
+        added ??= new Map();
+        added.set(u.id, out.length);
+        out.push(u);
+      }
+    }
+    if (added) positions.set(out, new Map([...at, ...added]));
+    else positions.set(out, at);
+    return out;
+  }
+  return plainMerge(list, upsert, remove);
+}
+
+function plainMerge<T extends { id: string }>(list: T[], upsert: T[], remove: string[]): T[] {
   const gone = new Set(remove);
   const byId = new Map(upsert.map((x) => [x.id, x]));
   const out: T[] = [];

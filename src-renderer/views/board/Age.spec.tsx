@@ -70,4 +70,31 @@ describe('<Age>', () => {
     expect(el.textContent).toBe('3h');
     expect(renders).toBe(1);
   });
+
+  it('labels due within the same quarter second change in one render (one clock, not a timer each)', () => {
+    let commits = 0;
+    const now = Date.now();
+    // three fresh cards a few ms apart: each label's text changes at its own moment, all inside one quarter second
+    act(() =>
+      root.render(
+        <Profiler id="a" onRender={() => commits++}>
+          <Age from={now} />
+          <Age from={now - 40} />
+          <Age from={now - 90} />
+        </Profiler>,
+      ),
+    );
+    expect(el.textContent).toBe('0s0s0s');
+    const first = commits;
+    // time moves in 10 ms steps, each its own task, as in a browser
+    const run = (ms: number): void => {
+      for (let t = 0; t < ms; t += 10) act(() => vi.advanceTimersByTime(10));
+    };
+    run(1000);
+    expect(el.textContent).toBe('1s1s1s');
+    expect(commits).toBe(first + 1);
+    run(3000);
+    expect(el.textContent).toBe('4s4s4s');
+    expect(commits).toBe(first + 4);
+  });
 });

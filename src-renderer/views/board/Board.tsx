@@ -16,6 +16,10 @@ const COL_WIDTH = 236;
 const COL_WIDTH_COLLAPSED = 180;
 const COL_GAP = 10;
 
+// asked once: matchMedia on every render of a live board parsed the query again on each change
+let reducedQuery: MediaQueryList | null | undefined;
+const reducedMotion = (): MediaQueryList | null => (reducedQuery ??= typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null);
+
 /** FLIP: cards keyed by service slot glide from where they were to where they are now. */
 function useFlip(container: RefObject<HTMLDivElement | null>, dep: unknown, enabled: boolean): void {
   const last = useRef(new Map<string, { left: number; top: number }>());
@@ -142,7 +146,7 @@ export function Board({ model, initialFilters, animate = true, onAvailability, o
   const lastShown = shownColumns[shownColumns.length - 1];
   const leadPx = firstShown ? firstShown.start - COL_GAP : 0;
   const trailPx = lastShown ? virtualizer.getTotalSize() - lastShown.end - COL_GAP : 0;
-  const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const reduced = !!reducedMotion()?.matches;
   useFlip(scroller, view, animate && !reduced && view.totals.shown <= FLIP_LIMIT);
 
   const set = useCallback((p: Partial<BoardFilters>): void => setFilters((f) => ({ ...f, ...p })), []);
