@@ -11,9 +11,9 @@
 //   apart while the swarm changes, 4 s while idle), its transport reached every 0.5 s between them with no request;
 //   marked stale within 1.5 s of a lost link or a frozen machine, idle or not. A failed listing leaves a manager only
 //   if it is not heard otherwise.
-// Idle cost, measured (`npm run bench -- scale` with BENCH_NODES=4, 2 min idle under `flotilla serve`, dockerd's debug
-// log, load average 5 to 13 on 2 cores): 16.6 requests a minute, all to the watched manager (13.6 pings, the 60 s resync's
-// 3 listings): 0.83 per node per minute at 20 nodes. Before (a ping each second, a 15 s resync): 59.0 a minute.
+// Idle cost, measured (`npm run bench -- scale`, BENCH_NODES=4, 2 min under `flotilla serve` opened 15 s after the last
+// change, dockerd's debug log, load average about 6 on 2 cores): 19.2 requests a minute, all to the watched manager (13.1
+// pings, 6 listings: the 15 s resync for the first minute after a change, then 60 s): 0.96 per node per minute at 20 nodes.
 // The move is bounded by design (failover.ts): from the stale mark, the rest of the give-up wait (1.5 s), then one round
 // over the other managers (connect + ping 2 s, 1 s more for one that can list, none when the leader was lost): 4.5 s.
 import { streamEngineEvents } from '../engine/events';
