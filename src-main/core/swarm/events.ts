@@ -26,7 +26,7 @@ import { type RawNode, type RawService, type RawTask } from './mappers';
 import { MoveLog, WATCHER_DEFAULTS, cadence, failoverBounds, type FailoverRecord, type WatcherOptions } from './watcher-options';
 import { NodeSources } from './node-sources';
 import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
-import { Subscribers, engineAnswered, errText, sleep, withDeadline } from './watch-util';
+import { Subscribers, Trailing, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 import { Prober, type ProbeHost } from './probe';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
@@ -56,12 +56,14 @@ export class ClusterWatcher {
   private listRetry: Promise<void> | undefined;
   private readonly moves = new MoveLog();
   private readonly opts: Required<WatcherOptions>;
+  private readonly echo: Trailing;
 
   constructor(
     private readonly cluster: Cluster,
     opts: WatcherOptions = {},
   ) {
     this.opts = { ...WATCHER_DEFAULTS, ...opts };
+    this.echo = new Trailing(this.opts.echoMs, () => void this.markDirty({ tasks: true }).catch(() => undefined), this.ac.signal);
     this.nodes = new NodeSources(cluster, this.ac.signal, {
       backoffMinMs: this.opts.backoffMinMs,
       backoffMaxMs: this.opts.backoffMaxMs,
@@ -86,9 +88,7 @@ export class ClusterWatcher {
     return this.started;
   }
 
-  model(): ClusterModel {
-    return this.current;
-  }
+  model = (): ClusterModel => this.current;
 
   /** The first full listing. One the manager did not answer in time (a loaded machine: seen over 10 s) is made again,
    * twice, after 0.5 then 1 s; an answer that refuses (not a manager, no leader) fails at once, as the engine said it. */
@@ -106,9 +106,7 @@ export class ClusterWatcher {
   }
 
   /** the hostname (or URL) of the manager the model reads from now */
-  managerName(): string | undefined {
-    return this.watched?.name;
-  }
+  managerName = (): string | undefined => this.watched?.name;
 
   /** the moves from a lost manager so far (the last 20), oldest first, with their timestamps */
   failovers(): readonly FailoverRecord[] {
@@ -151,9 +149,7 @@ export class ClusterWatcher {
     this.listeners.clear();
   }
 
-  private emit(e: ModelEvent): void {
-    this.listeners.emit(e);
-  }
+  private emit = (e: ModelEvent): void => this.listeners.emit(e);
 
   private lostManager(error: string): void {
     this.managerLost = true;
@@ -299,7 +295,9 @@ export class ClusterWatcher {
 
   private onEngineEvent(e: EngineEventJson): void {
     this.lastEventAt = Date.now();
-    this.markDirty(dirtyFor(e)).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
+    const d = dirtyFor(e);
+    this.markDirty(d).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
+    if (d.tasks) this.echo.poke(); // once more when the dispatcher has stored the state (WatcherOptions.echoMs)
   }
 
   /** The watched manager's event stream. It does not retry by itself: a break hands the manager to the failover. */

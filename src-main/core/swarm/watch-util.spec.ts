@@ -3,8 +3,8 @@
 // then waited for ever.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { describe, expect, it } from 'vitest';
-import { untilAborted, withDeadline } from './watch-util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Trailing, untilAborted, withDeadline } from './watch-util';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -35,5 +35,47 @@ describe('withDeadline', () => {
     const s = withDeadline([], 10);
     await new Promise<void>((r) => s.addEventListener('abort', () => r(), { once: true }));
     expect((s.reason as DOMException).name).toBe('TimeoutError');
+  });
+});
+
+describe('Trailing (the watcher\'s second listing after a task\'s container event)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('calls once `ms` after a poke, and pokes meanwhile join that call', () => {
+    vi.useFakeTimers();
+    const calls: number[] = [];
+    const t = new Trailing(150, () => calls.push(Date.now()), new AbortController().signal);
+    const t0 = Date.now();
+    t.poke();
+    vi.advanceTimersByTime(149);
+    expect(calls).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(calls).toEqual([t0 + 150]);
+    vi.advanceTimersByTime(1000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('calls again until `ms` passed since the last poke, so every poke has a call at least `ms` after it', () => {
+    vi.useFakeTimers();
+    const calls: number[] = [];
+    const t = new Trailing(150, () => calls.push(Date.now()), new AbortController().signal);
+    const t0 = Date.now();
+    t.poke();
+    vi.advanceTimersByTime(100);
+    t.poke(); // at t0 + 100
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual([t0 + 150, t0 + 250]);
+  });
+
+  it('never calls once its signal aborted', () => {
+    vi.useFakeTimers();
+    const ac = new AbortController();
+    const calls: number[] = [];
+    const t = new Trailing(150, () => calls.push(Date.now()), ac.signal);
+    t.poke();
+    ac.abort();
+    t.poke();
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual([]);
   });
 });

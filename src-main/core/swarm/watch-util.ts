@@ -76,3 +76,29 @@ export class Subscribers<E> {
     this.fns.clear();
   }
 }
+
+/** calls fn `ms` after a poke, and again until `ms` passed since the last poke; one timer at most; none once aborted */
+export class Trailing {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pokedAt = 0;
+  constructor(
+    private readonly ms: number,
+    private readonly fn: () => void,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => clearTimeout(this.timer), { once: true });
+  }
+  poke(): void {
+    this.pokedAt = Date.now();
+    if (!this.timer && !this.signal.aborted) this.arm(this.ms);
+  }
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.signal.aborted) return;
+      this.fn();
+      const since = Date.now() - this.pokedAt;
+      if (since < this.ms) this.arm(this.ms - since); // poked after this timer was set: one more for that poke
+    }, ms);
+  }
+}
