@@ -30,7 +30,6 @@ async function shot(page: Page, name: string): Promise<void> {
   });
 }
 
-/** the line numbers (gutter) beside Monaco's rendered error squiggles */
 /** Replaces the last word of the editor line showing `line` by keys: the caret to the line's end, `old` erased, `word`
  * typed. A double click on the word was used before; under CI load its two clicks once landed as two single clicks,
  * the word was not selected, and the typed text went beside it ("1 error" stayed). */
@@ -42,6 +41,7 @@ async function retype(page: Page, editor: Locator, line: string, old: string, wo
   await expect(editor.locator('.view-line', { hasText: `${line.slice(0, line.length - old.length)}${word}` })).toBeVisible();
 }
 
+/** the line numbers (gutter) beside Monaco's rendered error squiggles */
 async function squiggleLines(page: Page): Promise<number[]> {
   const gutter = await Promise.all(
     (await page.locator('.compose-editor .margin .line-numbers').all()).map(async (l) => ({ y: (await l.boundingBox())?.y ?? -100, n: Number(await l.textContent()) })),

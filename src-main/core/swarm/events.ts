@@ -297,7 +297,7 @@ export class ClusterWatcher {
     this.lastEventAt = Date.now();
     const d = dirtyFor(e);
     this.markDirty(d).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
-    if (d.tasks) this.echo.poke(); // once more when the dispatcher has stored the state (WatcherOptions.echoMs)
+    if (d.tasks) this.echo.poke(); // tasks listed once more when the dispatcher has stored them (WatcherOptions.echoMs)
   }
 
   /** The watched manager's event stream. It does not retry by itself: a break hands the manager to the failover. */

@@ -41,11 +41,15 @@ describe('withDeadline', () => {
 describe('Trailing (the watcher\'s second listing after a task\'s container event)', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('calls once `ms` after a poke, and pokes meanwhile join that call', () => {
+  /** a Trailing of 150 ms on fake timers, the times of its calls, and the time it was made */
+  const trailing = (signal = new AbortController().signal): { t: Trailing; calls: number[]; t0: number } => {
     vi.useFakeTimers();
     const calls: number[] = [];
-    const t = new Trailing(150, () => calls.push(Date.now()), new AbortController().signal);
-    const t0 = Date.now();
+    return { t: new Trailing(150, () => calls.push(Date.now()), signal), calls, t0: Date.now() };
+  };
+
+  it('calls once `ms` after a poke, and pokes meanwhile join that call', () => {
+    const { t, calls, t0 } = trailing();
     t.poke();
     vi.advanceTimersByTime(149);
     expect(calls).toEqual([]);
@@ -56,10 +60,7 @@ describe('Trailing (the watcher\'s second listing after a task\'s container even
   });
 
   it('calls again until `ms` passed since the last poke, so every poke has a call at least `ms` after it', () => {
-    vi.useFakeTimers();
-    const calls: number[] = [];
-    const t = new Trailing(150, () => calls.push(Date.now()), new AbortController().signal);
-    const t0 = Date.now();
+    const { t, calls, t0 } = trailing();
     t.poke();
     vi.advanceTimersByTime(100);
     t.poke(); // at t0 + 100
@@ -68,10 +69,8 @@ describe('Trailing (the watcher\'s second listing after a task\'s container even
   });
 
   it('never calls once its signal aborted', () => {
-    vi.useFakeTimers();
     const ac = new AbortController();
-    const calls: number[] = [];
-    const t = new Trailing(150, () => calls.push(Date.now()), ac.signal);
+    const { t, calls } = trailing(ac.signal);
     t.poke();
     ac.abort();
     t.poke();

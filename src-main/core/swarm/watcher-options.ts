@@ -9,9 +9,10 @@ export interface WatcherOptions {
   activeMs?: number;
   /** poll period while tasks are between states or a service updates (ms, default 400) */
   settleMs?: number;
-  /** a task's container event is listed at once and once more this long after (ms, default 150): Swarm's dispatcher
-   * stores the states its agents report in batches up to 100 ms apart, so the first listing often still shows the old
-   * state, and only the settling poll found the new one (the `events` bench: running states waited 123 ms on average) */
+  /** an event that makes the tasks stale (a task's container, a service) is listed at once and once more this long
+   * after (ms, default 150): Swarm's dispatcher stores the states its agents report in batches up to 100 ms apart, so
+   * the first listing often still shows the old state, and only the settling poll found the new one (the `events`
+   * bench: running states waited 123 ms on average) */
   echoMs?: number;
   /** reconnect backoff bounds (ms) */
   backoffMinMs?: number;
