@@ -18,7 +18,7 @@ import { ensureNodeBusybox } from '../../src-main/core/lab/image';
 import { connectEngine, type EngineConnection } from '../../src-main/core/engine';
 import { loadStack } from '../../src-main/core/stacks/loader';
 import { deployStack, type DeployOptions } from '../../src-main/core/stacks/deploy';
-import { describeLab, ensureLabSwarm, nodeDocker, nodeDockerOk, type LabNode } from '../support/lab';
+import { describeLab, ensureLabSwarm, nodeDocker, nodeDockerOk, nodeExec, type LabNode } from '../support/lab';
 
 // the docker CLI of this machine: the CLI 28 where it is installed, else Debian's 20.10 (CI); FLOTILLA_ORACLE_DOCKER picks one
 const CLI = process.env.FLOTILLA_ORACLE_DOCKER || (fs.existsSync('/usr/local/bin/docker') ? '/usr/local/bin/docker' : '/usr/bin/docker');
@@ -32,6 +32,7 @@ let proxy: net.Server;
 let ssh: EngineConnection;
 let viaProxy: EngineConnection;
 let cli28 = false;
+let worker: LabNode | undefined;
 const children = new Set<ChildProcess>();
 
 interface Recorded {
@@ -138,7 +139,9 @@ describeLab('stack deploy flags vs the docker CLI', () => {
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-stack-flags-'));
     process.env.FLOTILLA_HOME = path.join(tmp, 'home');
-    node = (await ensureLabSwarm()).manager;
+    const swarm = await ensureLabSwarm();
+    node = swarm.manager;
+    worker = swarm.workers[0];
     await ensureNodeBusybox(node.name);
     cli28 = /^2[1-9]\.|^[3-9]\d\./.test((await run(CLI, ['version', '--format', '{{.Client.Version}}'], { env: { PATH: '/usr/bin:/bin' } })).stdout.trim());
     sock = path.join(tmp, 'engine.sock');
@@ -276,5 +279,31 @@ describeLab('stack deploy flags vs the docker CLI', () => {
     expect(Object.keys(await serviceSpecs(c))).toEqual(['keep']);
     expect(Object.keys(await serviceSpecs(f))).toEqual(['keep']);
     expect(res.services).toEqual([expect.objectContaining({ name: `${f}_keep`, action: 'update' })]);
+  });
+
+  it('on a worker both refuse with the same words and create nothing', async () => {
+    expect(worker, 'the lab needs a worker').toBeDefined();
+    const w = worker!;
+    const file = writeCompose('worker.yml', { s: 'flotilla-lab/busybox:latest' });
+    const r = await run('docker', ['cp', file, `${w.name}:/tmp/worker.yml`]);
+    expect(r.code, r.stderr).toBe(0);
+    // the CLI 28 inside the worker (its own engine), else the worker's Debian docker
+    const cli = cli28 && (await run('docker', ['cp', CLI, `${w.name}:/usr/local/bin/docker28`])).code === 0 ? 'docker28' : 'docker';
+    const byCli = await nodeExec(w, [cli, 'stack', 'deploy', '--resolve-image', 'never', '-c', '/tmp/worker.yml', `f${RUN}cw`], { timeoutMs: 60_000 });
+    expect(byCli.code).not.toBe(0);
+    const conn = await connectEngine({ kind: 'ssh', user: 'root', host: w.ip, port: 22, identityFile: w.identity });
+    try {
+      const err = await flotillaDeploy(conn, file, `f${RUN}fw`, {}).then(
+        () => undefined,
+        (e: unknown) => e as { code?: string; message?: string },
+      );
+      expect(err?.code).toBe('PRECONDITION');
+      expect(err?.message).toBe('this node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again');
+      expect(byCli.stderr).toContain(err!.message);
+    } finally {
+      await conn.close();
+    }
+    expect(await serviceSpecs(`f${RUN}fw`)).toEqual({});
+    expect(await serviceSpecs(`f${RUN}cw`)).toEqual({});
   });
 });
