@@ -72,11 +72,20 @@ async function main(): Promise<void> {
   };
   const loaded = loadStack({ files: [{ file: '/tmp/bench-stack.yml', content: text }], env: {} });
   if (!loaded.config) throw new Error(JSON.stringify(loaded.diagnostics));
+  // a stack is gone when its services and networks are, and so are its task containers on every node: a timed deploy
+  // must not share the CPUs with the previous round's 20 containers stopping (that moved single rounds by 2x)
+  const containersLeft = async (stack: string): Promise<boolean> => {
+    for (const n of nodes) {
+      const r = await run('docker', ['exec', n.name, 'docker', 'ps', '-aq', '--filter', `label=com.docker.stack.namespace=${stack}`]);
+      if (r.stdout.trim()) return true;
+    }
+    return false;
+  };
   const waitGone = async (stack: string) => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 120; i++) {
       await removeStack(conn.docker, stack).catch(() => undefined);
       const left = await exec(['sh', '-c', `docker service ls -q --filter label=com.docker.stack.namespace=${stack}; docker network ls -q --filter label=com.docker.stack.namespace=${stack}`]);
-      if (!left.trim()) return;
+      if (!left.trim() && !(await containersLeft(stack))) return;
       await new Promise((r) => setTimeout(r, 500));
     }
   };
