@@ -291,15 +291,11 @@ describeLab('stack deploy flags vs the docker CLI', () => {
     const cli = cli28 && (await run('docker', ['cp', CLI, `${w.name}:/usr/local/bin/docker28`])).code === 0 ? 'docker28' : 'docker';
     const byCli = await nodeExec(w, [cli, 'stack', 'deploy', '--resolve-image', 'never', '-c', '/tmp/worker.yml', `f${RUN}cw`], { timeoutMs: 60_000 });
     expect(byCli.code).not.toBe(0);
+    const message = 'this node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again';
+    expect(byCli.stderr).toContain(message);
     const conn = await connectEngine({ kind: 'ssh', user: 'root', host: w.ip, port: 22, identityFile: w.identity });
     try {
-      const err = await flotillaDeploy(conn, file, `f${RUN}fw`, {}).then(
-        () => undefined,
-        (e: unknown) => e as { code?: string; message?: string },
-      );
-      expect(err?.code).toBe('PRECONDITION');
-      expect(err?.message).toBe('this node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again');
-      expect(byCli.stderr).toContain(err!.message);
+      await expect(flotillaDeploy(conn, file, `f${RUN}fw`, {})).rejects.toMatchObject({ code: 'PRECONDITION', message });
     } finally {
       await conn.close();
     }
