@@ -20,6 +20,9 @@
 // The machine's load average is printed with the figures: on a shared 2-core machine it moves them a lot.
 // BOARD_PROFILE=/tmp/x writes Chromium CPU profiles of the last load and of the changes (/tmp/x-SIZE*.cpuprofile);
 // BOARD_TRACE=/tmp/x Chromium traces of the last load and of the changes (/tmp/x-SIZE*.json, for Perfetto).
+// BOARD_PAINT_RECTS=/tmp/x: a screenshot of one more change with Chromium's paint rectangles on (/tmp/x-SIZE.png).
+// - floor: the same probe on a bare page that paints the same columns and cards and changes one text node per
+//   message (bench/board-floor.ts): what any page scores here. A change's p95 cannot go much under one 60 Hz frame.
 // Reports; never fails on a target.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +35,7 @@ import { contract } from '../src-main/api/contract';
 import { FlotillaError } from '../src-main/api/errors';
 import type { ClusterModel, ModelEvent } from '../src-main/api/domains/swarm';
 import { nextChange, recordModel, rng } from './board-model';
+import { measureFloor, type FloorResult } from './board-floor';
 
 const TARGETS: Record<string, { firstRenderMs: number; changeP95Ms: number }> = {
   '50x1000': { firstRenderMs: 200, changeP95Ms: 16 },
@@ -179,6 +183,8 @@ interface SizeResult {
   firstRenderSplit: Record<string, number>;
   targetFirstRenderMs?: number;
   targetChangeP95Ms?: number;
+  /** the same probe on a bare page painting the same columns and cards (bench/board-floor.ts) */
+  floor: FloorResult;
 }
 
 async function benchSize(spec: string, opts: { root: string; renderer: string; runs: number; loads: number; shots?: string }): Promise<SizeResult> {
@@ -274,6 +280,23 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
     const all = await page.evaluate(() => (window as unknown as { __board: { changes: number[] } }).__board.changes);
     const changes = all.slice(warmup);
     if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `board-${spec}-after.png`) });
+    if (process.env.BOARD_PAINT_RECTS) {
+      await cdp.send('DOM.enable');
+      await cdp.send('Overlay.enable');
+      await cdp.send('Overlay.setShowPaintRects', { result: true });
+      await page.waitForTimeout(500);
+      const n0 = (await page.evaluate(() => (window as unknown as { __board: { changes: number[] } }).__board.changes.length));
+      host.push({ type: 'diff', changes: nextChange(model, 20, rand, Date.now(), touch), at: Date.now() });
+      await page.waitForFunction((n) => (window as unknown as { __board: { changes: number[] } }).__board.changes.length > n, n0);
+      await page.screenshot({ path: `${process.env.BOARD_PAINT_RECTS}-${spec}.png` });
+    }
+    const cardsPerColumn = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="node-column"]')).map((c) => c.querySelectorAll('[data-testid="task-card"]').length));
+    const box = await page.evaluate(() => {
+      const r = (document.querySelector('[data-testid="board-columns"]') as HTMLElement).getBoundingClientRect();
+      return { left: Math.round(r.left), top: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height) };
+    });
+    await page.context().close();
+    const floor = await measureFloor(browser, { expectedColumns, cardsPerColumn, box, loads: opts.loads, runs: opts.runs, probe, pct });
     const t = TARGETS[spec];
     return {
       size: spec,
@@ -293,6 +316,7 @@ async function benchSize(spec: string, opts: { root: string; renderer: string; r
       changeSplit: split,
       targetFirstRenderMs: t?.firstRenderMs,
       targetChangeP95Ms: t?.changeP95Ms,
+      floor,
     };
   } finally {
     await browser.close();
@@ -329,11 +353,12 @@ async function main(): Promise<void> {
       `    first render phases (median ms since navigation start): ${Object.entries(r.firstRenderPhasesMs).map(([k, v]) => `${k} ${v}`).join(', ')}; main-thread CPU until painted ${r.firstRenderCpuMs} ms (script ${r.firstRenderSplit.scriptMs}, style ${r.firstRenderSplit.styleMs}, layout ${r.firstRenderSplit.layoutMs}; all tasks ${r.firstRenderSplit.taskMs})`,
       `    20-task change p50 ${r.changeP50Ms} ms  p95 ${r.changeP95Ms} ms (${r.changeRuns} changes)${mark(r.changeP95Ms, r.targetChangeP95Ms)}`,
       `    main thread per change: script ${r.changeSplit.scriptMs} ms, style ${r.changeSplit.styleMs} ms, layout ${r.changeSplit.layoutMs} ms (all tasks ${r.changeSplit.taskMs} ms; CPU ${r.changeSplit.cpuMs} ms)`,
+      `    floor (a bare page painting the same ${r.cardsInDom} cards, the same probe): first render median ${r.floor.firstRenderMs} ms [${r.floor.firstRenderRunsMs.join(', ')}], one-text-node change p50 ${r.floor.changeP50Ms} ms p95 ${r.floor.changeP95Ms} ms (${r.floor.changeRuns} changes)`,
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
   const main50 = results.find((r) => r.size === '50x1000') ?? results[0];
-  const perSize = Object.fromEntries(results.map((r) => [r.size, { firstRenderMs: r.firstRenderMs, firstRenderCpuMs: r.firstRenderCpuMs, firstRenderSplit: r.firstRenderSplit, changeP50Ms: r.changeP50Ms, changeP95Ms: r.changeP95Ms, changeCpuMs: r.changeSplit.cpuMs, cardsInDom: r.cardsInDom, domNodes: r.domNodes, tasks: r.tasks }]));
+  const perSize = Object.fromEntries(results.map((r) => [r.size, { firstRenderMs: r.firstRenderMs, firstRenderCpuMs: r.firstRenderCpuMs, firstRenderSplit: r.firstRenderSplit, changeP50Ms: r.changeP50Ms, changeP95Ms: r.changeP95Ms, changeCpuMs: r.changeSplit.cpuMs, cardsInDom: r.cardsInDom, domNodes: r.domNodes, tasks: r.tasks, floorFirstRenderMs: r.floor.firstRenderMs, floorChangeP95Ms: r.floor.changeP95Ms }]));
   process.stdout.write(
     JSON.stringify({
       bench: 'board',
@@ -343,6 +368,8 @@ async function main(): Promise<void> {
       firstRenderMs: main50.firstRenderMs,
       changeP95Ms: main50.changeP95Ms,
       diffP95Ms: main50.changeP95Ms,
+      floorFirstRenderMs: main50.floor.firstRenderMs,
+      floorChangeP95Ms: main50.floor.changeP95Ms,
       sizes: perSize,
       loadAverage: load,
       cpus: os.cpus().length,
