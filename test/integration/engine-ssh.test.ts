@@ -51,6 +51,16 @@ describeLab('engine over SSH', () => {
     expect(pub).toContain(`${type} ${key}`);
   });
 
+  it("answers OpenSSH's packets that nothing else answers (prompt ACKs, ssh-ack.ts), and requests still work", async () => {
+    const info = () => tunnelsTo(nodes[0])[0];
+    expect(info().promptAcks).toBe(true); // the node runs Debian's OpenSSH
+    const before = info().ackNudges;
+    await conn.docker.ping();
+    await conn.docker.listContainers({ all: true });
+    expect(info().ackNudges).toBeGreaterThan(before);
+    await checkVersion(conn, await inNode(nodes[0].name, "docker version --format '{{.Server.Version}}'"));
+  });
+
   it('streams events, follows logs and attaches exec, each closing cleanly on cancel', async () => {
     await checkEventsCancel(conn);
     await checkLogsFollowCancel(conn);

@@ -10,6 +10,7 @@ import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type Connect
 import { FlotillaError } from '../../api/errors';
 import { preferredHostKeyAlgorithms, verifyHostKey } from '../known-hosts';
 import { describeNetError } from './net-errors';
+import { promptAcks } from './ssh-ack';
 
 // ssh2 is CommonJS: take its exports from the default import (named imports fail under Node's ESM loader)
 const { Client: SshClient, utils } = ssh2;
@@ -113,6 +114,8 @@ export class SshTunnel {
   refs = 0;
   /** how many times a connection was established (tests use it to see a reconnect) */
   connects = 0;
+  /** the current connection's prompt ACKs (ssh-ack.ts): on with OpenSSH servers */
+  acks?: ReturnType<typeof promptAcks>;
   private client?: Client;
   private ready?: Promise<Client>;
   private mode: 'forward' | 'dial-stdio' = 'forward';
@@ -183,6 +186,7 @@ export class SshTunnel {
       c.on('ready', () => {
         settled = true;
         this.connects++;
+        this.acks = process.env.FLOTILLA_SSH_PROMPT_ACKS === '0' ? undefined : promptAcks(c);
         if (this.ended) {
           c.end();
           reject(new FlotillaError('UNREACHABLE', `the SSH connection to ${this.url} was closed`));
@@ -394,9 +398,12 @@ export interface SshTunnelInfo {
   connects: number;
   connected: boolean;
   transport: 'forward' | 'dial-stdio';
+  /** the current connection answers the server's unanswered packets (ssh-ack.ts: OpenSSH servers), and how often it did */
+  promptAcks: boolean;
+  ackNudges: number;
 }
 
 /** The shared SSH connections right now (for diagnostics and tests). */
 export function sshTunnels(): SshTunnelInfo[] {
-  return [...tunnels.values()].map((t) => ({ url: t.url, knownHostsFile: t.knownHostsFile, refs: t.refs, connects: t.connects, connected: t.connected, transport: t.transport }));
+  return [...tunnels.values()].map((t) => ({ url: t.url, knownHostsFile: t.knownHostsFile, refs: t.refs, connects: t.connects, connected: t.connected, transport: t.transport, promptAcks: t.acks?.active ?? false, ackNudges: t.acks?.nudges() ?? 0 }));
 }
