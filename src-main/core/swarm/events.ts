@@ -23,10 +23,10 @@ import type { Cluster } from './cluster';
 import { buildModel, diffModels, dirtyFor, emptyModel, isSettling, type Dirty, type EngineEventJson, type Timelines } from './cluster-model';
 import { requireManager } from './swarm';
 import { type RawNode, type RawService, type RawTask } from './mappers';
-import { MoveLog, WATCHER_DEFAULTS, cadence, failoverBounds, type FailoverRecord, type WatcherOptions } from './watcher-options';
+import { MoveLog, WATCHER_DEFAULTS, cadence, failoverBounds, settleDelay, type FailoverRecord, type WatcherOptions } from './watcher-options';
 import { NodeSources } from './node-sources';
 import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
-import { Subscribers, Trailing, engineAnswered, errText, sleep, withDeadline } from './watch-util';
+import { Nap, Subscribers, Trailing, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 import { Prober, type ProbeHost } from './probe';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
@@ -57,6 +57,9 @@ export class ClusterWatcher {
   private readonly moves = new MoveLog();
   private readonly opts: Required<WatcherOptions>;
   private readonly echo: Trailing;
+  /** what the watched manager's listings took lately (ms, a moving average): paces the settling poll (settleDelay) */
+  private listingMs = 0;
+  private readonly nap = new Nap();
 
   constructor(
     private readonly cluster: Cluster,
@@ -223,6 +226,8 @@ export class ClusterWatcher {
         return;
       }
       this.raw = { nodes, services, tasks };
+      this.listingMs = this.listingMs ? this.listingMs * 0.7 + (Date.now() - listedFrom) * 0.3 : Date.now() - listedFrom;
+      this.nap.wake(); // the timer's next look counts from this listing
       this.loaded = true;
       w.aliveAt = Date.now();
     } catch (e) {
@@ -429,7 +434,8 @@ export class ClusterWatcher {
   private async timers(): Promise<void> {
     let lastFull = Date.now();
     while (!this.ac.signal.aborted) {
-      await sleep(this.opts.settleMs, this.ac.signal);
+      const settling = isSettling(this.current) && Date.now() - this.lastEventAt < 120_000;
+      if (await this.nap.sleep(settleDelay(this.opts, { settling, sinceChangeMs: Date.now() - this.lastEventAt, listingMs: this.listingMs }), this.ac.signal)) continue;
       if (this.ac.signal.aborted) break;
       const now = Date.now();
       try {

@@ -4,7 +4,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Trailing, untilAborted, withDeadline } from './watch-util';
+import { Nap, Trailing, untilAborted, withDeadline } from './watch-util';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -76,5 +76,41 @@ describe('Trailing (the watcher\'s second listing after a task\'s container even
     t.poke();
     vi.advanceTimersByTime(1000);
     expect(calls).toEqual([]);
+  });
+});
+
+describe("Nap (the watcher's timer, which re-plans after each listing)", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('sleeps its time and says it was not woken', async () => {
+    vi.useFakeTimers();
+    const nap = new Nap();
+    let woken: boolean | undefined;
+    void nap.sleep(400, new AbortController().signal).then((w) => (woken = w));
+    await vi.advanceTimersByTimeAsync(399);
+    expect(woken).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(woken).toBe(false);
+  });
+
+  it('wake() ends the sleep at once and says so; a wake with no sleep does nothing', async () => {
+    vi.useFakeTimers();
+    const nap = new Nap();
+    nap.wake();
+    const p = nap.sleep(400, new AbortController().signal);
+    await vi.advanceTimersByTimeAsync(10);
+    nap.wake();
+    expect(await p).toBe(true);
+    let second: boolean | undefined;
+    void nap.sleep(50, new AbortController().signal).then((w) => (second = w));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(second).toBe(false);
+  });
+
+  it('ends when its signal aborts', async () => {
+    const ac = new AbortController();
+    const p = new Nap().sleep(60_000, ac.signal);
+    ac.abort();
+    expect(await p).toBe(false);
   });
 });

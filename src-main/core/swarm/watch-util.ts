@@ -13,6 +13,30 @@ export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** An abortable sleep that wake() ends early; it resolves true when woken. The watcher's timer naps on it and re-plans
+ * after each listing, so its next settling poll counts from the last listing, not from when it fell asleep. */
+export class Nap {
+  private end: ((woken: boolean) => void) | undefined;
+  sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const t = setTimeout(() => done(false), ms);
+      const onAbort = (): void => done(false);
+      const done = (woken: boolean): void => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', onAbort);
+        if (this.end === done) this.end = undefined;
+        resolve(woken);
+      };
+      this.end = done;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+  wake(): void {
+    this.end?.(true);
+  }
+}
+
 /** settles with p, or rejects when the signal aborts first (connectNode takes no signal) */
 export function untilAborted<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -1,7 +1,7 @@
 // The watcher's cadence (watcher-options.ts cadence): pings every second and a 15 s resync while the swarm changes, a
 // loss is being handled or tasks settle; every 4 s and 60 s once it has been idle for a minute (issue 21's idle cost).
 import { describe, expect, it } from 'vitest';
-import { WATCHER_DEFAULTS, cadence, failoverBounds } from './watcher-options';
+import { CHECK_MS, FAST_SETTLE_MS, WATCHER_DEFAULTS, cadence, failoverBounds, settleDelay } from './watcher-options';
 
 const now = 1_000_000;
 const idle = { stale: false, settling: false, changedAt: now - 61_000, now };
@@ -42,5 +42,25 @@ describe('watcher cadence', () => {
     // at most one ping per probeIdleMs, and the resync's three listings (nodes, services, tasks) per resyncIdleMs
     const perMinute = 60_000 / o.probeIdleMs + (3 * 60_000) / o.resyncIdleMs;
     expect(perMinute / 20).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the settling poll (settleDelay)', () => {
+  const o = WATCHER_DEFAULTS;
+  it('polls each settleMs while tasks settle right after a change and listings are cheap', () => {
+    expect(settleDelay(o, { settling: true, sinceChangeMs: 100, listingMs: 4 })).toBe(o.settleMs);
+    expect(o.settleMs).toBeLessThanOrEqual(50);
+  });
+  it('keeps listing to about a tenth of the time on a big swarm: never sooner than 10x the last listings took, at most 2 s', () => {
+    expect(settleDelay(o, { settling: true, sinceChangeMs: 100, listingMs: 40 })).toBe(400);
+    expect(settleDelay(o, { settling: true, sinceChangeMs: 100, listingMs: 900 })).toBe(5 * CHECK_MS);
+  });
+  it('looks each CHECK_MS when nothing settles, or when a task stayed pending long after the last change', () => {
+    expect(settleDelay(o, { settling: false, sinceChangeMs: 100, listingMs: 4 })).toBe(CHECK_MS);
+    expect(settleDelay(o, { settling: true, sinceChangeMs: FAST_SETTLE_MS, listingMs: 4 })).toBe(CHECK_MS);
+  });
+  it('takes a longer settleMs as given', () => {
+    expect(settleDelay({ settleMs: 1000 }, { settling: true, sinceChangeMs: 0, listingMs: 4 })).toBe(1000);
+    expect(settleDelay({ settleMs: 1000 }, { settling: false, sinceChangeMs: 0, listingMs: 4 })).toBe(1000);
   });
 });
