@@ -3,7 +3,8 @@
 // at least 100 changes on the lab (FLOTILLA_LAB_NAME, default flab; the lab must be up). The service is
 // scaled up and down to make the changes. Printed beside the Docker Swarm Visualizer's 5 s poll, with a
 // breakdown of where the time goes (bench/lib/task-latency.ts). BENCH_SETTLE_MS tries another settling-poll period,
-// BENCH_ECHO_MS another delay for the second listing after a task's event (WatcherOptions.echoMs).
+// BENCH_ECHO_MS another delay for the second listing after a task's event (WatcherOptions.echoMs), BENCH_ECHO_AGAIN_MS
+// for the third (echoAgainMs; 0: none).
 import { labStatus } from '../src-main/core/lab';
 import { connectEngine, parseEngineUrl, type EngineConnection } from '../src-main/core/engine';
 import * as sw from '../src-main/core/swarm';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       watcherOptions: {
         ...(process.env.BENCH_SETTLE_MS ? { settleMs: Number(process.env.BENCH_SETTLE_MS) } : {}),
         ...(process.env.BENCH_ECHO_MS ? { echoMs: Number(process.env.BENCH_ECHO_MS) } : {}),
+        ...(process.env.BENCH_ECHO_AGAIN_MS ? { echoAgainMs: Number(process.env.BENCH_ECHO_AGAIN_MS) } : {}),
       },
       progress: (l) => process.stderr.write(`\r${l}`),
     });

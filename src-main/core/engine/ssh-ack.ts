@@ -5,8 +5,7 @@
 // answer (a response while others are still in flight, the hostkeys-00 notice after authentication, a reply to
 // ssh2's hostkeys-prove), the next small packet it has, often an engine's answer, waits in sshd's kernel for that
 // delayed ACK. Measured on the lab (tcpdump): a new connection's first request took 57 ms where the engine answers
-// in 10; with the host's route to the lab set to `quickack 1` it took 15, and a 20-service stack deploy over a new
-// connection went from 217-237 ms to 164-168 ms.
+// in 10, held 41 ms; with the host's route to the lab set to `quickack 1` (a host setting, not Flotilla's) it took 15.
 //
 // Node cannot set TCP_QUICKACK on a socket, so this side answers instead: when data arrived and nothing was sent
 // back by the next turn of the event loop, it sends one SSH_MSG_REQUEST_FAILURE, which carries the ACK. OpenSSH's

@@ -56,7 +56,7 @@ export class ClusterWatcher {
   private listRetry: Promise<void> | undefined;
   private readonly moves = new MoveLog();
   private readonly opts: Required<WatcherOptions>;
-  private readonly echo: Trailing;
+  private readonly echoes: Trailing[];
   /** what the watched manager's listings took lately (ms, a moving average): paces the settling poll (settleDelay) */
   private listingMs = 0;
   private readonly nap = new Nap();
@@ -66,7 +66,7 @@ export class ClusterWatcher {
     opts: WatcherOptions = {},
   ) {
     this.opts = { ...WATCHER_DEFAULTS, ...opts };
-    this.echo = new Trailing(this.opts.echoMs, () => void this.markDirty({ tasks: true }).catch(() => undefined), this.ac.signal);
+    this.echoes = [this.opts.echoMs, this.opts.echoAgainMs].filter((ms) => ms > 0).map((ms) => new Trailing(ms, () => void this.markDirty({ tasks: true }).catch(() => undefined), this.ac.signal));
     this.nodes = new NodeSources(cluster, this.ac.signal, {
       backoffMinMs: this.opts.backoffMinMs,
       backoffMaxMs: this.opts.backoffMaxMs,
@@ -302,7 +302,7 @@ export class ClusterWatcher {
     this.lastEventAt = Date.now();
     const d = dirtyFor(e);
     this.markDirty(d).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
-    if (d.tasks) this.echo.poke(); // tasks listed once more when the dispatcher has stored them (WatcherOptions.echoMs)
+    if (d.tasks) for (const e of this.echoes) e.poke(); // tasks listed again when the dispatcher has stored them (WatcherOptions.echoMs, echoAgainMs)
   }
 
   /** The watched manager's event stream. It does not retry by itself: a break hands the manager to the failover. */

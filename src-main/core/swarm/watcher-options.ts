@@ -15,6 +15,9 @@ export interface WatcherOptions {
    * the first listing often still shows the old state (the `events` bench: running states waited 123 ms on average
    * with only the settling poll, then at 400 ms) */
   echoMs?: number;
+  /** and once more this long after (ms, default 250; 0: not): a state the dispatcher stored after the first of them, on
+   * a swarm whose settling poll is slow because its listings are (settleDelay) */
+  echoAgainMs?: number;
   /** reconnect backoff bounds (ms) */
   backoffMinMs?: number;
   backoffMaxMs?: number;
@@ -66,6 +69,7 @@ export const WATCHER_DEFAULTS: Required<WatcherOptions> = {
   activeMs: 60_000,
   settleMs: 50,
   echoMs: 100,
+  echoAgainMs: 250,
   backoffMinMs: 250,
   backoffMaxMs: 5_000,
   requestTimeoutMs: 10_000,
