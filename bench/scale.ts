@@ -7,7 +7,8 @@
 //   received in that window beyond the event streams, counted from the engines' own logs (dockerd's debug log,
 //   switched on by SIGHUP with "debug": true in daemon.json: one "Calling METHOD PATH" line per request).
 // The machines are removed at the end, whatever happened. BENCH_SCALE_NAME (default scaleNNN), BENCH_NODES (20),
-// BENCH_TASKS (500), BENCH_IDLE_SECONDS (120), BENCH_CHANGES (60) change the run.
+// BENCH_TASKS (500), BENCH_IDLE_SECONDS (120), BENCH_CHANGES (60) change the run; BENCH_SETTLE_MS, BENCH_ECHO_MS and
+// BENCH_ECHO_AGAIN_MS the events watcher's (as in `bench events`).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -162,6 +163,11 @@ async function main(): Promise<void> {
       }),
       image: BUSYBOX,
       want: CHANGES,
+      watcherOptions: {
+        ...(process.env.BENCH_SETTLE_MS ? { settleMs: Number(process.env.BENCH_SETTLE_MS) } : {}),
+        ...(process.env.BENCH_ECHO_MS ? { echoMs: Number(process.env.BENCH_ECHO_MS) } : {}),
+        ...(process.env.BENCH_ECHO_AGAIN_MS ? { echoAgainMs: Number(process.env.BENCH_ECHO_AGAIN_MS) } : {}),
+      },
       progress: (l) => process.stderr.write(`\r${l}`),
     });
     process.stderr.write('\n');

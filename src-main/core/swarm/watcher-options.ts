@@ -116,7 +116,7 @@ export function cadence(st: CadenceState, o: Required<WatcherOptions>): { watchf
   return { watchful, probeMs: fastPing ? o.probeMs : o.probeIdleMs, resyncMs: watchful ? o.resyncMs : o.resyncIdleMs };
 }
 
-/** a settling poll waits at least this many times what the last listings took: listing is at most ~1/10 of its time */
+/** a settling poll waits at least this many times what the last listings took (up to CHECK_MS) */
 export const SETTLE_DUTY = 10;
 /** how often the watcher's timer looks (a resync due, tasks settling) otherwise (ms) */
 export const CHECK_MS = 400;
@@ -127,12 +127,13 @@ export const FAST_SETTLE_MS = 5_000;
 /**
  * How long the watcher's timer waits before it looks again (it also looks again after each listing, events.ts).
  * While tasks settle within FAST_SETTLE_MS of the last change: settleMs, but at least SETTLE_DUTY times what the last
- * listings took (a moving average) and at most 5 * CHECK_MS. Otherwise CHECK_MS (or the same duty bound). A task
- * listing of 4 ms (3-node lab) polls a settling swarm each 50 ms; one of 40 ms (hundreds of tasks) each 400 ms.
+ * listings took (a moving average), and never more than CHECK_MS, the period it polled at before listings were cheap.
+ * Otherwise CHECK_MS. A task listing of 4 ms (3-node lab) polls a settling swarm each 50 ms; one of 40 ms or more
+ * (hundreds of tasks) each 400 ms, as before.
  */
 export function settleDelay(o: Pick<Required<WatcherOptions>, 'settleMs'>, st: { settling: boolean; sinceChangeMs: number; listingMs: number }): number {
-  const base = st.settling && st.sinceChangeMs < FAST_SETTLE_MS ? o.settleMs : Math.max(o.settleMs, CHECK_MS);
-  return Math.min(CHECK_MS * 5, Math.max(base, Math.round(st.listingMs * SETTLE_DUTY)));
+  if (!st.settling || st.sinceChangeMs >= FAST_SETTLE_MS) return Math.max(o.settleMs, CHECK_MS);
+  return Math.max(o.settleMs, Math.min(CHECK_MS, Math.round(st.listingMs * SETTLE_DUTY)));
 }
 
 /** the failover bounds by design (ms): a silent loss of a manager reached over a link (TLS, SSH) noticed (marked stale),
