@@ -302,7 +302,7 @@ export class ClusterWatcher {
     this.lastEventAt = Date.now();
     const d = dirtyFor(e);
     this.markDirty(d).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
-    if (d.tasks) for (const e of this.echoes) e.poke(); // tasks listed again when the dispatcher has stored them (WatcherOptions.echoMs, echoAgainMs)
+    if (d.tasks) for (const echo of this.echoes) echo.poke(); // tasks listed again when the dispatcher has stored them (WatcherOptions.echoMs, echoAgainMs)
   }
 
   /** The watched manager's event stream. It does not retry by itself: a break hands the manager to the failover. */
@@ -435,14 +435,16 @@ export class ClusterWatcher {
     let lastFull = Date.now();
     while (!this.ac.signal.aborted) {
       const settling = isSettling(this.current) && Date.now() - this.lastEventAt < 120_000;
-      if (await this.nap.sleep(settleDelay(this.opts, { settling, sinceChangeMs: Date.now() - this.lastEventAt, listingMs: this.listingMs }), this.ac.signal)) continue;
+      // woken by a listing: the resync is still checked (listings made for events must not keep it from ever coming),
+      // the settling poll waits its full time from that listing
+      const woken = await this.nap.sleep(settleDelay(this.opts, { settling, sinceChangeMs: Date.now() - this.lastEventAt, listingMs: this.listingMs }), this.ac.signal);
       if (this.ac.signal.aborted) break;
       const now = Date.now();
       try {
         if (now - lastFull >= this.cadence().resyncMs) {
           lastFull = now;
           await this.refresh(true);
-        } else if (isSettling(this.current) && now - this.lastEventAt < 120_000) {
+        } else if (!woken && isSettling(this.current) && now - this.lastEventAt < 120_000) {
           await this.markDirty({ tasks: true, nodes: true });
         }
       } catch (e) {
