@@ -8,7 +8,7 @@
 import { labStatus } from '../src-main/core/lab';
 import { connectEngine, parseEngineUrl, type EngineConnection } from '../src-main/core/engine';
 import * as sw from '../src-main/core/swarm';
-import { measureTaskLatency, pct } from './lib/task-latency';
+import { measureTaskLatency, pct, watcherOptionsFromEnv } from './lib/task-latency';
 
 const VISUALIZER_POLL_MS = 5000;
 const WANT = Number(process.env.BENCH_CHANGES ?? 100);
@@ -33,11 +33,7 @@ async function main(): Promise<void> {
       nodeEngines: nodes.map((n) => () => connectEngine(ssh(n.ip))),
       image: 'flotilla-lab/busybox:latest',
       want: WANT,
-      watcherOptions: {
-        ...(process.env.BENCH_SETTLE_MS ? { settleMs: Number(process.env.BENCH_SETTLE_MS) } : {}),
-        ...(process.env.BENCH_ECHO_MS ? { echoMs: Number(process.env.BENCH_ECHO_MS) } : {}),
-        ...(process.env.BENCH_ECHO_AGAIN_MS ? { echoAgainMs: Number(process.env.BENCH_ECHO_AGAIN_MS) } : {}),
-      },
+      watcherOptions: watcherOptionsFromEnv(),
       progress: (l) => process.stderr.write(`\r${l}`),
     });
     process.stderr.write('\n');

@@ -22,7 +22,7 @@ import { tlsFilesOf } from '../src-main/core/machines/commands';
 import { containerName } from '../src-main/core/machines/drivers/container';
 import { ensureNodeBusybox } from '../src-main/core/lab/image';
 import { BUSYBOX, ServerChild } from '../test/support/fault-drills';
-import { measureTaskLatency } from './lib/task-latency';
+import { measureTaskLatency, watcherOptionsFromEnv } from './lib/task-latency';
 
 const pexec = promisify(execFile);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -163,11 +163,7 @@ async function main(): Promise<void> {
       }),
       image: BUSYBOX,
       want: CHANGES,
-      watcherOptions: {
-        ...(process.env.BENCH_SETTLE_MS ? { settleMs: Number(process.env.BENCH_SETTLE_MS) } : {}),
-        ...(process.env.BENCH_ECHO_MS ? { echoMs: Number(process.env.BENCH_ECHO_MS) } : {}),
-        ...(process.env.BENCH_ECHO_AGAIN_MS ? { echoAgainMs: Number(process.env.BENCH_ECHO_AGAIN_MS) } : {}),
-      },
+      watcherOptions: watcherOptionsFromEnv(),
       progress: (l) => process.stderr.write(`\r${l}`),
     });
     process.stderr.write('\n');

@@ -58,6 +58,15 @@ interface LatencyOptions {
   timeoutMs?: number;
 }
 
+/** the watcher's cadence as a bench run asks for it: BENCH_SETTLE_MS (settleMs), BENCH_ECHO_MS (echoMs), BENCH_ECHO_AGAIN_MS (echoAgainMs; 0: none) */
+export function watcherOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WatcherOptions {
+  return {
+    ...(env.BENCH_SETTLE_MS ? { settleMs: Number(env.BENCH_SETTLE_MS) } : {}),
+    ...(env.BENCH_ECHO_MS ? { echoMs: Number(env.BENCH_ECHO_MS) } : {}),
+    ...(env.BENCH_ECHO_AGAIN_MS ? { echoAgainMs: Number(env.BENCH_ECHO_AGAIN_MS) } : {}),
+  };
+}
+
 export async function measureTaskLatency(o: LatencyOptions): Promise<LatencyResult> {
   const listings: Array<{ start: number; end: number }> = [];
   const docker = o.manager.docker as unknown as { listTasks: (x?: object) => Promise<unknown> };

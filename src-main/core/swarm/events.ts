@@ -226,7 +226,8 @@ export class ClusterWatcher {
         return;
       }
       this.raw = { nodes, services, tasks };
-      this.listingMs = this.listingMs ? this.listingMs * 0.7 + (Date.now() - listedFrom) * 0.3 : Date.now() - listedFrom;
+      const took = Date.now() - listedFrom;
+      this.listingMs = this.listingMs ? this.listingMs * 0.7 + took * 0.3 : took;
       this.nap.wake(); // the timer's next look counts from this listing
       this.loaded = true;
       w.aliveAt = Date.now();
@@ -430,21 +431,25 @@ export class ClusterWatcher {
     void this.runManagerSource(w);
   }
 
+  /** tasks between states (or a service updating) within two minutes of the last change: the timer polls */
+  private settling(): boolean {
+    return isSettling(this.current) && Date.now() - this.lastEventAt < 120_000;
+  }
+
   /** Safety-net resync, and short polling while the cluster is settling (tasks between states). */
   private async timers(): Promise<void> {
     let lastFull = Date.now();
     while (!this.ac.signal.aborted) {
-      const settling = isSettling(this.current) && Date.now() - this.lastEventAt < 120_000;
       // woken by a listing: the resync is still checked (listings made for events must not keep it from ever coming),
       // the settling poll waits its full time from that listing
-      const woken = await this.nap.sleep(settleDelay(this.opts, { settling, sinceChangeMs: Date.now() - this.lastEventAt, listingMs: this.listingMs }), this.ac.signal);
+      const woken = await this.nap.sleep(settleDelay(this.opts, { settling: this.settling(), sinceChangeMs: Date.now() - this.lastEventAt, listingMs: this.listingMs }), this.ac.signal);
       if (this.ac.signal.aborted) break;
       const now = Date.now();
       try {
         if (now - lastFull >= this.cadence().resyncMs) {
           lastFull = now;
           await this.refresh(true);
-        } else if (!woken && isSettling(this.current) && now - this.lastEventAt < 120_000) {
+        } else if (!woken && this.settling()) {
           await this.markDirty({ tasks: true, nodes: true });
         }
       } catch (e) {
