@@ -7,7 +7,9 @@
 // the listing that carried it: an event or the settling poll had to ask), "listing" (the rest of that request
 // after the change) and "fold" (listing answered -> diff delivered). Each change is also tagged by what could have
 // started its listing: a container event of that task seen on its node (`event`) or not (`poll`: the watcher's
-// settling timer, or a listing made for another change).
+// settling timer, or a listing made for another change). A change no listing carried (the last listing before it showed
+// another state) was shown from the task container's own event on its node, before the managers stored it
+// (core/swarm/observed.ts): `node`, split into "waiting" (state change -> the bench saw that event) and "fold" (-> diff).
 import { setMaxListeners } from 'node:events';
 import type { EngineConnection } from '../../src-main/core/engine';
 import { streamEngineEvents } from '../../src-main/core/engine/events';
@@ -29,7 +31,7 @@ interface Part {
   waiting: number;
   listing: number;
   fold: number;
-  cause: 'event' | 'poll';
+  cause: 'event' | 'poll' | 'node';
 }
 
 interface LatencyResult {
@@ -68,13 +70,15 @@ export function watcherOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Wat
 }
 
 export async function measureTaskLatency(o: LatencyOptions): Promise<LatencyResult> {
-  const listings: Array<{ start: number; end: number }> = [];
+  const listings: Array<{ start: number; end: number; states: Map<string, string> }> = [];
   const docker = o.manager.docker as unknown as { listTasks: (x?: object) => Promise<unknown> };
   const listTasks = docker.listTasks.bind(docker);
   docker.listTasks = async (x?: object) => {
     const start = Date.now();
     const r = await listTasks(x);
-    listings.push({ start, end: Date.now() });
+    const states = new Map<string, string>();
+    if (Array.isArray(r)) for (const t of r as Array<{ ID?: string; Status?: { State?: string } }>) if (t.ID && t.Status?.State) states.set(t.ID, t.Status.State);
+    listings.push({ start, end: Date.now(), states });
     return r;
   };
   const name = `bench-events-${Date.now().toString(36)}`;
@@ -116,12 +120,17 @@ export async function measureTaskLatency(o: LatencyOptions): Promise<LatencyResu
         (byState.get(c.value.state) ?? byState.set(c.value.state, []).get(c.value.state)!).push(ms);
         // the listing that carried it: the last one that ended before it arrived
         const l = [...listings].reverse().find((x) => x.end <= now);
+        const ev = taskEventAt.get(c.value.id);
+        // not what the last listing said: shown from the task container's event on its node
+        if (l && l.states.get(c.value.id) !== c.value.state && ev !== undefined && ev >= at - 1000) {
+          parts.push({ state: c.value.state, total: ms, waiting: Math.max(0, ev - at), listing: 0, fold: Math.max(0, now - ev), cause: 'node' });
+          continue;
+        }
         // none, or one that ended before the change: the diff came through another manager (after a failover)
         if (!l || l.end < at) {
           unattributed++;
           continue;
         }
-        const ev = taskEventAt.get(c.value.id);
         // a change made while its listing ran waited for nothing: only the rest of that listing counts
         const waiting = Math.max(0, l.start - at);
         // a state's container event comes just before or after the agent stamps the state
@@ -163,9 +172,9 @@ export async function measureTaskLatency(o: LatencyOptions): Promise<LatencyResu
     )}`;
   const lt = listings.map((l) => l.end - l.start);
   const breakdown = [
-    '  breakdown (waiting: state change -> its listing started; listing: the rest of that task listing; fold: -> model diff):',
+    '  breakdown (waiting: state change -> its listing started, or for `node` -> its container event seen; listing: the rest of that task listing; fold: -> model diff):',
     row('all', parts),
-    ...(['event', 'poll'] as const).map((c) => row(`by ${c}`, parts.filter((p) => p.cause === c))),
+    ...(['event', 'poll', 'node'] as const).map((c) => row(`by ${c}`, parts.filter((p) => p.cause === c))),
     ...[...new Set(parts.map((p) => p.state))].map((st) => row(st, parts.filter((p) => p.state === st))),
     `  task listings by the watcher: ${listings.length}, each p50 ${pct(lt, 50)} ms, p95 ${pct(lt, 95)} ms; changes read through another manager after a failover (not broken down): ${unattributed}`,
   ];

@@ -1,6 +1,8 @@
 // The live cluster model: one event stream from a manager (services, nodes, secrets, configs, networks)
 // plus task-container events from every node's own engine, folded into {nodes, services, tasks} and
-// pushed to subscribers as a snapshot then small diffs. The model follows the swarm, not one engine: when the manager
+// pushed to subscribers as a snapshot then small diffs. A task container's event on its node shows the task's new state at
+// once (starting, running, or shutdown when the managers asked for it: observed.ts), up to 100 ms before Swarm's dispatcher
+// has stored what the node's agent reported; the listing it also asks for then confirms it. The model follows the swarm, not one engine: when the manager
 // it reads from is lost, the watcher moves to another one (failover.ts picks it); while none answers it says so
 // (source 'manager' lost: "no manager of the swarm answers") and keeps trying. After any reconnect the model resyncs in full.
 //
@@ -28,6 +30,7 @@ import { NodeSources } from './node-sources';
 import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
 import { Nap, Subscribers, Trailing, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 import { Prober, type ProbeHost } from './probe';
+import { ObservedStates } from './observed';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
 
@@ -60,6 +63,9 @@ export class ClusterWatcher {
   /** what the watched manager's listings took lately (ms, a moving average): paces the settling poll (settleDelay) */
   private listingMs = 0;
   private readonly nap = new Nap();
+  /** task states the nodes' engines showed before the managers stored them (observed.ts) */
+  private readonly observed = new ObservedStates();
+  private rebuildQueued = false;
 
   constructor(
     private readonly cluster: Cluster,
@@ -240,10 +246,7 @@ export class ClusterWatcher {
       void this.listingFailed(w, e, why);
       return;
     }
-    const next = buildModel(this.raw.nodes, this.raw.services, this.raw.tasks, this.timelines);
-    const changes = diffModels(this.current, next);
-    this.current = next;
-    if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
+    this.rebuild();
     if (this.managerLost && w === this.watched) {
       // fresh again (after the diff that makes the model true): the loss is over; stay watchful a while (cadence)
       this.managerLost = false;
@@ -299,8 +302,25 @@ export class ClusterWatcher {
     });
   }
 
+  /** The model from the last listing and the states the nodes showed since; subscribers get what changed. */
+  private rebuild(): void {
+    const next = buildModel(this.raw.nodes, this.raw.services, this.observed.apply(this.raw.tasks), this.timelines);
+    const changes = diffModels(this.current, next);
+    this.current = next;
+    if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
+  }
+
   private onEngineEvent(e: EngineEventJson): void {
     this.lastEventAt = Date.now();
+    // a node's engine showed a task's new state: shown now, not after the managers stored it (observed.ts). The
+    // events of one moment (a scale of many tasks) are folded in one rebuild.
+    if (this.loaded && this.observed.note(e, (id) => this.raw.tasks.find((t) => t.ID === id)?.DesiredState) && !this.rebuildQueued) {
+      this.rebuildQueued = true;
+      setImmediate(() => {
+        this.rebuildQueued = false;
+        if (!this.ac.signal.aborted) this.rebuild();
+      });
+    }
     const d = dirtyFor(e);
     this.markDirty(d).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
     if (d.tasks) for (const echo of this.echoes) echo.poke(); // tasks listed again when the dispatcher has stored them (WatcherOptions.echoMs, echoAgainMs)
