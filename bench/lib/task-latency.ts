@@ -121,12 +121,14 @@ export async function measureTaskLatency(o: LatencyOptions): Promise<LatencyResu
         // the listing that carried it: the last one that ended before it arrived
         const l = [...listings].reverse().find((x) => x.end <= now);
         const ev = taskEventAt.get(c.value.id);
-        // not what the last listing said: shown from the task container's event on its node
+        // not what the last listing said: shown from the task container's event on its node (the bench's own stream may
+        // not have that event yet, and still hold the task's previous one: the fold then counts from the state change)
         if (l && l.states.get(c.value.id) !== c.value.state && ev !== undefined && ev >= at - 1000) {
-          parts.push({ state: c.value.state, total: ms, waiting: Math.max(0, ev - at), listing: 0, fold: Math.max(0, now - ev), cause: 'node' });
+          parts.push({ state: c.value.state, total: ms, waiting: Math.max(0, ev - at), listing: 0, fold: Math.max(0, now - Math.max(ev, at)), cause: 'node' });
           continue;
         }
-        // none, or one that ended before the change: the diff came through another manager (after a failover)
+        // none, or one that ended before the change: the diff came through another manager (after a failover), or from a
+        // container event the bench's own stream has not delivered yet
         if (!l || l.end < at) {
           unattributed++;
           continue;
@@ -176,7 +178,7 @@ export async function measureTaskLatency(o: LatencyOptions): Promise<LatencyResu
     row('all', parts),
     ...(['event', 'poll', 'node'] as const).map((c) => row(`by ${c}`, parts.filter((p) => p.cause === c))),
     ...[...new Set(parts.map((p) => p.state))].map((st) => row(st, parts.filter((p) => p.state === st))),
-    `  task listings by the watcher: ${listings.length}, each p50 ${pct(lt, 50)} ms, p95 ${pct(lt, 95)} ms; changes read through another manager after a failover (not broken down): ${unattributed}`,
+    `  task listings by the watcher: ${listings.length}, each p50 ${pct(lt, 50)} ms, p95 ${pct(lt, 95)} ms; not broken down: ${unattributed} (read through another manager after a failover, or shown from a container event the bench's own stream had not seen yet)`,
   ];
   return {
     latencies,
