@@ -1,10 +1,11 @@
 // The live cluster model: one event stream from a manager (services, nodes, secrets, configs, networks)
 // plus task-container events from every node's own engine, folded into {nodes, services, tasks} and
-// pushed to subscribers as a snapshot then small diffs. A task container's event on its node shows the task's new state at
-// once (starting, running, or shutdown when the managers asked for it: observed.ts), up to 100 ms before Swarm's dispatcher
-// has stored what the node's agent reported; the listing it also asks for then confirms it. The model follows the swarm, not one engine: when the manager
-// it reads from is lost, the watcher moves to another one (failover.ts picks it); while none answers it says so
-// (source 'manager' lost: "no manager of the swarm answers") and keeps trying. After any reconnect the model resyncs in full.
+// pushed to subscribers as a snapshot then small diffs. A task container's event on its node shows the task's new state
+// at once (starting, running, or shutdown when the managers asked for it: observed.ts), up to 100 ms before Swarm's
+// dispatcher has stored what the node's agent reported; the listing it also asks for then confirms it.
+// The model follows the swarm, not one engine: when the manager it reads from is lost, the watcher moves to another one
+// (failover.ts picks it); while none answers it says so (source 'manager' lost: "no manager of the swarm answers") and
+// keeps trying. After any reconnect the model resyncs in full.
 //
 // How a lost manager is noticed, and what that costs:
 // - its event stream ends or fails (engine or machine killed, dockerd restarted, connection reset): at once, with no
