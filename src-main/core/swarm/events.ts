@@ -31,7 +31,8 @@ import { NodeSources } from './node-sources';
 import { LEADER_CHECK_MS, candidates, listSwarm, pickManager, ping, type Picked, type Watched } from './failover';
 import { Nap, Subscribers, Trailing, engineAnswered, errText, sleep, withDeadline } from './watch-util';
 import { Prober, type ProbeHost } from './probe';
-import { ObservedStates } from './observed';
+import { ObservedStates, hasHealthcheck, isTaskStart } from './observed';
+import type { EngineConnection } from '../engine';
 
 export type { WatcherOptions, FailoverRecord } from './watcher-options';
 
@@ -78,7 +79,7 @@ export class ClusterWatcher {
       backoffMinMs: this.opts.backoffMinMs,
       backoffMaxMs: this.opts.backoffMaxMs,
       emit: (e) => this.emit(e),
-      onEvent: (e) => this.onEngineEvent(e),
+      onEvent: (e, from) => this.onEngineEvent(e, from),
       resync: () => void this.refresh(true).catch(() => undefined),
     });
   }
@@ -311,17 +312,29 @@ export class ClusterWatcher {
     if (changes.length) this.emit({ type: 'diff', changes, at: Date.now() });
   }
 
-  private onEngineEvent(e: EngineEventJson): void {
+  /** A node's engine showed a task's new state: shown now, not after the managers stored it (observed.ts). The events of
+   * one moment (a scale of many tasks) are folded in one rebuild. */
+  private noteObserved(e: EngineEventJson, started?: { healthcheck: boolean }): void {
+    if (!this.loaded || this.ac.signal.aborted) return;
+    if (!this.observed.note(e, (id) => this.raw.tasks.find((t) => t.ID === id)?.DesiredState, Date.now(), started) || this.rebuildQueued) return;
+    this.rebuildQueued = true;
+    setImmediate(() => {
+      this.rebuildQueued = false;
+      if (!this.ac.signal.aborted) this.rebuild();
+    });
+  }
+
+  private onEngineEvent(e: EngineEventJson, from?: EngineConnection): void {
     this.lastEventAt = Date.now();
-    // a node's engine showed a task's new state: shown now, not after the managers stored it (observed.ts). The
-    // events of one moment (a scale of many tasks) are folded in one rebuild.
-    if (this.loaded && this.observed.note(e, (id) => this.raw.tasks.find((t) => t.ID === id)?.DesiredState) && !this.rebuildQueued) {
-      this.rebuildQueued = true;
-      setImmediate(() => {
-        this.rebuildQueued = false;
-        if (!this.ac.signal.aborted) this.rebuild();
-      });
-    }
+    // a started container is running only without a healthcheck (else once healthy): its node says which
+    if (from && isTaskStart(e) && this.loaded) {
+      const id = e.Actor?.ID ?? '';
+      from.docker
+        .getContainer(id)
+        .inspect({ abortSignal: withDeadline([this.ac.signal], this.opts.probeGiveUpMs) } as object)
+        .then((c: { Config?: { Healthcheck?: { Test?: string[] } } }) => this.noteObserved(e, { healthcheck: hasHealthcheck(c.Config) }))
+        .catch(() => undefined); // not answered: the managers' listing says it
+    } else this.noteObserved(e);
     const d = dirtyFor(e);
     this.markDirty(d).catch((err: Error) => log.warn(`swarm model: refresh failed (${err.message})`));
     if (d.tasks) for (const echo of this.echoes) echo.poke(); // tasks listed again when the dispatcher has stored them (WatcherOptions.echoMs, echoAgainMs)

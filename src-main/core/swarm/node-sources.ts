@@ -13,7 +13,8 @@ export interface NodeSourceHooks {
   backoffMinMs: number;
   backoffMaxMs: number;
   emit(e: ModelEvent): void;
-  onEvent(e: EngineEventJson): void;
+  /** an event of one node's engine, with that engine's connection (to ask it more) */
+  onEvent(e: EngineEventJson, from: EngineConnection): void;
   resync(): void;
 }
 
@@ -65,7 +66,7 @@ export class NodeSources {
     while (!signal.aborted) {
       try {
         const c = await conn();
-        await streamEngineEvents<EngineEventJson>(c, TASK_CONTAINERS, signal, h.onEvent, () => {
+        await streamEngineEvents<EngineEventJson>(c, TASK_CONTAINERS, signal, (e) => h.onEvent(e, c), () => {
           backoff = h.backoffMinMs;
           if (!first || !connected) h.emit({ type: 'source', source: name, connected: true, at: Date.now() });
           connected = true;

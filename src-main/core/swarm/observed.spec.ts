@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ObservedStates } from './observed';
+import { ObservedStates, hasHealthcheck, isTaskStart } from './observed';
 import type { RawTask } from './mappers';
 import type { EngineEventJson } from './cluster-model';
 
 const T0 = Date.parse('2026-12-07T20:00:00.000Z');
+const NO_HC = { healthcheck: false };
 
 function task(id: string, state: string, desired = 'running', err?: string): RawTask {
   return {
@@ -24,7 +25,7 @@ function ev(action: string, taskId: string, atMs: number, extra: Record<string, 
 describe('ObservedStates: task states a node showed before the managers stored them', () => {
   it('shows a started container as running, with the engine event time as the status timestamp', () => {
     const o = new ObservedStates();
-    expect(o.note(ev('start', 't1', T0 + 123), () => 'running', T0 + 130)).toBe(true);
+    expect(o.note(ev('start', 't1', T0 + 123), () => 'running', T0 + 130, NO_HC)).toBe(true);
     const [t] = o.apply([task('t1', 'preparing')], T0 + 140);
     // the container's ID from the event: the managers' listing does not have it yet
     expect(t.Status).toEqual({ State: 'running', Timestamp: '2026-12-07T20:00:00.123Z', Message: 'started', ContainerStatus: { ContainerID: 'c1' } });
@@ -36,7 +37,7 @@ describe('ObservedStates: task states a node showed before the managers stored t
     const o = new ObservedStates();
     expect(o.note(ev('create', 't1', T0), () => 'running', T0)).toBe(true);
     expect(o.apply([task('t1', 'assigned')], T0)[0].Status.State).toBe('starting');
-    expect(o.note(ev('start', 't1', T0 + 30), () => 'running', T0 + 30)).toBe(true);
+    expect(o.note(ev('start', 't1', T0 + 30), () => 'running', T0 + 30, NO_HC)).toBe(true);
     expect(o.apply([task('t1', 'assigned')], T0 + 30)[0].Status.State).toBe('running');
     // an event for an earlier state, seen late, changes nothing
     expect(o.note(ev('create', 't1', T0), () => 'running', T0 + 40)).toBe(false);
@@ -45,12 +46,12 @@ describe('ObservedStates: task states a node showed before the managers stored t
 
   it('gives way as soon as the listing is as far, and forgets the note then', () => {
     const o = new ObservedStates();
-    o.note(ev('start', 't1', T0), () => 'running', T0);
+    o.note(ev('start', 't1', T0), () => 'running', T0, NO_HC);
     const listed = task('t1', 'running');
     expect(o.apply([listed], T0 + 50)[0]).toBe(listed);
     expect(o.size).toBe(0);
     // the listing later than the note (the task already shut down) also wins
-    o.note(ev('start', 't2', T0), () => 'running', T0);
+    o.note(ev('start', 't2', T0), () => 'running', T0, NO_HC);
     const down = task('t2', 'shutdown', 'shutdown');
     expect(o.apply([down], T0 + 50)[0]).toBe(down);
     expect(o.size).toBe(0);
@@ -76,7 +77,7 @@ describe('ObservedStates: task states a node showed before the managers stored t
 
   it('shows what the node did whatever the listed desired state', () => {
     const o = new ObservedStates();
-    o.note(ev('start', 't1', T0), () => 'running', T0);
+    o.note(ev('start', 't1', T0), () => 'running', T0, NO_HC);
     // scaled down as it started: running (and told to stop) until its container dies, not back to starting
     expect(o.apply([task('t1', 'starting', 'remove')], T0)[0].Status.State).toBe('running');
     // desired \`ready\` (a restart delay) listed before it turned running: the node started it
@@ -85,24 +86,49 @@ describe('ObservedStates: task states a node showed before the managers stored t
 
   it('forgets a note the managers never caught up with after maxAgeMs', () => {
     const o = new ObservedStates(5000);
-    o.note(ev('start', 't1', T0), () => 'running', T0);
+    o.note(ev('start', 't1', T0), () => 'running', T0, NO_HC);
     expect(o.apply([task('t1', 'starting')], T0 + 4999)[0].Status.State).toBe('running');
     expect(o.apply([task('t1', 'starting')], T0 + 5001)[0].Status.State).toBe('starting');
     expect(o.size).toBe(0);
+  });
+
+  it('a start is running only when the container has no healthcheck; one with a healthcheck is running once healthy', () => {
+    const o = new ObservedStates();
+    o.note(ev('create', 't1', T0), () => 'running', T0);
+    // not known whether it has one (its node did not answer the inspect): nothing noted, the managers say it
+    expect(o.note(ev('start', 't1', T0 + 10), () => 'running', T0 + 10)).toBe(false);
+    // a healthcheck: Docker's swarm executor reports running only once healthy
+    expect(o.note(ev('start', 't1', T0 + 10), () => 'running', T0 + 10, { healthcheck: true })).toBe(false);
+    expect(o.apply([task('t1', 'preparing')], T0 + 10)[0].Status.State).toBe('starting');
+    expect(o.note(ev('health_status: healthy', 't1', T0 + 900), () => 'running', T0 + 900)).toBe(true);
+    expect(o.apply([task('t1', 'starting')], T0 + 900)[0].Status).toMatchObject({ State: 'running', Timestamp: '2026-12-07T20:00:00.900Z', Message: 'started' });
+    // unhealthy: failed or restarted is the managers' to say
+    expect(o.note(ev('health_status: unhealthy', 't2', T0), () => 'running', T0)).toBe(false);
+  });
+
+  it('reads a healthcheck from a container inspect and tells a task container start', () => {
+    expect(hasHealthcheck({ Healthcheck: { Test: ['CMD-SHELL', 'curl -f http://localhost/'] } })).toBe(true);
+    expect(hasHealthcheck({ Healthcheck: { Test: ['NONE'] } })).toBe(false);
+    expect(hasHealthcheck({ Healthcheck: { Test: [] } })).toBe(false);
+    expect(hasHealthcheck({})).toBe(false);
+    expect(hasHealthcheck(undefined)).toBe(false);
+    expect(isTaskStart(ev('start', 't1', T0))).toBe(true);
+    expect(isTaskStart(ev('create', 't1', T0))).toBe(false);
+    expect(isTaskStart({ Type: 'container', Action: 'start', Actor: { ID: 'c', Attributes: {} } })).toBe(false);
   });
 
   it('ignores events that are not a task container changing state', () => {
     const o = new ObservedStates();
     expect(o.note({ Type: 'container', Action: 'start', Actor: { ID: 'c', Attributes: {} } }, () => 'running', T0)).toBe(false);
     expect(o.note({ Type: 'service', Action: 'update', Actor: { ID: 's', Attributes: { 'com.docker.swarm.task.id': 't1' } } }, () => 'running', T0)).toBe(false);
-    for (const a of ['exec_start', 'attach', 'kill', 'stop', 'destroy', 'health_status: healthy']) expect(o.note(ev(a, 't1', T0), () => 'shutdown', T0)).toBe(false);
+    for (const a of ['exec_start', 'attach', 'kill', 'stop', 'destroy', 'health_status: unhealthy']) expect(o.note(ev(a, 't1', T0), () => 'shutdown', T0)).toBe(false);
     const tasks = [task('t1', 'running')];
     expect(o.apply(tasks, T0)).toBe(tasks);
   });
 
   it('keeps the other tasks as they are (the same objects)', () => {
     const o = new ObservedStates();
-    o.note(ev('start', 't1', T0), () => 'running', T0);
+    o.note(ev('start', 't1', T0), () => 'running', T0, NO_HC);
     const other = task('t2', 'preparing');
     const out = o.apply([task('t1', 'preparing', 'running', 'no such image'), other], T0);
     expect(out[1]).toBe(other);

@@ -6,7 +6,11 @@
 // fact the agent reports, from the same clock:
 // - `create`: the container exists; the agent goes ready -> starting at once (swarmkit agent/exec controller: READY is
 //   followed by STARTING without waiting), so the task is shown `starting`;
-// - `start`: the container started; the agent reports `running` ("started");
+// - `start`: the container started; the agent reports `running` ("started"), unless the container has a healthcheck (in
+//   its service or its image): then it stays `starting` until `health_status: healthy` (Docker's swarm executor,
+//   daemon/cluster/executor/container/controller.go Start, waits for it). The event does not say which: the watcher
+//   inspects the container on its node and passes the answer; without one nothing is noted;
+// - `health_status: healthy`: the container with a healthcheck is healthy; the agent reports `running`;
 // - `die` of a task whose desired state is `shutdown` or `remove` (scaled down): the agent stopped it for the managers
 //   and reports `shutdown`. A container that dies on its own (desired state `running`) waits for the managers: only they know whether it failed,
 //   completed or was rejected, and with which error.
@@ -45,6 +49,17 @@ export interface ObservedState {
   containerId?: string;
 }
 
+/** a task container's `start` event: whether its container has a healthcheck must be asked for (ObservedStates.note) */
+export function isTaskStart(e: EngineEventJson): boolean {
+  return e.Type === 'container' && e.Action === 'start' && !!e.Actor?.ID && !!e.Actor.Attributes?.['com.docker.swarm.task.id'];
+}
+
+/** whether a container inspect's Config has a healthcheck that runs (Test ["NONE"] turns the image's off) */
+export function hasHealthcheck(config: { Healthcheck?: { Test?: string[] } } | undefined): boolean {
+  const test = config?.Healthcheck?.Test;
+  return !!test && test.length > 0 && test[0] !== 'NONE';
+}
+
 /** desired states the agent stops a container for, and then reports `shutdown` (a scaled-down task's is `remove`) */
 const STOPPED_FOR = new Set(['shutdown', 'remove']);
 
@@ -61,15 +76,17 @@ export class ObservedStates {
 
   /**
    * Notes what a task container's event says. `desiredOf` gives the task's desired state as last listed (undefined: not
-   * listed yet). True when the event changes what would be shown.
+   * listed yet); `started`, for a `start`, whether the container has a healthcheck (undefined: not known, nothing is
+   * noted). True when the event changes what would be shown.
    */
-  note(e: EngineEventJson, desiredOf: (taskId: string) => string | undefined, now = Date.now()): boolean {
+  note(e: EngineEventJson, desiredOf: (taskId: string) => string | undefined, now = Date.now(), started?: { healthcheck: boolean }): boolean {
     if (e.Type !== 'container') return false;
     const taskId = e.Actor?.Attributes?.['com.docker.swarm.task.id'];
     if (!taskId) return false;
     let next: Pick<ObservedState, 'state' | 'message'> | undefined;
     if (e.Action === 'create') next = { state: 'starting', message: 'starting' };
-    else if (e.Action === 'start') next = { state: 'running', message: 'started' };
+    else if (e.Action === 'start' && started && !started.healthcheck) next = { state: 'running', message: 'started' };
+    else if (e.Action === 'health_status: healthy') next = { state: 'running', message: 'started' };
     else if (e.Action === 'die' && STOPPED_FOR.has(desiredOf(taskId) ?? '')) next = { state: 'shutdown', message: 'shutdown' };
     if (!next) return false;
     const had = this.byTask.get(taskId);
