@@ -17,6 +17,7 @@
 // Idle cost, measured (`npm run bench -- scale`, BENCH_NODES=4, 2 min under `flotilla serve` opened 15 s after the last
 // change, dockerd's debug log, load average about 6 on 2 cores): 19.2 requests a minute, all to the watched manager (13.1
 // pings, 6 listings: the 15 s resync for the first minute after a change, then 60 s): 0.96 per node per minute at 20 nodes.
+// With 20 nodes and the resync 30 s apart in that minute: 38 requests in 119 s, 0.96 per node per minute (40, 1.01, at 15 s).
 // The move is bounded by design (failover.ts): from the stale mark, the rest of the give-up wait (1.5 s), then one round
 // over the other managers (connect + ping 2 s, 1 s more for one that can list, none when the leader was lost): 4.5 s.
 import { streamEngineEvents } from '../engine/events';

@@ -1,4 +1,4 @@
-// The watcher's cadence (watcher-options.ts cadence): pings every second and a 15 s resync while the swarm changes, a
+// The watcher's cadence (watcher-options.ts cadence): pings every second and a 30 s resync while the swarm changes, a
 // loss is being handled or tasks settle; every 4 s and 60 s once it has been idle for a minute (issue 21's idle cost).
 import { describe, expect, it } from 'vitest';
 import { CHECK_MS, FAST_SETTLE_MS, WATCHER_DEFAULTS, cadence, failoverBounds, settleDelay } from './watcher-options';
@@ -12,7 +12,7 @@ describe('watcher cadence', () => {
   });
 
   it('watchful after a change within activeMs, while stale, or while tasks settle: a ping every second, so a silent loss is marked within 2 s', () => {
-    const fast = { watchful: true, probeMs: 1_000, resyncMs: 15_000 };
+    const fast = { watchful: true, probeMs: 1_000, resyncMs: 30_000 };
     expect(cadence({ ...idle, changedAt: now - 59_000 }, WATCHER_DEFAULTS)).toEqual(fast);
     expect(cadence({ ...idle, stale: true }, WATCHER_DEFAULTS)).toEqual(fast);
     expect(cadence({ ...idle, settling: true }, WATCHER_DEFAULTS)).toEqual(fast);
@@ -21,7 +21,7 @@ describe('watcher cadence', () => {
 
   it('a manager whose transport is reached between pings is pinged slowly while the swarm changes too; fast only while stale', () => {
     const changing = { ...idle, changedAt: now - 5_000, reached: true };
-    expect(cadence(changing, WATCHER_DEFAULTS)).toEqual({ watchful: true, probeMs: 4_000, resyncMs: 15_000 });
+    expect(cadence(changing, WATCHER_DEFAULTS)).toEqual({ watchful: true, probeMs: 4_000, resyncMs: 30_000 });
     expect(cadence({ ...changing, settling: true }, WATCHER_DEFAULTS).probeMs).toBe(4_000);
     expect(cadence({ ...changing, stale: true }, WATCHER_DEFAULTS).probeMs).toBe(1_000);
     expect(cadence({ ...changing, reached: false }, WATCHER_DEFAULTS).probeMs).toBe(1_000);
