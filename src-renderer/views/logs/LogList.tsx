@@ -120,10 +120,24 @@ export function LogList(props: LogListProps): ReactElement {
   const [view, setView] = useState({ top: 0, height: 600 });
   const count = rows.count;
 
-  // keep the bottom in sight while following
+  // keep the bottom in sight while following. A scroll away from the bottom is told by its scroll event, a frame later:
+  // a render before it (a line, a model change) must not put the list back at the bottom, so a position above where this
+  // last put it, not at the bottom, is the person's, and ends following (an e2e run lost its scroll to the top so)
+  const autoTop = useRef<number | undefined>(undefined);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && follow) el.scrollTop = el.scrollHeight;
+    if (!el || !follow) {
+      autoTop.current = undefined;
+      return;
+    }
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 1.5;
+    if (!atBottom && autoTop.current !== undefined && el.scrollTop < autoTop.current) {
+      autoTop.current = undefined;
+      onFollowChange(false);
+      return;
+    }
+    el.scrollTop = el.scrollHeight;
+    autoTop.current = el.scrollTop;
   });
 
   useLayoutEffect(() => {
