@@ -12,8 +12,8 @@
 //   inspects the container on its node and passes the answer; without one nothing is noted;
 // - `health_status: healthy`: the container with a healthcheck is healthy; the agent reports `running`;
 // - `die` of a task whose desired state is `shutdown` or `remove` (scaled down): the agent stopped it for the managers
-//   and reports `shutdown`. A container that dies on its own (desired state `running`) waits for the managers: only they know whether it failed,
-//   completed or was rejected, and with which error.
+//   and reports `shutdown`. A container that dies on its own (desired state `running`) waits for the managers: only
+//   they know whether it failed, completed or was rejected, and with which error.
 // A state noted here is shown over the listing's only while the listing's is earlier in swarmkit's order (a task's state
 // never goes back) and for at most maxAgeMs; the managers' own state takes over as soon as it is as far.
 import type { EngineEventJson } from './cluster-model';
