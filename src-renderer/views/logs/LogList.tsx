@@ -114,6 +114,9 @@ const LogRow = memo(function LogRow({ entry, showTimestamps, prefix, matcher, cu
   );
 });
 
+/** within a row and a half of the end: what following keeps, and what a scroll there turns back on */
+const atBottom = (el: HTMLElement): boolean => el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 1.5;
+
 export function LogList(props: LogListProps): ReactElement {
   const { rows, follow, onFollowChange } = props;
   const scroller = useRef<HTMLDivElement>(null);
@@ -130,8 +133,7 @@ export function LogList(props: LogListProps): ReactElement {
       autoTop.current = undefined;
       return;
     }
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 1.5;
-    if (!atBottom && autoTop.current !== undefined && el.scrollTop < autoTop.current) {
+    if (!atBottom(el) && autoTop.current !== undefined && el.scrollTop < autoTop.current) {
       autoTop.current = undefined;
       onFollowChange(false);
       return;
@@ -162,8 +164,8 @@ export function LogList(props: LogListProps): ReactElement {
   const onScroll = (e: UIEvent<HTMLDivElement>): void => {
     const el = e.currentTarget;
     setView({ top: el.scrollTop, height: el.clientHeight || 600 });
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 1.5;
-    if (atBottom !== follow) onFollowChange(atBottom);
+    const bottom = atBottom(el);
+    if (bottom !== follow) onFollowChange(bottom);
   };
 
   const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN);
